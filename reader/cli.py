@@ -1,0 +1,150 @@
+"""The `reader` command: open the reading view, or run a headless command.
+
+    reader DIR | FILE FILE ...          open the reading view
+    reader align DIR [--json]           print the alignment (JSON for scripts)
+
+Kept cheap to import: Textual and the aligner load only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+
+COMMANDS = ("view", "align")
+
+EPILOG = """commands:
+  reader PATH...            open the reading view (same as: reader view PATH...)
+  reader align PATH...      align the sources and print a summary, or --json for scripts
+
+Run 'reader align --help' for the options of a command."""
+
+
+def _max_size(value: str) -> int:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}")
+    if mb <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return int(mb * 1024 * 1024)
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a folder of text versions (every non-hidden file in it) or two or more files")
+    p.add_argument("--max-size", type=_max_size, default=None, metavar="MB",
+                   help="largest file accepted, in megabytes (default 50)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read several versions of the same story side by side, sentence-aligned.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    view = sub.add_parser("view", help="open the reading view (the default command)")
+    _add_inputs(view)
+    al = sub.add_parser("align", help="align the sources and print the result",
+                        description="Align the sentences of every source with every other.")
+    _add_inputs(al)
+    al.add_argument("--json", action="store_true",
+                    help="print the alignment as JSON (sources, sentence offsets, links, "
+                         "groups, matched spans, shared passages)")
+    al.add_argument("--no-spans", action="store_true",
+                    help="with --json: leave out matched word spans and shared passages")
+    al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
+    al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"reader: error: {message}", file=sys.stderr)
+    return code
+
+
+def _load(args: argparse.Namespace):
+    from reader.core.sources import DEFAULT_MAX_BYTES, load_paths
+
+    loaded = load_paths(args.paths, max_bytes=args.max_size or DEFAULT_MAX_BYTES)
+    for w in loaded.warnings:
+        print(f"reader: warning: {w}", file=sys.stderr)
+    return loaded
+
+
+def _cmd_align(args: argparse.Namespace) -> int:
+    from reader.core.align import align
+    from reader.core.report import summary, to_json
+
+    loaded = _load(args)
+    if len(loaded.documents) < 2:
+        return _fail("need at least two usable text files to align, found "
+                     f"{len(loaded.documents)}")
+    al = align(loaded.documents)
+    if args.json:
+        out = json.dumps(to_json(al, spans=not args.no_spans, text=args.text),
+                         ensure_ascii=False, separators=(",", ":"))
+    else:
+        out = summary(al)
+    if args.output:
+        from reader.core.sources import display_path
+
+        if os.path.exists(args.output):
+            return _fail(f"{display_path(args.output)} exists; not overwriting it")
+        try:
+            with open(args.output, "x", encoding="utf-8") as fh:
+                fh.write(out + "\n")
+        except OSError as exc:
+            return _fail(f"cannot write {display_path(args.output)}: {exc.strerror}")
+    else:
+        sys.stdout.write(out + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _cmd_view(args: argparse.Namespace) -> int:
+    loaded = _load(args)
+    from reader.ui.app import ReaderApp
+
+    app = ReaderApp(loaded.documents, warnings=loaded.warnings)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv.insert(0, "view")
+    elif argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "view")
+    parser = build_parser()
+    if not argv:
+        parser.print_help(sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
+    from reader.core.sources import SourceError
+
+    try:
+        if args.command == "align":
+            return _cmd_align(args)
+        return _cmd_view(args)
+    except SourceError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except MemoryError:
+        return _fail("out of memory", 1)
+    except Exception as exc:  # never a traceback for the user
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", 1)

@@ -1,0 +1,1 @@
+"""The pure core: loading, segmentation, alignment. Never imports Textual."""

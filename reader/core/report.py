@@ -1,0 +1,66 @@
+"""What `reader align` prints: the JSON contract and a readable summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from reader import __version__
+from reader.core.model import Alignment
+from reader.core.spans import matched_spans, shared_passages
+
+
+def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:
+    """The `reader align --json` contract (see score.py's docstring), plus extras.
+
+    Required: ``sources[].name``, ``sources[].sentences`` ([start, end] offsets) and
+    ``links[].a/.b/.score``. Extra: per-source ``unique`` and ``boilerplate``
+    sentence indices, per-link matching word ``spans``, N-way ``groups`` and verbatim
+    ``passages``.
+    """
+    sources = []
+    for si, src in enumerate(al.sources):
+        entry: dict[str, Any] = {
+            "name": src.name,
+            "encoding": src.encoding,
+            "sentences": [[s, e] for s, e in src.sentences],
+            "unique": [i for i in range(len(src)) if al.is_unique(si, i)],
+            "boilerplate": sorted(al.boilerplate[si]) if al.boilerplate else [],
+        }
+        if text:
+            entry["text"] = [src.sentence(i) for i in range(len(src))]
+        sources.append(entry)
+    links = []
+    for link in al.links:
+        item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score}
+        if spans:
+            sa, sb = matched_spans(al, link)
+            item["spans"] = {"a": [list(x) for x in sa], "b": [list(x) for x in sb]}
+        links.append(item)
+    groups = [{"sources": len({s for s, _ in g}), "members": [list(m) for m in g]}
+              for g in al.groups]
+    passages = [{"words": p.words, "occurrences": [list(o) for o in p.occurrences]}
+                for p in shared_passages(al)] if spans else []
+    return {"reader": __version__, "sources": sources, "links": links, "groups": groups,
+            "passages": passages}
+
+
+def summary(al: Alignment) -> str:
+    """A readable overview for people: sources, sentences, groups, unique counts."""
+    n = len(al.sources)
+    lines = [f"{n} sources, {sum(len(s) for s in al.sources)} sentences, {len(al.links)} links"]
+    width = max(len(s.name) for s in al.sources)
+    lines.append("")
+    lines.append(f"{'source':<{width}}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
+    for si, src in enumerate(al.sources):
+        name = src.name.encode("unicode_escape").decode("ascii") if not src.name.isprintable() else src.name
+        lines.append(f"{name:<{width}}  {len(src):>9}  {al.shared_fraction(si):>6.0%}  "
+                     f"{al.unique_count(si):>6}")
+    by_k = Counter(len({s for s, _ in g}) for g in al.groups)
+    lines.append("")
+    lines.append("passages shared by k of the sources:")
+    for k in range(n, 1, -1):
+        lines.append(f"  {k} of {n}: {by_k.get(k, 0)} groups")
+    unique = sum(al.unique_count(si) for si in range(n))
+    lines.append(f"  only in one: {unique} sentences")
+    return "\n".join(lines)

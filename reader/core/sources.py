@@ -1,0 +1,188 @@
+"""Loading the text versions of a story from files and folders.
+
+Pure I/O and decoding: no segmentation, no alignment. Every problem the user can
+fix is raised as :class:`SourceError` with a one-line message; files that are
+merely skipped (binary, empty) are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Default largest file accepted as "a text version of a story".
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_SNIFF = 8192
+
+
+class SourceError(Exception):
+    """A problem with the input the user has to fix; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded text version: its display name, path, decoded text and encoding."""
+
+    name: str
+    path: Path | None
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass
+class Loaded:
+    documents: list[Document]
+    warnings: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path | str) -> str:
+    """A path for a one-line message: control characters made visible."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(path))
+
+
+def normalise_newlines(text: str) -> str:
+    """Translate CRLF and CR to LF, exactly as ``Path.read_text`` does."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM is text
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return b"\x00" in head[:1024] and controls / len(head) > 0.05 or controls / len(head) > 0.30
+
+
+def decode(data: bytes) -> tuple[str, str, str | None]:
+    """Decode file bytes to text.
+
+    Returns ``(text, encoding, note)``. UTF-8 (with or without BOM) is decoded so
+    that the text equals ``Path.read_text(encoding="utf-8")``: a BOM stays in the
+    text as U+FEFF and newlines are translated. Other encodings are detected
+    with charset-normalizer; ``note`` then says what was assumed.
+    """
+    try:
+        return normalise_newlines(data.decode("utf-8")), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in ("utf_8", "utf-8"):
+        text = str(best)
+        enc = best.encoding
+        return normalise_newlines(text), enc, f"decoded as {enc} (not valid UTF-8)"
+    text = data.decode("utf-8", errors="replace")
+    return normalise_newlines(text), "utf-8", "invalid UTF-8 bytes replaced with U+FFFD"
+
+
+def _candidate_files(folder: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:
+        raise SourceError(f"cannot read folder: {display_path(folder)} (permission denied)")
+    except OSError as exc:
+        raise SourceError(f"cannot read folder: {display_path(folder)} ({exc.strerror})")
+    out = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_file():  # follows symlinks: a link to a file counts
+                out.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(out, key=lambda p: (p.name.casefold(), p.name))
+
+
+def _unique_names(paths: list[Path]) -> list[str]:
+    names = [p.name for p in paths]
+    if len(set(names)) == len(names):
+        return names
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    return [f"{p.parent.name}/{p.name}" if counts[p.name] > 1 else p.name for p in paths]
+
+
+def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | None, str | None]:
+    """Read one file. Returns (document, warning); a skipped file has no document."""
+    shown = display_path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise SourceError(f"no such file: {shown}")
+    except OSError as exc:
+        raise SourceError(f"cannot read {shown}: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError(f"not a regular file: {shown}")
+    if st.st_size > max_bytes:
+        raise SourceError(
+            f"{shown} is too large to be a text version ({st.st_size / 1e6:.1f} MB > "
+            f"{max_bytes / 1e6:.0f} MB; see --max-size)")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise SourceError(f"cannot read {shown}: permission denied")
+    except OSError as exc:
+        raise SourceError(f"cannot read {shown}: {exc.strerror}")
+    if _looks_binary(data[:_SNIFF]):
+        return None, f"skipped {shown}: looks like a binary file"
+    text, encoding, note = decode(data)
+    if not text.strip():
+        return None, f"skipped {shown}: empty"
+    warning = f"{shown}: {note}" if note else None
+    return Document(name=name, path=path, text=text, encoding=encoding), warning
+
+
+def load_paths(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Load the documents named on the command line.
+
+    One folder: every regular, non-hidden file in it (not recursive), sorted by
+    name. Several paths: each must be a file (folders are expanded the same way).
+    """
+    if not paths:
+        raise SourceError("no input: give a folder or two or more files")
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise SourceError(f"no such file or folder: {display_path(p)}")
+        if p.is_dir():
+            found = _candidate_files(p)
+            if not found:
+                raise SourceError(f"folder has no files: {display_path(p)}")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise SourceError(f"not a file or folder: {display_path(p)}")
+    seen: set[Path] = set()
+    unique_files = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique_files.append(f)
+    names = _unique_names(unique_files)
+    loaded = Loaded(documents=[])
+    for path, name in zip(unique_files, names):
+        doc, warning = read_document(path, name, max_bytes)
+        if warning:
+            loaded.warnings.append(warning)
+        if doc is not None:
+            loaded.documents.append(doc)
+    if not loaded.documents:
+        raise SourceError("no usable text files among the inputs")
+    return loaded
+
+
+def documents_from_texts(texts: dict[str, str]) -> list[Document]:
+    """Documents from in-memory texts (tests, library use), in the given order."""
+    return [Document(name=n, path=None, text=normalise_newlines(t)) for n, t in texts.items()]

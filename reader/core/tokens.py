@@ -1,0 +1,98 @@
+"""Word tokens for matching: case and accent folding, number normalisation, stems.
+
+Matching works on *terms*: each word of a sentence folded to lower case without
+accents, numbers normalised (``13th`` → ``13``, ``050`` → ``50``) and other words
+cut to a short prefix (a light, language-neutral stemmer: ``sanctions`` and
+``sanction`` meet, so do ``ameaçou`` and ``ameaça``). Names garbled by machine
+translation (``Pasky``/``Psaki``, ``Ushkov``/``Ushakov``) also meet through an
+extra *skeleton* term: the consonants of a capitalised word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+STEM_LENGTH = 6
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|º|ª|o|a|er|e|ème)$")
+_VOWELS = frozenset("aeiouyw")
+
+#: Function words of the languages we see most (English, Portuguese, Spanish,
+#: French, German). They still count, with a small weight, so that corpora too
+#: small for document frequencies (two sentences) are not dominated by them.
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for from with as is are was were be been being
+it its this that these those he she they we you i his her their our your my me him them us
+not no so than then there here has have had do does did will would shall should can could
+may might must also just into over about after before up down out all any some such only
+said says say told
+o os as um uma uns umas e ou mas se de do da dos das em no na nos nas por para com como
+que é foi são ser ter tem há ao aos à às pelo pela pelos pelas seu sua seus suas ele ela
+eles elas isso este esta esse essa não mais já também disse diz
+el la los las un una y o pero en con por para es fue son del al lo le les su sus se
+le la les un une et ou mais de du des en dans par pour avec est sont il elle ils qui que
+der die das ein eine und oder aber in im am an auf mit von zu ist sind war nicht es er sie
+""".split())
+
+
+@lru_cache(maxsize=1 << 18)
+def fold(word: str) -> str:
+    """Lower-case ``word`` and strip its accents (``Ação`` → ``acao``)."""
+    low = word.casefold()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFKD", low)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1 << 18)
+def term(word: str) -> str:
+    """The matching term of one word (see the module docstring)."""
+    f = fold(word)
+    if f[:1].isdigit():
+        m = _ORDINAL.match(f)
+        if m:
+            f = m.group(1)
+        if f.isdigit():
+            return f.lstrip("0") or "0"
+        return f
+    return f[:STEM_LENGTH]
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str | None:
+    """A consonant skeleton for a capitalised name, or None for other words."""
+    if len(word) < 4 or not word[0].isupper() or not word[1:].islower():
+        return None
+    f = fold(word)
+    if f in STOPWORDS:
+        return None
+    cons = [c for c in f[1:] if c not in _VOWELS and c.isalpha()]
+    if len(cons) < 2:
+        return None
+    # collapse doubled consonants: Ushakov/Uschakov, Psaki/Pssaki
+    out = [f[0] if f[0] not in _VOWELS else ""]
+    for c in cons:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "~" + "".join(out)
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Offsets of the words of ``text[start:end]`` (absolute)."""
+    return [m.span() for m in WORD.finditer(text, start, len(text) if end is None else end)]
+
+
+def sentence_terms(text: str, start: int, end: int) -> list[str]:
+    """The terms of one sentence, in order, with the name skeletons appended."""
+    words = WORD.findall(text, start, end)
+    terms = [term(w) for w in words]
+    for i, w in enumerate(words):
+        if i == 0:
+            continue  # the first word is capitalised anyway
+        sk = skeleton(w)
+        if sk is not None:
+            terms.append(sk)
+    return terms
