@@ -1,0 +1,232 @@
+"""The `reader` command in subprocesses: help, version, `align`, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+
+ARTICLE_A = ("Biden and Putin talk about Ukraine\n\n"
+             "US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes. "
+             "White House spokeswoman Jen Psaki said the call was serious.\n")
+ARTICLE_B = ("Biden, Putin hold a call on Ukraine\n\n"
+             "Russian President Vladimir Putin and US President Joe Biden talked for 50 minutes. "
+             "The call was serious, said White House spokeswoman Jen Psaki.\n")
+
+
+def assert_clean_failure(proc, *, contains: str | None = None) -> str:
+    """Exit code 2, exactly one line on stderr, no traceback, nothing on stdout."""
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert proc.stdout == ""
+    assert "\x1b" not in proc.stderr
+    if contains is not None:
+        assert contains in lines[0], lines[0]
+    return lines[0]
+
+
+def two_sources(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (folder / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
+    return folder
+
+
+# -- help and version ------------------------------------------------------------------------
+
+
+def test_help(reader_cli):
+    proc = reader_cli("--help")
+    assert proc.returncode == 0
+    assert "usage: reader" in proc.stdout and "align" in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_align_help(reader_cli):
+    proc = reader_cli("align", "--help")
+    assert proc.returncode == 0
+    for option in ("--json", "--max-size", "--output"):
+        assert option in proc.stdout
+
+
+def test_version(reader_cli):
+    proc = reader_cli("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"reader {__version__}"
+
+
+# -- align on the sample data ---------------------------------------------------------------
+
+
+def test_align_summary(reader_cli, sample_dir):
+    proc = reader_cli("align", sample_dir)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.splitlines()[0].startswith("5 sources, ")
+    for p in sorted(sample_dir.iterdir()):
+        assert p.name in out
+    assert "5 of 5:" in out and "only in one:" in out
+    assert proc.stderr == ""
+
+
+def test_align_json_follows_the_contract(reader_cli, sample_dir):
+    proc = reader_cli("align", sample_dir, "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    files = sorted(p for p in sample_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert [s["name"] for s in data["sources"]] == [p.name for p in files]
+    texts = {p.name: p.read_text(encoding="utf-8") for p in files}
+    for src in data["sources"]:
+        text = texts[src["name"]]
+        assert src["sentences"], src["name"]
+        prev_end = 0
+        for span in src["sentences"]:
+            assert isinstance(span, list) and len(span) == 2
+            s, e = span
+            assert isinstance(s, int) and isinstance(e, int)
+            assert prev_end <= s < e <= len(text)
+            assert text[s:e] == text[s:e].strip()
+            prev_end = e
+    assert data["links"]
+    for link in data["links"]:
+        a, b, score = link["a"], link["b"], link["score"]
+        assert isinstance(score, (int, float)) and 0.0 <= score <= 1.0
+        for ref in (a, b):
+            assert len(ref) == 2 and all(isinstance(x, int) for x in ref)
+            assert 0 <= ref[0] < len(data["sources"])
+            assert 0 <= ref[1] < len(data["sources"][ref[0]]["sentences"])
+        assert a[0] != b[0]
+    pairs = [(tuple(l["a"]), tuple(l["b"])) for l in data["links"]]
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_align_json_text_and_output_file(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    out = tmp_path / "result.json"
+    proc = reader_cli("align", folder, "--json", "--text", "--no-spans", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["sources"][0]["text"][0] == "Biden and Putin talk about Ukraine"
+    assert data["links"] and "spans" not in data["links"][0]
+
+
+def test_output_refuses_to_overwrite(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    out = tmp_path / "result.json"
+    out.write_text("precious", encoding="utf-8")
+    proc = reader_cli("align", folder, "--json", "-o", out)
+    assert_clean_failure(proc, contains="result.json")
+    assert out.read_text(encoding="utf-8") == "precious"
+
+
+def test_two_files_on_the_command_line(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    proc = reader_cli("align", folder / "b.txt", folder / "a.txt", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [s["name"] for s in json.loads(proc.stdout)["sources"]] == ["b.txt", "a.txt"]
+
+
+def test_skipped_file_warns_but_succeeds(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    (folder / "empty.txt").write_bytes(b"")
+    proc = reader_cli("align", folder)
+    assert proc.returncode == 0
+    assert proc.stderr.splitlines() == [proc.stderr.splitlines()[0]]
+    assert "empty.txt" in proc.stderr and "warning" in proc.stderr
+
+
+# -- bad input: exit code 2, one line, no traceback ---------------------------------------------
+
+
+def test_missing_path(reader_cli, tmp_path):
+    assert_clean_failure(reader_cli("align", tmp_path / "nowhere"), contains="nowhere")
+
+
+def test_missing_path_for_the_view_command(reader_cli, tmp_path):
+    # the default command must fail the same way before any UI starts
+    assert_clean_failure(reader_cli(tmp_path / "nowhere"), contains="nowhere")
+
+
+def test_not_a_folder_or_file(reader_cli, tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert_clean_failure(reader_cli("align", fifo), contains="pipe")
+
+
+def test_unreadable_file(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    secret = folder / "b.txt"
+    secret.chmod(0)
+    try:
+        if os.access(secret, os.R_OK):
+            pytest.skip("running with privileges that can read a mode-000 file (root)")
+        assert_clean_failure(reader_cli("align", folder), contains="b.txt")
+    finally:
+        secret.chmod(0o644)
+
+
+def test_empty_folder(reader_cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert_clean_failure(reader_cli("align", tmp_path / "empty"), contains="empty")
+
+
+def test_folder_with_one_usable_file(reader_cli, tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    assert_clean_failure(reader_cli("align", folder), contains="two")
+
+
+def test_one_file_argument(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    assert_clean_failure(reader_cli("align", folder / "a.txt"))
+
+
+def test_too_large_file(reader_cli, sample_dir):
+    proc = reader_cli("align", sample_dir, "--max-size", "0.001")
+    line = assert_clean_failure(proc, contains="too large")
+    assert "--max-size" in line
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lots"])
+def test_bad_max_size_value(reader_cli, tmp_path, value):
+    folder = two_sources(tmp_path / "in")
+    proc = reader_cli("align", folder, "--max-size", value)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "max-size" in proc.stderr
+
+
+NASTY = "\x1b[31mred[bold]x[/bold]\x1b[0m.txt".replace("/", "")
+
+
+def test_markup_and_escape_in_file_name_in_an_error(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    (folder / NASTY).write_text(ARTICLE_A * 20, encoding="utf-8")
+    line = assert_clean_failure(reader_cli("align", folder, "--max-size", "0.001"))
+    assert "[bold]" in line and "red" in line  # shown literally, escape made visible
+
+
+def test_missing_file_with_escape_in_name(reader_cli, tmp_path):
+    line = assert_clean_failure(reader_cli("align", tmp_path / NASTY, tmp_path / NASTY))
+    assert "red[bold]" in line
+
+
+def test_markup_and_escape_in_file_name_in_output(reader_cli, tmp_path):
+    folder = two_sources(tmp_path / "in")
+    shutil.move(folder / "a.txt", folder / NASTY)
+    proc = reader_cli("align", folder)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "red[bold]x" in proc.stdout
+    proc = reader_cli("align", folder, "--json")
+    assert proc.returncode == 0
+    assert NASTY in [s["name"] for s in json.loads(proc.stdout)["sources"]]
