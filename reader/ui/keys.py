@@ -1,0 +1,80 @@
+"""Every key of the reading view, in one table: the bindings and the help screen both
+come from here, so the help can never miss a key. Each binding has an ``id`` so a
+keymap can remap it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str          # Textual key names, comma separated
+    action: str
+    description: str   # short: the footer
+    help: str          # long: the help screen
+    id: str
+    show: bool = False
+    shown_keys: str = ""  # how the help screen writes the keys
+
+
+APP_KEYS = [
+    Key("q", "quit", "Quit", "Quit (closes a dialog first)", "app.quit", True),
+    Key("question_mark,f1", "help", "Help", "This help", "app.help", True, "? F1"),
+    Key("tab", "focus_next", "Next pane", "Focus the next pane", "pane.focus_next", False, "tab"),
+    Key("shift+tab", "focus_previous", "Previous pane", "Focus the previous pane",
+        "pane.focus_previous", False, "shift+tab"),
+    *[Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}") for i in range(1, 10)],
+]
+
+PANE_KEYS = [
+    Key("j,down", "move(1)", "Next", "Next sentence", "sentence.next", False, "j ↓"),
+    Key("k,up", "move(-1)", "Previous", "Previous sentence", "sentence.previous", False, "k ↑"),
+    Key("J,right_square_bracket", "shared(1)", "Next shared",
+        "Next sentence shared with another source", "shared.next", True, "J ]"),
+    Key("K,left_square_bracket", "shared(-1)", "Previous shared",
+        "Previous sentence shared with another source", "shared.previous", False, "K ["),
+    Key("u", "unique(1)", "Next unique", "Next sentence unique to this pane", "unique.next",
+        True, "u"),
+    Key("U", "unique(-1)", "Previous unique", "Previous sentence unique to this pane",
+        "unique.previous", False, "U"),
+    Key("g,home", "edge(0)", "Top", "First sentence", "sentence.first", False, "g Home"),
+    Key("G,end", "edge(1)", "Bottom", "Last sentence", "sentence.last", False, "G End"),
+    Key("ctrl+d", "page(0.5)", "Half page down", "Half a page down", "page.half_down", False,
+        "ctrl+d"),
+    Key("ctrl+u", "page(-0.5)", "Half page up", "Half a page up", "page.half_up", False,
+        "ctrl+u"),
+    Key("space,pagedown", "page(1)", "Page down", "A page down", "page.down", False,
+        "space PgDn"),
+    Key("b,pageup", "page(-1)", "Page up", "A page up", "page.up", False, "b PgUp"),
+    Key("slash", "app.search", "Search", "Search all sources (fuzzy)", "search.open", True, "/"),
+    Key("n", "app.search_step(1)", "Next match", "Next search match", "search.next", False, "n"),
+    Key("N", "app.search_step(-1)", "Previous match", "Previous search match",
+        "search.previous", False, "N"),
+    Key("s", "app.toggle_sync", "Sync", "Sync scrolling on/off", "view.sync", True, "s"),
+    Key("p", "app.pick_panes", "Panes", "Choose which sources are shown", "view.panes", False,
+        "p"),
+    Key("x", "app.hide_pane", "Hide", "Hide this pane", "view.hide", False, "x"),
+]
+
+HELP_EXTRA = [
+    ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
+    ("ctrl+p", "Command palette (themes, panes, sync, search)"),
+    ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
+    ("Esc", "Close a dialog or the search box"),
+]
+
+
+def bindings(keys: list[Key]) -> list[Binding]:
+    return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id) for k in keys]
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(section, keys, text) for the help screen, every key included."""
+    rows = [("Moving", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[:12]]
+    rows += [("Views", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[12:]]
+    rows += [("App", k.shown_keys or k.keys, k.help) for k in APP_KEYS if k.help]
+    rows += [("App", keys, text) for keys, text in HELP_EXTRA]
+    return rows

@@ -1,0 +1,139 @@
+"""Display text for a pane: control characters made visible, sentences word-wrapped.
+
+Everything here keeps character offsets 1:1 with the source text, so spans from
+the core (sentence offsets, matched words) index the display text directly. The
+core never changes the text; sanitising happens only here, at render time.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size
+
+from reader.core.model import Source
+
+# Control characters (C0, DEL, C1) become their visible "control picture" so that an
+# ESC in a document can never reach the terminal; tabs and newlines become spaces.
+_TABLE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
+_TABLE[0x7F] = "\u2421"
+_TABLE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+_TABLE.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " ", 0x0B: " ", 0x0C: " "})
+# Bidirectional overrides and isolates would reorder the rest of the terminal line.
+_TABLE.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+# Line and paragraph separators break lines in some terminals.
+_TABLE.update({0x2028: " ", 0x2029: " ", 0x85: " "})
+
+_TOKEN = re.compile(r"\S+")
+
+#: A row that holds no text: the blank line between two paragraphs.
+BLANK = (-1, -1)
+
+
+def sanitise(text: str) -> str:
+    """The same text, one character per character, safe to print literally."""
+    return text.translate(_TABLE)
+
+
+def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Cut one word wider than ``width`` cells into pieces that fit."""
+    pieces = []
+    s = start
+    used = 0
+    for k in range(start, end):
+        w = get_character_cell_size(text[k])
+        if used + w > width and k > s:
+            pieces.append((s, k))
+            s, used = k, 0
+        used += w
+    pieces.append((s, end))
+    return pieces
+
+
+def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Rows ``(start, end)`` of ``text[start:end]`` greedily word-wrapped to ``width`` cells.
+
+    Spaces between words stay inside the row they follow; a row's end excludes
+    trailing spaces. Words wider than a row are cut.
+    """
+    width = max(1, width)
+    chunk = text[start:end]
+    if not chunk.strip():
+        return [(start, start)]
+    ascii_only = chunk.isascii()
+    if ascii_only and end - start <= width:
+        s = start + (len(chunk) - len(chunk.lstrip()))
+        return [(s, start + len(chunk.rstrip()))]
+    measure = len if ascii_only else cell_len
+    rows: list[tuple[int, int]] = []
+    row_start = -1
+    row_end = -1
+    used = 0
+    for m in _TOKEN.finditer(text, start, end):
+        ws, we = m.span()
+        w = we - ws if ascii_only else measure(m.group())
+        if row_start >= 0:
+            gap = ws - row_end
+            if used + gap + w <= width:
+                used += gap + w
+                row_end = we
+                continue
+            rows.append((row_start, row_end))
+        if w <= width:
+            row_start, row_end, used = ws, we, w
+        else:
+            pieces = _split_word(text, ws, we, width)
+            rows.extend(pieces[:-1])
+            row_start, row_end = pieces[-1]
+            used = measure(text[row_start:row_end])
+    rows.append((row_start, row_end))
+    return rows
+
+
+@dataclass
+class Layout:
+    """The wrapped rows of one source at one width, and the row <-> sentence index."""
+
+    width: int
+    rows: list[tuple[int, int]]   # (start, end) offsets into the text, or BLANK
+    first_row: list[int]          # first row of each sentence, plus the total at the end
+
+    @property
+    def total(self) -> int:
+        return self.first_row[-1]
+
+    def sentence_at(self, row: int) -> int:
+        """The sentence that owns ``row`` (clamped to the document)."""
+        n = len(self.first_row) - 1
+        if n <= 0:
+            return 0
+        return max(0, min(n - 1, bisect_right(self.first_row, row) - 1))
+
+    def row_of(self, sentence: int) -> int:
+        return self.first_row[max(0, min(sentence, len(self.first_row) - 2))] if len(
+            self.first_row) > 1 else 0
+
+    def height_of(self, sentence: int) -> int:
+        return self.first_row[sentence + 1] - self.first_row[sentence]
+
+
+def layout(source: Source, text: str, width: int) -> Layout:
+    """Wrap every sentence of ``source`` (``text`` is its sanitised text).
+
+    Each sentence starts on a new row; a blank row follows a sentence that ends a
+    paragraph (a blank line before the next sentence in the original text).
+    """
+    rows: list[tuple[int, int]] = []
+    first_row: list[int] = []
+    raw = source.text
+    sentences = source.sentences
+    n = len(sentences)
+    for k, (s, e) in enumerate(sentences):
+        first_row.append(len(rows))
+        rows.extend(wrap(text, s, e, width))
+        if k + 1 < n and raw.count("\n", e, sentences[k + 1][0]) >= 2:
+            rows.append(BLANK)
+    first_row.append(len(rows))
+    return Layout(width=width, rows=rows, first_row=first_row)
