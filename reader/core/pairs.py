@@ -1,0 +1,323 @@
+"""Links between the sentences of two sources.
+
+Candidate pairs live in NumPy arrays sorted by the key ``i * n_b + j``, so that a
+neighbour lookup is a ``searchsorted`` and no step loops over pairs in Python
+(except the few one-sided links that need a merge test).
+
+Steps: candidates (sparse product over informative terms, best ``top_k`` of every
+sentence in both directions) → similarity over all terms → neighbourhood bonus →
+order chain of confident anchors, with every pair in a small gap between two
+anchors added as a candidate → order bonus / crossing filter → selection of each
+sentence's best counterpart, with n-1 merges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from reader.core.features import Features
+from reader.core.params import Settings
+
+
+_PRUNE = 0.2  # candidates below this share of their row's best are not ranked
+
+
+@dataclass
+class Candidates:
+    """Pairs (i of source a, j of source b) sorted by key, with their similarity."""
+
+    i: np.ndarray
+    j: np.ndarray
+    sim: np.ndarray
+    n_b: int
+
+    @property
+    def keys(self) -> np.ndarray:
+        return self.i * self.n_b + self.j
+
+    def lookup(self, values: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """``values`` at pairs (i, j), 0 where the pair is not a candidate."""
+        keys = self.keys
+        if len(keys) == 0:
+            return np.zeros(len(i))
+        valid = (i >= 0) & (j >= 0) & (j < self.n_b)
+        want = i * self.n_b + j
+        pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+        hit = valid & (keys[pos] == want)
+        return np.where(hit, values[pos], 0.0)
+
+
+def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarray,
+                    wb: np.ndarray, k: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Best ``k`` candidates in B for every row of A, by approximate Dice."""
+    out_i, out_j = [], []
+    for r0 in range(0, ia.shape[0], block):
+        prod = (ia[r0:r0 + block] @ mb_t).tocsr()
+        prod.sort_indices()
+        if prod.nnz == 0:
+            continue
+        counts = np.diff(prod.indptr)
+        rows = np.repeat(np.arange(prod.shape[0]), counts)
+        cols = prod.indices
+        approx = prod.data / (wa[r0 + rows] + wb[cols] + 1e-9)
+        # most entries share one middling term: drop what is far below the row's best
+        # before sorting (the top k are always kept)
+        nonempty = counts > 0
+        row_max = np.zeros(len(counts))
+        row_max[nonempty] = np.maximum.reduceat(approx, prod.indptr[:-1][nonempty])
+        keep = approx >= _PRUNE * row_max[rows]
+        rows, cols, approx = rows[keep], cols[keep], approx[keep]
+        order = np.lexsort((cols, -approx, rows))
+        rows, cols = rows[order], cols[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+        sel = rank < k
+        out_i.append(r0 + rows[sel])
+        out_j.append(cols[sel].astype(np.int64))
+    if not out_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Weighted Dice over all terms of the sentence pairs (i of a, j of b)."""
+    if len(i) == 0:
+        return np.zeros(0)
+    ma, mb = feats.matrices[a], feats.matrices[b]
+    shared = np.asarray(ma[i].multiply(mb[j]) @ feats.weights).ravel()
+    return 2 * shared / (feats.row_weight[a][i] + feats.row_weight[b][j] + 1e-9)
+
+
+def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> Candidates:
+    n_b = feats.matrices[b].shape[0]
+    keys = np.unique(i * n_b + j)
+    i, j = keys // n_b, keys % n_b
+    keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
+    i, j = i[keep], j[keep]
+    return Candidates(i, j, similarity(feats, a, b, i, j), n_b)
+
+
+def initial_candidates(feats: Features, a: int, b: int, settings: Settings) -> Candidates:
+    wa, wb = feats.row_weight[a], feats.row_weight[b]
+    ia, ib = feats.index_matrices[a], feats.index_matrices[b]
+    i1, j1 = _top_candidates(ia, (ib > 0).T.tocsc(), wa, wb, settings.top_k, settings.block_rows)
+    j2, i2 = _top_candidates(ib, (ia > 0).T.tocsc(), wb, wa, settings.top_k, settings.block_rows)
+    return _candidates(feats, a, b, np.concatenate([i1, i2]), np.concatenate([j1, j2]))
+
+
+def with_context(c: Candidates, weight: float) -> np.ndarray:
+    """Similarity plus a bonus when the neighbours (previous with previous, next with
+    next, allowing one skipped sentence) also match."""
+    d, i, j = c.sim, c.i, c.j
+
+    def at(di: int, dj: int) -> np.ndarray:
+        return c.lookup(d, i + di, j + dj)
+
+    prev = np.maximum.reduce([at(-1, -1), 0.8 * at(-2, -1), 0.8 * at(-1, -2)])
+    nxt = np.maximum.reduce([at(1, 1), 0.8 * at(2, 1), 0.8 * at(1, 2)])
+    return d + weight * np.minimum(d + 0.25, (prev + nxt) / 2)
+
+
+def _best_per(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Index of the highest-scoring entry of each group (ties: smaller ``other``)."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((other, -score, group))
+    g = group[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    return order[first]
+
+
+def _heaviest_chain(anchors: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The heaviest subsequence of anchors increasing in both i and j (Fenwick tree)."""
+    if not anchors:
+        return []
+    anchors = sorted(anchors)
+    js = sorted({j for _, j, _ in anchors})
+    rank = {j: r + 1 for r, j in enumerate(js)}
+    size = len(js)
+    tree_w = [0.0] * (size + 1)  # best chain weight ending at a j-rank <= r
+    tree_k = [-1] * (size + 1)
+    back = [-1] * len(anchors)
+    total = [0.0] * len(anchors)
+    for k, (_i, j, w) in enumerate(anchors):
+        r = rank[j] - 1
+        best_w, best_k = 0.0, -1
+        while r > 0:
+            if tree_w[r] > best_w:
+                best_w, best_k = tree_w[r], tree_k[r]
+            r -= r & -r
+        total[k] = best_w + w
+        back[k] = best_k
+        r = rank[j]
+        while r <= size:
+            if total[k] > tree_w[r]:
+                tree_w[r], tree_k[r] = total[k], k
+            r += r & -r
+    k = max(range(len(anchors)), key=total.__getitem__)
+    chain = []
+    while k != -1:
+        chain.append((anchors[k][0], anchors[k][1]))
+        k = back[k]
+    chain.reverse()  # mutual bests: i and j are each unique, so strictly increasing
+    return chain
+
+
+def anchor_chain(c: Candidates, f: np.ndarray, strong: float, weak: float
+                 ) -> list[tuple[int, int]]:
+    """The order of the two texts, as a chain of mutual-best pairs increasing in i and j.
+
+    Strong pairs (score >= ``strong``) make the chain; weaker ones (>= ``weak``) then
+    join it where they fall inside one of its gaps, in order.
+    """
+    ba, bb = _best_per(c.i, c.j, f), _best_per(c.j, c.i, f)
+    mutual = np.intersect1d(ba, bb)
+    mutual = mutual[f[mutual] >= weak]
+    mi, mj, mf = c.i[mutual], c.j[mutual], f[mutual]
+    is_strong = mf >= strong
+    chain = _heaviest_chain(list(zip(mi[is_strong].tolist(), mj[is_strong].tolist(),
+                                     mf[is_strong].tolist())))
+    if len(chain) < 2 or is_strong.all():
+        return chain
+    ci = np.array([x for x, _ in chain])
+    cj = np.array([y for _, y in chain])
+    wi, wj, wf = mi[~is_strong], mj[~is_strong], mf[~is_strong]
+    k = np.searchsorted(ci, wi)  # anchor k-1 before, anchor k after
+    inside = (k > 0) & (k < len(ci))
+    kk = np.clip(k, 1, len(ci) - 1)
+    inside &= (cj[kk - 1] < wj) & (wj < cj[kk])
+    extra = list(zip(wi[inside].tolist(), wj[inside].tolist(), wf[inside].tolist()))
+    if not extra:
+        return chain
+    # strong anchors weigh more than any number of weak ones between two of them
+    heavy = [(i, j, 1000.0 + w) for i, j, w in zip(mi[is_strong].tolist(),
+                                                  mj[is_strong].tolist(), mf[is_strong].tolist())
+             if (i, j) in set(chain)]
+    return _heaviest_chain(heavy + extra)
+
+
+def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
+                   chain: list[tuple[int, int]], gap_max: int) -> Candidates:
+    """``c`` plus every pair inside a small gap between consecutive anchors."""
+    gi, gj = [], []
+    for (i1, j1), (i2, j2) in zip(chain, chain[1:]):
+        if 1 < i2 - i1 + j2 - j1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
+            for i in range(i1, i2 + 1):
+                gi.extend([i] * (j2 - j1 + 1))
+                gj.extend(range(j1, j2 + 1))
+    if not gi:
+        return c
+    return _candidates(feats, a, b, np.concatenate([c.i, np.array(gi, dtype=np.int64)]),
+                       np.concatenate([c.j, np.array(gj, dtype=np.int64)]))
+
+
+def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
+               settings: Settings) -> tuple[Candidates, np.ndarray]:
+    """Reward pairs inside a small gap between anchors; drop weak pairs that cross
+    the chain (strong ones stay: that is how reordered content shows)."""
+    if len(chain) < 3:
+        return c, f
+    ci = np.array([x for x, _ in chain])
+    cj = np.array([y for _, y in chain])
+    big = np.int64(1) << 60
+    lo_k = np.searchsorted(ci, c.i, side="left") - 1
+    hi_k = np.searchsorted(ci, c.i, side="right")
+    has_lo, has_hi = lo_k >= 0, hi_k < len(ci)
+    lo = np.where(has_lo, cj[np.maximum(lo_k, 0)], -1)
+    hi = np.where(has_hi, cj[np.minimum(hi_k, len(ci) - 1)], big)
+    ilo = np.where(has_lo, ci[np.maximum(lo_k, 0)], c.i - settings.gap_max - 1)
+    ihi = np.where(has_hi, ci[np.minimum(hi_k, len(ci) - 1)], c.i + settings.gap_max + 1)
+    in_order = (lo <= c.j) & (c.j <= hi)
+    small = (hi - lo <= settings.gap_max) & (ihi - ilo <= settings.gap_max)
+    f = f + np.where(in_order & small, settings.gap_bonus, 0.0)
+    keep = in_order | (f >= settings.cross_keep)
+    return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b), f[keep]
+
+
+def _terms(m: sparse.csr_matrix, i: int) -> np.ndarray:
+    return m.indices[m.indptr[i]:m.indptr[i + 1]]
+
+
+def merge_gain(feats: Features, short_src: int, run: range, extra: int, long_src: int,
+               j: int) -> float:
+    """How much better sentence j of ``long_src`` matches the run of adjacent sentences
+    of ``short_src`` with ``extra`` than without it."""
+    w = feats.weights
+    ms = feats.matrices[short_src]
+    tj = _terms(feats.matrices[long_src], j)
+    wj = w[tj].sum()
+    without = np.unique(np.concatenate([_terms(ms, k) for k in run if k != extra]))
+    with_extra = np.union1d(without, _terms(ms, extra))
+
+    def sim(t: np.ndarray) -> float:
+        shared = w[np.intersect1d(t, tj, assume_unique=True)].sum()
+        return 2 * shared / (w[t].sum() + wj + 1e-9)
+
+    return sim(with_extra) - sim(without)
+
+
+def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
+           settings: Settings) -> dict[tuple[int, int], float]:
+    """Each sentence's best counterpart, from both sides, above the thresholds.
+
+    A mutual best pair is a 1-1 link. A pair that is the best of only one side,
+    sentence i whose best is j while j prefers i', is an n-1 merge: kept when i
+    is near i' and j matches the run of them better with i than without.
+    """
+    ok = (c.sim >= settings.min_own)
+    idx = np.flatnonzero(ok)
+    ba = idx[_best_per(c.i[idx], c.j[idx], f[idx])]
+    bb = idx[_best_per(c.j[idx], c.i[idx], f[idx])]
+    n_a = feats.matrices[a].shape[0]
+    best_j = np.full(n_a, -1, dtype=np.int64)
+    best_j[c.i[ba]] = c.j[ba]
+    best_i = np.full(c.n_b, -1, dtype=np.int64)
+    best_i[c.j[bb]] = c.i[bb]
+    links: dict[tuple[int, int], float] = {}
+    span = settings.merge_max - 1
+    for side, chosen in ((0, ba), (1, bb)):
+        chosen = chosen[f[chosen] >= settings.threshold]
+        for i, j, score in zip(c.i[chosen].tolist(), c.j[chosen].tolist(), f[chosen].tolist()):
+            if (i, j) in links:
+                continue
+            if side == 0:
+                other = int(best_i[j])
+                if other == i or (0 < abs(other - i) <= span and merge_gain(
+                        feats, a, range(min(i, other), max(i, other) + 1), i, b, j)
+                        > settings.merge_gain):
+                    links[(i, j)] = score
+            else:
+                other = int(best_j[i])
+                if other == j or (0 < abs(other - j) <= span and merge_gain(
+                        feats, b, range(min(j, other), max(j, other) + 1), j, a, i)
+                        > settings.merge_gain):
+                    links[(i, j)] = score
+    return links
+
+
+def pair_links(feats: Features, a: int, b: int, settings: Settings
+               ) -> tuple[dict[tuple[int, int], float], Candidates]:
+    """Links between sources a and b, and the candidate pairs considered.
+
+    When the strong anchors cover much of the shorter text (a translation or a
+    close revision, not a rewrite), weaker anchors join the chain and every pair
+    in a small gap between anchors becomes a candidate.
+    """
+    c = initial_candidates(feats, a, b, settings)
+    f = with_context(c, settings.context_weight)
+    chain = anchor_chain(c, f, settings.anchor_min, settings.anchor_min)
+    shorter = max(1, min(feats.matrices[a].shape[0], feats.matrices[b].shape[0]))
+    parallel = len(chain) >= settings.parallel_min * shorter
+    if parallel:
+        chain = anchor_chain(c, f, settings.anchor_min, settings.anchor_weak)
+        c2 = gap_candidates(feats, a, b, c, chain, settings.gap_max)
+        if c2 is not c:
+            c, f = c2, with_context(c2, settings.context_weight)
+        ordered, f = with_order(c, f, chain, settings)
+    else:
+        ordered = c  # rewrites reorder freely: no order constraint
+    return select(ordered, f, feats, a, b, settings), c
