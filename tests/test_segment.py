@@ -234,6 +234,28 @@ def test_hard_wrapped_prose_splits_on_sentences_not_lines() -> None:
     assert "\n" in got[0]
 
 
+ONE_PARAGRAPH_PER_LINE = """Biden warns Putin of sanctions over Ukraine
+US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes on Thursday.
+The call was requested by Putin, the Kremlin said in a short statement.
+Biden urged Russia to reduce its military build-up near the Ukrainian border.
+Putin warned that new sanctions could lead to a collapse of relations.
+Kremlin aide Yuri Ushakov said the call provided a good basis for talks.
+The talks in Geneva are scheduled for January 10, officials said.
+A Russia-NATO meeting will follow two days later in Brussels.
+Read more
+Ukraine says Russia has massed 100,000 troops near its border.
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "core bug: segment.is_hard_wrapped takes one-paragraph-per-line text (lines of similar "
+    "length, each ending a sentence) for wrapped prose, so the headline and 'Read more' are "
+    "glued to the next sentence"))
+def test_one_paragraph_per_line_is_not_hard_wrapped() -> None:
+    got = split(ONE_PARAGRAPH_PER_LINE)
+    assert got == ONE_PARAGRAPH_PER_LINE.strip().split("\n")
+
+
 def test_short_lines_are_not_hard_wrapped() -> None:
     text = "Headline one\nBy a reporter\nFirst line\nSecond line\n"
     assert not is_hard_wrapped(text)
