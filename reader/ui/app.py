@@ -1,10 +1,448 @@
-"""Placeholder reading view (replaced by the full one)."""
+"""The reading view: one pane per source, sentence-synced, highlighted by consensus.
+
+The app is the one owner of "where we are": a pane the user moves posts
+:class:`Moved`; :meth:`ReaderApp.move_to` sets the leader's current sentence and
+then scrolls every other pane (no animation, inside ``batch_update``) so the
+counterpart of the current sentence sits on the same screen row. Followers never
+post anything back, so there is no feedback loop.
+"""
+
 from __future__ import annotations
 
-from textual.app import App
+import time
+from collections.abc import Iterable, Sequence
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from reader.core.model import Alignment, Source
+from reader.core.sources import Document
+from reader.ui.help_screen import HelpScreen
+from reader.ui.keys import APP_KEYS, bindings
+from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
+                                SearchDone, SourcesReady)
+from reader.ui.pane import SentenceView, SourcePane
+from reader.ui.search import SearchBar
+from reader.ui.status import StatusBar
+
+#: Narrowest pane worth reading in; more sources than fit are hidden, never squashed.
+MIN_PANE_WIDTH = 30
+
+
+class _Cancelled(Exception):
+    pass
 
 
 class ReaderApp(App):
-    def __init__(self, documents, warnings=()):
+    TITLE = "reader"
+    CSS_PATH = "reader.tcss"
+    BINDINGS = [*bindings(APP_KEYS),
+                *bindings([])]
+
+    def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = ()) -> None:
         super().__init__()
-        self.documents = documents
+        self.documents = list(documents)
+        self.warnings = list(warnings)
+        self.sources: list[Source] = []
+        self.alignment: Alignment | None = None
+        self.panes: list[SourcePane] = []
+        self.sync_on = True
+        self.leader = 0
+        self.anchor_row = 0
+        self.priority: list[int] = []   # most recently focused first
+        self.hidden: set[int] = set()   # hidden by the user
+        self.shown: list[int] = []
+        self.hits: list = []
+        self.hit_index = -1
+        self.query_text = ""
+        self._resync_pending = False
+
+    # -- building ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
+        yield Horizontal(id="panes")
+        yield SearchBar(id="search")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def on_mount(self) -> None:
+        for w in self.warnings:
+            self.notify(w, title="warning", severity="warning", markup=False, timeout=8)
+        if not self.documents:
+            self._fail_screen("No text to show: no usable files were given.")
+            return
+        self.status.set_progress(0.0)
+        self.status.set_message("segmenting…")
+        self._load()
+
+    def _fail_screen(self, text: str) -> None:
+        msg = self.query_one("#message", Static)
+        msg.update(Content(text))
+        msg.add_class("-error")
+        msg.remove_class("-hidden")
+        self.status.set_progress(None)
+        self.status.set_message(text, error=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        """Segment, show, then align: never touches a widget, only posts messages."""
+        worker = get_current_worker()
+        try:
+            from reader.core.align import segment
+
+            sources = segment(self.documents)
+        except Exception as exc:  # a readable line, never a traceback
+            self.post_message(LoadFailed("segmenting", f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SourcesReady(sources))
+        if len(sources) < 2:
+            return
+        started = time.perf_counter()
+        last = [0.0]
+
+        def progress(text: str, fraction: float) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            now = time.monotonic()
+            if now - last[0] >= 0.25 or fraction >= 1.0:
+                last[0] = now
+                self.post_message(LoadProgress(text, fraction))
+
+        try:
+            from reader.core.align import align_sources
+
+            alignment = align_sources(sources, progress=progress)
+            alignment.counterparts(0, 0)
+            alignment.locate(0, 0, 1)  # build the indexes here, not on the first key
+        except _Cancelled:
+            self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
+                                                     "independently"))
+            return
+        except Exception as exc:
+            self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(AlignmentReady(alignment, time.perf_counter() - started))
+
+    def on_sources_ready(self, message: SourcesReady) -> None:
+        self.sources = message.sources
+        self.query_one("#message").add_class("-hidden")
+        self.priority = list(range(len(self.sources)))
+        self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
+        self.query_one("#panes").mount(*self.panes)
+        self._apply_visibility()
+        if len(self.sources) == 1:
+            note = "one source: read-only, nothing to compare it with"
+            self.status.set_progress(None)
+            self.status.set_message(note)
+            self.notify(note, title="reader", markup=False)
+        else:
+            self.status.set_message("aligning…")
+        self.call_after_refresh(self._first_focus)
+
+    def _first_focus(self) -> None:
+        if self.panes:
+            self.panes[self.shown[0] if self.shown else 0].view.focus()
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.status.set_progress(message.fraction)
+        self.status.set_message(Content(f"aligning: {message.text}"))
+
+    def on_alignment_ready(self, message: AlignmentReady) -> None:
+        self.alignment = message.alignment
+        for pane in self.panes:
+            pane.set_alignment(self.alignment)
+        self.status.set_progress(None)
+        self.align_seconds = message.seconds
+        self.status.set_message(f"aligned: {len(self.alignment.links)} links")
+        self.resync()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        text = f"Problem while {message.stage}: {message.text}"
+        if not self.panes:
+            self._fail_screen(text)
+        else:
+            self.status.set_progress(None)
+            self.status.set_message(text, error=True)
+        self.notify(text, severity="error", markup=False, timeout=10)
+
+    def action_cancel_load(self) -> None:
+        for worker in self.workers:
+            if worker.group == "load":
+                worker.cancel()
+
+    # -- which panes are shown -----------------------------------------------------------
+    def capacity(self) -> int:
+        return max(1, self.screen.size.width // MIN_PANE_WIDTH)
+
+    def _apply_visibility(self) -> None:
+        if not self.panes:
+            return
+        wanted = [i for i in self.priority if i not in self.hidden] or [self.leader]
+        shown = sorted(wanted[:self.capacity()])
+        if shown == self.shown:
+            return
+        self.shown = shown
+        for i, pane in enumerate(self.panes):
+            pane.display = i in shown
+        first = True
+        for i in shown:
+            self.panes[i].set_class(first, "-first")
+            first = False
+        if self.leader not in shown:
+            self.leader = shown[0]
+            if self.panes[self.leader].view.app is not None:
+                self.call_after_refresh(self.panes[self.leader].view.focus)
+        self.request_resync()
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self._apply_visibility)
+        self.request_resync()
+
+    def on_resized(self, message: Resized) -> None:
+        message.stop()
+        self._apply_visibility()
+        self.request_resync()
+
+    def request_resync(self) -> None:
+        if not self._resync_pending:
+            self._resync_pending = True
+            self.call_after_refresh(self.resync)
+
+    def resync(self) -> None:
+        self._resync_pending = False
+        if not self.panes:
+            return
+        view = self.panes[self.leader].view
+        self.move_to(self.leader, view.current, self.anchor_row)
+
+    def show_source(self, index: int) -> None:
+        """Bring source ``index`` on screen (replacing the least recently used pane)."""
+        if index in self.priority:
+            self.priority.remove(index)
+        self.priority.insert(0, index)
+        self.hidden.discard(index)
+        self._apply_visibility()
+
+    # -- the one owner of the position -----------------------------------------------------
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if isinstance(widget, SentenceView) and widget.index != self.leader:
+            self.leader = widget.index
+            if widget.index in self.priority:
+                self.priority.remove(widget.index)
+            self.priority.insert(0, widget.index)
+            row = max(0, min(widget.size.height - 1, widget.screen_row(widget.current)))
+            self.move_to(widget.index, widget.current, row)
+
+    def on_moved(self, message: Moved) -> None:
+        message.stop()
+        if message.source != self.leader:
+            self.leader = message.source
+        self.move_to(message.source, message.sentence, message.screen_row)
+
+    def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
+        """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
+        if not self.panes:
+            return
+        from reader.core.navigation import differing_words
+
+        if source not in self.shown:
+            self.show_source(source)
+        self.leader = source
+        leader = self.panes[source].view
+        leader.relayout()
+        if leader.wrapped is None or not len(leader.source):
+            return
+        sentence = max(0, min(len(leader.source) - 1, sentence))
+        top = leader.row_of(sentence)
+        row = leader.natural_row(sentence) if screen_row is None else screen_row
+        row = max(0, min(row, leader.size.height - 1, top))
+        al = self.alignment
+        followers = []
+        leader_diffs: set[tuple[int, int]] = set()
+        for i in self.shown:
+            if i == source:
+                continue
+            view = self.panes[i].view
+            view.relayout()
+            if al is None or view.wrapped is None or not len(view.source):
+                followers.append((view, None, False, {}))
+                continue
+            j, found = al.locate(source, sentence, i)
+            marks = {}
+            for c in al.counterparts(source, sentence):
+                if c.source == i:
+                    mine, theirs = differing_words(leader.source, sentence, view.source,
+                                                   c.sentence)
+                    marks[c.sentence] = theirs
+                    leader_diffs.update(mine)
+            followers.append((view, j, found, marks))
+            if self.sync_on:
+                row = min(row, view.row_of(j))
+        self.anchor_row = row
+        with self.batch_update():
+            leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
+            leader.show_sentence(sentence, row)
+            for view, j, found, marks in followers:
+                if j is None:
+                    view.set_highlight({}, None, False)
+                    continue
+                view.set_highlight(marks, None if found else j, False)
+                if self.sync_on:
+                    view.show_sentence(j, row)
+                self.panes[view.index].set_note("" if found or not self.sync_on
+                                                else "no counterpart here ▸")
+            self.panes[source].set_note("")
+
+    def synced_rows(self) -> dict[int, int]:
+        """Screen row of the leader's counterpart in each shown pane that has one (tests)."""
+        out = {}
+        leader = self.panes[self.leader].view
+        out[self.leader] = leader.screen_row(leader.current)
+        if self.alignment is None:
+            return out
+        for i in self.shown:
+            if i != self.leader:
+                c = self.alignment.best_counterpart(self.leader, leader.current, i)
+                j, found = self.alignment.locate(self.leader, leader.current, i)
+                if found and c is not None:
+                    out[i] = self.panes[i].view.screen_row(j)
+        return out
+
+    # -- app actions ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_focus_pane(self, index: int) -> None:
+        if index >= len(self.panes):
+            self.bell()
+            return
+        self.show_source(index)
+        self.call_after_refresh(self.panes[index].view.focus)
+
+    def action_toggle_sync(self) -> None:
+        self.sync_on = not self.sync_on
+        self.status.set_sync(self.sync_on)
+        self.notify("sync on: panes follow the current sentence" if self.sync_on
+                    else "sync off: panes scroll independently", markup=False, timeout=2)
+        self.resync()
+
+    def action_pick_panes(self) -> None:
+        from reader.ui.picker import PanePicker
+
+        if not self.panes:
+            return
+
+        def chosen(result: list[int] | None) -> None:
+            if not result:
+                return
+            self.hidden = set(range(len(self.panes))) - set(result)
+            self.priority = result + [i for i in self.priority if i not in result]
+            if self.leader not in result:
+                self.leader = result[0]
+            self._apply_visibility()
+            self.call_after_refresh(self.panes[self.leader].view.focus)
+
+        self.push_screen(PanePicker([s.name for s in self.sources], self.shown,
+                                    self.capacity()), chosen)
+
+    def action_hide_pane(self) -> None:
+        if len(self.shown) <= 1:
+            self.bell()
+            return
+        self.hidden.add(self.leader)
+        rest = [i for i in self.shown if i != self.leader]
+        self.leader = rest[0]
+        self._apply_visibility()
+        self.call_after_refresh(self.panes[self.leader].view.focus)
+
+    # -- search --------------------------------------------------------------------------
+    def action_search(self) -> None:
+        if self.sources:
+            self.query_one(SearchBar).open()
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        if self.panes:
+            self.panes[self.leader].view.focus()
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        if self.panes:
+            self.panes[self.leader].view.focus()
+        query = message.query.strip()
+        if not query:
+            return
+        self.status.set_message(Content(f"searching for {query}…"))
+        self._search(query)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _search(self, query: str) -> None:
+        from reader.core.navigation import search
+
+        try:
+            hits = search(self.sources, query)
+        except Exception as exc:
+            self.post_message(LoadFailed("searching", f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SearchDone(query, hits))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        self.hits = message.hits
+        self.query_text = message.query
+        per_source: dict[int, set[int]] = {}
+        for h in self.hits:
+            per_source.setdefault(h.source, set()).add(h.sentence)
+        for pane in self.panes:
+            pane.view.set_hits(frozenset(per_source.get(pane.index, ())))
+        self.hit_index = -1
+        if not self.hits:
+            self.status.set_message(Content(f"/{message.query}: no matches"), error=True)
+            return
+        self.action_search_step(1)
+
+    def action_search_step(self, step: int) -> None:
+        if not self.hits:
+            self.bell()
+            return
+        here = (self.leader, self.panes[self.leader].view.current)
+        keys = [(h.source, h.sentence) for h in self.hits]
+        if step > 0:
+            after = [k for k, key in enumerate(keys) if key > here]
+            k = after[0] if after else 0
+        else:
+            before = [k for k, key in enumerate(keys) if key < here]
+            k = before[-1] if before else len(keys) - 1
+        self.hit_index = k
+        hit = self.hits[k]
+        self.status.set_message(Content(f"/{self.query_text}: match {k + 1} of {len(self.hits)}"
+                                        f" · n/N next/previous"))
+        view = self.panes[hit.source].view
+        self.show_source(hit.source)
+        self.leader = hit.source
+        if not view.has_focus:
+            view.focus()
+        self.move_to(hit.source, hit.sentence)
+
+    # -- command palette -------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("view: toggle sync", "Sync scrolling on/off (s)",
+                            self.action_toggle_sync)
+        yield SystemCommand("view: choose panes", "Choose which sources are shown (p)",
+                            self.action_pick_panes)
+        yield SystemCommand("search: find in all sources", "Fuzzy search (/)",
+                            self.action_search)
+        yield SystemCommand("help: keys", "Every key (?)", self.action_help)
+        for i, src in enumerate(self.sources):
+            yield SystemCommand(f"pane: show {i + 1} {src.name}",
+                                "Focus this source, showing it if hidden",
+                                lambda i=i: self.action_focus_pane(i))

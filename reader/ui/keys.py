@@ -26,17 +26,19 @@ APP_KEYS = [
     Key("tab", "focus_next", "Next pane", "Focus the next pane", "pane.focus_next", False, "tab"),
     Key("shift+tab", "focus_previous", "Previous pane", "Focus the previous pane",
         "pane.focus_previous", False, "shift+tab"),
+    Key("escape", "cancel_load", "Stop aligning", "Stop a running alignment", "app.cancel_load",
+        False, "Esc"),
     *[Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}") for i in range(1, 10)],
 ]
 
 PANE_KEYS = [
     Key("j,down", "move(1)", "Next", "Next sentence", "sentence.next", False, "j ↓"),
     Key("k,up", "move(-1)", "Previous", "Previous sentence", "sentence.previous", False, "k ↑"),
-    Key("J,right_square_bracket", "shared(1)", "Next shared",
+    Key("J,right_square_bracket", "shared(1)", "Shared",
         "Next sentence shared with another source", "shared.next", True, "J ]"),
     Key("K,left_square_bracket", "shared(-1)", "Previous shared",
         "Previous sentence shared with another source", "shared.previous", False, "K ["),
-    Key("u", "unique(1)", "Next unique", "Next sentence unique to this pane", "unique.next",
+    Key("u", "unique(1)", "Unique", "Next sentence unique to this pane", "unique.next",
         True, "u"),
     Key("U", "unique(-1)", "Previous unique", "Previous sentence unique to this pane",
         "unique.previous", False, "U"),
@@ -63,7 +65,7 @@ HELP_EXTRA = [
     ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
     ("ctrl+p", "Command palette (themes, panes, sync, search)"),
     ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
-    ("Esc", "Close a dialog or the search box"),
+    ("Esc", "Close a dialog or the search box; stops a running alignment"),
 ]
 
 

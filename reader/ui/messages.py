@@ -6,14 +6,11 @@ tells the app (the one owner of "where we are") and the app sets every pane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
 from reader.core.model import Alignment, Source
 
 
-@dataclass
 class Moved(Message):
     """The user moved the current sentence of pane ``source`` to ``sentence``.
 
@@ -21,41 +18,56 @@ class Moved(Message):
     click); ``None`` asks for the smallest scroll that shows it.
     """
 
-    source: int
-    sentence: int
-    screen_row: int | None = None
+    def __init__(self, source: int, sentence: int, screen_row: int | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.sentence = sentence
+        self.screen_row = screen_row
 
 
-@dataclass
+class Resized(Message):
+    """A pane got a new size (and re-wrapped): the app lines the panes up again."""
+
+
 class LoadProgress(Message):
     """The load/align worker reports a step (``fraction`` from 0 to 1)."""
 
-    text: str
-    fraction: float
+    def __init__(self, text: str, fraction: float) -> None:
+        super().__init__()
+        self.text = text
+        self.fraction = fraction
 
 
-@dataclass
 class SourcesReady(Message):
     """The documents are segmented: panes can show the text before alignment ends."""
 
-    sources: list[Source]
+    def __init__(self, sources: list[Source]) -> None:
+        super().__init__()
+        self.sources = sources
 
 
-@dataclass
 class AlignmentReady(Message):
-    alignment: Alignment
-    seconds: float
+    """The alignment is done (in ``seconds``)."""
+
+    def __init__(self, alignment: Alignment, seconds: float) -> None:
+        super().__init__()
+        self.alignment = alignment
+        self.seconds = seconds
 
 
-@dataclass
 class LoadFailed(Message):
     """A readable one-line message about what went wrong while loading or aligning."""
 
-    stage: str
-    text: str
+    def __init__(self, stage: str, text: str) -> None:
+        super().__init__()
+        self.stage = stage
+        self.text = text
 
 
-@dataclass
 class SearchDone(Message):
-    query: str
-    hits: list  # list[reader.core.navigation.Hit]
+    """A search worker finished: ``hits`` in reading order."""
+
+    def __init__(self, query: str, hits: list) -> None:
+        super().__init__()
+        self.query = query
+        self.hits = hits

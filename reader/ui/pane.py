@@ -1,0 +1,392 @@
+"""One source on screen: a title, a Line-API sentence view and an overview strip.
+
+:class:`SentenceView` is one ``ScrollView`` whose ``render_line`` paints wrapped
+rows straight from the source text: no widget per sentence, so eight thousand
+verses cost no more than eight. It holds display state only (the wrapped layout,
+its current sentence, the highlights the app gives it) and posts :class:`Moved`
+when the user moves; the app, the one owner of the position, scrolls every pane.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from reader.core.model import Alignment, Source
+from reader.ui.keys import PANE_KEYS, bindings
+from reader.ui.messages import Moved, Resized
+from reader.ui.overview import OverviewStrip
+from reader.ui.wrap import BLANK, Layout, layout, sanitise
+
+# How many sources share a sentence.
+ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
+KIND_CLASS = {ALL: "pane--all", SOME: "pane--some", UNIQUE: "pane--unique",
+              BOILER: "pane--boiler", UNKNOWN: "pane--all"}
+GUTTER = 2  # a glyph and a space
+
+
+def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
+    n_sources = len(alignment.sources)
+    out = []
+    for i in range(len(alignment.sources[source])):
+        if alignment.is_boilerplate(source, i):
+            out.append(BOILER)
+            continue
+        sup = alignment.support(source, i)
+        out.append(UNIQUE if sup <= 1 else ALL if sup >= n_sources else SOME)
+    return out
+
+
+class SentenceView(ScrollView, can_focus=True):
+    """The wrapped sentences of one source, painted line by line."""
+
+    BINDINGS = bindings(PANE_KEYS)
+
+    COMPONENT_CLASSES = {
+        "pane--all", "pane--some", "pane--unique", "pane--boiler", "pane--current",
+        "pane--current-blurred", "pane--match", "pane--diff", "pane--gutter-some",
+        "pane--gutter-unique", "pane--gutter-current", "pane--gap", "pane--hit",
+    }
+
+    DEFAULT_CSS = """
+    SentenceView {
+        height: 1fr;
+        width: 1fr;
+        overflow-y: hidden;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 0;
+        background: $surface;
+        color: $foreground;
+        & > .pane--all { }
+        & > .pane--some { background: $success 10%; }
+        & > .pane--unique { background: $warning 22%; }
+        & > .pane--boiler { color: $text-disabled; }
+        & > .pane--current { background: $primary 55%; }
+        & > .pane--current-blurred { background: $foreground 10%; }
+        & > .pane--match { background: $primary 35%; }
+        & > .pane--diff { color: $text-warning; text-style: bold underline; }
+        & > .pane--gutter-some { color: $success; }
+        & > .pane--gutter-unique { color: $warning; }
+        & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
+        & > .pane--gap { color: $error; text-style: bold; }
+        & > .pane--hit { color: $accent; text-style: bold; }
+    }
+    """
+
+    current: reactive[int] = reactive(0, layout=False, repaint=False)
+
+    def __init__(self, source: Source, index: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.index = index
+        self.display_text = sanitise(source.text)
+        self.kinds: list[int] | None = None
+        self.wrapped: Layout | None = None
+        self.leader = False
+        # sentence -> differing-word spans, for the current sentence and its counterparts
+        self.marks: dict[int, list[tuple[int, int]]] = {}
+        self.gap: int | None = None    # sentence before which a missing counterpart would sit
+        self.hits: frozenset[int] = frozenset()
+        self._cache: LRUCache[int, Strip] = LRUCache(4096)
+
+    # -- layout -----------------------------------------------------------------------
+    @property
+    def text_width(self) -> int:
+        return max(4, self.size.width - GUTTER)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout()
+        self.post_message(Resized())
+
+    def relayout(self) -> None:
+        width = self.text_width
+        if self.size.width <= 0:
+            return
+        if self.wrapped is None or self.wrapped.width != width:
+            self.wrapped = layout(self.source, self.display_text, width)
+            self._cache.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        total = self.wrapped.total if self.wrapped else 0
+        # Blank rows after the end, so any sentence can sit on any screen row: the
+        # sync invariant then never has to give way at the end of a short source.
+        self.virtual_size = Size(self.size.width, total + max(0, self.size.height - 1))
+
+    def row_of(self, sentence: int) -> int:
+        return self.wrapped.row_of(sentence) if self.wrapped else 0
+
+    @property
+    def top_row(self) -> int:
+        return round(self.scroll_y)
+
+    def screen_row(self, sentence: int) -> int:
+        return self.row_of(sentence) - self.top_row
+
+    def natural_row(self, sentence: int) -> int:
+        """The screen row for ``sentence`` after the smallest scroll that shows it."""
+        if self.wrapped is None:
+            return 0
+        h = max(1, self.size.height)
+        top = self.wrapped.row_of(sentence)
+        height = min(self.wrapped.height_of(sentence), h)
+        margin = 2 if h >= 10 else 0
+        lo = min(margin, top)
+        hi = max(lo, h - height - margin)
+        return max(lo, min(hi, top - self.top_row))
+
+    def show_sentence(self, sentence: int, screen_row: int) -> None:
+        """Scroll (no animation) so ``sentence`` starts on ``screen_row``."""
+        self.current = sentence
+        self.scroll_to(y=max(0, self.row_of(sentence) - screen_row), animate=False,
+                       force=True, immediate=True)
+        self.refresh()
+
+    # -- state from the app -------------------------------------------------------------
+    def set_alignment(self, alignment: Alignment | None) -> None:
+        self.kinds = sentence_kinds(alignment, self.index) if alignment else None
+        self._cache.clear()
+        self.refresh()
+
+    def set_highlight(self, marks: dict[int, list[tuple[int, int]]], gap: int | None,
+                      leader: bool) -> None:
+        self.marks = marks
+        self.gap = gap
+        self.leader = leader
+        self.refresh()
+
+    def set_hits(self, hits: frozenset[int]) -> None:
+        self.hits = hits
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        parent = self.parent
+        if parent is not None:
+            for strip in parent.query(OverviewStrip):
+                strip.refresh()
+
+    # -- painting -----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        row = self.top_row + y
+        lay = self.wrapped
+        if lay is None or row >= lay.total or row < 0:
+            return Strip.blank(width, self.rich_style)
+        k = lay.sentence_at(row)
+        dynamic = k == self.current or k in self.marks or k == self.gap
+        if not dynamic:
+            strip = self._cache.get(row)
+            if strip is not None and strip.cell_length == width:
+                return strip
+        strip = self._render_row(row, k, width)
+        if not dynamic:
+            self._cache[row] = strip
+        return strip
+
+    def _style(self, name: str, partial: bool = False) -> Style:
+        return self.get_component_rich_style(name, partial=partial)
+
+    def _render_row(self, row: int, k: int, width: int) -> Strip:
+        lay = self.wrapped
+        assert lay is not None
+        kind = self.kinds[k] if self.kinds is not None else UNKNOWN
+        base = self._style(KIND_CLASS[kind])
+        first = row == lay.first_row[k]
+        glyph, gstyle = " ", base
+        if kind == UNIQUE:
+            glyph, gstyle = "┃", base + self._style("pane--gutter-unique", True)
+        elif kind == SOME:
+            glyph, gstyle = "│", base + self._style("pane--gutter-some", True)
+        highlighted = False
+        if k == self.current and (self.leader or k in self.marks):
+            base = self._style("pane--current" if self.leader else "pane--match")
+            highlighted = True
+        elif k in self.marks:
+            base = self._style("pane--match")
+            highlighted = True
+        elif k == self.current and self.gap is None and not self.marks:
+            base = self._style("pane--current-blurred")
+        if highlighted:
+            glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
+        if k == self.gap and first:
+            glyph, gstyle = "▸", base + self._style("pane--gap", True)
+        elif k in self.hits and first:
+            glyph, gstyle = "•", base + self._style("pane--hit", True)
+        segments = [Segment(glyph, gstyle), Segment(" ", base)]
+        s, e = lay.rows[row]
+        used = GUTTER
+        if (s, e) != BLANK and e > s:
+            spans = self.marks.get(k, ())
+            diff = base + self._style("pane--diff", True) if spans else base
+            pos = s
+            for a, b in spans:
+                if b <= pos or a >= e:
+                    continue
+                a = max(a, pos)
+                b = min(b, e)
+                if a > pos:
+                    segments.append(Segment(self.display_text[pos:a], base))
+                segments.append(Segment(self.display_text[a:b], diff))
+                pos = b
+            if pos < e:
+                segments.append(Segment(self.display_text[pos:e], base))
+            used = None
+        strip = Strip(segments, used)
+        return strip.adjust_cell_length(width, base)
+
+    # -- user moves -----------------------------------------------------------------------
+    def _post(self, sentence: int, screen_row: int | None = None) -> None:
+        n = len(self.source)
+        if n == 0:
+            return
+        self.post_message(Moved(self.index, max(0, min(n - 1, sentence)), screen_row))
+
+    def action_move(self, step: int) -> None:
+        self._post(self.current + step)
+
+    def _alignment(self) -> Alignment | None:
+        return getattr(self.app, "alignment", None)
+
+    def action_shared(self, step: int) -> None:
+        from reader.core.navigation import next_shared
+
+        al = self._alignment()
+        if al is None:
+            return self.app.bell()
+        found = next_shared(al, self.index, self.current, step)
+        if found is None:
+            return self.app.bell()
+        self._post(found)
+
+    def action_unique(self, step: int) -> None:
+        from reader.core.navigation import next_unique
+
+        al = self._alignment()
+        if al is None:
+            return self.app.bell()
+        found = next_unique(al, self.index, self.current, step)
+        if found is None:
+            return self.app.bell()
+        self._post(found)
+
+    def action_edge(self, end: int) -> None:
+        self._post(len(self.source) - 1 if end else 0)
+
+    def action_page(self, pages: float) -> None:
+        h = max(1, self.size.height)
+        delta = max(1, h - 2) if abs(pages) >= 1 else max(1, h // 2)
+        self._scroll_by_rows(delta if pages > 0 else -delta, paging=True)
+
+    def _scroll_by_rows(self, delta: int, paging: bool = False) -> None:
+        """Scroll by ``delta`` rows keeping the current sentence's screen row: the
+        sentence that lands on that row becomes current (less, vim ctrl+d)."""
+        lay = self.wrapped
+        if lay is None or not len(self.source):
+            return
+        h = max(1, self.size.height)
+        anchor = max(0, min(h - 1, self.screen_row(self.current)))
+        limit = max(0, lay.total - h) if paging else max(0, lay.total - 1)
+        new_top = max(0, min(limit, self.top_row + delta))
+        if new_top == self.top_row:
+            if delta > 0 and self.current < len(self.source) - 1:
+                return self._post(len(self.source) - 1)
+            if delta < 0 and self.current > 0:
+                return self._post(0)
+            return self.app.bell()
+        k = lay.sentence_at(new_top + anchor)
+        if lay.row_of(k) < new_top and k + 1 < len(self.source):
+            k += 1
+        self._post(k, lay.row_of(k) - new_top)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        event.prevent_default()
+        self._scroll_by_rows(3)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        event.prevent_default()
+        self._scroll_by_rows(-3)
+
+    def on_click(self, event: events.Click) -> None:
+        if self.wrapped is None or not len(self.source):
+            return
+        row = self.top_row + event.y
+        if row >= self.wrapped.total:
+            return
+        k = self.wrapped.sentence_at(row)
+        self.focus()
+        self._post(k, max(0, self.row_of(k) - self.top_row))
+
+
+class SourcePane(Vertical):
+    """Title bar, sentence view and overview strip of one source."""
+
+    DEFAULT_CSS = """
+    SourcePane {
+        width: 1fr;
+        min-width: 20;
+        height: 1fr;
+        border-left: vkey $panel;
+        &.-first { border-left: none; }
+        & > .pane-title {
+            height: 1;
+            width: 1fr;
+            background: $panel;
+            color: $text-muted;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        &:focus-within > .pane-title { background: $accent 40%; color: $text; }
+        & > Horizontal { height: 1fr; }
+    }
+    """
+
+    def __init__(self, source: Source, index: int) -> None:
+        super().__init__(id=f"pane-{index}")
+        self.source = source
+        self.index = index
+        self.view = SentenceView(source, index, id=f"view-{index}")
+        self.overview = OverviewStrip(self.view)
+        self.title_bar = Static(self._title(None), classes="pane-title", markup=False)
+
+    def compose(self):
+        yield self.title_bar
+        with Horizontal():
+            yield self.view
+            yield self.overview
+
+    def _title(self, alignment: Alignment | None, note: str = "") -> Content:
+        n = len(self.source)
+        figures = f"{n} sent."
+        if alignment is not None:
+            figures += f" · {alignment.shared_fraction(self.index):.0%} shared"
+        parts = [(f"{self.index + 1} ", "bold"), (self.source.name, "bold"), (f"  {figures}", "dim")]
+        if note:
+            parts.append((f"  {note}", "bold $text-error"))
+        return Content.assemble(*[(sanitise(t), s) for t, s in parts])
+
+    def set_alignment(self, alignment: Alignment | None) -> None:
+        self._alignment = alignment
+        self.title_bar.update(self._title(alignment))
+        self.view.set_alignment(alignment)
+        self.overview.refresh()
+
+    def set_note(self, note: str) -> None:
+        self.title_bar.update(self._title(getattr(self, "_alignment", None), note))

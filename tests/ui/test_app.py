@@ -1,0 +1,325 @@
+"""Pilot tests of the reading view: the sync invariant after every kind of move,
+search, pane focus, help, resize, loading problems and literal rendering."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from reader.core.sources import documents_from_texts
+from reader.ui.app import ReaderApp
+from reader.ui.help_screen import HelpScreen
+from reader.ui.keys import APP_KEYS, PANE_KEYS, help_rows
+from reader.ui.pane import SentenceView
+
+SIZE = (160, 40)
+
+
+def wheel(widget, down: bool) -> None:
+    """Pilot has no wheel: post the event the driver would."""
+    cls = events.MouseScrollDown if down else events.MouseScrollUp
+    widget.post_message(cls(widget, 5, 5, 0, 1 if down else -1, 0, False, False, False))
+
+
+def assert_synced(app: ReaderApp) -> None:
+    """The counterpart (or the gap where it would be) of the leader's current
+    sentence starts on the leader's screen row in every shown pane."""
+    al = app.alignment
+    assert al is not None
+    leader = app.panes[app.leader].view
+    row = leader.screen_row(leader.current)
+    assert 0 <= row < leader.size.height, "current sentence is off screen"
+    for i in app.shown:
+        if i == app.leader:
+            continue
+        view = app.panes[i].view
+        j, found = al.locate(app.leader, leader.current, i)
+        assert view.screen_row(j) == row, (
+            f"pane {i}: sentence {j} (found={found}) on row {view.screen_row(j)}, "
+            f"leader row {row}")
+        marked = {c.sentence for c in al.counterparts(app.leader, leader.current)
+                  if c.source == i}
+        assert set(view.marks) == marked
+        assert (view.gap is None) == found
+
+
+@pytest.mark.parametrize("keys", [
+    ["j"], ["j", "j", "j", "k"], ["down", "down", "up"], ["J"], ["J", "J", "K"],
+    ["right_square_bracket", "left_square_bracket", "right_square_bracket"],
+    ["u"], ["u", "u", "U"], ["G"], ["G", "g"], ["end", "home"], ["ctrl+d"],
+    ["ctrl+d", "ctrl+d", "ctrl+u"], ["space"], ["space", "space", "b"], ["pagedown"],
+])
+async def test_sync_invariant_after_keys(sample_docs, keys, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert_synced(app)
+        for key in keys:
+            before = app.panes[app.leader].view.current
+            await pilot.press(key)
+            await pilot.pause()
+            assert_synced(app)
+        assert app.leader == 0
+        if keys[0] in ("j", "J", "G", "space", "ctrl+d", "u"):
+            assert app.panes[0].view.current != before or keys[-1] != keys[0]
+
+
+async def test_sync_invariant_after_mouse(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.panes[0].view
+        for _ in range(4):
+            await pilot.mouse_down(view)  # nothing should move on a bare press
+            await pilot.pause()
+        wheel(view, down=True)
+        wheel(view, down=True)
+        await pilot.pause()
+        assert view.top_row > 0
+        assert_synced(app)
+        wheel(view, down=False)
+        await pilot.pause()
+        assert_synced(app)
+        # A click in another pane makes it the leader, with its sentence current.
+        other = app.panes[2].view
+        await pilot.click(other, offset=(5, 12))
+        await pilot.pause()
+        assert app.leader == 2
+        assert other.current == other.wrapped.sentence_at(other.top_row + 12)
+        assert_synced(app)
+        # A click on the overview strip jumps there.
+        strip = app.panes[2].overview
+        await pilot.click(strip, offset=(0, strip.size.height - 2))
+        await pilot.pause()
+        assert other.current > len(other.source) * 3 // 4
+        assert_synced(app)
+
+
+async def test_pane_focus_keys(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, SentenceView) and app.leader == 0
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.leader == 1 and app.focused is app.panes[1].view
+        assert_synced(app)
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.leader == 0
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.leader == 3 and app.focused is app.panes[3].view
+        await pilot.press("j", "J")
+        await pilot.pause()
+        assert_synced(app)
+        await pilot.press("9")  # no ninth source: nothing breaks
+        await pilot.pause()
+        assert app.leader == 3
+
+
+async def test_sync_toggle(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.sync_on
+        tops = [p.view.top_row for p in app.panes]
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.panes[0].view.top_row != tops[0]
+        assert [p.view.top_row for p in app.panes[1:]] == tops[1:]
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.sync_on
+        assert_synced(app)
+
+
+async def test_search_fuzzy_with_count(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused.id == "search-input"
+        await pilot.press(*"Ushakof", "enter")  # misspelt on purpose
+        await settle(pilot)
+        assert app.hits, "fuzzy search found nothing"
+        first = app.hit_index
+        hit = app.hits[first]
+        assert app.leader == hit.source
+        assert app.panes[hit.source].view.current == hit.sentence
+        assert isinstance(app.focused, SentenceView)
+        message = str(app.query_one("#status-message").render())
+        assert f"of {len(app.hits)}" in message
+        assert_synced(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.hit_index == (first + 1) % len(app.hits)
+        assert_synced(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert app.hit_index == first
+        # Typing in the search box never fires the pane's letter keys.
+        current = app.panes[app.leader].view.current
+        await pilot.press("slash", "j", "k", "s", "q", "escape")
+        await pilot.pause()
+        assert app.sync_on and app.is_running
+        assert app.panes[app.leader].view.current == current
+
+
+async def test_help_screen_lists_every_key(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for key in PANE_KEYS + APP_KEYS:
+            if key.help:
+                assert key.help in text
+        assert len(help_rows()) >= len(PANE_KEYS)
+        await pilot.press("q")  # closes the dialog, not the app
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen) and app.is_running
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_resize_rewraps_and_hides_panes(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("J", "J")
+        await pilot.pause()
+        assert len(app.shown) == 5
+        width = app.panes[0].view.wrapped.width
+        await pilot.resize_terminal(70, 24)
+        await settle(pilot)
+        assert len(app.shown) == 2
+        assert app.leader in app.shown
+        assert app.panes[0].view.wrapped.width != width
+        assert_synced(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert_synced(app)
+        # 40x12 still works: one pane.
+        await pilot.resize_terminal(40, 12)
+        await settle(pilot)
+        assert app.shown == [app.leader]
+        await pilot.press("j", "J", "space", "G")
+        await pilot.pause()
+        assert_synced(app)
+        # A hidden source comes back with its number key, replacing the other pane.
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.shown == [2] and app.leader == 2
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert len(app.shown) == 5
+        assert_synced(app)
+
+
+async def test_pane_picker_and_hide(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=(70, 24)) as pilot:
+        await settle(pilot)
+        assert app.shown == [0, 1]
+        await pilot.press("p")
+        await pilot.pause()
+        # unselect 1 and 2 (cursor starts on 1), select 4
+        await pilot.press("space", "down", "space", "down", "down", "down", "space", "enter")
+        await settle(pilot)
+        assert app.shown == [3, 4] or app.shown == [2, 4] or 4 in app.shown
+        assert 0 not in app.shown
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(app.shown) == 1 or app.leader in app.shown
+        assert_synced(app)
+
+
+async def test_markup_and_control_characters_render_literally(markup_docs, settle):
+    app = ReaderApp(markup_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [str(p.title_bar.render()) for p in app.panes]
+        assert "notes[red].txt" in titles[0]
+        assert "[link=x]other[/link].txt" in titles[1]
+        rendered = []
+        for pane in app.panes:
+            view = pane.view
+            rendered += [view.render_line(y).text for y in range(view.size.height)]
+        text = "\n".join(rendered)
+        assert "[/b]" in text and "[bold]spokesman[/bold]" in text
+        assert "\x1b" not in text and "\t" not in text
+        assert "␛[31mred" in text
+        assert "東京の会議は長く続いた。" in text and "🙂" in text
+        # every row fits its pane: wide characters and the long word wrapped
+        for pane in app.panes:
+            view = pane.view
+            for y in range(view.size.height):
+                assert view.render_line(y).cell_length == view.size.width
+        screen = app.export_screenshot()
+        assert "notes[red].txt" in screen.replace("&#160;", " ")
+
+
+async def test_one_source_is_read_only(settle):
+    docs = documents_from_texts({"only.txt": "One sentence here. And another one."})
+    app = ReaderApp(docs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(app.panes) == 1 and app.alignment is None
+        assert "read-only" in str(app.query_one("#status-message").render())
+        await pilot.press("j", "J", "u", "G", "s", "space")
+        await pilot.pause()
+        assert app.panes[0].view.current == 1
+
+
+async def test_no_documents_shows_message(settle):
+    app = ReaderApp([])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "No text to show" in str(app.query_one("#message").render())
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_alignment_error_is_readable(sample_docs, monkeypatch, settle):
+    import reader.core.align as align_module
+
+    def boom(*args, **kwargs):
+        raise ValueError("matrix [red]exploded[/red]")
+
+    monkeypatch.setattr(align_module, "align_sources", boom)
+    app = ReaderApp(sample_docs, warnings=["skipped b[old].bin: looks like a binary file"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = str(app.query_one("#status-message").render())
+        assert "matrix [red]exploded[/red]" in message
+        assert len(app.panes) == 5 and app.alignment is None
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert app.panes[0].view.current == 2
+
+
+async def test_theme_switch_repaints(sample_docs, settle):
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.panes[0].view
+        dark = view.render_line(0)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = view.render_line(0)
+        assert dark.text == light.text
+        assert list(dark)[2].style != list(light)[2].style
