@@ -394,8 +394,8 @@ def test_sample_alignment_is_deterministic_and_order_free(sample_dir):
 # -- API details ---------------------------------------------------------------------------------
 
 
-def test_align_sources_equals_align():
-    docs = documents_from_texts({"a": WILDFIRE_A, "b": WILDFIRE_B})
+def test_align_sources_equals_align(make_docs):
+    docs = make_docs({"a": WILDFIRE_A, "b": WILDFIRE_B})
     assert [(l.a, l.b, l.score) for l in align_sources(segment(docs)).links] == \
            [(l.a, l.b, l.score) for l in align(docs).links]
 
