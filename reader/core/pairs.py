@@ -168,11 +168,12 @@ def _heaviest_chain(anchors: list[tuple[int, int, float]]) -> list[tuple[int, in
 
 
 def anchor_chain(c: Candidates, f: np.ndarray, strong: float, weak: float
-                 ) -> list[tuple[int, int]]:
+                 ) -> tuple[list[tuple[int, int]], int]:
     """The order of the two texts, as a chain of mutual-best pairs increasing in i and j.
 
     Strong pairs (score >= ``strong``) make the chain; weaker ones (>= ``weak``) then
-    join it where they fall inside one of its gaps, in order.
+    join it where they fall inside one of its gaps, in order. Also returns the number
+    of strong pairs, on the chain or not.
     """
     ba, bb = _best_per(c.i, c.j, f), _best_per(c.j, c.i, f)
     mutual = np.intersect1d(ba, bb)
@@ -181,8 +182,9 @@ def anchor_chain(c: Candidates, f: np.ndarray, strong: float, weak: float
     is_strong = mf >= strong
     chain = _heaviest_chain(list(zip(mi[is_strong].tolist(), mj[is_strong].tolist(),
                                      mf[is_strong].tolist())))
+    n_strong = int(is_strong.sum())
     if len(chain) < 2 or is_strong.all():
-        return chain
+        return chain, n_strong
     ci = np.array([x for x, _ in chain])
     cj = np.array([y for _, y in chain])
     wi, wj, wf = mi[~is_strong], mj[~is_strong], mf[~is_strong]
@@ -192,12 +194,13 @@ def anchor_chain(c: Candidates, f: np.ndarray, strong: float, weak: float
     inside &= (cj[kk - 1] < wj) & (wj < cj[kk])
     extra = list(zip(wi[inside].tolist(), wj[inside].tolist(), wf[inside].tolist()))
     if not extra:
-        return chain
+        return chain, n_strong
     # strong anchors weigh more than any number of weak ones between two of them
+    on_chain = set(chain)
     heavy = [(i, j, 1000.0 + w) for i, j, w in zip(mi[is_strong].tolist(),
                                                   mj[is_strong].tolist(), mf[is_strong].tolist())
-             if (i, j) in set(chain)]
-    return _heaviest_chain(heavy + extra)
+             if (i, j) in on_chain]
+    return _heaviest_chain(heavy + extra), n_strong
 
 
 def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
@@ -215,25 +218,35 @@ def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
                        np.concatenate([c.j, np.array(gj, dtype=np.int64)]))
 
 
+def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """Seen from the i side: is (i, j) between the anchors around i, and is that gap small?"""
+    big = np.int64(1) << 60
+    lo_k = np.searchsorted(ci, i, side="left") - 1     # last anchor strictly before i
+    hi_k = np.searchsorted(ci, i, side="right")        # first anchor strictly after i
+    has_lo, has_hi = lo_k >= 0, hi_k < len(ci)
+    lo = np.where(has_lo, cj[np.maximum(lo_k, 0)], -1)
+    hi = np.where(has_hi, cj[np.minimum(hi_k, len(ci) - 1)], big)
+    ilo = np.where(has_lo, ci[np.maximum(lo_k, 0)], i - gap_max - 1)
+    ihi = np.where(has_hi, ci[np.minimum(hi_k, len(ci) - 1)], i + gap_max + 1)
+    in_order = (lo <= j) & (j <= hi)
+    small = (hi - lo <= gap_max) & (ihi - ilo <= gap_max)
+    return in_order, small
+
+
 def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
                settings: Settings) -> tuple[Candidates, np.ndarray]:
     """Reward pairs inside a small gap between anchors; drop weak pairs that cross
-    the chain (strong ones stay: that is how reordered content shows)."""
+    the chain. Judged from both sides, so the result does not depend on which
+    source is which."""
     if len(chain) < 3:
         return c, f
     ci = np.array([x for x, _ in chain])
     cj = np.array([y for _, y in chain])
-    big = np.int64(1) << 60
-    lo_k = np.searchsorted(ci, c.i, side="left") - 1
-    hi_k = np.searchsorted(ci, c.i, side="right")
-    has_lo, has_hi = lo_k >= 0, hi_k < len(ci)
-    lo = np.where(has_lo, cj[np.maximum(lo_k, 0)], -1)
-    hi = np.where(has_hi, cj[np.minimum(hi_k, len(ci) - 1)], big)
-    ilo = np.where(has_lo, ci[np.maximum(lo_k, 0)], c.i - settings.gap_max - 1)
-    ihi = np.where(has_hi, ci[np.minimum(hi_k, len(ci) - 1)], c.i + settings.gap_max + 1)
-    in_order = (lo <= c.j) & (c.j <= hi)
-    small = (hi - lo <= settings.gap_max) & (ihi - ilo <= settings.gap_max)
-    f = f + np.where(in_order & small, settings.gap_bonus, 0.0)
+    in_a, small_a = _box(ci, cj, c.i, c.j, settings.gap_max)
+    in_b, small_b = _box(cj, ci, c.j, c.i, settings.gap_max)
+    in_order = in_a & in_b
+    f = f + np.where(in_order & small_a & small_b, settings.gap_bonus, 0.0)
     keep = in_order | (f >= settings.cross_keep)
     return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b), f[keep]
 
@@ -262,40 +275,44 @@ def merge_gain(feats: Features, short_src: int, run: range, extra: int, long_src
 
 def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
            settings: Settings) -> dict[tuple[int, int], float]:
-    """Each sentence's best counterpart, from both sides, above the thresholds.
+    """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
-    A mutual best pair is a 1-1 link. A pair that is the best of only one side,
-    sentence i whose best is j while j prefers i', is an n-1 merge: kept when i
-    is near i' and j matches the run of them better with i than without.
+    Every pair with a score above the threshold is taken, best first, when neither
+    of its sentences is matched yet. A sentence left over whose best counterpart j
+    was matched to a near neighbour i' (a split: "A. B." written as "A, B.") joins
+    that link when j matches the run of them better with it than without.
     """
-    ok = (c.sim >= settings.min_own)
-    idx = np.flatnonzero(ok)
-    ba = idx[_best_per(c.i[idx], c.j[idx], f[idx])]
-    bb = idx[_best_per(c.j[idx], c.i[idx], f[idx])]
-    n_a = feats.matrices[a].shape[0]
-    best_j = np.full(n_a, -1, dtype=np.int64)
-    best_j[c.i[ba]] = c.j[ba]
-    best_i = np.full(c.n_b, -1, dtype=np.int64)
-    best_i[c.j[bb]] = c.i[bb]
+    ok = np.flatnonzero((c.sim >= settings.min_own) & (f >= settings.threshold))
+    order = ok[np.lexsort((c.j[ok], c.i[ok], -f[ok]))]
+    ci, cj, cf = c.i[order].tolist(), c.j[order].tolist(), f[order].tolist()
+    match_a: dict[int, int] = {}
+    match_b: dict[int, int] = {}
     links: dict[tuple[int, int], float] = {}
+    for i, j, score in zip(ci, cj, cf):
+        if i not in match_a and j not in match_b:
+            match_a[i] = j
+            match_b[j] = i
+            links[(i, j)] = score
     span = settings.merge_max - 1
-    for side, chosen in ((0, ba), (1, bb)):
-        chosen = chosen[f[chosen] >= settings.threshold]
-        for i, j, score in zip(c.i[chosen].tolist(), c.j[chosen].tolist(), f[chosen].tolist()):
-            if (i, j) in links:
-                continue
-            if side == 0:
-                other = int(best_i[j])
-                if other == i or (0 < abs(other - i) <= span and merge_gain(
-                        feats, a, range(min(i, other), max(i, other) + 1), i, b, j)
-                        > settings.merge_gain):
-                    links[(i, j)] = score
-            else:
-                other = int(best_j[i])
-                if other == j or (0 < abs(other - j) <= span and merge_gain(
-                        feats, b, range(min(j, other), max(j, other) + 1), j, a, i)
-                        > settings.merge_gain):
-                    links[(i, j)] = score
+    best_a: dict[int, tuple[int, float]] = {}
+    best_b: dict[int, tuple[int, float]] = {}
+    for i, j, score in zip(ci, cj, cf):  # best first: the first seen is the best
+        best_a.setdefault(i, (j, score))
+        best_b.setdefault(j, (i, score))
+    for i, (j, score) in best_a.items():
+        other = match_b.get(j)
+        if i in match_a or other is None or not 0 < abs(other - i) <= span:
+            continue
+        run = range(min(i, other), max(i, other) + 1)
+        if merge_gain(feats, a, run, i, b, j) > settings.merge_gain:
+            links[(i, j)] = score
+    for j, (i, score) in best_b.items():
+        other = match_a.get(i)
+        if j in match_b or other is None or not 0 < abs(other - j) <= span:
+            continue
+        run = range(min(j, other), max(j, other) + 1)
+        if merge_gain(feats, b, run, j, a, i) > settings.merge_gain:
+            links[(i, j)] = score
     return links
 
 
@@ -303,21 +320,24 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
                ) -> tuple[dict[tuple[int, int], float], Candidates]:
     """Links between sources a and b, and the candidate pairs considered.
 
-    When the strong anchors cover much of the shorter text (a translation or a
-    close revision, not a rewrite), weaker anchors join the chain and every pair
-    in a small gap between anchors becomes a candidate.
+    Texts count as parallel (a translation or a close revision, not a rewrite) when
+    the chain of strong anchors covers much of the shorter text and holds nearly
+    all strong pairs (few cross it). Then weaker anchors join the chain, every pair
+    in a small gap between anchors becomes a candidate, and weak pairs crossing the
+    chain are dropped. Rewrites reorder freely: no order constraint there.
     """
     c = initial_candidates(feats, a, b, settings)
     f = with_context(c, settings.context_weight)
-    chain = anchor_chain(c, f, settings.anchor_min, settings.anchor_min)
+    chain, n_strong = anchor_chain(c, f, settings.anchor_min, settings.anchor_min)
     shorter = max(1, min(feats.matrices[a].shape[0], feats.matrices[b].shape[0]))
-    parallel = len(chain) >= settings.parallel_min * shorter
+    parallel = (len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
+                and len(chain) >= settings.parallel_in_order * n_strong)
     if parallel:
-        chain = anchor_chain(c, f, settings.anchor_min, settings.anchor_weak)
+        chain, _ = anchor_chain(c, f, settings.anchor_min, settings.anchor_weak)
         c2 = gap_candidates(feats, a, b, c, chain, settings.gap_max)
         if c2 is not c:
             c, f = c2, with_context(c2, settings.context_weight)
         ordered, f = with_order(c, f, chain, settings)
     else:
-        ordered = c  # rewrites reorder freely: no order constraint
+        ordered = c
     return select(ordered, f, feats, a, b, settings), c

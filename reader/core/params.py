@@ -14,14 +14,16 @@ class Settings:
     top_k: int = 6                   # candidates kept per sentence and direction
     anchor_min: float = 0.45         # score of a mutual best pair to anchor the order
     anchor_weak: float = 0.30        # a weaker one anchors only inside a gap of the chain
-    parallel_min: float = 0.4        # chain/shorter text ratio above which texts count as parallel
+    parallel_min: float = 0.25       # parallel texts: chain length / sentences of the shorter text
+    parallel_in_order: float = 0.9   # parallel texts: share of strong pairs on the chain
+    parallel_anchors: int = 8        # parallel texts: fewest anchors on the chain
     gap_bonus: float = 0.12          # bonus for a pair inside a small gap between anchors
     gap_max: int = 16                # largest gap (sentences) that earns the bonus
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
-    max_df_fraction: float = 0.015   # terms in more sentences than this are not indexed
-    min_df_cap: int = 40
+    max_df_sqrt: float = 1.5         # terms in more than this * sqrt(sentences) are not indexed
+    min_df_cap: int = 40             # ... but terms in up to this many sentences always are
     block_rows: int = 4096
 
 

@@ -16,9 +16,10 @@ Rules, in order:
 
   - the next word starts with a lower-case letter (``U.S. officials``,
     ``“...!” she said``);
-  - the word before a period is a known abbreviation or title (``Mr.``, ``Sir.``,
-    ``Jan.``, ``Sra.``), a single capital initial (``J. Smith``), or a number
-    followed by a month name (``9-10. January``, ``13. Januar``);
+  - the word before a period is a title or an abbreviation that is no ordinary
+    word (``Mr.``, ``Sir.``, ``Sra.``, ``vs.``), an abbreviation that is also a word
+    followed by a number (``Jan. 13``, ``No. 5``), a single capital initial
+    (``J. Smith``), or a number followed by a month name (``9-10. January``);
   - the word before is a dotted acronym (``U.S.``) and the next word is not a
     typical sentence opener (``The``, ``He``, ...);
   - the period follows a list number at the start of a line (``1. Item``).
@@ -36,19 +37,22 @@ import re
 
 MAX_SENTENCE = 2000
 
-# Abbreviations after which a period does not end a sentence (lower case, no dot).
+# Titles: a period after them never ends a sentence (``Mr. Putin``, ``Sir. Ushakov``).
 TITLES = frozenset("""
 mr mrs ms messrs mme mlle dr drs prof profa sr sra srta sres dra jr sir st sto sta mt ft
-gen sen rep gov col lt sgt capt cmdr cdr adm maj brig rev hon pres supt insp det gov
-fr br sgto cel ten cap dep ver min sec esq
+gen sen rep gov col lt sgt capt cmdr cdr adm maj brig rev hon pres supt insp det esq
+cel sgto
 """.split())
-OTHER_ABBREVIATIONS = frozenset("""
-jan feb mar apr jun jul aug sep sept oct nov dec
-fev abr mai ago set out dez
-vs v cf ca approx al eg ie etc no nos nr vol vols fig figs pp p ed eds op pg pág
-av ave blvd rd univ dept est tel ref
+# Abbreviations that are never ordinary words: no sentence ends after them.
+ABBREVIATIONS = TITLES | frozenset("""
+vs cf approx eg ie al pp vol vols fig figs pág av ave blvd univ dept tel
 """.split())
-ABBREVIATIONS = TITLES | OTHER_ABBREVIATIONS
+# Abbreviations that are also words (``Jan.``, ``ago.``, ``No.``): a period after them
+# ends the sentence unless a number follows (``Jan. 13``, ``No. 5``, ``set. 2006``).
+BEFORE_NUMBER = frozenset("""
+jan feb mar apr jun jul aug sep sept oct nov dec fev abr mai ago set out dez
+no nos nr p ed op pg ref ca
+""".split())
 
 MONTHS = frozenset("""
 january february march april may june july august september october november december
@@ -71,7 +75,11 @@ _NUMBER = re.compile(r"^\d+(?:[-–/.]\d+)*$")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _WORD_AFTER = re.compile(r"[^\W\d_]+")
 _LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}$")
-_STRIP_CHARS = " \t\n\r\f\v\u00a0\u2028\u2029\ufeff\u200b"
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+
+
+def _blank(ch: str) -> bool:
+    return ch.isspace() or ch in _INVISIBLE
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -86,7 +94,10 @@ def is_hard_wrapped(text: str) -> bool:
     if not 40 <= width <= 120:
         return False
     near_full = sum(1 for n in followed if n >= 0.6 * width)
-    return near_full >= 0.7 * len(followed)
+    # wrapped prose breaks lines mid-sentence; one paragraph per line ends them
+    ends = sum(1 for a, b in zip(lines, lines[1:])
+               if a.strip() and b.strip() and a.rstrip()[-1] in ".!?\"'”’»):")
+    return near_full >= 0.7 * len(followed) and ends < 0.5 * len(followed)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -119,6 +130,8 @@ def _is_boundary(text: str, para_start: int, term_start: int, term_end: int, nxt
     low = word.casefold()
     if low in ABBREVIATIONS:
         return False
+    if low in BEFORE_NUMBER and ch.isdigit():
+        return False
     if len(word) == 1 and word.isalpha() and word.isupper():
         return False  # an initial: J. Smith
     m = _WORD_AFTER.match(text, nxt)
@@ -136,21 +149,21 @@ def _is_boundary(text: str, para_start: int, term_start: int, term_end: int, nxt
 
 def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     """Append the stripped span [start, end), cut into pieces of at most MAX_SENTENCE."""
-    while start < end and text[start] in _STRIP_CHARS:
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and text[end - 1] in _STRIP_CHARS:
+    while end > start and _blank(text[end - 1]):
         end -= 1
     while end - start > MAX_SENTENCE:
         cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
         if cut <= start:
             cut = start + MAX_SENTENCE
         piece_end = cut
-        while piece_end > start and text[piece_end - 1] in _STRIP_CHARS:
+        while piece_end > start and _blank(text[piece_end - 1]):
             piece_end -= 1
         if piece_end > start:
             out.append((start, piece_end))
         start = cut
-        while start < end and text[start] in _STRIP_CHARS:
+        while start < end and _blank(text[start]):
             start += 1
     if end > start:
         out.append((start, end))
