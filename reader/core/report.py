@@ -7,7 +7,7 @@ from typing import Any
 
 from reader import __version__
 from reader.core.model import Alignment
-from reader.core.spans import matched_spans, shared_passages
+from reader.core.spans import all_matches
 
 
 def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:
@@ -30,17 +30,18 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
         if text:
             entry["text"] = [src.sentence(i) for i in range(len(src))]
         sources.append(entry)
+    per_link, found = all_matches(al) if spans else ([], [])
     links = []
-    for link in al.links:
+    for k, link in enumerate(al.links):
         item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score}
         if spans:
-            sa, sb = matched_spans(al, link)
+            sa, sb = per_link[k]
             item["spans"] = {"a": [list(x) for x in sa], "b": [list(x) for x in sb]}
         links.append(item)
     groups = [{"sources": len({s for s, _ in g}), "members": [list(m) for m in g]}
               for g in al.groups]
     passages = [{"words": p.words, "occurrences": [list(o) for o in p.occurrences]}
-                for p in shared_passages(al)] if spans else []
+                for p in found]
     return {"reader": __version__, "sources": sources, "links": links, "groups": groups,
             "passages": passages}
 

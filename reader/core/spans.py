@@ -52,15 +52,34 @@ def matched_spans(al: Alignment, link: Link) -> tuple[list[tuple[int, int]], lis
     return word_matches(al.sources[sa], ia, al.sources[sb], ib)
 
 
-def shared_passages(al: Alignment, min_words: int = MIN_PASSAGE_WORDS) -> list[Passage]:
-    """Runs of at least ``min_words`` words (case and accents folded) shared verbatim by
-    linked sentences, grouped across all the sources they appear in."""
+def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS
+                ) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+    """For every link its matched word spans (as :func:`matched_spans`), and the runs of
+    at least ``min_words`` words (case and accents folded) shared verbatim by linked
+    sentences, grouped across all the sources they appear in. One pass, each
+    sentence tokenised once."""
+    cache: dict[tuple[int, int], tuple] = {}
+
+    def words(s: int, i: int) -> tuple:
+        w = cache.get((s, i))
+        if w is None:
+            w = cache[(s, i)] = _words(al.sources[s], i)
+        return w
+
     found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
+    per_link = []
     for link in al.links:
         (sa, ia), (sb, ib) = link.a, link.b
-        A, B = al.sources[sa], al.sources[sb]
-        spa, _, fa = _words(A, ia)
-        spb, _, fb = _words(B, ib)
+        spa, ta, fa = words(sa, ia)
+        spb, tb, fb = words(sb, ib)
+        out_a, out_b = [], []
+        for op in Indel.opcodes(ta, tb):
+            if op.tag == "equal":
+                out_a.extend(spa[op.src_start:op.src_end])
+                out_b.extend(spb[op.dest_start:op.dest_end])
+        per_link.append((_merge(out_a, al.sources[sa].text), _merge(out_b, al.sources[sb].text)))
+        if len(fa) < min_words or len(fb) < min_words:
+            continue
         for op in Indel.opcodes(fa, fb):
             if op.tag != "equal" or op.src_end - op.src_start < min_words:
                 continue
@@ -70,4 +89,9 @@ def shared_passages(al: Alignment, min_words: int = MIN_PASSAGE_WORDS) -> list[P
             occ.add((sb, spb[op.dest_start][0], spb[op.dest_end - 1][1]))
     passages = [Passage(words=len(k), occurrences=tuple(sorted(v))) for k, v in found.items()]
     passages.sort(key=lambda p: (-len({o[0] for o in p.occurrences}), -p.words, p.occurrences))
-    return passages
+    return per_link, passages
+
+
+def shared_passages(al: Alignment, min_words: int = MIN_PASSAGE_WORDS) -> list[Passage]:
+    """Runs of at least ``min_words`` words shared verbatim (see :func:`all_matches`)."""
+    return all_matches(al, min_words)[1]

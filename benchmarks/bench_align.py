@@ -1,0 +1,115 @@
+"""Alignment speed and memory.
+
+    python benchmarks/bench_align.py [--eval-dir DIR] [--quick]
+
+Three tables:
+1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
+2. `reader align DIR --json` on bible-nt-5 and bible-full-3 as real commands: wall
+   time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
+3. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
+   in process; time per 1k sentences shows how close to linear it is.
+Cases missing from ../shared/eval are skipped with a note. Wall-clock figures on a
+shared machine: read medians and ratios, not single numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
+
+
+def seeds_table(runs: int) -> None:
+    from reader.core.align import align
+    from reader.core.sources import load_paths
+
+    docs = load_paths([ROOT / "sample_data"]).documents
+    align(docs)  # warm caches and imports
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        align(docs)
+        times.append(time.perf_counter() - t)
+    n = sum(len(d.text) for d in docs)
+    print(f"seeds (5 files, {n:,} chars), in process, {runs} runs")
+    print(f"  {'median':>8} {'min':>8} {'max':>8}")
+    print(f"  {statistics.median(times) * 1000:>6.1f}ms {min(times) * 1000:>6.1f}ms "
+          f"{max(times) * 1000:>6.1f}ms")
+
+
+def command_table(eval_dir: Path, cases: list[str]) -> None:
+    print("\n`reader align DIR --json [--no-spans]`, one process per run, output parsed")
+    print(f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}")
+    for case, extra in [(c, x) for c in cases for x in (["--no-spans"], [])]:
+        src = eval_dir / "cases" / case / "sources"
+        if not src.exists():
+            print(f"  {case:<14} SKIPPED: {src} not found")
+            continue
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "reader", "align", str(src), "--json",
+                                 *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = proc.stdout.read()
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        if proc.returncode != 0:
+            print(f"  {case:<14} FAILED: {err.decode()[:200]}")
+            continue
+        import json
+
+        data = json.loads(out)
+        sents = sum(len(s["sentences"]) for s in data["sources"])
+        rss = usage.ru_maxrss / 1024
+        variant = "no spans" if extra else "full"
+        print(f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
+              f"{rss:>7.0f}MB")
+
+
+def growth_table(eval_dir: Path, sizes: list[int]) -> None:
+    from reader.core.align import align_sources, segment
+    from reader.core.model import Source
+    from reader.core.sources import load_paths
+
+    src = eval_dir / "cases" / "bible-full-3" / "sources"
+    if not src.exists():
+        print(f"\ngrowth: SKIPPED: {src} not found")
+        return
+    full = segment(load_paths([src]).documents)
+    print("\ngrowth: first N sentences of each bible-full-3 source (3 sources), in process")
+    print(f"  {'N/source':>9} {'total':>7} {'align':>8} {'ms per 1k sentences':>20}")
+    for n in sizes:
+        cut = [Source(name=s.name, text=s.text, sentences=s.sentences[:n]) for s in full]
+        total = sum(len(s) for s in cut)
+        t = time.perf_counter()
+        align_sources(cut)
+        dt = time.perf_counter() - t
+        print(f"  {n:>9,} {total:>7,} {dt:>7.2f}s {dt / total * 1e6:>19.1f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
+    args = ap.parse_args()
+    seeds_table(30)
+    if not args.eval_dir.exists():
+        print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
+        return 0
+    command_table(args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"])
+    growth_table(args.eval_dir, [1000, 2000, 4000, 8000] if args.quick
+                 else [1000, 2000, 4000, 8000, 16000, 30000])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
