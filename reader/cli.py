@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -30,8 +31,8 @@ def _max_size(value: str) -> int:
         mb = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}")
-    if mb <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
+    if not math.isfinite(mb) or mb <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of megabytes above 0: {value!r}")
     return int(mb * 1024 * 1024)
 
 

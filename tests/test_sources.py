@@ -178,10 +178,6 @@ def test_empty_file_is_skipped_with_a_warning(tmp_path, content):
     assert len(loaded.warnings) == 1 and "empty.txt" in loaded.warnings[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sources bug: read_document tests text.strip(), which keeps U+FEFF/U+200B, so a file "
-    "holding only a BOM loads as a source with 0 sentences (Alignment.locate into it "
-    "then returns index -1)"))
 @pytest.mark.parametrize("content", ["\ufeff\n", "\u200b \n", "\ufeff\u200b\n\n"],
                          ids=["bom", "zwsp", "bom-zwsp"])
 def test_file_with_only_invisible_characters_is_skipped(tmp_path, content):

@@ -16,6 +16,14 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 _SNIFF = 8192
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_INVISIBLE_AND_SPACE = _INVISIBLE + " \t\n\r\f\v"
+
+
+def _megabytes(n: int) -> str:
+    """Sizes in MB of 1024*1024 bytes (what --max-size takes), at a useful precision."""
+    mb = n / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.3g} MB"
 
 
 class SourceError(Exception):
@@ -124,8 +132,8 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
         raise SourceError(f"not a regular file: {shown}")
     if st.st_size > max_bytes:
         raise SourceError(
-            f"{shown} is too large to be a text version ({st.st_size / 1e6:.1f} MB > "
-            f"{max_bytes / 1e6:.0f} MB; see --max-size)")
+            f"{shown} is too large to be a text version ({_megabytes(st.st_size)} > "
+            f"{_megabytes(max_bytes)} limit; see --max-size)")
     try:
         data = path.read_bytes()
     except PermissionError:
@@ -135,7 +143,7 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
     if _looks_binary(data[:_SNIFF]):
         return None, f"skipped {shown}: looks like a binary file"
     text, encoding, note = decode(data)
-    if not text.strip():
+    if not text.strip(_INVISIBLE_AND_SPACE) or all(c.isspace() or c in _INVISIBLE for c in text):
         return None, f"skipped {shown}: empty"
     warning = f"{shown}: {note}" if note else None
     return Document(name=name, path=path, text=text, encoding=encoding), warning
