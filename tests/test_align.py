@@ -179,9 +179,6 @@ Russian President Vladimir Putin warned that sanctions could cause a complete ru
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: two moved, reworded pairs (Pasky/Psaki 0.53, Putin warned 0.36) cross the order "
-    "anchor chain and are dropped by Settings.cross_keep=0.60"))
 def test_reworded_and_moved_sentences_with_mt_noise():
     """Rewording, name garbling and reordering at once (as between the seeds 000 and 003)."""
     al = run({"a": MOVED_A, "b": MOVED_B})

@@ -74,9 +74,6 @@ def test_sentences_never_cross_a_blank_line(text):
         assert re.search(r"\n[ \t]*\n", text[s:e]) is None, text[s:e]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: segment._STRIP_CHARS misses Unicode white space (U+3000, U+2000-U+200A, "
-    "U+202F, U+0085, U+1680, U+205F, U+001C-U+001F): spans start/end with it, or are only it"))
 @FAST
 @given(texts)
 @example("\u3000")
@@ -196,17 +193,11 @@ def _both_orders(texts):
     return named_scores(base), named_scores(perm)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: with repeated identical sentences, which copy links depends on the source "
-    "order (order-chain gap bonus / cross_keep in align._with_order is not symmetric)"))
 def test_permutation_invariance_with_repeated_sentences():
     base, perm = _both_orders({"a": _TALK * 2 + _PSAKI, "b": _TALK * 3 + _PSAKI})
     assert set(base) == set(perm)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: a link's score differs with the source order (0.779 vs 0.899: the 0.12 gap "
-    "bonus of align._with_order is applied in one orientation only)"))
 def test_permutation_invariance_of_scores_at_the_edge_of_the_order_chain():
     a = ("Read also\nWhite House spokeswoman Jen Psaki said progress can only occur in a calm "
          "environment.\naide Yuri Ushakov said the call provided a good basis for future talks.\n"

@@ -177,9 +177,6 @@ ORDINARY_WORDS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: segment.ABBREVIATIONS holds ordinary words (ago, no, out, set, ten, min, sec, "
-    "est...) and _is_boundary never ends a sentence after them, whatever follows"))
 @pytest.mark.parametrize("text,expected", list(ORDINARY_WORDS.values()), ids=list(ORDINARY_WORDS))
 def test_ordinary_word_in_abbreviation_list_ends_sentence(text: str, expected: list[str]) -> None:
     assert split(text) == expected
@@ -247,10 +244,6 @@ Ukraine says Russia has massed 100,000 troops near its border.
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: segment.is_hard_wrapped takes one-paragraph-per-line text (lines of similar "
-    "length, each ending a sentence) for wrapped prose, so the headline and 'Read more' are "
-    "glued to the next sentence"))
 def test_one_paragraph_per_line_is_not_hard_wrapped() -> None:
     got = split(ONE_PARAGRAPH_PER_LINE)
     assert got == ONE_PARAGRAPH_PER_LINE.strip().split("\n")
