@@ -9,6 +9,7 @@ post anything back, so there is no feedback loop.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Sequence
 
@@ -94,18 +95,24 @@ class ReaderApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
-        """Segment, show, then align: never touches a widget, only posts messages."""
-        worker = get_current_worker()
+        """Split the documents into sentences. Only ``reader.core.segment`` (pure Python)
+        is imported here: numpy and scipy load later, in :meth:`_align`, once the
+        panes are on screen, so they never delay the first frame."""
         try:
-            from reader.core.align import segment
+            from reader.core.segment import split_sentences
 
-            sources = segment(self.documents)
+            # the same as reader.core.align.segment(), without importing the aligner
+            sources = [Source(name=d.name, text=d.text, sentences=split_sentences(d.text),
+                              path=d.path, encoding=d.encoding) for d in self.documents]
         except Exception as exc:  # a readable line, never a traceback
             self.post_message(LoadFailed("segmenting", f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(SourcesReady(sources))
-        if len(sources) < 2:
-            return
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="align")
+    def _align(self, sources: list[Source]) -> None:
+        """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
+        worker = get_current_worker()
         started = time.perf_counter()
         last = [0.0]
 
@@ -121,8 +128,10 @@ class ReaderApp(App):
             from reader.core.align import align_sources
 
             alignment = align_sources(sources, progress=progress)
-            alignment.counterparts(0, 0)
-            alignment.locate(0, 0, 1)  # build the indexes here, not on the first key
+            # Build the lazy indexes here, not on the first key. (The core has no public
+            # "build indexes" call; these are its cached properties.)
+            for name in ("_adjacency", "_anchors"):
+                getattr(alignment, name, None)
         except _Cancelled:
             self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
                                                      "independently"))
@@ -146,6 +155,7 @@ class ReaderApp(App):
             self.notify(note, title="reader", markup=False)
         else:
             self.status.set_message("aligning…")
+            self.call_after_refresh(self._align, self.sources)
         self.call_after_refresh(self._first_focus)
 
     def _first_focus(self) -> None:
@@ -162,6 +172,11 @@ class ReaderApp(App):
             pane.set_alignment(self.alignment)
         self.status.set_progress(None)
         self.align_seconds = message.seconds
+        # Hundreds of thousands of long-lived objects (links, indexes, wrapped rows):
+        # move them out of the collector's sight, or a full collection every few
+        # keypresses costs a 100-200 ms hitch.
+        gc.collect()
+        gc.freeze()
         self.status.set_message(f"aligned: {len(self.alignment.links)} links")
         self.resync()
 
@@ -176,7 +191,7 @@ class ReaderApp(App):
 
     def action_cancel_load(self) -> None:
         for worker in self.workers:
-            if worker.group == "load":
+            if worker.group == "align":
                 worker.cancel()
 
     # -- which panes are shown -----------------------------------------------------------

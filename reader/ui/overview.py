@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -42,6 +43,8 @@ class OverviewStrip(Widget):
         super().__init__()
         self.view = view
         self._buckets: tuple[int, int, list[str]] | None = None
+        self._strips: dict[tuple[str, bool, bool], Strip] = {}
+        self._last_marks: tuple[int, int, int] | None = None
 
     def _bucket_classes(self, height: int) -> list[str]:
         from reader.ui.pane import SOME, UNIQUE
@@ -72,27 +75,62 @@ class OverviewStrip(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._buckets = None
+        self._strips.clear()
+        self._last_marks = None
+
+    def on_resize(self) -> None:
+        self._last_marks = None
+
+    def _strip(self, cls: str, in_view: bool, current: bool) -> Strip:
+        key = (cls, in_view, current)
+        strip = self._strips.get(key)
+        if strip is None:
+            style = self.rich_style + self.get_component_rich_style(cls, partial=True)
+            glyph = "█" if cls != "overview--all" else "▐"
+            if in_view:
+                style += self.get_component_rich_style("overview--view", partial=True)
+            if current:
+                glyph = "◀"
+                style += self.get_component_rich_style("overview--current", partial=True)
+            strip = self._strips[key] = Strip([Segment(glyph, style)], 1)
+        return strip
+
+    def _marks(self) -> tuple[int, int, int]:
+        """(first, last) rows of the strip now on screen, and the current sentence's row."""
+        height = max(1, self.size.height)
+        n = len(self.view.source)
+        lay = self.view.wrapped
+        if n == 0 or lay is None or not lay.total:
+            return (-1, -1, -1)
+        first = lay.sentence_at(self.view.top_row)
+        last = lay.sentence_at(self.view.top_row + self.view.size.height - 1)
+        # bucket y holds sentences [y*n//height, (y+1)*n//height)
+        return (first * height // n, last * height // n, self.view.current * height // n)
+
+    def update_marks(self) -> None:
+        """Repaint only the cells whose marks changed (the panes scroll on every key)."""
+        marks = self._marks()
+        old = self._last_marks
+        if marks == old:
+            return
+        self._last_marks = marks
+        if old is None or -1 in old or -1 in marks:
+            self.refresh()
+            return
+        rows = sorted({*range(old[0], old[1] + 1), *range(marks[0], marks[1] + 1)}
+                      ^ ({*range(old[0], old[1] + 1)} & {*range(marks[0], marks[1] + 1)})
+                      | {old[2], marks[2]})
+        if rows:
+            self.refresh(Region(0, rows[0], 1, rows[-1] - rows[0] + 1))
 
     def render_line(self, y: int) -> Strip:
         height = max(1, self.size.height)
         n = len(self.view.source)
-        base = self.rich_style
         if n == 0:
-            return Strip.blank(1, base)
-        classes = self._bucket_classes(height)
-        style = base + self.get_component_rich_style(classes[y], partial=True)
-        glyph = "█" if classes[y] != "overview--all" else "▐"
-        lay = self.view.wrapped
-        if lay is not None and lay.total:
-            first = lay.sentence_at(self.view.top_row)
-            last = lay.sentence_at(self.view.top_row + self.view.size.height - 1)
-            a, b = y * n // height, max(y * n // height + 1, (y + 1) * n // height)
-            if a <= last and b > first:
-                style = style + self.get_component_rich_style("overview--view", partial=True)
-            if a <= self.view.current < b:
-                glyph = "◀"
-                style = style + self.get_component_rich_style("overview--current", partial=True)
-        return Strip([Segment(glyph, style)], 1)
+            return self._strip("overview--unknown", False, False)
+        cls = self._bucket_classes(height)[y]
+        first, last, current = self._marks()
+        return self._strip(cls, first <= y <= last, y == current)
 
     def on_click(self, event: events.Click) -> None:
         height = max(1, self.size.height)

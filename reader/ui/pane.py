@@ -19,7 +19,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Static
+from textual.widget import Widget
 
 from reader.core.model import Alignment, Source
 from reader.ui.keys import PANE_KEYS, bindings
@@ -97,6 +97,8 @@ class SentenceView(ScrollView, can_focus=True):
         self.gap: int | None = None    # sentence before which a missing counterpart would sit
         self.hits: frozenset[int] = frozenset()
         self._cache: LRUCache[int, Strip] = LRUCache(4096)
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._blank: Strip | None = None
 
     # -- layout -----------------------------------------------------------------------
     @property
@@ -173,13 +175,20 @@ class SentenceView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._styles.clear()
+        self._blank = None
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        parent = self.parent
-        if parent is not None:
-            for strip in parent.query(OverviewStrip):
-                strip.refresh()
+        self._update_overview()
+
+    def watch_current(self) -> None:
+        self._update_overview()
+
+    def _update_overview(self) -> None:
+        pane = self.parent.parent if self.parent is not None else None
+        if isinstance(pane, SourcePane):
+            pane.overview.update_marks()
 
     # -- painting -----------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -187,7 +196,10 @@ class SentenceView(ScrollView, can_focus=True):
         row = self.top_row + y
         lay = self.wrapped
         if lay is None or row >= lay.total or row < 0:
-            return Strip.blank(width, self.rich_style)
+            blank = self._blank
+            if blank is None or blank.cell_length != width:
+                blank = self._blank = Strip.blank(width, self.rich_style)
+            return blank
         k = lay.sentence_at(row)
         dynamic = k == self.current or k in self.marks or k == self.gap
         if not dynamic:
@@ -200,7 +212,11 @@ class SentenceView(ScrollView, can_focus=True):
         return strip
 
     def _style(self, name: str, partial: bool = False) -> Style:
-        return self.get_component_rich_style(name, partial=partial)
+        key = (name, partial)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
+        return style
 
     def _render_row(self, row: int, k: int, width: int) -> Strip:
         lay = self.wrapped
@@ -335,6 +351,26 @@ class SentenceView(ScrollView, can_focus=True):
         self._post(k, max(0, self.row_of(k) - self.top_row))
 
 
+class TitleBar(Widget):
+    """One line of Content; updating it repaints without a layout pass (a Static would
+    relayout the whole screen, a 100 ms hitch with five big panes)."""
+
+    DEFAULT_CSS = """
+    TitleBar { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, content: Content, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.content = content
+
+    def update(self, content: Content) -> None:
+        self.content = content
+        self.refresh()
+
+    def render(self) -> Content:
+        return self.content
+
+
 class SourcePane(Vertical):
     """Title bar, sentence view and overview strip of one source."""
 
@@ -343,8 +379,6 @@ class SourcePane(Vertical):
         width: 1fr;
         min-width: 20;
         height: 1fr;
-        border-left: vkey $panel;
-        &.-first { border-left: none; }
         & > .pane-title {
             height: 1;
             width: 1fr;
@@ -364,7 +398,9 @@ class SourcePane(Vertical):
         self.index = index
         self.view = SentenceView(source, index, id=f"view-{index}")
         self.overview = OverviewStrip(self.view)
-        self.title_bar = Static(self._title(None), classes="pane-title", markup=False)
+        self._figures = f"{len(source)} sent."
+        self._note = ""
+        self.title_bar = TitleBar(self._title(), classes="pane-title")
 
     def compose(self):
         yield self.title_bar
@@ -372,21 +408,22 @@ class SourcePane(Vertical):
             yield self.view
             yield self.overview
 
-    def _title(self, alignment: Alignment | None, note: str = "") -> Content:
-        n = len(self.source)
-        figures = f"{n} sent."
-        if alignment is not None:
-            figures += f" · {alignment.shared_fraction(self.index):.0%} shared"
-        parts = [(f"{self.index + 1} ", "bold"), (self.source.name, "bold"), (f"  {figures}", "dim")]
-        if note:
-            parts.append((f"  {note}", "bold $text-error"))
-        return Content.assemble(*[(sanitise(t), s) for t, s in parts])
+    def _title(self) -> Content:
+        parts = [(f"{self.index + 1} ", "bold"), (sanitise(self.source.name), "bold"),
+                 (f"  {self._figures}", "dim")]
+        if self._note:
+            parts.append((f"  {self._note}", "bold $text-error"))
+        return Content.assemble(*parts)
 
     def set_alignment(self, alignment: Alignment | None) -> None:
-        self._alignment = alignment
-        self.title_bar.update(self._title(alignment))
+        self._figures = f"{len(self.source)} sent."
+        if alignment is not None:
+            self._figures += f" · {alignment.shared_fraction(self.index):.0%} shared"
+        self.title_bar.update(self._title())
         self.view.set_alignment(alignment)
         self.overview.refresh()
 
     def set_note(self, note: str) -> None:
-        self.title_bar.update(self._title(getattr(self, "_alignment", None), note))
+        if note != self._note:
+            self._note = note
+            self.title_bar.update(self._title())
