@@ -34,8 +34,8 @@ class OverviewStrip(Widget):
         & > .overview--some { color: $success; }
         & > .overview--unique { color: $warning; }
         & > .overview--unknown { color: $panel-lighten-1; }
-        & > .overview--view { background: $accent-muted; }
-        & > .overview--current { color: $primary-lighten-2; text-style: bold; }
+        & > .overview--view { background: $primary-muted; }
+        & > .overview--current { color: $foreground; text-style: bold; }
     }
     """
 

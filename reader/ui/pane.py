@@ -201,6 +201,8 @@ class SentenceView(ScrollView, can_focus=True):
                 blank = self._blank = Strip.blank(width, self.rich_style)
             return blank
         k = lay.sentence_at(row)
+        if lay.rows[row] == BLANK:  # the gap between paragraphs is never highlighted
+            k = -1
         dynamic = k == self.current or k in self.marks or k == self.gap
         if not dynamic:
             strip = self._cache.get(row)
@@ -221,6 +223,8 @@ class SentenceView(ScrollView, can_focus=True):
     def _render_row(self, row: int, k: int, width: int) -> Strip:
         lay = self.wrapped
         assert lay is not None
+        if k < 0:
+            return Strip.blank(width, self._style("pane--all"))
         kind = self.kinds[k] if self.kinds is not None else UNKNOWN
         base = self._style(KIND_CLASS[kind])
         first = row == lay.first_row[k]
