@@ -250,6 +250,10 @@ class ReaderApp(App):
     # -- the one owner of the position -----------------------------------------------------
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
+        # A focus event can arrive after the focus has moved on (a search jump focuses
+        # the hit's pane right after the search box gave the focus back): ignore it.
+        if not widget.has_focus:
+            return
         if isinstance(widget, SentenceView) and widget.index != self.leader:
             self.leader = widget.index
             if widget.index in self.priority:

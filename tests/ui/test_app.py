@@ -136,9 +136,6 @@ async def test_sync_toggle(sample_docs, settle):
         assert_synced(app)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known bug: after '/' + enter the leader pane's current sentence is sometimes not the "
-    "hit (3 vs 6): something re-positions the pane after the jump; open in issue 3"))
 async def test_search_fuzzy_with_count(sample_docs, settle):
     app = ReaderApp(sample_docs)
     async with app.run_test(size=SIZE) as pilot:
