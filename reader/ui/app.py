@@ -14,15 +14,15 @@ import time
 from collections.abc import Iterable, Sequence
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from reader.core.model import Alignment, Source
 from reader.core.sources import Document
+from reader.ui.commands import ReaderCommands
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
@@ -451,17 +451,5 @@ class ReaderApp(App):
             view.focus()
         self.move_to(hit.source, hit.sentence)
 
-    # -- command palette -------------------------------------------------------------------
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("view: toggle sync", "Sync scrolling on/off (s)",
-                            self.action_toggle_sync)
-        yield SystemCommand("view: choose panes", "Choose which sources are shown (p)",
-                            self.action_pick_panes)
-        yield SystemCommand("search: find in all sources", "Fuzzy search (/)",
-                            self.action_search)
-        yield SystemCommand("help: keys", "Every key (?)", self.action_help)
-        for i, src in enumerate(self.sources):
-            yield SystemCommand(f"pane: show {i + 1} {src.name}",
-                                "Focus this source, showing it if hidden",
-                                lambda i=i: self.action_focus_pane(i))
+    # -- command palette: Textual's commands (themes, quit, ...) plus ours ---------------
+    COMMANDS = App.COMMANDS | {ReaderCommands}

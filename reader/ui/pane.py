@@ -335,14 +335,18 @@ class SentenceView(ScrollView, can_focus=True):
         self._post(k, lay.row_of(k) - new_top)
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        event.prevent_default()
-        self._scroll_by_rows(3)
+        self._wheel(event, 3)
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, -3)
+
+    def _wheel(self, event: events.MouseEvent, rows: int) -> None:
+        """The wheel scrolls the pane under the mouse, which becomes the leader."""
         event.stop()
         event.prevent_default()
-        self._scroll_by_rows(-3)
+        if not self.has_focus:
+            self.focus()
+        self._scroll_by_rows(rows)
 
     def on_click(self, event: events.Click) -> None:
         if self.wrapped is None or not len(self.source):

@@ -3,6 +3,8 @@ search, pane focus, help, resize, loading problems and literal rendering."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual import events
 
@@ -11,6 +13,8 @@ from reader.ui.app import ReaderApp
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, PANE_KEYS, help_rows
 from reader.ui.pane import SentenceView
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "cases"
 
 SIZE = (160, 40)
 
@@ -323,3 +327,48 @@ async def test_theme_switch_repaints(sample_docs, settle):
         light = view.render_line(0)
         assert dark.text == light.text
         assert list(dark)[2].style != list(light)[2].style
+
+
+async def test_command_palette_names_are_literal(markup_docs, settle):
+    from textual.command import CommandPalette
+
+    app = ReaderApp(markup_docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"show 2")
+        await settle(pilot)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "[link=x]other[/link].txt" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.leader == 1 and app.focused is app.panes[1].view
+
+
+@pytest.mark.skipif(not (EVAL / "bible-nt-5" / "sources").is_dir(),
+                    reason="../shared/eval (bible-nt-5) is not present")
+async def test_big_case_opens_before_alignment_ends(settle):
+    """5 x ~8k sentences: the panes show (and move) while the aligner still runs in
+    its worker, with a progress bar; afterwards the sync invariant holds."""
+    from reader.core.sources import load_paths
+
+    app = ReaderApp(load_paths([EVAL / "bible-nt-5" / "sources"]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            await pilot.pause()
+            if app.panes and app.panes[0].view.wrapped is not None:
+                break
+        assert app.panes and app.alignment is None, "panes should come before alignment"
+        bar = app.query_one("#status-progress")
+        assert not bar.has_class("-hidden")
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert app.panes[0].view.current == 2
+        await settle(pilot)
+        assert app.alignment is not None and bar.has_class("-hidden")
+        for key in ("j", "J", "space", "G", "g", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert_synced(app)

@@ -1,0 +1,48 @@
+"""Command-palette commands ("category: verb"). Titles are Content built from plain
+text: Textual's own system-command provider parses titles as markup, which would
+mangle a file name like ``notes[red].txt``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from reader.ui.wrap import sanitise
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+
+def _commands(app: ReaderApp) -> list[tuple[str, str, Callable[[], object]]]:
+    out: list[tuple[str, str, Callable[[], object]]] = [
+        ("view: toggle sync", "Sync scrolling on/off (s)", app.action_toggle_sync),
+        ("view: choose panes", "Choose which sources are shown (p)", app.action_pick_panes),
+        ("view: hide this pane", "Hide the focused pane (x)", app.action_hide_pane),
+        ("search: find in all sources", "Fuzzy search (/)", app.action_search),
+        ("help: keys", "Every key (?)", app.action_help),
+    ]
+    for i, src in enumerate(app.sources):
+        out.append((f"pane: show {i + 1} {sanitise(src.name)}",
+                    "Focus this source, showing it if hidden",
+                    lambda i=i: app.action_focus_pane(i)))
+    return out
+
+
+class ReaderCommands(Provider):
+    async def discover(self) -> Hits:
+        for title, help_text, callback in _commands(self.app):  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in _commands(self.app):  # type: ignore[arg-type]
+            score, offsets = matcher.fuzzy_search.match(query, title)
+            if score > 0:
+                content = Content(title)
+                for offset in offsets:
+                    if not title[offset].isspace():
+                        content = content.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, content, callback, text=title, help=help_text)
