@@ -76,8 +76,7 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
         elif t.startswith("~"):
             damp[i] = 0.5
     weights *= damp
-    cap = max(settings.min_df_cap, int(settings.max_df_sqrt * np.sqrt(n_mean)))
-    informative = (df_max <= cap) & (damp == 1.0)
+    informative = (df_max <= settings.max_df) & (damp == 1.0)
     index_weights = np.where(informative, weights, 0.0)
     index_matrices = [(m @ sparse.diags(index_weights)).tocsr() for m in matrices]
     for m in index_matrices:

@@ -56,7 +56,6 @@ def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarr
     out_i, out_j = [], []
     for r0 in range(0, ia.shape[0], block):
         prod = (ia[r0:r0 + block] @ mb_t).tocsr()
-        prod.sort_indices()
         if prod.nnz == 0:
             continue
         counts = np.diff(prod.indptr)
@@ -70,7 +69,9 @@ def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarr
         row_max[nonempty] = np.maximum.reduceat(approx, prod.indptr[:-1][nonempty])
         keep = approx >= _PRUNE * row_max[rows]
         rows, cols, approx = rows[keep], cols[keep], approx[keep]
-        order = np.lexsort((cols, -approx, rows))
+        # one sort key: by row, best first (approx < 1); ties keep the product's order,
+        # which is the same whichever of the two sources is called a
+        order = np.argsort(rows * 2.0 - approx, kind="stable")
         rows, cols = rows[order], cols[order]
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))

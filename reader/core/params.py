@@ -22,8 +22,8 @@ class Settings:
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
-    max_df_sqrt: float = 1.5         # terms in more than this * sqrt(sentences) are not indexed
-    min_df_cap: int = 40             # ... but terms in up to this many sentences always are
+    max_df: int = 120                # terms in more sentences of one source are not indexed
+                                     # (constant, so candidate generation stays linear)
     block_rows: int = 4096
 
 

@@ -23,7 +23,7 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
         entry: dict[str, Any] = {
             "name": src.name,
             "encoding": src.encoding,
-            "sentences": [[s, e] for s, e in src.sentences],
+            "sentences": src.sentences,  # tuples serialise as JSON arrays
             "unique": [i for i in range(len(src)) if al.is_unique(si, i)],
             "boilerplate": sorted(al.boilerplate[si]) if al.boilerplate else [],
         }
@@ -36,12 +36,11 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
         item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score}
         if spans:
             sa, sb = per_link[k]
-            item["spans"] = {"a": [list(x) for x in sa], "b": [list(x) for x in sb]}
+            item["spans"] = {"a": sa, "b": sb}
         links.append(item)
     groups = [{"sources": len({s for s, _ in g}), "members": [list(m) for m in g]}
               for g in al.groups]
-    passages = [{"words": p.words, "occurrences": [list(o) for o in p.occurrences]}
-                for p in found]
+    passages = [{"words": p.words, "occurrences": p.occurrences} for p in found]
     return {"reader": __version__, "sources": sources, "links": links, "groups": groups,
             "passages": passages}
 

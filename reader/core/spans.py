@@ -13,25 +13,24 @@ MIN_PASSAGE_WORDS = 6
 
 
 def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """Spans, matching terms and folded forms of the words of sentence i."""
     s, e = src.sentences[i]
-    spans, terms, folded = [], [], []
-    for m in WORD.finditer(src.text, s, e):
-        spans.append(m.span())
-        w = m.group(0)
-        terms.append(term(w))
-        folded.append(fold(w))
-    return spans, terms, folded
+    found = list(WORD.finditer(src.text, s, e))
+    words = [m.group() for m in found]
+    return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
-def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Join adjacent word spans separated only by spaces or punctuation."""
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and not any(ch.isalnum() for ch in text[out[-1][1]:s]) and s - out[-1][1] <= 3:
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
+            seq_a: list[str], seq_b: list[str], min_words: int = 1
+            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the runs of words that match in order. Consecutive words of a
+    sentence are separated only by non-word characters, so each run is one span."""
+    out_a, out_b = [], []
+    for tag, a0, a1, b0, b1 in Indel.opcodes(seq_a, seq_b).as_list():
+        if tag == "equal" and a1 - a0 >= min_words:
+            out_a.append((spans_a[a0][0], spans_a[a1 - 1][1]))
+            out_b.append((spans_b[b0][0], spans_b[b1 - 1][1]))
+    return out_a, out_b
 
 
 def word_matches(a: Source, i: int, b: Source, j: int
@@ -39,12 +38,7 @@ def word_matches(a: Source, i: int, b: Source, j: int
     """Character spans of the words that match (in order) in sentence i of a and j of b."""
     sa, ta, _ = _words(a, i)
     sb, tb, _ = _words(b, j)
-    out_a, out_b = [], []
-    for op in Indel.opcodes(ta, tb):
-        if op.tag == "equal":
-            out_a.extend(sa[op.src_start:op.src_end])
-            out_b.extend(sb[op.dest_start:op.dest_end])
-    return _merge(out_a, a.text), _merge(out_b, b.text)
+    return _blocks(sa, sb, ta, tb)
 
 
 def matched_spans(al: Alignment, link: Link) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -72,21 +66,15 @@ def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS
         (sa, ia), (sb, ib) = link.a, link.b
         spa, ta, fa = words(sa, ia)
         spb, tb, fb = words(sb, ib)
-        out_a, out_b = [], []
-        for op in Indel.opcodes(ta, tb):
-            if op.tag == "equal":
-                out_a.extend(spa[op.src_start:op.src_end])
-                out_b.extend(spb[op.dest_start:op.dest_end])
-        per_link.append((_merge(out_a, al.sources[sa].text), _merge(out_b, al.sources[sb].text)))
+        per_link.append(_blocks(spa, spb, ta, tb))
         if len(fa) < min_words or len(fb) < min_words:
             continue
-        for op in Indel.opcodes(fa, fb):
-            if op.tag != "equal" or op.src_end - op.src_start < min_words:
+        for tag, a0, a1, b0, b1 in Indel.opcodes(fa, fb).as_list():
+            if tag != "equal" or a1 - a0 < min_words:
                 continue
-            key = tuple(fa[op.src_start:op.src_end])
-            occ = found.setdefault(key, set())
-            occ.add((sa, spa[op.src_start][0], spa[op.src_end - 1][1]))
-            occ.add((sb, spb[op.dest_start][0], spb[op.dest_end - 1][1]))
+            occ = found.setdefault(tuple(fa[a0:a1]), set())
+            occ.add((sa, spa[a0][0], spa[a1 - 1][1]))
+            occ.add((sb, spb[b0][0], spb[b1 - 1][1]))
     passages = [Passage(words=len(k), occurrences=tuple(sorted(v))) for k, v in found.items()]
     passages.sort(key=lambda p: (-len({o[0] for o in p.occurrences}), -p.words, p.occurrences))
     return per_link, passages
