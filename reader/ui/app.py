@@ -219,6 +219,7 @@ class ReaderApp(App):
         self.request_resync()
 
     def on_resize(self, event) -> None:
+        self.status.set_class(event.size.width < 90, "-narrow")
         self.call_after_refresh(self._apply_visibility)
         self.request_resync()
 

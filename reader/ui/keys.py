@@ -26,7 +26,7 @@ APP_KEYS = [
     Key("tab", "focus_next", "Next pane", "Focus the next pane", "pane.focus_next", False, "tab"),
     Key("shift+tab", "focus_previous", "Previous pane", "Focus the previous pane",
         "pane.focus_previous", False, "shift+tab"),
-    Key("escape", "cancel_load", "Stop aligning", "Stop a running alignment", "app.cancel_load",
+    Key("escape", "cancel_load", "Stop aligning", "", "app.cancel_load",
         False, "Esc"),
     *[Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}") for i in range(1, 10)],
 ]

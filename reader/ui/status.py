@@ -29,6 +29,7 @@ class StatusBar(Horizontal):
         & > ProgressBar { width: 24; padding: 0 1 0 0; }
         & > ProgressBar Bar { width: 14; }
         & > ProgressBar.-hidden { display: none; }
+        &.-narrow > .legend-title, &.-narrow > .legend-boiler { display: none; }
     }
     """
 
