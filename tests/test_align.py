@@ -312,9 +312,6 @@ def test_group_of_three_sources():
     assert {"sources": 3, "members": sorted([list(m) for m in vote])} in data["groups"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: a 6-word headline links to two body sentences on one rare shared name "
-    "(The Hague), scores 0.31/0.33 over threshold 0.30"))
 def test_short_headline_does_not_link_to_a_body_sentence_sharing_one_name():
     """A headline that shares only a place name ("The Hague") with a body sentence of
     another version is not its counterpart."""
@@ -351,9 +348,6 @@ def test_sample_ushakov_sentences(sample_alignment):
                 _sample_ref(al, "001_", "good background")) in links
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: 000's merged Ushkov sentence links only to the 'responded immediately' half in "
-    "001/003, not to the 'good background' half (1-2 link missing)"))
 def test_sample_good_basis_links_to_good_background(sample_alignment):
     """000 merges "good basis for future talks" and "Putin responded immediately" into
     one sentence; 001 and 003 have them as two: both halves must link (1-2)."""

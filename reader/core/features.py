@@ -45,6 +45,7 @@ class Features:
     weights: np.ndarray                 # term weights
     row_weight: list[np.ndarray]        # total weight of each sentence
     boiler: list[np.ndarray]            # bool per sentence
+    content: np.ndarray                 # 1.0 for content terms (not function words or skeletons)
 
 
 def build_features(sources: Sequence[Source], settings: Settings) -> Features:
@@ -84,6 +85,7 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
     row_weight = [np.asarray(m @ weights).ravel() for m in matrices]
     boiler = [np.array([is_boilerplate(src.sentence(i)) for i in range(len(src))], dtype=bool)
               for src in sources]
-    return Features(matrices, index_matrices, weights, row_weight, boiler)
+    return Features(matrices, index_matrices, weights, row_weight, boiler,
+                    (damp == 1.0).astype(np.float64))
 
 

@@ -23,6 +23,8 @@ from reader.core.params import Settings
 
 
 _PRUNE = 0.2  # candidates below this share of their row's best are not ranked
+_MIN_SHARED_WORDS = 2  # content words two sentences must share ...
+_SAME_TEXT = 0.8       # ... unless they are nearly the same text
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Candidates:
     j: np.ndarray
     sim: np.ndarray
     n_b: int
-
+    words: np.ndarray  # content words shared
     @property
     def keys(self) -> np.ndarray:
         return self.i * self.n_b + self.j
@@ -83,13 +85,17 @@ def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarr
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Weighted Dice over all terms of the sentence pairs (i of a, j of b)."""
+def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted Dice over all terms of the sentence pairs (i of a, j of b), and the
+    number of content words they share."""
     if len(i) == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     ma, mb = feats.matrices[a], feats.matrices[b]
-    shared = np.asarray(ma[i].multiply(mb[j]) @ feats.weights).ravel()
-    return 2 * shared / (feats.row_weight[a][i] + feats.row_weight[b][j] + 1e-9)
+    both = ma[i].multiply(mb[j])
+    shared = np.asarray(both @ feats.weights).ravel()
+    sim = 2 * shared / (feats.row_weight[a][i] + feats.row_weight[b][j] + 1e-9)
+    return sim, np.asarray(both @ feats.content).ravel()
 
 
 def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> Candidates:
@@ -98,7 +104,8 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
     i, j = keys // n_b, keys % n_b
     keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
     i, j = i[keep], j[keep]
-    return Candidates(i, j, similarity(feats, a, b, i, j), n_b)
+    sim, words = similarity(feats, a, b, i, j)
+    return Candidates(i, j, sim, n_b, words)
 
 
 def initial_candidates(feats: Features, a: int, b: int, settings: Settings) -> Candidates:
@@ -249,22 +256,22 @@ def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
     in_order = in_a & in_b
     f = f + np.where(in_order & small_a & small_b, settings.gap_bonus, 0.0)
     keep = in_order | (f >= settings.cross_keep)
-    return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b), f[keep]
+    return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b, c.words[keep]), f[keep]
 
 
 def _terms(m: sparse.csr_matrix, i: int) -> np.ndarray:
     return m.indices[m.indptr[i]:m.indptr[i + 1]]
 
 
-def merge_gain(feats: Features, short_src: int, run: range, extra: int, long_src: int,
+def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, long_src: int,
                j: int) -> float:
-    """How much better sentence j of ``long_src`` matches the run of adjacent sentences
-    of ``short_src`` with ``extra`` than without it."""
+    """How much better sentence j of ``long_src`` matches the sentences ``group`` of
+    ``short_src`` together with ``extra`` than without it."""
     w = feats.weights
     ms = feats.matrices[short_src]
     tj = _terms(feats.matrices[long_src], j)
     wj = w[tj].sum()
-    without = np.unique(np.concatenate([_terms(ms, k) for k in run if k != extra]))
+    without = np.unique(np.concatenate([_terms(ms, k) for k in group if k != extra]))
     with_extra = np.union1d(without, _terms(ms, extra))
 
     def sim(t: np.ndarray) -> float:
@@ -275,7 +282,7 @@ def merge_gain(feats: Features, short_src: int, run: range, extra: int, long_src
 
 
 def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
-           settings: Settings) -> dict[tuple[int, int], float]:
+           settings: Settings, parallel: bool = True) -> dict[tuple[int, int], float]:
     """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
     Every pair with a score above the threshold is taken, best first, when neither
@@ -294,25 +301,34 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
             match_a[i] = j
             match_b[j] = i
             links[(i, j)] = score
-    span = settings.merge_max - 1
     best_a: dict[int, tuple[int, float]] = {}
     best_b: dict[int, tuple[int, float]] = {}
     for i, j, score in zip(ci, cj, cf):  # best first: the first seen is the best
         best_a.setdefault(i, (j, score))
         best_b.setdefault(j, (i, score))
+
+    def group(k: int, other: int) -> list[int] | None:
+        """The sentences merged with ``other`` if k joins it: the run between them in
+        parallel texts; in rewrites, which move split halves apart, just the two."""
+        if parallel:
+            if 0 < abs(other - k) < settings.merge_max:
+                return list(range(min(k, other), max(k, other) + 1))
+            return None
+        return [other, k]
+
     for i, (j, score) in best_a.items():
         other = match_b.get(j)
-        if i in match_a or other is None or not 0 < abs(other - i) <= span:
+        if i in match_a or other is None:
             continue
-        run = range(min(i, other), max(i, other) + 1)
-        if merge_gain(feats, a, run, i, b, j) > settings.merge_gain:
+        members = group(i, other)
+        if members and merge_gain(feats, a, members, i, b, j) > settings.merge_gain:
             links[(i, j)] = score
     for j, (i, score) in best_b.items():
         other = match_a.get(i)
-        if j in match_b or other is None or not 0 < abs(other - j) <= span:
+        if j in match_b or other is None:
             continue
-        run = range(min(j, other), max(j, other) + 1)
-        if merge_gain(feats, b, run, j, a, i) > settings.merge_gain:
+        members = group(j, other)
+        if members and merge_gain(feats, b, members, j, a, i) > settings.merge_gain:
             links[(i, j)] = score
     return links
 
@@ -340,5 +356,9 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
             c, f = c2, with_context(c2, settings.context_weight)
         ordered, f = with_order(c, f, chain, settings)
     else:
-        ordered = c
-    return select(ordered, f, feats, a, b, settings), c
+        # Without an order to vouch for them, two sentences sharing one content word
+        # (a photo credit and a caption naming the same agency, a headline and a body
+        # sentence naming the same place) are no counterparts unless nearly identical.
+        weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
+        ordered, f = c, np.where(weak, 0.0, f)
+    return select(ordered, f, feats, a, b, settings, parallel), c
