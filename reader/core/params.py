@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
-    threshold: float = 0.30          # final score a link needs
+    threshold: float = 0.28          # final score a link needs
     min_own: float = 0.14            # Dice a pair needs on its own words, whatever its context
     context_weight: float = 0.35     # weight of the neighbourhood bonus
-    transitive_min_own: float = 0.10 # own Dice for a pair rescued by a third source
+    transitive_min_own: float = 0.05 # own Dice for a pair rescued by a third source
     top_k: int = 6                   # candidates kept per sentence and direction
     anchor_min: float = 0.45         # score of a mutual best pair to anchor the order
     anchor_weak: float = 0.30        # a weaker one anchors only inside a gap of the chain
