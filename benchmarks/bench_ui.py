@@ -195,6 +195,61 @@ async def _latency(presses: int) -> list[tuple[str, str]]:
     return rows
 
 
+async def _bare_latency(presses: int) -> list[tuple[str, str]]:
+    """The same clock on a bare Textual app whose five Static panes all change on a
+    key: the framework's own floor for "repaint five panes"."""
+    from textual import events
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal
+    from textual.widgets import Footer, Static
+
+    class Bare(App):
+        BINDINGS = [Binding("j", "step", "step")]
+        n = 0
+        moved = 0.0
+
+        def compose(self):
+            with Horizontal():
+                for i in range(5):
+                    yield Static(f"pane {i}\n" * 40)
+            yield Footer()
+
+        def action_step(self) -> None:
+            self.n += 1
+            for static in self.query(Static):
+                static.update(f"pane {self.n}\n" * 40)
+            self.moved = time.perf_counter()
+
+    app = Bare()
+    frames: list[float] = []
+    original_display = app._display
+
+    def display(screen, renderable):
+        original_display(screen, renderable)
+        frames.append(time.perf_counter())
+
+    app._display = display
+    ts = []
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            app.moved = 0.0
+            t0 = time.perf_counter()
+            app._driver.send_message(events.Key("j", "j"))
+            while not (app.moved and frames and frames[-1] > app.moved):
+                await asyncio.sleep(0)
+                if time.perf_counter() - t0 > 2:
+                    break
+            ts.append(frames[-1] - t0)
+            await pilot.pause()
+    ts.sort()
+    p50 = ts[len(ts) // 2] * 1000
+    p95 = ts[min(len(ts) - 1, int(round(0.95 * (len(ts) - 1))))] * 1000
+    return [("floor: bare Textual app, 5 Static panes updated: p50 / p95",
+             f"{p50:.1f} / {p95:.1f} ms")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -206,6 +261,7 @@ def main() -> int:
         rows += bench_startup(args.runs)
     if BIBLE.is_dir():
         rows += asyncio.run(_latency(args.presses))
+        rows += asyncio.run(_bare_latency(max(50, args.presses // 2)))
     else:
         rows.append(("latency on bible-nt-5", f"SKIPPED: {BIBLE} not found"))
     width = max(len(r[0]) for r in rows)

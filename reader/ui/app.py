@@ -62,6 +62,8 @@ class ReaderApp(App):
         self.hit_index = -1
         self.query_text = ""
         self._resync_pending = False
+        self._gc_threshold: tuple[int, int, int] | None = None
+        self._last_move = 0.0
 
     # -- building ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -172,13 +174,33 @@ class ReaderApp(App):
             pane.set_alignment(self.alignment)
         self.status.set_progress(None)
         self.align_seconds = message.seconds
-        # Hundreds of thousands of long-lived objects (links, indexes, wrapped rows):
-        # move them out of the collector's sight, or a full collection every few
-        # keypresses costs a 100-200 ms hitch.
-        gc.collect()
-        gc.freeze()
+        self._tame_gc()
         self.status.set_message(f"aligned: {len(self.alignment.links)} links")
         self.resync()
+
+    def _tame_gc(self) -> None:
+        """Keep full garbage collections out of keypresses.
+
+        Hundreds of thousands of long-lived objects (links, indexes, wrapped rows) are
+        moved out of the collector's sight (``gc.freeze``), and the full collection,
+        which would still cost 15-50 ms every ten keys or so (Textual's strips hold
+        many small objects), runs when the user is idle instead of mid-keypress.
+        """
+        gc.collect()
+        gc.freeze()
+        if self._gc_threshold is None:
+            self._gc_threshold = gc.get_threshold()
+            first, second, _ = self._gc_threshold
+            gc.set_threshold(first, second, 1000)
+            self.set_interval(2.0, self._idle_gc)
+
+    def _idle_gc(self) -> None:
+        if time.monotonic() - self._last_move >= 1.5 and gc.get_count()[1] > 0:
+            gc.collect()
+
+    def on_unmount(self) -> None:
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         text = f"Problem while {message.stage}: {message.text}"
@@ -274,6 +296,8 @@ class ReaderApp(App):
         if not self.panes:
             return
         from reader.core.navigation import differing_words
+
+        self._last_move = time.monotonic()
 
         if source not in self.shown:
             self.show_source(source)

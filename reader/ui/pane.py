@@ -96,7 +96,7 @@ class SentenceView(ScrollView, can_focus=True):
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None    # sentence before which a missing counterpart would sit
         self.hits: frozenset[int] = frozenset()
-        self._cache: LRUCache[int, Strip] = LRUCache(4096)
+        self._cache: LRUCache[int, Strip] = LRUCache(300)  # a few screens: small, for the GC
         self._styles: dict[tuple[str, bool], Style] = {}
         self._blank: Strip | None = None
 
