@@ -86,10 +86,11 @@ async def test_sync_invariant_after_mouse(sample_docs, settle):
         assert_synced(app)
         # A click in another pane makes it the leader, with its sentence current.
         other = app.panes[2].view
+        clicked = other.wrapped.sentence_at(other.top_row + 12)
         await pilot.click(other, offset=(5, 12))
         await pilot.pause()
         assert app.leader == 2
-        assert other.current == other.wrapped.sentence_at(other.top_row + 12)
+        assert other.current == clicked
         assert_synced(app)
         # A click on the overview strip jumps there.
         strip = app.panes[2].overview
