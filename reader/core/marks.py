@@ -340,3 +340,10 @@ def orphaned_report(marks: Iterable[Mark]) -> list[str]:
                 quote = quote if len(quote) <= 60 else quote[:57] + "..."
                 out.append(f"mark {m.id[:8]} not found in {t.source}: \u201c{quote}\u201d")
     return out
+
+
+def replace_targets(mark: Mark, targets: Sequence[Target]) -> Mark:
+    """A copy of ``mark`` with other targets (the first is the marked passage)."""
+    if not targets:
+        raise ValueError("a mark needs at least one target")
+    return replace(mark, targets=tuple(targets))

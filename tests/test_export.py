@@ -1,0 +1,246 @@
+"""Exports: golden files for each format, escaping of hostile text, overwrite rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from reader.core.align import align
+from reader.core.export import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
+                                format_for_path, render, write_export)
+from reader.core.marks import create_mark, quote_target, reanchor_marks, replace_targets
+from reader.core.model import Alignment, Link, Source
+from reader.core.sources import documents_from_texts
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+# Hostile and non-ASCII text: HTML, a spreadsheet formula, Rich/Textual markup, accents.
+TEXTS = {
+    "<b>wire</b>.txt": (
+        "Zürich, 3 März. The minister <script>alert('x')</script> resigned on Tuesday after "
+        "weeks of pressure from his own party.\n\n"
+        "=HYPERLINK(\"http://evil.example\",\"click\") was posted by an anonymous account "
+        "within minutes of the announcement.\n\n"
+        "Nobody in the [bold]government[/bold] commented on the decision.\n"),
+    "outlet [red].txt": (
+        "Zürich. The minister <script>alert('x')</script> resigned on Tuesday after weeks "
+        "of pressure from his own party, officials said.\n\n"
+        "Nobody in the [bold]government[/bold] commented on the decision on Tuesday.\n\n"
+        "-1 is what the markets did, café owners said.\n"),
+    "ünïcödé.txt": (
+        "Der Minister ist am Dienstag zurückgetreten — nach Wochen des Drucks.\n\n"
+        "@everyone =HYPERLINK(\"http://evil.example\",\"click\") was posted by an anonymous "
+        "account within minutes of the announcement.\n"),
+}
+
+
+SENTENCES = {
+    "<b>wire</b>.txt": ["Zürich, 3 März.", "The minister <script>", "=HYPERLINK(", "Nobody in"],
+    "outlet [red].txt": ["Zürich.", "The minister <script>", "Nobody in", "-1 is what"],
+    "ünïcödé.txt": ["Der Minister", "@everyone"],
+}
+# Links given explicitly, so the golden files do not move when the aligner is retuned.
+LINKS = [Link((0, 1), (1, 1), 0.93), Link((0, 3), (1, 2), 0.88), Link((0, 2), (2, 1), 0.9769)]
+
+
+def _source(name: str, text: str) -> Source:
+    starts = [text.index(head) for head in SENTENCES[name]]
+    ends = [text[:nxt].rstrip().__len__() for nxt in starts[1:]] + [len(text.rstrip())]
+    return Source(name=name, text=text, sentences=list(zip(starts, ends)))
+
+
+@pytest.fixture(scope="module")
+def al():
+    return Alignment([_source(n, t) for n, t in TEXTS.items()], list(LINKS))
+
+
+def test_fixture_alignment_agrees_with_the_aligner(al):
+    """The hand-made alignment is what the aligner finds (links; scores may differ)."""
+    real = align(documents_from_texts(TEXTS))
+    assert [s.sentences for s in real.sources] == [s.sentences for s in al.sources]
+    assert sorted((lk.a, lk.b) for lk in real.links) == sorted((lk.a, lk.b) for lk in LINKS)
+
+
+@pytest.fixture(scope="module")
+def marks(al):
+    m1 = create_mark(al, 0, 1, note="Check <this> =1+1 & [b]that[/b]", tag="pink",
+                     now="2024-05-01T12:00:00Z", mark_id="00000000-0000-4000-8000-000000000001")
+    m2 = create_mark(al, 0, 2, 3, note="", tag="blue", counterparts=False,
+                     now="2024-05-01T12:05:00Z", mark_id="00000000-0000-4000-8000-000000000002")
+    m4 = create_mark(al, 1, 3, note="+ check with the café", tag="green",
+                     now="2024-05-01T12:15:00Z", mark_id="00000000-0000-4000-8000-000000000004")
+    # A mark whose passage is gone from the current text: exported as orphaned.
+    gone = quote_target("Old text. A sentence that was later deleted from the file.",
+                        "ünïcödé.txt", 10, 58)
+    m3 = replace_targets(create_mark(al, 2, 0, now="2024-05-01T12:10:00Z",
+                                     mark_id="00000000-0000-4000-8000-000000000003",
+                                     counterparts=False), (gone,))
+    return reanchor_marks([m1, m2, m3, m4], al.sources)
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; check it in")
+    with open(path, encoding="utf-8", newline="") as fh:
+        expected = fh.read()
+    assert text == expected, (
+        f"{name} differs; rerun with UPDATE_GOLDEN=1 and review the diff")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_marks_golden(al, marks, fmt):
+    _check_golden(f"marks.{fmt}", render(collect_marks(al, marks), fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_matches_golden(al, fmt):
+    _check_golden(f"matches.{fmt}", render(collect_matches(al), fmt))
+
+
+def test_marks_export_content(al, marks):
+    data = collect_marks(al, marks)
+    assert [p.occurrence.status for p in data.passages] == ["exact", "exact", "orphaned", "exact"]
+    p = data.passages[0]
+    assert p.occurrence.source == "<b>wire</b>.txt" and p.tag == "pink"
+    src = TEXTS[p.occurrence.source]
+    assert src[p.occurrence.start:p.occurrence.end] == p.occurrence.text
+    assert p.counterparts, "the first sentence has a counterpart in the second outlet"
+    for c in p.counterparts:
+        assert TEXTS[c.source][c.start:c.end] == c.text and 0 < c.score <= 1
+
+
+def test_matches_have_every_source(al):
+    data = collect_matches(al)
+    assert data.passages and all(p.words >= 6 and p.counterparts for p in data.passages)
+    assert not any(p.note or p.tag for p in data.passages)
+
+
+def test_json_is_web_annotation(al, marks):
+    doc = json.loads(render(collect_marks(al, marks), "json"))
+    assert doc["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert doc["type"] == "AnnotationCollection" and doc["total"] == 4
+    ann = doc["first"]["items"][0]
+    assert ann["type"] == "Annotation" and ann["id"].startswith("urn:uuid:")
+    purposes = {b["purpose"]: b["value"] for b in ann["body"]}
+    assert purposes == {"commenting": "Check <this> =1+1 & [b]that[/b]", "tagging": "pink"}
+    types = [s["type"] for s in ann["target"]["selector"]]
+    assert types == ["TextQuoteSelector", "TextPositionSelector"]
+    assert ann["counterparts"][0]["score"] > 0
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data):
+        self.data.append(data)
+
+
+def test_html_escapes_everything_and_loads_nothing(al, marks):
+    page = render(collect_marks(al, marks), "html")
+    parsed = _Collect()
+    parsed.feed(page)
+    assert "script" not in parsed.tags and "b" not in parsed.tags
+    assert not any(k in ("src", "href") and v and not v.startswith("#") for k, v in parsed.attrs)
+    assert "http://" not in page.replace('"http://evil.example"', "").replace(
+        "&quot;http://evil.example&quot;", "")
+    text = "".join(parsed.data)
+    assert "<script>alert('x')</script>" in text and "<b>wire</b>.txt" in text
+    assert "default-src 'none'" in page and "<link" not in page and "@import" not in page
+
+
+def test_csv_neutralises_formulas(al, marks):
+    rows = list(csv.reader(io.StringIO(render(collect_marks(al, marks), "csv"))))
+    assert rows[0][0] == "passage"
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    texts = {r[-1][:11] for r in rows}
+    assert {"'=HYPERLINK", "'@everyone ", "'-1 is what"} <= texts
+    assert "'+ check with the café" in {r[7] for r in rows}
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (0.5, "0.5"), (3, "3"), (None, "")])
+def test_csv_cell(value, expected):
+    assert csv_cell(value) == expected
+
+
+def test_format_for_path():
+    assert [format_for_path(p) for p in ("a.md", "b.JSON", "c.csv", "d.htm", "e.txt")] == [
+        "md", "json", "csv", "html", None]
+
+
+# -- writing ---------------------------------------------------------------------------------
+def test_write_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "marks.md"
+    write_export(out, "first")
+    with pytest.raises(ExportError, match="exists; not overwriting"):
+        write_export(out, "second")
+    assert out.read_text() == "first"
+    write_export(out, "third", force=True)
+    assert out.read_text() == "third"
+    assert [p.name for p in tmp_path.iterdir()] == ["marks.md"]
+
+
+def test_write_to_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ExportError, match="cannot write .*does not exist"):
+        write_export(tmp_path / "nope" / "x.md", "text")
+
+
+def test_write_under_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("keep")
+    with pytest.raises(ExportError, match="cannot write"):
+        write_export(tmp_path / "file" / "x.md", "text")
+    assert (tmp_path / "file").read_text() == "keep"
+
+
+def test_write_to_a_folder_is_refused(tmp_path):
+    with pytest.raises(ExportError, match="is a folder"):
+        write_export(tmp_path, "text", force=True)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_write_into_read_only_folder_keeps_old_file(tmp_path):
+    out = tmp_path / "x.md"
+    out.write_text("old")
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="permission denied"):
+            write_export(out, "new", force=True)
+    finally:
+        tmp_path.chmod(0o700)
+    assert out.read_text() == "old"
+
+
+def test_failed_rename_keeps_old_file(tmp_path, monkeypatch):
+    out = tmp_path / "x.md"
+    out.write_text("old")
+
+    def boom(*a, **k):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(ExportError, match="Input/output error"):
+        write_export(out, "new", force=True)
+    monkeypatch.undo()
+    assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.md"]
