@@ -2,6 +2,7 @@
 
     reader DIR | FILE FILE ...          open the reading view
     reader align DIR [--json]           print the alignment (JSON for scripts)
+    reader export DIR --format FMT      export the saved marks (or --matches)
 
 Kept cheap to import: Textual and the aligner load only when a command needs them.
 """
@@ -17,11 +18,13 @@ from collections.abc import Sequence
 
 from reader import __version__
 
-COMMANDS = ("view", "align")
+COMMANDS = ("view", "align", "export")
 
 EPILOG = """commands:
   reader PATH...            open the reading view (same as: reader view PATH...)
   reader align PATH...      align the sources and print a summary, or --json for scripts
+  reader export PATH... --format md|json|csv|html
+                            export the saved marks, or --matches: the shared passages
 
 Run 'reader align --help' for the options of a command."""
 
@@ -62,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --json: leave out matched word spans and shared passages")
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
     al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    ex = sub.add_parser("export", help="export the saved marks or the shared passages",
+                        description="Export the marks saved for these sources (the "
+                                    ".reader-marks.json file in their folder), each with its "
+                                    "counterparts in the other sources, or with --matches the "
+                                    "passages the sources share verbatim.")
+    _add_inputs(ex)
+    ex.add_argument("--format", "-f", choices=("md", "json", "csv", "html"), required=True,
+                    help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page")
+    ex.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    ex.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    ex.add_argument("--matches", action="store_true",
+                    help="export the passages shared verbatim (no marks needed)")
     return parser
 
 
@@ -109,6 +124,42 @@ def _cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from reader.core.align import align
+    from reader.core.export import ExportError, collect_marks, collect_matches, render, write_export
+
+    loaded = _load(args)
+    al = align(loaded.documents)
+    if args.matches:
+        data = collect_matches(al)
+    else:
+        from reader.core.marks import orphaned_report, reanchor_marks
+        from reader.core.sources import display_path
+        from reader.core.storage import load_marks, marks_path
+
+        path = marks_path(args.paths)
+        result = load_marks(path, move_corrupt=False)  # a headless export changes nothing
+        if result.warnings:
+            return _fail(result.warnings[0])
+        if not result.marks:
+            print(f"reader: warning: no marks saved in {display_path(path)}; "
+                  "exporting none (--matches exports the shared passages)", file=sys.stderr)
+        marks = reanchor_marks(result.marks, al.sources)
+        for line in orphaned_report(marks):
+            print(f"reader: warning: {line}", file=sys.stderr)
+        data = collect_marks(al, marks)
+    out = render(data, args.format)
+    if args.output:
+        try:
+            write_export(args.output, out, force=args.force)
+        except ExportError as exc:
+            return _fail(str(exc))
+    else:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    return 0
+
+
 def _cmd_view(args: argparse.Namespace) -> int:
     loaded = _load(args)
     from reader.ui.app import ReaderApp
@@ -134,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "align":
             return _cmd_align(args)
+        if args.command == "export":
+            return _cmd_export(args)
         return _cmd_view(args)
     except SourceError as exc:
         return _fail(str(exc))
