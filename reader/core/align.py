@@ -33,17 +33,12 @@ from reader.core.features import build_features, is_boilerplate
 from reader.core.model import Alignment, Link, Source
 from reader.core.pairs import Candidates, pair_links
 from reader.core.params import DEFAULT, Settings
-from reader.core.segment import split_sentences
+from reader.core.segment import segment
 from reader.core.sources import Document
 
 __all__ = ["DEFAULT", "Settings", "align", "align_sources", "is_boilerplate", "segment"]
 
 Progress = Callable[[str, float], None]
-
-
-def segment(documents: Sequence[Document]) -> list[Source]:
-    return [Source(name=d.name, text=d.text, sentences=split_sentences(d.text), path=d.path,
-                   encoding=d.encoding) for d in documents]
 
 
 def align_sources(sources: list[Source], settings: Settings = DEFAULT,

@@ -122,8 +122,9 @@ class Alignment:
         """Where ``sentence`` of ``source`` sits in ``other``.
 
         Returns ``(index, True)`` for its best counterpart, or ``(index, False)``
-        for the gap where it would be: just after the counterpart of its nearest
-        preceding aligned sentence (or before the first one's counterpart).
+        for the gap where it would be, given as the sentence the gap comes before:
+        the one after the counterpart of its nearest preceding aligned sentence (or
+        the first aligned counterpart, when no sentence before it is aligned).
         """
         c = self.best_counterpart(source, sentence, other)
         if c is not None:
@@ -135,7 +136,7 @@ class Alignment:
             return min(n_other - 1, sentence * n_other // total), False
         k = bisect_left(xs, sentence)
         if k == 0:
-            return max(0, ys[0] - 1) if ys[0] > 0 else 0, False
+            return ys[0], False  # the gap just before the first aligned counterpart
         return min(n_other - 1, ys[k - 1] + 1), False
 
     @cached_property
@@ -162,8 +163,16 @@ class Alignment:
         groups.sort(key=lambda g: (-len({s for s, _ in g}), g[0]))
         return groups
 
+    def build_indexes(self) -> None:
+        """Build the lookup indexes now (in a worker) rather than on the first query."""
+        _ = self._adjacency, self._anchors, self._unique_counts
+
+    @cached_property
+    def _unique_counts(self) -> list[int]:
+        return [len(src) - len(self._adjacency[s]) for s, src in enumerate(self.sources)]
+
     def unique_count(self, source: int) -> int:
-        return sum(1 for i in range(len(self.sources[source])) if self.is_unique(source, i))
+        return self._unique_counts[source]
 
     def shared_fraction(self, source: int) -> float:
         n = len(self.sources[source])

@@ -34,6 +34,12 @@ space and never overlap.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.core.model import Source
+    from reader.core.sources import Document
 
 MAX_SENTENCE = 2000
 
@@ -186,3 +192,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 start = nxt
         _emit(text, start, p_end, out)
     return out
+
+
+def segment(documents: Sequence[Document]) -> list[Source]:
+    """The documents as sources split into sentences (pure Python: no numpy)."""
+    from reader.core.model import Source
+
+    return [Source(name=d.name, text=d.text, sentences=split_sentences(d.text), path=d.path,
+                   encoding=d.encoding) for d in documents]

@@ -101,11 +101,9 @@ class ReaderApp(App):
         is imported here: numpy and scipy load later, in :meth:`_align`, once the
         panes are on screen, so they never delay the first frame."""
         try:
-            from reader.core.segment import split_sentences
+            from reader.core.segment import segment
 
-            # the same as reader.core.align.segment(), without importing the aligner
-            sources = [Source(name=d.name, text=d.text, sentences=split_sentences(d.text),
-                              path=d.path, encoding=d.encoding) for d in self.documents]
+            sources = segment(self.documents)
         except Exception as exc:  # a readable line, never a traceback
             self.post_message(LoadFailed("segmenting", f"{type(exc).__name__}: {exc}"))
             return
@@ -130,10 +128,7 @@ class ReaderApp(App):
             from reader.core.align import align_sources
 
             alignment = align_sources(sources, progress=progress)
-            # Build the lazy indexes here, not on the first key. (The core has no public
-            # "build indexes" call; these are its cached properties.)
-            for name in ("_adjacency", "_anchors"):
-                getattr(alignment, name, None)
+            alignment.build_indexes()  # here, not on the first key
         except _Cancelled:
             self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
                                                      "independently"))
