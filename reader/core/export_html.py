@@ -28,7 +28,7 @@ header p { margin: 0 0 .75rem; color: var(--muted); }
 .meta, .cps { color: var(--muted); font-size: .85rem; }
 .cps { margin: .1rem 0 0; padding-left: 1rem; }
 .cps li { margin: 0; }
-.note { margin: .15rem 0; }
+.note { margin: .15rem 0; font-size: .95rem; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
           vertical-align: -.05em; margin-right: .3em; border: 1px solid #0003; }
 .sources { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(14rem, 1fr);
@@ -41,7 +41,8 @@ header p { margin: 0 0 .75rem; color: var(--muted); }
 .text { padding: .6rem .8rem; white-space: pre-wrap; overflow-wrap: anywhere;
         font: 14px/1.55 Georgia, "Times New Roman", serif; }
 mark { color: inherit; border-radius: 2px; padding: 0 .05em; }
-mark.cp { background: transparent; border-bottom: 2px dashed var(--c); }
+mark.cp { background: color-mix(in srgb, var(--c) 35%, transparent);
+          border-bottom: 2px dashed var(--c); }
 mark.own { background: var(--c); }
 .orphaned { color: #a33; }
 a { color: #2758a8; }
