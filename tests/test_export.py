@@ -244,3 +244,12 @@ def test_failed_rename_keeps_old_file(tmp_path, monkeypatch):
         write_export(out, "new", force=True)
     monkeypatch.undo()
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.md"]
+
+
+def test_citation_for_the_clipboard(al):
+    from reader.core.export import citation
+
+    s, e = al.sources[1].sentences[3]
+    assert citation(al, 1, s, e) == (
+        "\u201c-1 is what the markets did, café owners said.\u201d \u2014 outlet [red].txt, "
+        f"characters {s}\u2013{e}")

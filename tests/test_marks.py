@@ -155,3 +155,23 @@ def test_short_quote_is_not_fuzzily_matched():
     text = "Yes. No. Maybe."
     t = quote_target(text, "a", 0, 4)
     assert reanchor(t, "Yea. No. Maybe.").status == ORPHANED
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_words = st.lists(st.sampled_from("the minister party vote report said on Tuesday after "
+                                  "weeks of pressure from his own".split()), min_size=0,
+                  max_size=30).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(before=_words, after=_words, inserted=_words)
+def test_reanchor_finds_the_quote_after_insertions(before, after, inserted):
+    quote = "Zürich: the minister resigned, 3 März, after weeks of pressure."
+    text = f"{before} {quote} {after}"
+    i = text.index(quote)
+    t = quote_target(text, "a", i, i + len(quote))
+    assert reanchor(t, text).status == EXACT
+    edited = f"{inserted} {text}"
+    found = reanchor(t, edited)
+    assert edited[found.start:found.end] == quote and found.status in (EXACT, MOVED)

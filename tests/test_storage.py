@@ -169,3 +169,43 @@ def test_store_save_from_threads_keeps_a_whole_list(tmp_path):
 def test_dumps_is_stable():
     assert dumps(_marks()) == dumps(_marks())
     assert "héllo" in dumps(_marks())
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_text = st.text(max_size=40)
+
+
+@st.composite
+def _mark_lists(draw):
+    out = []
+    for k in range(draw(st.integers(0, 4))):
+        ts = []
+        for j in range(draw(st.integers(1, 3))):
+            a = draw(st.integers(0, 10_000))
+            ts.append(Target(draw(_text), a, a + draw(st.integers(0, 500)), draw(_text),
+                             draw(_text), draw(_text), role=COUNTERPART if j else "primary",
+                             score=draw(st.none() | st.floats(0, 1)) if j else None))
+        out.append(Mark(id=f"id{k}", targets=tuple(ts), note=draw(_text),
+                        tag=draw(st.sampled_from(["yellow", "green", "blue", "pink", "orange"])),
+                        created=draw(_text), modified=draw(_text),
+                        counterparts=draw(st.booleans())))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(_mark_lists())
+def test_round_trip_property(tmp_path_factory, marks):
+    path = tmp_path_factory.mktemp("rt") / FILE_NAME
+    save_marks(path, marks)
+    result = load_marks(path)
+    assert not result.warnings and result.marks == marks
+
+
+def test_lone_surrogate_note_still_saves(tmp_path):
+    m = _marks(1)[0]
+    from dataclasses import replace
+
+    odd = replace(m, note="bad \ud800 char")
+    save_marks(tmp_path / FILE_NAME, [odd])
+    assert load_marks(tmp_path / FILE_NAME).marks == [odd]

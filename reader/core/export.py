@@ -128,6 +128,16 @@ def collect_matches(al: Alignment) -> ExportData:
     return ExportData(MATCHES, tuple((s.name, s.text) for s in al.sources), tuple(out))
 
 
+def citation(al: Alignment, source: int, start: int, end: int) -> str:
+    """A passage as plain text with its source, for the clipboard (``y``)::
+
+        \u201cThe text.\u201d \u2014 a.txt, characters 120\u2013188
+    """
+    src = al.sources[source]
+    quote = " ".join(src.text[start:end].split())
+    return f"\u201c{quote}\u201d \u2014 {src.name}, characters {start}\u2013{end}"
+
+
 # -- Markdown ---------------------------------------------------------------------------
 _MD_SPECIAL = set("\\`*[]<>|")
 

@@ -103,8 +103,15 @@ def mark_from_dict(d: dict[str, Any]) -> Mark:
 
 
 def dumps(marks: Sequence[Mark]) -> str:
+    """The save file's text. Non-ASCII stays readable; a string that UTF-8 cannot encode
+    (a lone surrogate) makes the whole file ASCII with ``\\u`` escapes instead."""
     doc = {"format": FORMAT, "version": VERSION, "marks": [mark_to_dict(m) for m in marks]}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(doc, ensure_ascii=True, indent=1) + "\n"
+    return text
 
 
 class _Corrupt(Exception):
