@@ -13,6 +13,7 @@ sentence's best counterpart, with n-1 merges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -316,20 +317,18 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
             return None
         return [other, k]
 
-    for i, (j, score) in best_a.items():
-        other = match_b.get(j)
-        if i in match_a or other is None:
-            continue
-        members = group(i, other)
-        if members and merge_gain(feats, a, members, i, b, j) > settings.merge_gain:
-            links[(i, j)] = score
-    for j, (i, score) in best_b.items():
-        other = match_a.get(i)
-        if j in match_b or other is None:
-            continue
-        members = group(j, other)
-        if members and merge_gain(feats, b, members, j, a, i) > settings.merge_gain:
-            links[(i, j)] = score
+    def join_leftovers(best: dict, matched: dict, partner_of: dict, src: int, other_src: int,
+                       key: Callable[[int, int], tuple[int, int]]) -> None:
+        for k, (t, score) in best.items():
+            other = partner_of.get(t)
+            if k in matched or other is None:
+                continue
+            members = group(k, other)
+            if members and merge_gain(feats, src, members, k, other_src, t) > settings.merge_gain:
+                links[key(k, t)] = score
+
+    join_leftovers(best_a, match_a, match_b, a, b, lambda i, j: (i, j))
+    join_leftovers(best_b, match_b, match_a, b, a, lambda j, i: (i, j))
     return links
 
 
