@@ -175,3 +175,10 @@ def test_reanchor_finds_the_quote_after_insertions(before, after, inserted):
     edited = f"{inserted} {text}"
     found = reanchor(t, edited)
     assert edited[found.start:found.end] == quote and found.status in (EXACT, MOVED)
+
+
+def test_offsets_past_a_shortened_text_do_not_crash():
+    t = Target("a", 500, 500, "")
+    assert reanchor(t, "short").status in (MOVED, ORPHANED)
+    t = Target("a", 500, 520, "gone for good, really")
+    assert reanchor(t, "short").status == ORPHANED

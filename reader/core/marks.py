@@ -286,7 +286,7 @@ def reanchor(target: Target, text: str | None, *,
     if text is None:
         return replace(target, status=ORPHANED, similarity=None)
     exact = target.exact
-    if text[target.start:target.end] == exact and target.end <= len(text):
+    if target.end <= len(text) and text[target.start:target.end] == exact:
         return _anchored(target, text, target.start, target.end, EXACT, None)
     if exact:
         cands = _exact_candidates(text, exact)
