@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -25,6 +26,8 @@ from reader.core.sources import Document
 from reader.ui.commands import ReaderCommands
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, bindings
+from reader.ui.marking import MarkingMixin, marks_file
+from reader.ui.marks_panel import MarksPanel
 from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
                                 SearchDone, SourcesReady)
 from reader.ui.pane import SentenceView, SourcePane
@@ -39,14 +42,19 @@ class _Cancelled(Exception):
     pass
 
 
-class ReaderApp(App):
+class ReaderApp(MarkingMixin, App):
     TITLE = "reader"
     CSS_PATH = "reader.tcss"
     BINDINGS = [*bindings(APP_KEYS),
                 *bindings([])]
 
-    def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = ()) -> None:
+    def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = (),
+                 marks_path: Path | None | bool = True) -> None:
+        """``marks_path``: the marks save file; True (default) for the sidecar next to
+        the documents (none for documents not read from files), None for no saving."""
         super().__init__()
+        self._init_marking(marks_file(documents) if marks_path is True
+                           else marks_path or None)
         self.documents = list(documents)
         self.warnings = list(warnings)
         self.sources: list[Source] = []
@@ -68,7 +76,9 @@ class ReaderApp(App):
     # -- building ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
-        yield Horizontal(id="panes")
+        with Horizontal(id="body"):
+            yield Horizontal(id="panes")
+            yield MarksPanel(id="marks-panel")
         yield SearchBar(id="search")
         yield StatusBar(id="status")
         yield Footer()
@@ -144,6 +154,7 @@ class ReaderApp(App):
         self.priority = list(range(len(self.sources)))
         self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
         self.query_one("#panes").mount(*self.panes)
+        self._start_marks()
         self._apply_visibility()
         if len(self.sources) == 1:
             note = "one source: read-only, nothing to compare it with"
@@ -194,6 +205,7 @@ class ReaderApp(App):
             gc.collect()
 
     def on_unmount(self) -> None:
+        self.flush_marks()
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
 
@@ -213,7 +225,11 @@ class ReaderApp(App):
 
     # -- which panes are shown -----------------------------------------------------------
     def capacity(self) -> int:
-        return max(1, self.screen.size.width // MIN_PANE_WIDTH)
+        width = self.screen.size.width
+        panel = self.query_one(MarksPanel)
+        if panel.is_open:
+            width -= panel.outer_size.width or panel.WIDTH
+        return max(1, width // MIN_PANE_WIDTH)
 
     def _apply_visibility(self) -> None:
         if not self.panes:
@@ -468,7 +484,10 @@ class ReaderApp(App):
         self.show_source(hit.source)
         self.leader = hit.source
         if not view.has_focus:
-            view.focus()
+            # Synchronously: a focus event still queued for the old pane (the search box
+            # gave it the focus back) then finds it unfocused and is ignored; a deferred
+            # focus() would let that stale event make the old pane the leader again.
+            self.screen.set_focus(view)
         self.move_to(hit.source, hit.sentence)
 
     # -- command palette: Textual's commands (themes, quit, ...) plus ours ---------------

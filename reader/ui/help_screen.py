@@ -16,6 +16,8 @@ LEGEND = [
                 "dim: boilerplate"),
     ("gutter", "┃ unique  │ shared by some  ▌ current sentence and its counterparts  "
                "▸ where a missing counterpart would be  • search match"),
+    ("marks", "▌ in the second column: a mark, in its colour (yellow, green, blue, pink, "
+              "orange); visual mode shades the selected run"),
     ("words", "inside the current sentence (blue) and its counterparts, bold underlined "
               "words differ between sources"),
 ]

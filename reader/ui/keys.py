@@ -61,11 +61,33 @@ PANE_KEYS = [
     Key("x", "app.hide_pane", "Hide", "Hide this pane", "view.hide", False, "x"),
 ]
 
+#: Marking and exporting (bound on the pane, like every letter key).
+MARK_KEYS = [
+    Key("m", "app.mark", "Mark", "Mark this sentence and its counterparts (visual: the run)",
+        "marks.mark", True, "m"),
+    Key("v", "visual", "Visual", "Visual mode: j/k select a run, m/Enter marks it, Esc cancels",
+        "marks.visual", False, "v"),
+    Key("enter", "visual_mark", "Mark run", "", "marks.visual_mark", False, "Enter"),
+    Key("escape", "visual_cancel", "Cancel visual", "", "marks.visual_cancel", False, "Esc"),
+    Key("a", "app.annotate", "Note", "Note and colour of the mark here (marks it first)",
+        "marks.annotate", False, "a"),
+    Key("M", "app.mark_step(1)", "Next mark", "Next mark in this pane", "marks.next", False,
+        "M"),
+    Key("apostrophe", "app.mark_step(-1)", "Previous mark", "Previous mark in this pane",
+        "marks.previous", False, "'"),
+    Key("l", "app.toggle_marks_panel", "Marks",
+        "Marks panel: Enter jumps, a edits, d removes, Esc closes", "marks.panel", True, "l"),
+    Key("y", "app.copy", "Copy", "Copy the sentence or mark, with its source (OSC 52)",
+        "marks.copy", False, "y"),
+    Key("e", "app.export", "Export", "Export marks or shared passages: md, json, csv, html",
+        "export.open", True, "e"),
+]
+
 HELP_EXTRA = [
     ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
-    ("ctrl+p", "Command palette (themes, panes, sync, search)"),
+    ("ctrl+p", "Command palette (themes, panes, sync, search, marks, export)"),
     ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
-    ("Esc", "Close a dialog or the search box; stops a running alignment"),
+    ("Esc", "Close a dialog, the search box or visual mode; stops a running alignment"),
 ]
 
 
@@ -77,6 +99,7 @@ def help_rows() -> list[tuple[str, str, str]]:
     """(section, keys, text) for the help screen, every key included."""
     rows = [("Moving", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[:12]]
     rows += [("Views", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[12:]]
+    rows += [("Marks", k.shown_keys or k.keys, k.help) for k in MARK_KEYS if k.help]
     rows += [("App", k.shown_keys or k.keys, k.help) for k in APP_KEYS if k.help]
     rows += [("App", keys, text) for keys, text in HELP_EXTRA]
     return rows

@@ -71,3 +71,20 @@ class SearchDone(Message):
         super().__init__()
         self.query = query
         self.hits = hits
+
+
+class MarksLoaded(Message):
+    """The marks worker read the save file and re-anchored the marks to the texts."""
+
+    def __init__(self, marks: list, warnings: list[str]) -> None:
+        super().__init__()
+        self.marks = marks
+        self.warnings = warnings
+
+
+class MarksSaveFailed(Message):
+    """Saving the marks failed (one readable line); the marks are still in memory."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -21,8 +22,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reader.core.marks import TAGS
 from reader.core.model import Alignment, Source
-from reader.ui.keys import PANE_KEYS, bindings
+from reader.ui.keys import MARK_KEYS, PANE_KEYS, bindings
 from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip
 from reader.ui.wrap import BLANK, Layout, layout, sanitise
@@ -49,12 +51,13 @@ def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
 class SentenceView(ScrollView, can_focus=True):
     """The wrapped sentences of one source, painted line by line."""
 
-    BINDINGS = bindings(PANE_KEYS)
+    BINDINGS = bindings(PANE_KEYS) + bindings(MARK_KEYS)
 
     COMPONENT_CLASSES = {
         "pane--all", "pane--some", "pane--unique", "pane--boiler", "pane--current",
         "pane--current-blurred", "pane--match", "pane--diff", "pane--gutter-some",
         "pane--gutter-unique", "pane--gutter-current", "pane--gap", "pane--hit",
+        "pane--visual", *(f"pane--tag-{tag}" for tag in TAGS),
     }
 
     DEFAULT_CSS = """
@@ -79,6 +82,12 @@ class SentenceView(ScrollView, can_focus=True):
         & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
         & > .pane--gap { color: $error; text-style: bold; }
         & > .pane--hit { color: $accent; text-style: bold; }
+        & > .pane--visual { background: $secondary 45%; }
+        & > .pane--tag-yellow { color: #d4b106; }
+        & > .pane--tag-green { color: #3fa34d; }
+        & > .pane--tag-blue { color: #3d7eff; }
+        & > .pane--tag-pink { color: #e055a8; }
+        & > .pane--tag-orange { color: #e8772e; }
     }
     """
 
@@ -96,6 +105,8 @@ class SentenceView(ScrollView, can_focus=True):
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None    # sentence before which a missing counterpart would sit
         self.hits: frozenset[int] = frozenset()
+        self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
+        self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._cache: LRUCache[int, Strip] = LRUCache(300)  # a few screens: small, for the GC
         self._styles: dict[tuple[str, bool], Style] = {}
         self._blank: Strip | None = None
@@ -172,6 +183,20 @@ class SentenceView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def set_marked(self, marked: dict[int, str]) -> None:
+        if marked != self.marked:
+            self.marked = dict(marked)
+            self._cache.clear()
+            self.refresh()
+
+    def set_visual(self, anchor: int | None) -> None:
+        self.visual_anchor = anchor
+        self.refresh()
+
+    def in_visual(self, k: int) -> bool:
+        a = self.visual_anchor
+        return a is not None and min(a, self.current) <= k <= max(a, self.current)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
@@ -184,6 +209,8 @@ class SentenceView(ScrollView, can_focus=True):
 
     def watch_current(self) -> None:
         self._update_overview()
+        if self.visual_anchor is not None:
+            self.refresh()
 
     def _update_overview(self) -> None:
         pane = self.parent.parent if self.parent is not None else None
@@ -203,7 +230,8 @@ class SentenceView(ScrollView, can_focus=True):
         k = lay.sentence_at(row)
         if lay.rows[row] == BLANK:  # the gap between paragraphs is never highlighted
             k = -1
-        dynamic = k == self.current or k in self.marks or k == self.gap
+        dynamic = (k == self.current or k in self.marks or k == self.gap
+                   or self.visual_anchor is not None)
         if not dynamic:
             strip = self._cache.get(row)
             if strip is not None and strip.cell_length == width:
@@ -242,13 +270,18 @@ class SentenceView(ScrollView, can_focus=True):
             highlighted = True
         elif k == self.current and self.gap is None and not self.marks:
             base = self._style("pane--current-blurred")
+        if self.visual_anchor is not None and self.in_visual(k):
+            base = self._style("pane--visual")
         if highlighted:
             glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
         if k == self.gap and first:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
         elif k in self.hits and first:
             glyph, gstyle = "•", base + self._style("pane--hit", True)
-        segments = [Segment(glyph, gstyle), Segment(" ", base)]
+        tag = self.marked.get(k)
+        mark = (Segment("▌", base + self._style(f"pane--tag-{tag}", True)) if tag
+                else Segment(" ", base))
+        segments = [Segment(glyph, gstyle), mark]
         s, e = lay.rows[row]
         used = GUTTER
         if (s, e) != BLANK and e > s:
@@ -304,6 +337,31 @@ class SentenceView(ScrollView, can_focus=True):
         if found is None:
             return self.app.bell()
         self._post(found)
+
+    # -- visual mode: the app marks the run (app.mark); these only start and stop it ---
+    def action_visual(self) -> None:
+        if not len(self.source):
+            return self.app.bell()
+        if self.visual_anchor is not None:
+            return self.action_visual_cancel()
+        self.set_visual(self.current)
+        self.app.status.set_message("visual: j/k extend the run, m or Enter marks it, "
+                                    "Esc cancels")
+
+    def action_visual_mark(self) -> None:
+        if self.visual_anchor is None:
+            raise SkipAction()
+        self.app.action_mark()
+
+    def action_visual_cancel(self) -> None:
+        if self.visual_anchor is None:
+            raise SkipAction()  # Esc then does what the app binds it to
+        self.set_visual(None)
+        self.app.status.set_message("visual mode cancelled")
+
+    def on_blur(self) -> None:
+        if self.visual_anchor is not None:
+            self.set_visual(None)
 
     def action_edge(self, end: int) -> None:
         self._post(len(self.source) - 1 if end else 0)
