@@ -148,6 +148,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
         self._refresh_defaults()
+        self.query_one(Input).focus()  # where Enter exports
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()

@@ -78,6 +78,12 @@ class MarkEditor(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        """A colour chosen (click, or arrows and Enter/space): back to the note, where
+        Enter saves."""
+        event.stop()
+        self.query_one(Input).focus()
+
     def _tag(self) -> str:
         index = self.query_one(RadioSet).pressed_index
         return TAGS[index] if 0 <= index < len(TAGS) else self.mark.tag

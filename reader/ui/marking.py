@@ -391,12 +391,16 @@ class MarkingMixin:
             panel.close()
             self._focus_leader()
             return
-        panel.open()
+        here = (self.book.at(self.leader, self.panes[self.leader].view.current)
+                if self.panes else None)
+        panel.open(here[0].id if here else None)  # on the mark under the cursor
+        self.call_after_refresh(self._apply_visibility)  # fewer panes may fit now
         self.request_resync()
 
     def _focus_leader(self) -> None:
         if self.panes:
             self.panes[self.leader].view.focus()
+        self.call_after_refresh(self._apply_visibility)  # the panel's width is back
         self.request_resync()
 
     def on_marks_panel_jump(self, message) -> None:

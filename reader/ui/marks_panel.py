@@ -137,8 +137,14 @@ class MarksPanel(Vertical):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
-    def open(self) -> None:
+    def open(self, mark_id: str | None = None) -> None:
+        """Show the panel and focus the list, on ``mark_id`` when given."""
         self.add_class("-open")
+        if mark_id is not None:
+            for i in range(self.list.option_count):
+                if self.list.get_option_at_index(i).id == mark_id:
+                    self.list.highlighted = i
+                    break
         self.list.focus()
 
     def close(self) -> None:
