@@ -485,3 +485,20 @@ def test_marks_panel_snapshot(snap_compare):
 
     app = ReaderApp(documents_from_texts(STORY))
     assert snap_compare(app, terminal_size=(130, 24), run_before=run_before)
+
+
+async def test_file_names_and_notes_stay_literal_in_the_panel_and_notices(tmp_path):
+    app = ReaderApp(documents_from_texts(STORY))
+    copied: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.copy_to_clipboard = copied.append
+        await pilot.press("2", "m", "y")
+        await settle(pilot)
+        assert app.book.marks[0].source == "notes[red].txt"
+        await pilot.press("l")
+        await pilot.pause()
+        prompt = app.query_one(MarksPanel).list.get_option_at_index(0).prompt
+        assert "notes[red].txt" in str(prompt)
+        assert copied[-1].endswith("\u2014 notes[red].txt")
+        assert any("notes[red].txt" in n for n in notices(app))
