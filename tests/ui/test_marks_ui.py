@@ -79,6 +79,16 @@ async def go(pilot, source: int, sentence: int) -> None:
     app.move_to(source, sentence)
     await pilot.pause()
 
+async def mark_shared_sentence(pilot, app: ReaderApp) -> int:
+    """Wait for the alignment, go to a shared sentence of pane 0 and mark it with m."""
+    await settle(pilot)
+    k = shared_sentence(app)
+    await go(pilot, 0, k)
+    await pilot.press("m")
+    await settle(pilot)
+    return k
+
+
 
 def notices(app: ReaderApp) -> list[str]:
     return [n.message for n in app._notifications]
@@ -94,11 +104,7 @@ def saved(folder: Path):
 async def test_m_marks_the_sentence_and_its_counterparts(folder):
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        k = shared_sentence(app)
-        await go(pilot, 0, k)
-        await pilot.press("m")
-        await settle(pilot)
+        k = await mark_shared_sentence(pilot, app)
         assert len(app.book.marks) == 1
         mark = app.book.marks[0]
         assert mark.source == app.sources[0].name
@@ -348,11 +354,7 @@ async def test_documents_without_files_are_never_saved(tmp_path, monkeypatch):
 async def test_mark_then_export_never_overwrites_without_confirmation(folder):
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        k = shared_sentence(app)
-        await go(pilot, 0, k)
-        await pilot.press("m")
-        await settle(pilot)
+        k = await mark_shared_sentence(pilot, app)
         sentence = " ".join(app.sources[0].sentence(k).split())
         await pilot.press("e")
         await pilot.pause()
