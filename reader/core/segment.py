@@ -81,10 +81,11 @@ _NUMBER = re.compile(r"^\d+(?:[-–/.]\d+)*$")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _WORD_AFTER = re.compile(r"[^\W\d_]+")
 _LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}$")
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # BOM, zero-width space and joiners
 
 
-def _blank(ch: str) -> bool:
+def is_blank(ch: str) -> bool:
+    """White space or an invisible character: never the start or end of a sentence."""
     return ch.isspace() or ch in _INVISIBLE
 
 
@@ -155,21 +156,21 @@ def _is_boundary(text: str, para_start: int, term_start: int, term_end: int, nxt
 
 def _emit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     """Append the stripped span [start, end), cut into pieces of at most MAX_SENTENCE."""
-    while start < end and _blank(text[start]):
+    while start < end and is_blank(text[start]):
         start += 1
-    while end > start and _blank(text[end - 1]):
+    while end > start and is_blank(text[end - 1]):
         end -= 1
     while end - start > MAX_SENTENCE:
         cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
         if cut <= start:
             cut = start + MAX_SENTENCE
         piece_end = cut
-        while piece_end > start and _blank(text[piece_end - 1]):
+        while piece_end > start and is_blank(text[piece_end - 1]):
             piece_end -= 1
         if piece_end > start:
             out.append((start, piece_end))
         start = cut
-        while start < end and _blank(text[start]):
+        while start < end and is_blank(text[start]):
             start += 1
     if end > start:
         out.append((start, end))

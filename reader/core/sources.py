@@ -12,12 +12,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core.segment import is_blank
+
 #: Default largest file accepted as "a text version of a story".
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 _SNIFF = 8192
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
-_INVISIBLE_AND_SPACE = _INVISIBLE + " \t\n\r\f\v"
 
 
 def _megabytes(n: int) -> str:
@@ -143,7 +143,7 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
     if _looks_binary(data[:_SNIFF]):
         return None, f"skipped {shown}: looks like a binary file"
     text, encoding, note = decode(data)
-    if not text.strip(_INVISIBLE_AND_SPACE) or all(c.isspace() or c in _INVISIBLE for c in text):
+    if all(is_blank(c) for c in text):  # stops at the first visible character
         return None, f"skipped {shown}: empty"
     warning = f"{shown}: {note}" if note else None
     return Document(name=name, path=path, text=text, encoding=encoding), warning
