@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel
 
-from reader.core.model import Alignment, Link, Passage, Source
+from reader.core.model import Alignment, Passage, Source
 from reader.core.tokens import WORD, fold, term
 
 #: Shortest run of words reported as a verbatim shared passage.
@@ -20,16 +20,23 @@ def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[
     return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
+def _equal_runs(seq_a: list[str], seq_b: list[str], min_words: int
+                ) -> list[tuple[int, int, int, int]]:
+    """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
+    that match in order."""
+    return [(a0, a1, b0, b1) for tag, a0, a1, b0, b1 in Indel.opcodes(seq_a, seq_b).as_list()
+            if tag == "equal" and a1 - a0 >= min_words]
+
+
 def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
-            seq_a: list[str], seq_b: list[str], min_words: int = 1
+            seq_a: list[str], seq_b: list[str]
             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the runs of words that match in order. Consecutive words of a
     sentence are separated only by non-word characters, so each run is one span."""
     out_a, out_b = [], []
-    for tag, a0, a1, b0, b1 in Indel.opcodes(seq_a, seq_b).as_list():
-        if tag == "equal" and a1 - a0 >= min_words:
-            out_a.append((spans_a[a0][0], spans_a[a1 - 1][1]))
-            out_b.append((spans_b[b0][0], spans_b[b1 - 1][1]))
+    for a0, a1, b0, b1 in _equal_runs(seq_a, seq_b, 1):
+        out_a.append((spans_a[a0][0], spans_a[a1 - 1][1]))
+        out_b.append((spans_b[b0][0], spans_b[b1 - 1][1]))
     return out_a, out_b
 
 
@@ -41,17 +48,12 @@ def word_matches(a: Source, i: int, b: Source, j: int
     return _blocks(sa, sb, ta, tb)
 
 
-def matched_spans(al: Alignment, link: Link) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    (sa, ia), (sb, ib) = link.a, link.b
-    return word_matches(al.sources[sa], ia, al.sources[sb], ib)
-
-
-def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS
+def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
                 ) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
-    """For every link its matched word spans (as :func:`matched_spans`), and the runs of
-    at least ``min_words`` words (case and accents folded) shared verbatim by linked
-    sentences, grouped across all the sources they appear in. One pass, each
-    sentence tokenised once."""
+    """For every link its matched word spans (as :func:`word_matches`; an empty list
+    without ``spans``), and the runs of at least ``min_words`` words (case and accents
+    folded) shared verbatim by linked sentences, grouped across all the sources they
+    appear in. One pass, each sentence tokenised once."""
     cache: dict[tuple[int, int], tuple] = {}
 
     def words(s: int, i: int) -> tuple:
@@ -66,12 +68,11 @@ def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS
         (sa, ia), (sb, ib) = link.a, link.b
         spa, ta, fa = words(sa, ia)
         spb, tb, fb = words(sb, ib)
-        per_link.append(_blocks(spa, spb, ta, tb))
+        if spans:
+            per_link.append(_blocks(spa, spb, ta, tb))
         if len(fa) < min_words or len(fb) < min_words:
             continue
-        for tag, a0, a1, b0, b1 in Indel.opcodes(fa, fb).as_list():
-            if tag != "equal" or a1 - a0 < min_words:
-                continue
+        for a0, a1, b0, b1 in _equal_runs(fa, fb, min_words):
             occ = found.setdefault(tuple(fa[a0:a1]), set())
             occ.add((sa, spa[a0][0], spa[a1 - 1][1]))
             occ.add((sb, spb[b0][0], spb[b1 - 1][1]))
@@ -82,4 +83,4 @@ def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS
 
 def shared_passages(al: Alignment, min_words: int = MIN_PASSAGE_WORDS) -> list[Passage]:
     """Runs of at least ``min_words`` words shared verbatim (see :func:`all_matches`)."""
-    return all_matches(al, min_words)[1]
+    return all_matches(al, min_words, spans=False)[1]
