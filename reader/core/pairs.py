@@ -176,45 +176,49 @@ def _heaviest_chain(anchors: list[tuple[int, int, float]]) -> list[tuple[int, in
     return chain
 
 
-def anchor_chain(c: Candidates, f: np.ndarray, strong: float, weak: float
-                 ) -> tuple[list[tuple[int, int]], int]:
-    """The order of the two texts, as a chain of mutual-best pairs increasing in i and j.
+def mutual_best(c: Candidates, f: np.ndarray) -> np.ndarray:
+    """Indexes of the candidates that are the best of both their sentences."""
+    return np.intersect1d(_best_per(c.i, c.j, f), _best_per(c.j, c.i, f))
 
-    Strong pairs (score >= ``strong``) make the chain; weaker ones (>= ``weak``) then
-    join it where they fall inside one of its gaps, in order. Also returns the number
-    of strong pairs, on the chain or not.
-    """
-    ba, bb = _best_per(c.i, c.j, f), _best_per(c.j, c.i, f)
-    mutual = np.intersect1d(ba, bb)
-    mutual = mutual[f[mutual] >= weak]
-    mi, mj, mf = c.i[mutual], c.j[mutual], f[mutual]
-    is_strong = mf >= strong
-    chain = _heaviest_chain(list(zip(mi[is_strong].tolist(), mj[is_strong].tolist(),
-                                     mf[is_strong].tolist())))
-    n_strong = int(is_strong.sum())
-    if len(chain) < 2 or is_strong.all():
-        return chain, n_strong
+
+def anchor_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
+                 ) -> tuple[list[tuple[int, int]], int]:
+    """The order of the two texts: the heaviest chain of strong mutual-best pairs
+    (score >= ``strong``) increasing in i and j, and how many strong pairs there are,
+    on the chain or not."""
+    m = mutual[f[mutual] >= strong]
+    chain = _heaviest_chain(list(zip(c.i[m].tolist(), c.j[m].tolist(), f[m].tolist())))
+    return chain, len(m)
+
+
+def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
+                 chain: list[tuple[int, int]], strong: float, weak: float
+                 ) -> list[tuple[int, int]]:
+    """``chain`` with the weaker mutual-best pairs (``weak`` <= score < ``strong``) that
+    fall inside one of its gaps, in order."""
+    if len(chain) < 2:
+        return chain
+    m = mutual[(f[mutual] >= weak) & (f[mutual] < strong)]
     ci = np.array([x for x, _ in chain])
     cj = np.array([y for _, y in chain])
-    wi, wj, wf = mi[~is_strong], mj[~is_strong], mf[~is_strong]
+    wi, wj, wf = c.i[m], c.j[m], f[m]
     k = np.searchsorted(ci, wi)  # anchor k-1 before, anchor k after
     inside = (k > 0) & (k < len(ci))
     kk = np.clip(k, 1, len(ci) - 1)
     inside &= (cj[kk - 1] < wj) & (wj < cj[kk])
     extra = list(zip(wi[inside].tolist(), wj[inside].tolist(), wf[inside].tolist()))
     if not extra:
-        return chain, n_strong
+        return chain
     # strong anchors weigh more than any number of weak ones between two of them
-    on_chain = set(chain)
-    heavy = [(i, j, 1000.0 + w) for i, j, w in zip(mi[is_strong].tolist(),
-                                                  mj[is_strong].tolist(), mf[is_strong].tolist())
-             if (i, j) in on_chain]
-    return _heaviest_chain(heavy + extra), n_strong
+    score = dict(zip(zip(c.i[mutual].tolist(), c.j[mutual].tolist()), f[mutual].tolist()))
+    heavy = [(i, j, 1000.0 + score[(i, j)]) for i, j in chain]
+    return _heaviest_chain(heavy + extra)
 
 
 def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
                    chain: list[tuple[int, int]], gap_max: int) -> Candidates:
-    """``c`` plus every pair inside a small gap between consecutive anchors."""
+    """``c`` plus every pair inside a small gap between consecutive anchors (only the
+    pairs not scored yet are scored)."""
     gi, gj = [], []
     for (i1, j1), (i2, j2) in zip(chain, chain[1:]):
         if 1 < i2 - i1 + j2 - j1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
@@ -223,8 +227,15 @@ def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
                 gj.extend(range(j1, j2 + 1))
     if not gi:
         return c
-    return _candidates(feats, a, b, np.concatenate([c.i, np.array(gi, dtype=np.int64)]),
-                       np.concatenate([c.j, np.array(gj, dtype=np.int64)]))
+    keys = np.unique(np.array(gi, dtype=np.int64) * c.n_b + np.array(gj, dtype=np.int64))
+    keys = keys[~np.isin(keys, c.keys, assume_unique=True)]
+    if len(keys) == 0:
+        return c
+    new = _candidates(feats, a, b, keys // c.n_b, keys % c.n_b)
+    order = np.argsort(np.concatenate([c.keys, new.keys]), kind="stable")
+    return Candidates(*(np.concatenate([x, y])[order] for x, y in
+                        ((c.i, new.i), (c.j, new.j), (c.sim, new.sim))), c.n_b,
+                      np.concatenate([c.words, new.words])[order])
 
 
 def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
@@ -288,8 +299,10 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
 
     Every pair with a score above the threshold is taken, best first, when neither
     of its sentences is matched yet. A sentence left over whose best counterpart j
-    was matched to a near neighbour i' (a split: "A. B." written as "A, B.") joins
-    that link when j matches the run of them better with it than without.
+    was matched to another sentence i' (a split: "A. B." written as "A, B.") joins
+    that link when j matches them better with it than without. In parallel texts
+    i' must be a near neighbour and the whole run between them counts; in rewrites,
+    which move split halves apart, any i' does.
     """
     ok = np.flatnonzero((c.sim >= settings.min_own) & (f >= settings.threshold))
     order = ok[np.lexsort((c.j[ok], c.i[ok], -f[ok]))]
@@ -344,12 +357,13 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
     """
     c = initial_candidates(feats, a, b, settings)
     f = with_context(c, settings.context_weight)
-    chain, n_strong = anchor_chain(c, f, settings.anchor_min, settings.anchor_min)
+    mutual = mutual_best(c, f)
+    chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
     shorter = max(1, min(feats.matrices[a].shape[0], feats.matrices[b].shape[0]))
     parallel = (len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
                 and len(chain) >= settings.parallel_in_order * n_strong)
     if parallel:
-        chain, _ = anchor_chain(c, f, settings.anchor_min, settings.anchor_weak)
+        chain = extend_chain(c, f, mutual, chain, settings.anchor_min, settings.anchor_weak)
         c2 = gap_candidates(feats, a, b, c, chain, settings.gap_max)
         if c2 is not c:
             c, f = c2, with_context(c2, settings.context_weight)
