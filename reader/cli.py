@@ -129,9 +129,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from reader.core.export import ExportError, collect_marks, collect_matches, render, write_export
 
     loaded = _load(args)
-    al = align(loaded.documents)
     if args.matches:
-        data = collect_matches(al)
+        data = collect_matches(align(loaded.documents))
     else:
         from reader.core.marks import orphaned_report, reanchor_marks
         from reader.core.sources import display_path
@@ -140,10 +139,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         path = marks_path(args.paths)
         result = load_marks(path, move_corrupt=False)  # a headless export changes nothing
         if result.warnings:
-            return _fail(result.warnings[0])
+            return _fail(result.warnings[0])  # before the alignment, not after
         if not result.marks:
             print(f"reader: warning: no marks saved in {display_path(path)}; "
                   "exporting none (--matches exports the shared passages)", file=sys.stderr)
+        al = align(loaded.documents)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
             print(f"reader: warning: {line}", file=sys.stderr)
