@@ -80,11 +80,6 @@ def skeleton(word: str) -> str | None:
     return "~" + "".join(out)
 
 
-def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Offsets of the words of ``text[start:end]`` (absolute)."""
-    return [m.span() for m in WORD.finditer(text, start, len(text) if end is None else end)]
-
-
 def sentence_terms(text: str, start: int, end: int) -> list[str]:
     """The terms of one sentence, in order, with the name skeletons appended."""
     words = WORD.findall(text, start, end)
