@@ -81,7 +81,8 @@ def _transitive(links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float
         for (i, j), f in pl.items():
             fwd.setdefault(i, []).append((j, f))
             bwd.setdefault(j, []).append((i, f))
-    additions = {}
+    # bridges come from `partners`, built before any addition, so each addition can go
+    # straight into links_by_pair
     for (a, c), cands in cands_by_pair.items():
         existing = links_by_pair[(a, c)]
         qi, qk, qf = [], [], []
@@ -106,9 +107,7 @@ def _transitive(links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float
             if o >= settings.transitive_min_own and score >= settings.threshold \
                     and score > add.get((i, k), 0.0):
                 add[(i, k)] = score
-        additions[(a, c)] = add
-    for key, add in additions.items():
-        links_by_pair[key].update(add)
+        existing.update(add)
 
 
 def align(documents: Sequence[Document], settings: Settings = DEFAULT,
