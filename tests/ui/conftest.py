@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from reader.core.sources import Document, documents_from_texts, load_paths  # noqa: E402
+from pilot_helpers import settle as _settle  # noqa: E402  (one copy, shared)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -37,13 +38,6 @@ def sample_docs() -> list[Document]:
 @pytest.fixture
 def markup_docs() -> list[Document]:
     return documents_from_texts(MARKUP_TEXTS)
-
-
-async def _settle(pilot, rounds: int = 3) -> None:
-    """Wait for the workers, then for the messages and refreshes they cause."""
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(rounds):
-        await pilot.pause()
 
 
 @pytest.fixture

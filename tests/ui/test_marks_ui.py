@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 
 from reader.core.marks import sentence_span
 from reader.core.sources import documents_from_texts, load_paths
@@ -54,12 +55,6 @@ def folder(tmp_path: Path) -> Path:
 
 def make_app(folder: Path) -> ReaderApp:
     return ReaderApp(load_paths([folder]).documents)
-
-
-async def settle(pilot, rounds: int = 3) -> None:
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(rounds):
-        await pilot.pause()
 
 
 def shared_sentence(app: ReaderApp, source: int = 0, start: int = 0) -> int:
