@@ -286,7 +286,9 @@ class ReaderApp(MarkingMixin, App):
         widget = event.widget
         # A focus event can arrive after the focus has moved on (a search jump focuses
         # the hit's pane right after the search box gave the focus back): ignore it.
-        if not widget.has_focus:
+        # `screen.focused` is the truth now; `has_focus` follows the Focus/Blur events,
+        # which are still queued, so it would let the stale event through.
+        if widget is not self.screen.focused:
             return
         if isinstance(widget, SentenceView) and widget.index != self.leader:
             self.leader = widget.index
@@ -426,13 +428,18 @@ class ReaderApp(MarkingMixin, App):
         if self.sources:
             self.query_one(SearchBar).open()
 
-    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+    def _focus_leader_now(self) -> None:
+        """Give the focus back to the leader pane at once. A deferred ``focus()`` could
+        run after a search result has already moved the focus to the hit's pane, and
+        pull it back (and the position with it)."""
         if self.panes:
-            self.panes[self.leader].view.focus()
+            self.screen.set_focus(self.panes[self.leader].view)
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        self._focus_leader_now()
 
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
-        if self.panes:
-            self.panes[self.leader].view.focus()
+        self._focus_leader_now()
         query = message.query.strip()
         if not query:
             return
@@ -483,7 +490,7 @@ class ReaderApp(MarkingMixin, App):
         view = self.panes[hit.source].view
         self.show_source(hit.source)
         self.leader = hit.source
-        if not view.has_focus:
+        if self.screen.focused is not view:
             # Synchronously: a focus event still queued for the old pane (the search box
             # gave it the focus back) then finds it unfocused and is ignored; a deferred
             # focus() would let that stale event make the old pane the leader again.

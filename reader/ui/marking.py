@@ -369,7 +369,7 @@ class MarkingMixin:
         self.show_source(source)
         self.leader = source
         view = self.panes[source].view
-        if not view.has_focus:
+        if self.screen.focused is not view:  # has_focus lags behind (set by events)
             self.screen.set_focus(view)  # now, so no stale focus event moves us back
         self.move_to(source, sentence)
 

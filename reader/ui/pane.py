@@ -402,7 +402,7 @@ class SentenceView(ScrollView, can_focus=True):
         """The wheel scrolls the pane under the mouse, which becomes the leader."""
         event.stop()
         event.prevent_default()
-        if not self.has_focus:
+        if self.screen.focused is not self:  # has_focus lags behind (set by events)
             self.focus()
         self._scroll_by_rows(rows)
 
