@@ -148,12 +148,14 @@ class ReaderApp(MarkingMixin, App):
             return
         self.post_message(AlignmentReady(alignment, time.perf_counter() - started))
 
-    def on_sources_ready(self, message: SourcesReady) -> None:
+    async def on_sources_ready(self, message: SourcesReady) -> None:
         self.sources = message.sources
         self.query_one("#message").add_class("-hidden")
         self.priority = list(range(len(self.sources)))
         self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
-        self.query_one("#panes").mount(*self.panes)
+        # awaited, so the first pane can take the focus at once (below): a key pressed
+        # as soon as the text shows must reach it, not the widget focused at start-up
+        await self.query_one("#panes").mount(*self.panes)
         self._start_marks()
         self._apply_visibility()
         if len(self.sources) == 1:
@@ -164,11 +166,10 @@ class ReaderApp(MarkingMixin, App):
         else:
             self.status.set_message("aligning…")
             self.call_after_refresh(self._align, self.sources)
-        self.call_after_refresh(self._first_focus)
-
-    def _first_focus(self) -> None:
-        if self.panes:
-            self.panes[self.shown[0] if self.shown else 0].view.focus()
+        # nothing the user chose has the focus yet (what Textual focused at start-up is
+        # in the closed marks panel); the pane's own screen, should a modal be open
+        first = self.panes[self.shown[0] if self.shown else 0].view
+        first.screen.set_focus(first)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status.set_progress(message.fraction)
