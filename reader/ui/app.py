@@ -30,6 +30,7 @@ from reader.ui.marking import MarkingMixin, marks_file
 from reader.ui.marks_panel import MarksPanel
 from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
                                 SearchDone, SourcesReady)
+from reader.ui.palette import tint_variables
 from reader.ui.pane import SentenceView, SourcePane
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
@@ -72,6 +73,13 @@ class ReaderApp(MarkingMixin, App):
         self._resync_pending = False
         self._gc_threshold: tuple[int, int, int] | None = None
         self._last_move = 0.0
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus the pane tints (``$reader-some`` ...), kept
+        apart on the terminal's palette (see :mod:`reader.ui.palette`)."""
+        variables = super().get_css_variables()
+        variables.update(tint_variables(variables))
+        return variables
 
     # -- building ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

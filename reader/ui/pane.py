@@ -70,19 +70,19 @@ class SentenceView(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         & > .pane--all { }
-        & > .pane--some { background: $success 10%; }
-        & > .pane--unique { background: $warning 22%; }
+        & > .pane--some { background: $reader-some; }
+        & > .pane--unique { background: $reader-unique; }
         & > .pane--boiler { color: $text-disabled; }
-        & > .pane--current { background: $primary 55%; }
-        & > .pane--current-blurred { background: $foreground 10%; }
-        & > .pane--match { background: $primary 35%; }
+        & > .pane--current { background: $reader-current; }
+        & > .pane--current-blurred { background: $reader-blurred; }
+        & > .pane--match { background: $reader-match; }
         & > .pane--diff { color: $text-warning; text-style: bold underline; }
         & > .pane--gutter-some { color: $success; }
         & > .pane--gutter-unique { color: $warning; }
         & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
         & > .pane--gap { color: $error; text-style: bold; }
         & > .pane--hit { color: $accent; text-style: bold; }
-        & > .pane--visual { background: $secondary 45%; }
+        & > .pane--visual { background: $reader-visual; }
         & > .pane--tag-yellow { color: #d4b106; }
         & > .pane--tag-green { color: #3fa34d; }
         & > .pane--tag-blue { color: #3d7eff; }
