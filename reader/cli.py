@@ -119,8 +119,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _fail(f"cannot write {display_path(args.output)}: {exc.strerror}")
     else:
-        sys.stdout.write(out + "\n")
-        sys.stdout.flush()
+        return _print(out + "\n")
     return 0
 
 
@@ -155,13 +154,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
         except ExportError as exc:
             return _fail(str(exc))
     else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
+        return _print(out)
+    return 0
+
+
+def _print(text: str) -> int:
+    """Write ``text`` to standard output, which may have been closed (``>&-``)."""
+    if sys.stdout is None:
+        return _fail("standard output is closed; give -o FILE to write to a file")
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return 0
 
 
 def _cmd_view(args: argparse.Namespace) -> int:
     loaded = _load(args)
+    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
+        # Textual would paint escape codes into the pipe or file and wait for keys forever
+        return _fail("the reading view needs a terminal; for scripts use 'reader align "
+                     "PATH --json' or 'reader export PATH --format FMT'")
     from reader.ui.app import ReaderApp
 
     app = ReaderApp(loaded.documents, warnings=loaded.warnings)

@@ -155,6 +155,25 @@ def test_missing_path_for_the_view_command(reader_cli, tmp_path):
     assert_clean_failure(reader_cli(tmp_path / "nowhere"), contains="nowhere")
 
 
+def test_the_view_without_a_terminal_says_so(reader_cli, tmp_path):
+    # output captured (not a terminal): one line and exit 2, not escape codes in the
+    # pipe and a wait for keys that never come
+    line = assert_clean_failure(reader_cli(two_sources(tmp_path / "in")), contains="terminal")
+    assert "reader align" in line
+
+
+def test_closed_standard_output(tmp_path):
+    import subprocess
+    import sys
+
+    folder = two_sources(tmp_path / "in")
+    proc = subprocess.run([sys.executable, "-m", "reader", "align", str(folder)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=60, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "standard output is closed" in proc.stderr
+
+
 def test_not_a_folder_or_file(reader_cli, tmp_path):
     if not hasattr(os, "mkfifo"):
         pytest.skip("no FIFOs on this platform")
