@@ -76,6 +76,21 @@ def test_align_summary(reader_cli, sample_dir):
     assert proc.stderr == ""
 
 
+def test_align_summary_columns_line_up_with_odd_file_names(make_docs):
+    from reader.core.align import align
+    from reader.core.report import summary
+
+    names = ["notes[red]\x1b[31m.txt", "日本語のファイル名.txt", "plain.txt"]
+    out = summary(align(make_docs({n: ARTICLE_A if k % 2 else ARTICLE_B
+                                   for k, n in enumerate(names)})))
+    assert "\x1b" not in out and "notes[red]\\x1b[31m.txt" in out
+    assert "日本語のファイル名.txt" in out
+    rows = out.splitlines()[2:6]  # the header and one row per source
+    # the sentence counts end in the same terminal column (CJK characters are two wide)
+    ends = [sum(2 if ord(ch) > 0x2E80 else 1 for ch in row.split("%")[0]) for row in rows[1:]]
+    assert len(set(ends)) == 1, rows
+
+
 def test_align_json_follows_the_contract(reader_cli, sample_dir):
     proc = reader_cli("align", sample_dir, "--json")
     assert proc.returncode == 0, proc.stderr

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Any
 
 from reader import __version__
 from reader.core.model import Alignment
+from reader.core.sources import display_path
 from reader.core.spans import all_matches
 
 
@@ -45,16 +47,26 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
             "passages": passages}
 
 
+def _cells(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK) characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def summary(al: Alignment) -> str:
     """A readable overview for people: sources, sentences, groups, unique counts."""
     n = len(al.sources)
     lines = [f"{n} sources, {sum(len(s) for s in al.sources)} sentences, {len(al.links)} links"]
-    width = max(len(s.name) for s in al.sources)
+    names = [display_path(s.name) for s in al.sources]
+    width = max(map(_cells, ["source", *names]))
+
+    def pad(text: str) -> str:
+        return text + " " * (width - _cells(text))
+
     lines.append("")
-    lines.append(f"{'source':<{width}}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
+    lines.append(f"{pad('source')}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
     for si, src in enumerate(al.sources):
-        name = src.name.encode("unicode_escape").decode("ascii") if not src.name.isprintable() else src.name
-        lines.append(f"{name:<{width}}  {len(src):>9}  {al.shared_fraction(si):>6.0%}  "
+        lines.append(f"{pad(names[si])}  {len(src):>9}  {al.shared_fraction(si):>6.0%}  "
                      f"{al.unique_count(si):>6}")
     by_k = Counter(len({s for s, _ in g}) for g in al.groups)
     lines.append("")
