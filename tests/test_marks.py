@@ -6,7 +6,7 @@ import pytest
 
 from reader.core.align import align
 from reader.core.marks import (COUNTERPART, EXACT, FUZZY, MOVED, ORPHANED, PRIMARY, Target,
-                               counterpart_spans, create_mark, edit_mark, marks_in_source,
+                               add_counterparts, counterpart_spans, create_mark, edit_mark, marks_in_source,
                                orphaned_report, quote_target, reanchor, reanchor_marks,
                                sentences_in)
 
@@ -25,6 +25,24 @@ def al():
     from reader.core.sources import documents_from_texts
 
     return align(documents_from_texts({"a.txt": A, "b.txt": B, "c.txt": C}))
+
+
+def test_add_counterparts_to_a_mark_made_before_the_alignment(al):
+    from dataclasses import replace
+
+    from reader.core.model import Alignment
+
+    bare = create_mark(Alignment(al.sources, []), 0, 1, counterparts=False, mark_id="m1")
+    assert len(bare.targets) == 1
+    full = add_counterparts(al, bare)
+    expected = create_mark(al, 0, 1, mark_id="m1", now=bare.created)
+    assert full.counterparts and full.targets == expected.targets
+    assert (full.id, full.note, full.tag, full.created) == (bare.id, bare.note, bare.tag,
+                                                            bare.created)
+    lost = replace(bare, targets=(replace(bare.primary, status=ORPHANED),))
+    assert add_counterparts(al, lost) is lost
+    elsewhere = replace(bare, targets=(replace(bare.primary, source="gone.txt"),))
+    assert add_counterparts(al, elsewhere) is elsewhere
 
 
 def test_create_mark_captures_quote_and_counterparts(al):

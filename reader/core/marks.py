@@ -176,13 +176,31 @@ def create_mark(al: Alignment, source: int, first: int, last: int | None = None,
     start, end = sentence_span(src, first, first if last is None else last)
     targets = [quote_target(src.text, src.name, start, end)]
     if counterparts:
-        for cp in counterpart_spans(al, source, start, end):
-            other = al.sources[cp.source]
-            targets.append(quote_target(other.text, other.name, cp.start, cp.end,
-                                        role=COUNTERPART, score=cp.score))
+        targets += _counterpart_targets(al, source, start, end)
     stamp = now or now_iso()
     return Mark(id=mark_id or str(uuid.uuid4()), targets=tuple(targets), note=note, tag=tag,
                 created=stamp, modified=stamp, counterparts=counterparts)
+
+
+def _counterpart_targets(al: Alignment, source: int, start: int, end: int) -> list[Target]:
+    out = []
+    for cp in counterpart_spans(al, source, start, end):
+        other = al.sources[cp.source]
+        out.append(quote_target(other.text, other.name, cp.start, cp.end,
+                                role=COUNTERPART, score=cp.score))
+    return out
+
+
+def add_counterparts(al: Alignment, mark: Mark) -> Mark:
+    """``mark`` with the counterparts of its primary passage in the other sources as
+    targets: for a mark made before the alignment was ready. Unchanged when its
+    primary target is orphaned or in no source of ``al``."""
+    primary = mark.targets[0]
+    names = [s.name for s in al.sources]
+    if primary.orphaned or primary.source not in names:
+        return mark
+    extra = _counterpart_targets(al, names.index(primary.source), primary.start, primary.end)
+    return replace(mark, targets=(primary, *extra), counterparts=True)
 
 
 def edit_mark(mark: Mark, *, note: str | None = None, tag: str | None = None,

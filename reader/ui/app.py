@@ -191,6 +191,7 @@ class ReaderApp(MarkingMixin, App):
         self.align_seconds = message.seconds
         self._tame_gc()
         self.status.set_message(f"aligned: {len(self.alignment.links)} links")
+        self._add_awaited_counterparts()
         self.resync()
 
     def _tame_gc(self) -> None:

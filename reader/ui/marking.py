@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.content import Content
 
-from reader.core.marks import Mark, Target, create_mark, edit_mark, sentences_in
+from reader.core.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
+                               sentences_in)
 from reader.core.model import Alignment, Source
 from reader.ui.messages import MarksLoaded, MarksSaveFailed
 
@@ -146,6 +147,7 @@ class MarkingMixin:
     def _init_marking(self, marks_path: Path | None) -> None:
         self.book = MarkBook()
         self.mark_counterparts = True
+        self._awaiting_counterparts: set[str] = set()  # marks made before the alignment
         self.marks_path = marks_path
         self.store: MarkStore | None = None
         self._save_lock = threading.Lock()
@@ -243,21 +245,33 @@ class MarkingMixin:
                     markup=False, timeout=12)
 
     # -- marking ----------------------------------------------------------------------
-    def _alignment_or_bare(self) -> tuple[Alignment, bool]:
-        if self.alignment is not None:
-            return self.alignment, self.mark_counterparts
-        return Alignment(self.sources, []), False
-
     def make_mark(self, source: int, first: int, last: int, **kw) -> Mark | None:
         if not self.sources or not len(self.sources[source]):
             self.bell()
             return None
-        al, counterparts = self._alignment_or_bare()
+        if self.alignment is not None:
+            al, counterparts = self.alignment, self.mark_counterparts
+        else:  # its counterparts are added when the alignment is ready
+            al, counterparts = Alignment(self.sources, []), False
         mark = create_mark(al, source, min(first, last), max(first, last),
                            counterparts=counterparts, **kw)
+        if self.alignment is None and self.mark_counterparts:
+            self._awaiting_counterparts.add(mark.id)
         self.book.add(mark)
         self._marks_changed()
         return mark
+
+    def _add_awaited_counterparts(self) -> None:
+        """The alignment is ready: marks made while it ran get their counterparts."""
+        changed = False
+        for mark_id in sorted(self._awaiting_counterparts):
+            mark = self.book.find(mark_id)
+            if mark is not None:
+                self.book.replace(add_counterparts(self.alignment, mark))
+                changed = True
+        self._awaiting_counterparts.clear()
+        if changed:
+            self._marks_changed()
 
     def action_mark(self) -> None:
         if not self.panes:

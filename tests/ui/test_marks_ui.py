@@ -118,6 +118,41 @@ async def test_m_marks_the_sentence_and_its_counterparts(folder):
         assert len(app.book.marks) == 1
 
 
+async def test_a_mark_made_while_aligning_gets_its_counterparts(folder, monkeypatch):
+    import threading
+
+    import reader.core.align as core_align
+
+    release = threading.Event()
+    real = core_align.align_sources
+
+    def held_back(*args, **kwargs):  # the aligner waits until the mark is made
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core_align, "align_sources", held_back)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            if app.panes and app.panes[0].view.wrapped is not None:
+                break
+        assert app.alignment is None
+        await pilot.press("m")
+        await pilot.pause()
+        assert [len(m.targets) for m in app.book.marks] == [1]
+        release.set()
+        await settle(pilot)
+        assert app.alignment is not None
+        mark = app.book.marks[0]
+        expected = {app.sources[c.source].name for c in app.alignment.counterparts(0, 0)}
+        assert expected, "the first sentence of the sample data is shared"
+        assert mark.counterparts and {t.source for t in mark.targets[1:]} == expected
+        for c in app.alignment.counterparts(0, 0):
+            assert c.sentence in app.panes[c.source].view.marked
+        assert [len(m.targets) for m in saved(folder)] == [len(mark.targets)]
+
+
 async def test_counterparts_can_be_switched_off(folder):
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
