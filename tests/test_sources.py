@@ -114,6 +114,23 @@ def test_cp1252_file_is_detected_and_reported(tmp_path):
     assert "latin.txt" in loaded.warnings[0] and doc.encoding in loaded.warnings[0]
 
 
+@pytest.mark.parametrize("text, encoding", [
+    ("Café crème.\n", "cp1252"),                                # too short for a language
+    ("Café crème, naïve résumé – “quoted”.\n", "cp1252"),
+    ("The déjà vu of São Paulo, £100 €200.\n", "cp1252"),
+    ("Ação é São Paulo, três irmãos.\n", "latin-1"),
+    ("Zażółć gęślą jaźń, to jest test.\n", "cp1250"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy.\n", "cp1250"),
+    ("Привет, как дела? Это тест.\n", "cp1251"),
+    ("Γειά σου κόσμε, αυτό είναι ένα τεστ.\n", "cp1253"),
+    ("Президент России провёл телефонный разговор с президентом США. " * 5, "koi8-r"),
+])
+def test_short_legacy_texts_decode_to_what_was_written(tmp_path, text, encoding):
+    # detection alone took "Caf\xe9" for cp1006 (Urdu) and "S\xe3o" for cp1250 ("Săo")
+    p = write(tmp_path / "legacy.txt", text.encode(encoding))
+    assert load_paths([p]).documents[0].text == text
+
+
 def test_utf16_with_bom_is_text(tmp_path):
     p = write(tmp_path / "u16.txt", ("Olá. " + EN).encode("utf-16"))
     loaded = load_paths([p])

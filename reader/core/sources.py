@@ -67,6 +67,39 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head[:1024] and controls / len(head) > 0.05 or controls / len(head) > 0.30
 
 
+#: Where detection cannot tell single-byte encodings apart (a short text in Latin
+#: script: "Caf\xe9" reads as well in cp1252, cp1250, cp775 or cp1006), the usual
+#: ones first. Windows-1252 is what the web means by "latin1".
+_PREFERRED = ("cp1252", "cp1250", "iso8859_15", "latin_1")
+#: non-ASCII characters other than letters that Latin-script prose often holds
+_TYPOGRAPHY = frozenset("“”‘’‚„–—…«»‹›€£¥°§©®™·•¡¿ºª")
+
+
+def _odd_characters(text: str) -> int:
+    """How many characters of ``text`` are neither ASCII, letters, spaces nor usual
+    typography: ``Za¿ó³æ`` (Polish read as cp1252) has two."""
+    return sum(1 for ch in text if ord(ch) > 127 and not ch.isalpha() and not ch.isspace()
+               and ch not in _TYPOGRAPHY)
+
+
+def _choose(results, data: bytes):
+    """charset-normalizer's best match, unless it found no language in the text (no
+    evidence for one single-byte encoding over another): then, of the matches nearly
+    as clean, the one whose text has the fewest odd characters, the usual encodings
+    first."""
+    best = results.best()
+    if best is None or (best.language != "Unknown" and best.coherence > 0):
+        return best
+    head = data[:65536]
+    ties = [r for r in results if r.chaos <= best.chaos + 0.1]
+
+    def rank(r) -> tuple[int, int]:
+        usual = _PREFERRED.index(r.encoding) if r.encoding in _PREFERRED else len(_PREFERRED)
+        return _odd_characters(head.decode(r.encoding, errors="ignore")), usual
+
+    return min(ties, key=rank, default=best)
+
+
 def decode(data: bytes) -> tuple[str, str, str | None]:
     """Decode file bytes to text.
 
@@ -81,10 +114,12 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = _choose(from_bytes(data), data)
     if best is not None and best.encoding not in ("utf_8", "utf-8"):
         text = str(best)
         enc = best.encoding
+        if enc != "cp1252" and data.decode("cp1252", errors="replace") == text:
+            enc = "cp1252"  # the same text: name the encoding people know it by
         return normalise_newlines(text), enc, f"decoded as {enc} (not valid UTF-8)"
     text = data.decode("utf-8", errors="replace")
     return normalise_newlines(text), "utf-8", "invalid UTF-8 bytes replaced with U+FFFD"
