@@ -21,9 +21,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
+from reader.ui.compact import CompactWhenShort
+
 FORMATS = ("md", "json", "csv", "html")
-FORMAT_NAMES = {"md": "Markdown", "json": "JSON (Web Annotation)", "csv": "CSV",
-                "html": "HTML"}
+FORMAT_NAMES = {"md": "Markdown", "json": "JSON (W3C)", "csv": "CSV", "html": "HTML"}
 
 
 def default_path(folder: Path, fmt: str, matches: bool) -> Path:
@@ -38,7 +39,7 @@ def default_path(folder: Path, fmt: str, matches: bool) -> Path:
     return path
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
     DEFAULT_CSS = """
     ExportDialog {
         align: center middle;
@@ -63,6 +64,8 @@ class ExportDialog(ModalScreen[Path | None]):
         & #export-error.-warning { color: $text-warning; }
         & .export-buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
         & .export-buttons Button { margin: 0 0 0 1; }
+        &.-compact Checkbox, &.-compact .export-buttons { margin: 0; }
+        &.-compact .export-keys { display: none; }
     }
     """
 
@@ -98,11 +101,10 @@ class ExportDialog(ModalScreen[Path | None]):
                 for i, fmt in enumerate(FORMATS):
                     yield RadioButton(Content(FORMAT_NAMES[fmt]), value=i == 0,
                                       id=f"fmt-{fmt}")
-            yield Checkbox(Content("Shared passages instead of marks (what the alignment "
-                                   "found shared verbatim)"), value=self.n_marks == 0,
-                           id="export-matches")
+            yield Checkbox(Content("Shared passages instead of marks"),
+                           value=self.n_marks == 0, id="export-matches")
             marks = (f"{self.n_marks} mark(s) to export" if self.n_marks
-                     else "no marks yet: exporting the shared passages")
+                     else "no marks yet: exporting the passages the sources share verbatim")
             yield Static(Content(marks), classes="export-hint", id="export-what")
             yield Static(Content("File (relative paths are next to the sources)"),
                          classes="export-label")
@@ -112,7 +114,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
             yield Static(Content("Enter exports · an existing file is only replaced after "
-                                 "you confirm · Esc cancels"), classes="export-hint")
+                                 "you confirm · Esc cancels"), classes="export-hint export-keys")
 
     def on_mount(self) -> None:
         self._set_default_path()

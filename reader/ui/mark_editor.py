@@ -13,12 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reader.core.marks import TAGS, Mark
+from reader.ui.compact import CompactWhenShort
 from reader.ui.wrap import sanitise
 
 NOTE_MAX = 500
 
 
-class MarkEditor(ModalScreen[tuple[str, str] | None]):
+class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
     DEFAULT_CSS = """
     MarkEditor {
         align: center middle;
@@ -41,6 +42,9 @@ class MarkEditor(ModalScreen[tuple[str, str] | None]):
         & .editor-buttons { height: auto; align-horizontal: right; }
         & .editor-buttons Button { margin: 0 0 0 1; }
         & .editor-hint { color: $text-muted; height: 1; }
+        &.-compact .editor-quote { max-height: 3; margin: 0; }
+        &.-compact Input, &.-compact RadioSet { margin: 0; }
+        &.-compact .editor-hint { display: none; }
     }
     """
 

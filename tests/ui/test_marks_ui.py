@@ -429,6 +429,27 @@ async def test_mark_then_export_never_overwrites_without_confirmation(folder):
         assert sentence.split()[0] in json.dumps(data, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("size, compact", [((80, 20), True), ((60, 12), True),
+                                           ((160, 40), False)])
+async def test_dialogs_keep_their_buttons_on_short_terminals(folder, size, compact):
+    app = make_app(folder)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key, buttons in (("e", ("#export-go", "#export-cancel")),
+                             ("a", ("#mark-save", "#mark-cancel"))):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            assert dialog.has_class("-compact") is compact
+            screen = dialog.region
+            for selector in buttons:
+                button = dialog.query_one(selector)
+                assert button.region.height > 0 and screen.contains_region(button.region)
+                assert button.region.bottom <= dialog.query_one("Vertical").region.bottom
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_export_to_an_unwritable_path_keeps_the_dialog(folder):
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
