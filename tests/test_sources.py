@@ -148,6 +148,18 @@ def test_invalid_utf8_bytes_are_replaced_and_reported(tmp_path):
     assert len(loaded.warnings) == 1 and "bad.txt" in loaded.warnings[0]
 
 
+def test_mostly_utf8_text_with_broken_bytes_stays_utf8(tmp_path):
+    # charset-normalizer took this for mac_latin2 and garbled every accent and kanji
+    text = "Biden and Putin spoke for fifty minutes. " * 20
+    tail = "Olá São Paulo. 日本語のテキスト。😀 emoji.\n"
+    p = write(tmp_path / "mixed.txt", text.encode() + b"\xff\xfe\xfa broken " + tail.encode())
+    loaded = load_paths([p])
+    doc = loaded.documents[0]
+    assert doc.encoding == "utf-8" and doc.text.endswith(tail)
+    assert doc.text.startswith(text) and doc.text.count("\ufffd") == 3
+    assert len(loaded.warnings) == 1 and "3 invalid UTF-8" in loaded.warnings[0]
+
+
 def test_invalid_bytes_in_ascii_text_still_load_with_a_warning(tmp_path):
     p = write(tmp_path / "odd.txt", EN.encode() + b"\xff\xfe end.\n")
     loaded = load_paths([p])

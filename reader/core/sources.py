@@ -112,6 +112,14 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         return normalise_newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
         pass
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    decoded = len(lenient) - len(lenient.encode("ascii", errors="ignore")) - bad
+    if decoded >= bad:
+        # UTF-8 with a few broken bytes (a legacy text almost never holds valid UTF-8
+        # sequences): keep it, rather than read all of it in a guessed code page
+        return normalise_newlines(lenient), "utf-8", \
+            f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD"
     from charset_normalizer import from_bytes
 
     best = _choose(from_bytes(data), data)
