@@ -47,7 +47,7 @@ class OverviewStrip(Widget):
         self._last_marks: tuple[int, int, int] | None = None
 
     def _bucket_classes(self, height: int) -> list[str]:
-        from reader.ui.pane import SOME, UNIQUE
+        from reader.ui.rows import SOME, UNIQUE
 
         kinds = self.view.kinds
         n = len(self.view.source)
