@@ -299,6 +299,25 @@ async def test_fast_render_lines_match_textual_styles_path(sample_docs, settle):
                 assert ours == textual
 
 
+async def test_overview_partial_repaints_are_complete(sample_docs, settle):
+    """The overview strips repaint only the cells that changed: after jumps both
+    ways, what they show (cached lines) is what a full repaint would give."""
+    from textual.geometry import Region
+
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in (["G"], ["g"], ["space", "space"], ["J", "j"], ["G", "k"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            for pane in app.panes:
+                strip = pane.overview
+                full = Region(0, 0, *strip.size)
+                shown = [list(s) for s in strip.render_lines(full)]
+                strip._styles_cache.clear()
+                assert shown == [list(s) for s in strip.render_lines(full)], keys
+
+
 async def test_one_source_is_read_only(settle):
     docs = documents_from_texts({"only.txt": "One sentence here. And another one."})
     app = ReaderApp(docs)
