@@ -169,12 +169,10 @@ class ReaderApp(MarkingMixin, App):
     def _first_focus(self) -> None:
         if self.panes:
             view = self.panes[self.shown[0] if self.shown else 0].view
-            if not view.is_mounted:
-                # Still being mounted: focus() would find no screen and drop the focus
-                # silently, leaving it on the hidden marks list. Try after the next frame.
+            if view.is_mounted:
+                view.focus()
+            else:  # focus() would find no screen and drop it silently: retry next frame
                 self.call_after_refresh(self._first_focus)
-                return
-            view.focus()
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.status.set_progress(message.fraction)
