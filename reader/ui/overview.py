@@ -45,9 +45,10 @@ class OverviewStrip(Widget):
         self._buckets: tuple[int, int, list[str]] | None = None
         self._strips: dict[tuple[str, bool, bool], Strip] = {}
         self._last_marks: tuple[int, int, int] | None = None
+        self._paint: tuple[int, list[str], tuple[int, int, int]] | None = None
 
     def _bucket_classes(self, height: int) -> list[str]:
-        from reader.ui.pane import SOME, UNIQUE
+        from reader.ui.rows import SOME, UNIQUE
 
         kinds = self.view.kinds
         n = len(self.view.source)
@@ -117,20 +118,41 @@ class OverviewStrip(Widget):
         if old is None or -1 in old or -1 in marks:
             self.refresh()
             return
-        rows = sorted({*range(old[0], old[1] + 1), *range(marks[0], marks[1] + 1)}
-                      ^ ({*range(old[0], old[1] + 1)} & {*range(marks[0], marks[1] + 1)})
-                      | {old[2], marks[2]})
-        if rows:
-            self.refresh(Region(0, rows[0], 1, rows[-1] - rows[0] + 1))
+        was, now = {*range(old[0], old[1] + 1)}, {*range(marks[0], marks[1] + 1)}
+        rows = sorted((was ^ now) | {old[2], marks[2]})
+        # One region per run of rows: a jump from the top to the bottom repaints the
+        # few cells that changed at both ends, not the whole column.
+        regions = []
+        for y in rows:
+            if regions and regions[-1].bottom == y:
+                last = regions.pop()
+                regions.append(Region(0, last.y, 1, last.height + 1))
+            else:
+                regions.append(Region(0, y, 1, 1))
+        if regions:
+            self.refresh(*regions)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line needs, worked out once per paint rather than once per line.
+        n = len(self.view.source)
+        height = max(1, self.size.height)
+        self._paint = (n, self._bucket_classes(height) if n else [], self._marks())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
 
     def render_line(self, y: int) -> Strip:
-        height = max(1, self.size.height)
-        n = len(self.view.source)
+        if self._paint is None:
+            n = len(self.view.source)
+            paint = (n, self._bucket_classes(max(1, self.size.height)) if n else [],
+                     self._marks())
+        else:
+            paint = self._paint
+        n, classes, (first, last, current) = paint
         if n == 0:
             return self._strip("overview--unknown", False, False)
-        cls = self._bucket_classes(height)[y]
-        first, last, current = self._marks()
-        return self._strip(cls, first <= y <= last, y == current)
+        return self._strip(classes[y], first <= y <= last, y == current)
 
     def on_click(self, event: events.Click) -> None:
         height = max(1, self.size.height)

@@ -1,7 +1,7 @@
 """One source on screen: a title, a Line-API sentence view and an overview strip.
 
-:class:`SentenceView` is one ``ScrollView`` whose ``render_line`` paints wrapped
-rows straight from the source text: no widget per sentence, so eight thousand
+:class:`SentenceView` is one ``ScrollView`` that paints wrapped rows straight from
+the source text (:mod:`reader.ui.rows`): no widget per sentence, so eight thousand
 verses cost no more than eight. It holds display state only (the wrapped layout,
 its current sentence, the highlights the app gives it) and posts :class:`Moved`
 when the user moves; the app, the one owner of the position, scrolls every pane.
@@ -9,17 +9,13 @@ when the user moves; the app, the one owner of the position, scrolls every pane.
 
 from __future__ import annotations
 
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.actions import SkipAction
-from textual.cache import LRUCache
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.core.marks import TAGS
@@ -27,13 +23,8 @@ from reader.core.model import Alignment, Source
 from reader.ui.keys import MARK_KEYS, PANE_KEYS, bindings
 from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip
-from reader.ui.wrap import BLANK, Layout, layout, sanitise
-
-# How many sources share a sentence.
-ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
-KIND_CLASS = {ALL: "pane--all", SOME: "pane--some", UNIQUE: "pane--unique",
-              BOILER: "pane--boiler", UNKNOWN: "pane--all"}
-GUTTER = 2  # a glyph and a space
+from reader.ui.rows import ALL, BOILER, GUTTER, SOME, UNIQUE, RowPainter
+from reader.ui.wrap import Layout, layout, sanitise
 
 
 def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
@@ -48,7 +39,7 @@ def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
     return out
 
 
-class SentenceView(ScrollView, can_focus=True):
+class SentenceView(RowPainter, ScrollView, can_focus=True):
     """The wrapped sentences of one source, painted line by line."""
 
     BINDINGS = bindings(PANE_KEYS) + bindings(MARK_KEYS)
@@ -107,9 +98,7 @@ class SentenceView(ScrollView, can_focus=True):
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
-        self._cache: LRUCache[int, Strip] = LRUCache(300)  # a few screens: small, for the GC
-        self._styles: dict[tuple[str, bool], Style] = {}
-        self._blank: Strip | None = None
+        self._init_painter()
 
     # -- layout -----------------------------------------------------------------------
     @property
@@ -126,7 +115,7 @@ class SentenceView(ScrollView, can_focus=True):
             return
         if self.wrapped is None or self.wrapped.width != width:
             self.wrapped = layout(self.source, self.display_text, width)
-            self._cache.clear()
+            self._clear_painted()
         self._update_virtual_size()
         self.refresh()
 
@@ -168,7 +157,7 @@ class SentenceView(ScrollView, can_focus=True):
     # -- state from the app -------------------------------------------------------------
     def set_alignment(self, alignment: Alignment | None) -> None:
         self.kinds = sentence_kinds(alignment, self.index) if alignment else None
-        self._cache.clear()
+        self._clear_painted()
         self.refresh()
 
     def set_highlight(self, marks: dict[int, list[tuple[int, int]]], gap: int | None,
@@ -180,13 +169,13 @@ class SentenceView(ScrollView, can_focus=True):
 
     def set_hits(self, hits: frozenset[int]) -> None:
         self.hits = hits
-        self._cache.clear()
+        self._clear_painted()
         self.refresh()
 
     def set_marked(self, marked: dict[int, str]) -> None:
         if marked != self.marked:
             self.marked = dict(marked)
-            self._cache.clear()
+            self._clear_painted()
             self.refresh()
 
     def set_visual(self, anchor: int | None) -> None:
@@ -199,9 +188,7 @@ class SentenceView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
-        self._styles.clear()
-        self._blank = None
+        self._clear_styles()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -216,92 +203,6 @@ class SentenceView(ScrollView, can_focus=True):
         pane = self.parent.parent if self.parent is not None else None
         if isinstance(pane, SourcePane):
             pane.overview.update_marks()
-
-    # -- painting -----------------------------------------------------------------------
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        row = self.top_row + y
-        lay = self.wrapped
-        if lay is None or row >= lay.total or row < 0:
-            blank = self._blank
-            if blank is None or blank.cell_length != width:
-                blank = self._blank = Strip.blank(width, self.rich_style)
-            return blank
-        k = lay.sentence_at(row)
-        if lay.rows[row] == BLANK:  # the gap between paragraphs is never highlighted
-            k = -1
-        dynamic = (k == self.current or k in self.marks or k == self.gap
-                   or self.visual_anchor is not None)
-        if not dynamic:
-            strip = self._cache.get(row)
-            if strip is not None and strip.cell_length == width:
-                return strip
-        strip = self._render_row(row, k, width)
-        if not dynamic:
-            self._cache[row] = strip
-        return strip
-
-    def _style(self, name: str, partial: bool = False) -> Style:
-        key = (name, partial)
-        style = self._styles.get(key)
-        if style is None:
-            style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
-        return style
-
-    def _render_row(self, row: int, k: int, width: int) -> Strip:
-        lay = self.wrapped
-        assert lay is not None
-        if k < 0:
-            return Strip.blank(width, self._style("pane--all"))
-        kind = self.kinds[k] if self.kinds is not None else UNKNOWN
-        base = self._style(KIND_CLASS[kind])
-        first = row == lay.first_row[k]
-        glyph, gstyle = " ", base
-        if kind == UNIQUE:
-            glyph, gstyle = "┃", base + self._style("pane--gutter-unique", True)
-        elif kind == SOME:
-            glyph, gstyle = "│", base + self._style("pane--gutter-some", True)
-        highlighted = False
-        if k == self.current and (self.leader or k in self.marks):
-            base = self._style("pane--current" if self.leader else "pane--match")
-            highlighted = True
-        elif k in self.marks:
-            base = self._style("pane--match")
-            highlighted = True
-        elif k == self.current and self.gap is None and not self.marks:
-            base = self._style("pane--current-blurred")
-        if self.visual_anchor is not None and self.in_visual(k):
-            base = self._style("pane--visual")
-        if highlighted:
-            glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
-        if k == self.gap and first:
-            glyph, gstyle = "▸", base + self._style("pane--gap", True)
-        elif k in self.hits and first:
-            glyph, gstyle = "•", base + self._style("pane--hit", True)
-        tag = self.marked.get(k)
-        mark = (Segment("▌", base + self._style(f"pane--tag-{tag}", True)) if tag
-                else Segment(" ", base))
-        segments = [Segment(glyph, gstyle), mark]
-        s, e = lay.rows[row]
-        used = GUTTER
-        if (s, e) != BLANK and e > s:
-            spans = self.marks.get(k, ())
-            diff = base + self._style("pane--diff", True) if spans else base
-            pos = s
-            for a, b in spans:
-                if b <= pos or a >= e:
-                    continue
-                a = max(a, pos)
-                b = min(b, e)
-                if a > pos:
-                    segments.append(Segment(self.display_text[pos:a], base))
-                segments.append(Segment(self.display_text[a:b], diff))
-                pos = b
-            if pos < e:
-                segments.append(Segment(self.display_text[pos:e], base))
-            used = None
-        strip = Strip(segments, used)
-        return strip.adjust_cell_length(width, base)
 
     # -- user moves -----------------------------------------------------------------------
     def _post(self, sentence: int, screen_row: int | None = None) -> None:

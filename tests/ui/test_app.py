@@ -277,6 +277,47 @@ async def test_markup_and_control_characters_render_literally(markup_docs, settl
         assert "notes[red].txt" in screen.replace("&#160;", " ")
 
 
+async def test_fast_render_lines_match_textual_styles_path(sample_docs, settle):
+    """The views hand their cached rows to the compositor themselves: every segment
+    must be what Textual's own per-line styles path would have produced."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "J", "j")
+        await settle(pilot)
+        for pane in app.panes:
+            view = pane.view
+            assert view._plain_box()
+            w, h = view.size
+            for crop in (Region(0, 0, w, h), Region(3, 2, w - 5, h - 4)):
+                ours = [list(s) for s in view.render_lines(crop)]
+                view._styles_cache.clear()
+                textual = [list(s) for s in Widget.render_lines(view, crop)]
+                assert ours == textual
+
+
+async def test_overview_partial_repaints_are_complete(sample_docs, settle):
+    """The overview strips repaint only the cells that changed: after jumps both
+    ways, what they show (cached lines) is what a full repaint would give."""
+    from textual.geometry import Region
+
+    app = ReaderApp(sample_docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in (["G"], ["g"], ["space", "space"], ["J", "j"], ["G", "k"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            for pane in app.panes:
+                strip = pane.overview
+                full = Region(0, 0, *strip.size)
+                shown = [list(s) for s in strip.render_lines(full)]
+                strip._styles_cache.clear()
+                assert shown == [list(s) for s in strip.render_lines(full)], keys
+
+
 async def test_one_source_is_read_only(settle):
     docs = documents_from_texts({"only.txt": "One sentence here. And another one."})
     app = ReaderApp(docs)
