@@ -42,6 +42,7 @@ def is_boilerplate(sentence: str) -> bool:
 class Features:
     matrices: list[sparse.csr_matrix]   # binary sentence x term, one per source
     index_matrices: list[sparse.csr_matrix]  # weighted, informative terms only
+    index_columns: list[sparse.csc_matrix]  # term x sentence: where each informative term is
     weights: np.ndarray                 # term weights
     row_weight: list[np.ndarray]        # total weight of each sentence
     boiler: list[np.ndarray]            # bool per sentence
@@ -85,7 +86,8 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
     row_weight = [np.asarray(m @ weights).ravel() for m in matrices]
     boiler = [np.array([is_boilerplate(src.sentence(i)) for i in range(len(src))], dtype=bool)
               for src in sources]
-    return Features(matrices, index_matrices, weights, row_weight, boiler,
+    index_columns = [(m > 0).T.tocsc() for m in index_matrices]  # once, not once a pair
+    return Features(matrices, index_matrices, index_columns, weights, row_weight, boiler,
                     (damp == 1.0).astype(np.float64))
 
 

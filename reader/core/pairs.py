@@ -58,7 +58,8 @@ def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarr
     """Best ``k`` candidates in B for every row of A, by approximate Dice."""
     out_i, out_j = [], []
     for r0 in range(0, ia.shape[0], block):
-        prod = (ia[r0:r0 + block] @ mb_t).tocsr()
+        rows_a = ia if block >= ia.shape[0] else ia[r0:r0 + block]  # slicing copies
+        prod = (rows_a @ mb_t).tocsr()
         if prod.nnz == 0:
             continue
         counts = np.diff(prod.indptr)
@@ -112,8 +113,9 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
 def initial_candidates(feats: Features, a: int, b: int, settings: Settings) -> Candidates:
     wa, wb = feats.row_weight[a], feats.row_weight[b]
     ia, ib = feats.index_matrices[a], feats.index_matrices[b]
-    i1, j1 = _top_candidates(ia, (ib > 0).T.tocsc(), wa, wb, settings.top_k, settings.block_rows)
-    j2, i2 = _top_candidates(ib, (ia > 0).T.tocsc(), wb, wa, settings.top_k, settings.block_rows)
+    ca, cb = feats.index_columns[a], feats.index_columns[b]
+    i1, j1 = _top_candidates(ia, cb, wa, wb, settings.top_k, settings.block_rows)
+    j2, i2 = _top_candidates(ib, ca, wb, wa, settings.top_k, settings.block_rows)
     return _candidates(feats, a, b, np.concatenate([i1, i2]), np.concatenate([j1, j2]))
 
 
