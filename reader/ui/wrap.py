@@ -8,8 +8,9 @@ core never changes the text; sanitising happens only here, at render time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -52,6 +53,14 @@ def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, 
     return pieces
 
 
+@lru_cache(maxsize=64)
+def _ascii_rows(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For ASCII text, where a character is a cell: a row (the longest run from a word's
+    start to a word's end that fits ``width``), and a word too long for any row."""
+    row = re.compile(r"\S(?:.{0,%d}\S)?(?=\s|$)" % (width - 2), re.DOTALL)
+    return row, re.compile(r"\S{%d}" % (width + 1))
+
+
 def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     """Rows ``(start, end)`` of ``text[start:end]`` greedily word-wrapped to ``width`` cells.
 
@@ -66,6 +75,33 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     if ascii_only and end - start <= width:
         s = start + (len(chunk) - len(chunk.lstrip()))
         return [(s, start + len(chunk.rstrip()))]
+    if ascii_only and width >= 2:
+        # the same greedy rows found by the regex engine, a row at a time instead of a
+        # word at a time (a book re-wraps on resize several times faster)
+        row, too_long = _ascii_rows(width)
+        if too_long.search(text, start, end) is None:
+            return [m.span() for m in row.finditer(text, start, end)]
+    return _wrap_words(text, start, end, width, ascii_only)
+
+
+@lru_cache(maxsize=16)
+def _longest_word(text: str) -> int:
+    """Characters in the longest run of non-spaces of ``text`` (once per text)."""
+    return max(map(len, text.split()), default=0)
+
+
+def _wrap_fast(text: str, start: int, end: int, width: int) -> list[tuple[int, int]] | None:
+    """:func:`wrap` for an ASCII sentence known to hold no word longer than a row, or
+    None where that path does not apply (the caller then calls :func:`wrap`)."""
+    if width < 2 or end - start <= width or not text[start:end].isascii():
+        return None
+    rows = [m.span() for m in _ascii_rows(width)[0].finditer(text, start, end)]
+    return rows or None
+
+
+def _wrap_words(text: str, start: int, end: int, width: int,
+                ascii_only: bool) -> list[tuple[int, int]]:
+    """:func:`wrap` a word at a time: for wide characters and words longer than a row."""
     measure = len if ascii_only else cell_len
     rows: list[tuple[int, int]] = []
     row_start = -1
@@ -130,9 +166,15 @@ def layout(source: Source, text: str, width: int) -> Layout:
     raw = source.text
     sentences = source.sentences
     n = len(sentences)
+    # words too long for a row, found in one pass: only their sentences take the slow path
+    long_words = [] if _longest_word(text) <= width else \
+        [m.start() for m in _ascii_rows(max(2, width))[1].finditer(text)]
     for k, (s, e) in enumerate(sentences):
         first_row.append(len(rows))
-        rows.extend(wrap(text, s, e, width))
+        fast = None
+        if not long_words or bisect_left(long_words, s) == bisect_left(long_words, e):
+            fast = _wrap_fast(text, s, e, width)
+        rows.extend(fast or wrap(text, s, e, width))
         if k + 1 < n and raw.count("\n", e, sentences[k + 1][0]) >= 2:
             rows.append(BLANK)
     first_row.append(len(rows))
