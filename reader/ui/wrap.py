@@ -8,7 +8,7 @@ core never changes the text; sanitising happens only here, at render time.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,11 +61,13 @@ def _ascii_rows(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return row, re.compile(r"\S{%d}" % (width + 1))
 
 
-def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+def wrap(text: str, start: int, end: int, width: int, *,
+         short_words: bool = False) -> list[tuple[int, int]]:
     """Rows ``(start, end)`` of ``text[start:end]`` greedily word-wrapped to ``width`` cells.
 
     Spaces between words stay inside the row they follow; a row's end excludes
-    trailing spaces. Words wider than a row are cut.
+    trailing spaces. Words wider than a row are cut. ``short_words``: the caller
+    knows no word of the text is longer than ``width`` characters.
     """
     width = max(1, width)
     chunk = text[start:end]
@@ -79,7 +81,7 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
         # the same greedy rows found by the regex engine, a row at a time instead of a
         # word at a time (a book re-wraps on resize several times faster)
         row, too_long = _ascii_rows(width)
-        if too_long.search(text, start, end) is None:
+        if short_words or too_long.search(text, start, end) is None:
             return [m.span() for m in row.finditer(text, start, end)]
     return _wrap_words(text, start, end, width, ascii_only)
 
@@ -88,15 +90,6 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
 def _longest_word(text: str) -> int:
     """Characters in the longest run of non-spaces of ``text`` (once per text)."""
     return max(map(len, text.split()), default=0)
-
-
-def _wrap_fast(text: str, start: int, end: int, width: int) -> list[tuple[int, int]] | None:
-    """:func:`wrap` for an ASCII sentence known to hold no word longer than a row, or
-    None where that path does not apply (the caller then calls :func:`wrap`)."""
-    if width < 2 or end - start <= width or not text[start:end].isascii():
-        return None
-    rows = [m.span() for m in _ascii_rows(width)[0].finditer(text, start, end)]
-    return rows or None
 
 
 def _wrap_words(text: str, start: int, end: int, width: int,
@@ -166,15 +159,10 @@ def layout(source: Source, text: str, width: int) -> Layout:
     raw = source.text
     sentences = source.sentences
     n = len(sentences)
-    # words too long for a row, found in one pass: only their sentences take the slow path
-    long_words = [] if _longest_word(text) <= width else \
-        [m.start() for m in _ascii_rows(max(2, width))[1].finditer(text)]
+    short_words = _longest_word(text) <= width  # then no sentence needs to look for one
     for k, (s, e) in enumerate(sentences):
         first_row.append(len(rows))
-        fast = None
-        if not long_words or bisect_left(long_words, s) == bisect_left(long_words, e):
-            fast = _wrap_fast(text, s, e, width)
-        rows.extend(fast or wrap(text, s, e, width))
+        rows.extend(wrap(text, s, e, width, short_words=short_words))
         if k + 1 < n and raw.count("\n", e, sentences[k + 1][0]) >= 2:
             rows.append(BLANK)
     first_row.append(len(rows))
