@@ -153,7 +153,11 @@ async def _latency(presses: int) -> list[tuple[str, str]]:
     results: dict[str, list[float]] = {}
     async with app.run_test(size=(160, 40)) as pilot:
         started = time.perf_counter()
-        await app.workers.wait_for_complete()
+        # the aligner starts in a worker once the panes are up: wait for its result,
+        # not just for the workers running now, so no press lands while it still runs
+        while app.alignment is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
         for _ in range(5):
             await pilot.pause()
         load = time.perf_counter() - started
