@@ -9,7 +9,6 @@ post anything back, so there is no feedback loop.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from textual.worker import get_current_worker
 
 from reader.core.model import Alignment, Source
 from reader.core.sources import Document
+from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, bindings
@@ -71,8 +71,7 @@ class ReaderApp(MarkingMixin, App):
         self.hit_index = -1
         self.query_text = ""
         self._resync_pending = False
-        self._gc_threshold: tuple[int, int, int] | None = None
-        self._last_move = 0.0
+        self.collector = QuietCollector()
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus the pane tints (``$reader-some`` ...), kept
@@ -189,35 +188,15 @@ class ReaderApp(MarkingMixin, App):
             pane.set_alignment(self.alignment)
         self.status.set_progress(None)
         self.align_seconds = message.seconds
-        self._tame_gc()
+        if self.collector.settle():
+            self.set_interval(CHECK_EVERY, self.collector.idle)
         self.status.set_message(f"aligned: {len(self.alignment.links)} links")
         self._add_awaited_counterparts()
         self.resync()
 
-    def _tame_gc(self) -> None:
-        """Keep full garbage collections out of keypresses.
-
-        Hundreds of thousands of long-lived objects (links, indexes, wrapped rows) are
-        moved out of the collector's sight (``gc.freeze``), and the full collection,
-        which would still cost 15-50 ms every ten keys or so (Textual's strips hold
-        many small objects), runs when the user is idle instead of mid-keypress.
-        """
-        gc.collect()
-        gc.freeze()
-        if self._gc_threshold is None:
-            self._gc_threshold = gc.get_threshold()
-            first, second, _ = self._gc_threshold
-            gc.set_threshold(first, second, 1000)
-            self.set_interval(2.0, self._idle_gc)
-
-    def _idle_gc(self) -> None:
-        if time.monotonic() - self._last_move >= 1.5 and gc.get_count()[1] > 0:
-            gc.collect()
-
     def on_unmount(self) -> None:
         self.flush_marks()
-        if self._gc_threshold is not None:
-            gc.set_threshold(*self._gc_threshold)
+        self.collector.restore()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         text = f"Problem while {message.stage}: {message.text}"
@@ -320,7 +299,7 @@ class ReaderApp(MarkingMixin, App):
             return
         from reader.core.navigation import differing_words
 
-        self._last_move = time.monotonic()
+        self.collector.touch()
 
         if source not in self.shown:
             self.show_source(source)
