@@ -119,6 +119,8 @@ def test_cp1252_file_is_detected_and_reported(tmp_path):
     ("Café crème, naïve résumé – “quoted”.\n", "cp1252"),
     ("The déjà vu of São Paulo, £100 €200.\n", "cp1252"),
     ("Ação é São Paulo, três irmãos.\n", "latin-1"),
+    ("São Paulo", "cp1252"),                                      # big5 by detection alone
+    ("ÉTÉ\xa0: oui", "cp1252"),                                   # É + NBSP is valid UTF-8
     ("Zażółć gęślą jaźń, to jest test.\n", "cp1250"),
     ("Příliš žluťoučký kůň úpěl ďábelské ódy.\n", "cp1250"),
     ("Привет, как дела? Это тест.\n", "cp1251"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,36 +69,75 @@ def _looks_binary(head: bytes) -> bool:
 
 
 #: Where detection cannot tell single-byte encodings apart (a short text in Latin
-#: script: "Caf\xe9" reads as well in cp1252, cp1250, cp775 or cp1006), the usual
-#: ones first. Windows-1252 is what the web means by "latin1".
-_PREFERRED = ("cp1252", "cp1250", "iso8859_15", "latin_1")
+#: script: "Caf\xe9" reads as well in cp1252, cp1250, cp775 or cp1006), these are tried
+#: too, after the detector's best match and in this order.
+_PREFERRED = ("cp1252", "cp1250", "iso8859_15")
+#: languages (as charset-normalizer names them) written with Latin letters beyond Latin-1
+_EXTENDED_LATIN = frozenset({"Croatian", "Czech", "Estonian", "Hungarian", "Latvian",
+                             "Lithuanian", "Polish", "Romanian", "Slovak", "Slovene",
+                             "Turkish", "Vietnamese"})
 #: non-ASCII characters other than letters that Latin-script prose often holds
 _TYPOGRAPHY = frozenset("“”‘’‚„–—…«»‹›€£¥°§©®™·•¡¿ºª")
 
 
-def _odd_characters(text: str) -> int:
-    """How many characters of ``text`` are neither ASCII, letters, spaces nor usual
-    typography: ``Za¿ó³æ`` (Polish read as cp1252) has two."""
-    return sum(1 for ch in text if ord(ch) > 127 and not ch.isalpha() and not ch.isspace()
-               and ch not in _TYPOGRAPHY)
+def _surprises(text: str) -> tuple[int, int]:
+    """``(odd, extended)`` for a decoding of unknown bytes. ``odd``: characters that
+    would surprise a reader: non-ASCII ones that are neither letters, spaces nor usual
+    typography (``Za¿ó³æ``, Polish read as cp1252, has two), typography inside a word
+    (``t°rõ``, Hungarian read as cp1252), and, in a text mostly in Latin letters,
+    letters of other scripts (``S緌 Paulo``, Portuguese read as big5).
+    ``extended``: Latin letters outside Latin-1 (``crčme``: French read as cp1250)."""
+    odd = other = latin = extended = 0
+    last = len(text) - 1
+    for k, ch in enumerate(text):
+        if ch.isascii():
+            latin += ch.isalpha()
+        elif ch.isalpha():
+            if ord(ch) < 0x100:
+                latin += 1
+            elif unicodedata.name(ch, "").startswith("LATIN"):
+                latin += 1
+                extended += 1
+            else:
+                other += 1
+        elif ch.isspace():
+            continue
+        elif ch not in _TYPOGRAPHY or (0 < k < last and text[k - 1].isalpha()
+                                       and text[k + 1].isalpha()):
+            odd += 1
+    return odd + (other if latin > other else 0), extended
 
 
-def _choose(results, data: bytes):
-    """charset-normalizer's best match, unless it found no language in the text (no
-    evidence for one single-byte encoding over another): then, of the matches nearly
-    as clean, the one whose text has the fewest odd characters, the usual encodings
-    first."""
+def _choose(results, data: bytes) -> tuple[str, str] | None:
+    """``(encoding, text)``: of charset-normalizer's matches (nearly as clean as its
+    best) and the usual Western code pages, the text with the fewest surprises (judged
+    on its first 64 kB); unless the detector found a language written with them, fewer
+    letters outside Latin-1 count too. Ties go to the detector's best, then to the
+    usual code pages in order."""
     best = results.best()
-    if best is None or (best.language != "Unknown" and best.coherence > 0):
-        return best
+    if best is None:
+        return None
+    matches = {r.encoding: r for r in results if r.chaos <= best.chaos + 0.1}
+    order = list(dict.fromkeys([best.encoding, *_PREFERRED, *matches]))
     head = data[:65536]
-    ties = [r for r in results if r.chaos <= best.chaos + 0.1]
+    prefer_latin1 = best.language not in _EXTENDED_LATIN
 
-    def rank(r) -> tuple[int, int]:
-        usual = _PREFERRED.index(r.encoding) if r.encoding in _PREFERRED else len(_PREFERRED)
-        return _odd_characters(head.decode(r.encoding, errors="ignore")), usual
+    def key(enc: str) -> tuple[int, int]:
+        try:  # a code page of ours must decode the bytes; a match has decoded them
+            text = head.decode(enc, errors="ignore" if enc in matches else "strict")
+        except UnicodeDecodeError:
+            return 1 << 60, 0
+        odd, extended = _surprises(text)
+        return odd, extended if prefer_latin1 else 0
 
-    return min(ties, key=rank, default=best)
+    for enc in sorted(order, key=key):  # stable: equals keep the order above
+        if enc in matches:
+            return enc, str(matches[enc])
+        try:
+            return enc, data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return best.encoding, str(best)
 
 
 def decode(data: bytes) -> tuple[str, str, str | None]:
@@ -115,22 +155,20 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     lenient = data.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
     decoded = len(lenient) - len(lenient.encode("ascii", errors="ignore")) - bad
-    if decoded >= bad:
+    if decoded > bad:
         # UTF-8 with a few broken bytes (a legacy text almost never holds valid UTF-8
         # sequences): keep it, rather than read all of it in a guessed code page
         return normalise_newlines(lenient), "utf-8", \
             f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD"
     from charset_normalizer import from_bytes
 
-    best = _choose(from_bytes(data), data)
-    if best is not None and best.encoding not in ("utf_8", "utf-8"):
-        text = str(best)
-        enc = best.encoding
+    chosen = _choose(from_bytes(data), data)
+    if chosen is not None and chosen[0] not in ("utf_8", "utf-8"):
+        enc, text = chosen
         if enc != "cp1252" and data.decode("cp1252", errors="replace") == text:
             enc = "cp1252"  # the same text: name the encoding people know it by
         return normalise_newlines(text), enc, f"decoded as {enc} (not valid UTF-8)"
-    text = data.decode("utf-8", errors="replace")
-    return normalise_newlines(text), "utf-8", "invalid UTF-8 bytes replaced with U+FFFD"
+    return normalise_newlines(lenient), "utf-8", "invalid UTF-8 bytes replaced with U+FFFD"
 
 
 def _candidate_files(folder: Path) -> list[Path]:
