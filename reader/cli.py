@@ -168,9 +168,10 @@ def _print(text: str) -> int:
 
 
 def _cmd_view(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
-        # Textual would paint escape codes into the pipe or file and wait for keys forever
+    loaded = _load(args)  # first, so a wrong path is reported as such
+    # Textual reads keys from stdin and paints on stderr (stdout stays free): without a
+    # terminal there it would write escape codes into a file and wait for keys forever
+    if not all(s is not None and s.isatty() for s in (sys.__stdin__, sys.__stderr__)):
         return _fail("the reading view needs a terminal; for scripts use 'reader align "
                      "PATH --json' or 'reader export PATH --format FMT'")
     from reader.ui.app import ReaderApp

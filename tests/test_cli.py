@@ -177,6 +177,38 @@ def test_the_view_without_a_terminal_says_so(reader_cli, tmp_path):
     assert "reader align" in line
 
 
+@pytest.mark.parametrize("redirect", ["stdout", "stderr"])
+def test_the_view_needs_its_input_and_stderr_on_a_terminal(tmp_path, redirect):
+    # Textual paints on stderr: stdout may go to a file, stderr may not
+    import pty
+    import subprocess
+    import sys
+
+    folder = two_sources(tmp_path / "in")
+    main, sub = pty.openpty()
+    out = open(tmp_path / "out.txt", "w")
+    streams = {"stdout": sub, "stderr": sub, redirect: out}
+    proc = subprocess.Popen([sys.executable, "-m", "reader", str(folder)], stdin=sub,
+                            stdout=streams["stdout"], stderr=streams["stderr"],
+                            env={**os.environ, "TERM": "xterm-256color"})
+    try:
+        code = proc.wait(timeout=20 if redirect == "stderr" else 3)
+    except subprocess.TimeoutExpired:
+        code = None  # still running: the app is up on the terminal
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        out.close()
+        os.close(main)
+        os.close(sub)
+    written = (tmp_path / "out.txt").read_text(errors="replace")
+    if redirect == "stderr":
+        assert code == 2 and "needs a terminal" in written and "\x1b" not in written
+    else:
+        assert code is None and written == ""  # it ran, and wrote nothing to stdout
+
+
 def test_closed_standard_output(tmp_path):
     import subprocess
     import sys
