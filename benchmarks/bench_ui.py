@@ -158,6 +158,8 @@ async def _latency(presses: int) -> list[tuple[str, str]]:
         while app.alignment is None:
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
+            if time.perf_counter() - started > 300:
+                raise SystemExit("bible-nt-5 did not align within 300 s")
         for _ in range(5):
             await pilot.pause()
         load = time.perf_counter() - started
