@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.timer import Timer
 from textual.widget import Widget
 
 from reader.core.marks import TAGS
@@ -25,6 +26,10 @@ from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip
 from reader.ui.rows import ALL, BOILER, GUTTER, SOME, UNIQUE, RowPainter
 from reader.ui.wrap import Layout, layout, sanitise
+
+#: sources with more sentences than this re-wrap only once a resize has settled
+REWRAP_LATER = 2000
+RESIZE_SETTLE = 0.08  # seconds without a resize
 
 
 def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
@@ -98,6 +103,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
+        self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
         self._init_painter()
 
     # -- layout -----------------------------------------------------------------------
@@ -106,6 +112,21 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         return max(4, self.size.width - GUTTER)
 
     def on_resize(self, event: events.Resize) -> None:
+        if (self.wrapped is not None and self.wrapped.width != self.text_width
+                and len(self.source) > REWRAP_LATER):
+            # A resize comes in steps (Textual lays the panes out at the old container
+            # width first, and a dragged window sends many): re-wrap a long text once,
+            # when they stop. Until then the old rows are shown, cut to the new width.
+            if self._rewrap is not None:
+                self._rewrap.stop()
+            self._rewrap = self.set_timer(RESIZE_SETTLE, self._resize_settled)
+            self.refresh()
+            return
+        self.relayout()
+        self.post_message(Resized())
+
+    def _resize_settled(self) -> None:
+        self._rewrap = None
         self.relayout()
         self.post_message(Resized())
 
@@ -113,7 +134,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         width = self.text_width
         if self.size.width <= 0:
             return
-        if self.wrapped is None or self.wrapped.width != width:
+        if (self.wrapped is None or self.wrapped.width != width) and self._rewrap is None:
             self.wrapped = layout(self.source, self.display_text, width)
             self._clear_painted()
         self._update_virtual_size()

@@ -234,6 +234,48 @@ async def test_resize_rewraps_and_hides_panes(sample_docs, settle):
         assert_synced(app)
 
 
+async def test_a_long_text_rewraps_when_a_resize_settles(settle, monkeypatch):
+    """Past REWRAP_LATER sentences a pane keeps its rows (cut to the new width) while
+    resizes come in, then wraps its text at the final width and lines up again."""
+    import reader.ui.pane as pane_module
+    from reader.core.sources import documents_from_texts
+
+    monkeypatch.setattr(pane_module, "RESIZE_SETTLE", 0.5)  # long, so "not yet" is sure
+    lines = [f"Sentence number {k} tells of the talks between the two leaders."
+             for k in range(pane_module.REWRAP_LATER + 300)]
+    docs = documents_from_texts({"a.txt": " ".join(lines),
+                                 "b.txt": " ".join(reversed(lines))})
+    wrapped: list[tuple[str, int]] = []
+    real_layout = pane_module.layout
+
+    def counting_layout(source, text, width):
+        wrapped.append((source.name, width))
+        return real_layout(source, text, width)
+
+    monkeypatch.setattr(pane_module, "layout", counting_layout)
+    app = ReaderApp(docs)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        wrapped.clear()
+        view = app.panes[0].view
+        old = view.wrapped.width
+        for size in ((90, 30), (70, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert view.wrapped.width == old and wrapped == []  # not yet
+        assert_synced(app)  # on the old rows, still lined up
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert view.wrapped.width == view.text_width != old
+        assert sorted(wrapped) == [("a.txt", view.text_width), ("b.txt", view.text_width)]
+        assert_synced(app)
+        await pilot.press("j")
+        await pilot.pause()
+        assert_synced(app)
+
+
 async def test_pane_picker_and_hide(sample_docs, settle):
     app = ReaderApp(sample_docs)
     async with app.run_test(size=(70, 24)) as pilot:
