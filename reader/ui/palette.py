@@ -73,14 +73,17 @@ def tints(variables: dict[str, str]) -> dict[str, Color]:
     def legible(tint: Color) -> float:
         return min(contrast(text, tint), contrast(_as_256(text), _as_256(tint)))
 
+    used: dict[str, float] = {}
     for name, (base, opacity, neighbours) in TINTS.items():
         colour = Color.parse(variables[base])
         taken = {shown[n] for n in neighbours}
-        tries = [surface.blend(colour, a) for a in
-                 [opacity, *sorted(_OPACITIES, key=lambda a: abs(a - opacity))]]
-        distinct = [t for t in tries if palette_entry(t) not in taken] or tries
-        tint = next((t for t in distinct if legible(t) >= floor), None) \
-            or max(distinct, key=legible)
+        # the current sentence stays stronger than its counterparts
+        least = used["match"] if name == "current" else 0.0
+        tries = [(a, surface.blend(colour, a)) for a in
+                 [opacity, *sorted(_OPACITIES, key=lambda a: abs(a - opacity))] if a >= least]
+        distinct = [t for t in tries if palette_entry(t[1]) not in taken] or tries
+        used[name], tint = next((t for t in distinct if legible(t[1]) >= floor), None) \
+            or max(distinct, key=lambda t: legible(t[1]))
         out[name], shown[name] = tint, palette_entry(tint)
     return out
 

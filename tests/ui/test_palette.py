@@ -42,6 +42,18 @@ def test_shading_keeps_the_text_readable(theme: str) -> None:
         assert legibility(text, colours[name]) >= floor - 1e-9, (theme, name)
 
 
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_current_sentence_stays_stronger_than_its_counterparts(theme: str) -> None:
+    variables = theme_variables(theme)
+    surface = Color.parse(variables["surface"])
+    colours = tints(variables)
+
+    def strength(c: Color) -> float:  # both blend $primary over $surface
+        return sum((x - y) ** 2 for x, y in zip(c.rgb, surface.rgb))
+
+    assert strength(colours["current"]) >= strength(colours["match"])
+
+
 def test_tints_keep_their_opacity_where_nothing_collides() -> None:
     variables = theme_variables("textual-dark")
     surface = Color.parse(variables["surface"])
