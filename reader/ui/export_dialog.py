@@ -55,7 +55,8 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             padding: 0 1;
         }
         & .export-label { height: 1; text-style: bold; }
-        & RadioSet { layout: horizontal; height: auto; width: 1fr; }
+        & RadioSet { layout: horizontal; height: auto; width: 1fr;
+                     overflow-x: auto; scrollbar-size-horizontal: 0; }
         & RadioSet > RadioButton { width: auto; margin: 0 1 0 0; }
         & Checkbox { margin: 1 0 0 0; }
         & Input { margin: 0 0 0 0; }

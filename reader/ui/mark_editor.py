@@ -37,7 +37,8 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
         & .editor-quote { color: $text-muted; height: auto; max-height: 6; margin: 0 0 1 0; }
         & .editor-label { height: 1; color: $text; text-style: bold; }
         & Input { margin: 0 0 1 0; }
-        & RadioSet { layout: horizontal; height: auto; width: 1fr; margin: 0 0 1 0; }
+        & RadioSet { layout: horizontal; height: auto; width: 1fr;
+                     overflow-x: auto; scrollbar-size-horizontal: 0; margin: 0 0 1 0; }
         & RadioSet > RadioButton { width: auto; margin: 0 1 0 0; }
         & .editor-buttons { height: auto; align-horizontal: right; }
         & .editor-buttons Button { margin: 0 0 0 1; }

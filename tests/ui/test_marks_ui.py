@@ -430,13 +430,15 @@ async def test_mark_then_export_never_overwrites_without_confirmation(folder):
 
 
 @pytest.mark.parametrize("size, compact", [((80, 20), True), ((60, 12), True),
-                                           ((160, 40), False)])
+                                           ((40, 12), True), ((160, 40), False)])
 async def test_dialogs_keep_their_buttons_on_short_terminals(folder, size, compact):
+    from textual.widgets import RadioButton, RadioSet
+
     app = make_app(folder)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        for key, buttons in (("e", ("#export-go", "#export-cancel")),
-                             ("a", ("#mark-save", "#mark-cancel"))):
+        for key, buttons, options in (("e", ("#export-go", "#export-cancel"), "#export-format"),
+                                      ("a", ("#mark-save", "#mark-cancel"), "#mark-tag")):
             await pilot.press(key)
             await pilot.pause()
             dialog = app.screen
@@ -446,6 +448,15 @@ async def test_dialogs_keep_their_buttons_on_short_terminals(folder, size, compa
                 button = dialog.query_one(selector)
                 assert button.region.height > 0 and screen.contains_region(button.region)
                 assert button.region.bottom <= dialog.query_one("Vertical").region.bottom
+            # options cut off by a narrow dialog scroll into view as the arrows reach them
+            radio = dialog.query_one(options, RadioSet)
+            radio.focus()
+            await pilot.pause()
+            choices = list(radio.query(RadioButton))
+            for choice in choices[1:]:
+                await pilot.press("right")
+                await pilot.pause()
+                assert radio.region.contains_region(choice.region), (size, choice.label)
             await pilot.press("escape")
             await pilot.pause()
 
