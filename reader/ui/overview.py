@@ -132,24 +132,21 @@ class OverviewStrip(Widget):
         if regions:
             self.refresh(*regions)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # What every line needs, worked out once per paint rather than once per line.
+    def _paint_state(self) -> tuple[int, list[str], tuple[int, int, int]]:
+        """What every line needs: sentences, the class of each cell, the view marks."""
         n = len(self.view.source)
-        height = max(1, self.size.height)
-        self._paint = (n, self._bucket_classes(height) if n else [], self._marks())
+        return n, self._bucket_classes(max(1, self.size.height)) if n else [], self._marks()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # worked out once per paint rather than once per line
+        self._paint = self._paint_state()
         try:
             return super().render_lines(crop)
         finally:
             self._paint = None
 
     def render_line(self, y: int) -> Strip:
-        if self._paint is None:
-            n = len(self.view.source)
-            paint = (n, self._bucket_classes(max(1, self.size.height)) if n else [],
-                     self._marks())
-        else:
-            paint = self._paint
-        n, classes, (first, last, current) = paint
+        n, classes, (first, last, current) = self._paint or self._paint_state()
         if n == 0:
             return self._strip("overview--unknown", False, False)
         return self._strip(classes[y], first <= y <= last, y == current)
