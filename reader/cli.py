@@ -176,7 +176,7 @@ def _cmd_view(args: argparse.Namespace) -> int:
                      "PATH --json' or 'reader export PATH --format FMT'")
     from reader.ui.app import ReaderApp
 
-    app = ReaderApp(loaded.documents, warnings=loaded.warnings)
+    app = ReaderApp(loaded.documents, warnings=loaded.warnings, exit_on_signals=True)
     app.run()
     return app.return_code or 0
 

@@ -383,7 +383,10 @@ class Sidecar:
                 return result
             try:
                 try:
-                    outcome = records.merge(self._read(records, result, locked=False))
+                    theirs = self._read(records, result, locked=False)
+                    if theirs is None and not self._missing and not records.pending():
+                        return result  # the file as we left it, nothing new here
+                    outcome = records.merge(theirs)
                     self._absorb(outcome, result)
                     if not write or not (outcome.write or (self._missing and outcome.records)):
                         return result

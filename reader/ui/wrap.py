@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
+from textual.content import Content
 
 from reader.core.model import Source
 from reader.core.visible import TABLE
@@ -34,6 +35,18 @@ BLANK = (-1, -1)
 def sanitise(text: str) -> str:
     """The same text, one character per character, safe to print literally."""
     return text.translate(_TABLE)
+
+
+def safe_content(text: str | Content) -> Content:
+    """``text`` as Content that shows literally on one screen line per line of it:
+    control characters, escape sequences, bidi controls made visible (newlines kept,
+    so a dialog can hold several lines); a Content's styles are kept."""
+    if isinstance(text, Content):
+        lines = [Content(sanitise(line.plain), spans=list(line.spans),
+                         strip_control_codes=False) for line in text.split("\n")]
+        return Content("\n").join(lines)
+    return Content("\n".join(sanitise(line) for line in str(text).split("\n")),
+                   strip_control_codes=False)
 
 
 def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
