@@ -253,3 +253,23 @@ def test_citation_for_the_clipboard(al):
     assert citation(al, 1, s, e) == (
         "\u201c-1 is what the markets did, café owners said.\u201d \u2014 outlet [red].txt, "
         f"characters {s}\u2013{e}")
+
+
+# -- Markdown structure: a note or quote never opens a block that swallows the rest ----------
+@pytest.mark.parametrize("hostile", ["~~~", "```", "~~~python", "    ~~~", "<div>", "---",
+                                     "> quote", "| a | b |", "[x]: http://evil.example"])
+def test_a_note_with_a_block_opener_stays_inside_its_passage(al, hostile):
+    from markdown_it import MarkdownIt
+
+    marks = [create_mark(al, 0, 1, note=f"before\n{hostile}\nafter", now="2024-01-01T00:00:00Z",
+                         mark_id="m-1"),
+             create_mark(al, 1, 2, note="the second note", now="2024-01-01T00:00:00Z",
+                         mark_id="m-2")]
+    text = render(collect_marks(al, marks), "md")
+    tokens = MarkdownIt("gfm-like").parse(text)
+    kinds = {t.type for t in tokens}
+    assert not kinds & {"fence", "code_block", "html_block", "hr", "table_open"}, kinds
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
+                and t.tag == "h2"]
+    assert len(headings) == 2 and headings[1].startswith("2.")  # the second passage is intact
+    assert "the second note" in text

@@ -117,6 +117,33 @@ def test_kill_9_right_after_a_mark_never_shrinks_the_file(tmux, folder, tmp_path
     assert len(on_disk(folder)) in (20_000, 20_001)
 
 
+# -- item 12: the app and reader export agree on where the marks are --------------------------
+def test_marks_made_in_the_app_are_what_export_finds(tmux, tmp_path):
+    import subprocess
+
+    x, y = tmp_path / "X", tmp_path / "Y"
+    x.mkdir(), y.mkdir()
+    (x / "one.txt").write_text("")  # skipped: empty
+    texts = sorted(p for p in SAMPLE.iterdir() if p.is_file())
+    (y / "a").write_bytes(texts[0].read_bytes())
+    (y / "b").write_bytes(texts[1].read_bytes())
+    args = [str(x / "one.txt"), str(y / "a"), str(y / "b")]
+    status = tmp_path / "status"
+    tmux.start(f"{READER} {' '.join(args)}; echo $? > {status}")
+    tmux.wait_for(lambda ls: any("links" in ln for ln in ls))
+    tmux.keys("m")
+    tmux.wait_for(lambda ls: any("marked sentence" in ln for ln in ls))
+    tmux.keys("q")
+    assert wait_file(status).strip() == "0"
+    proc = subprocess.run([str(READER), "export", *args, "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    assert json.loads(proc.stdout)["total"] == 1, proc.stderr
+    assert (x / FILE_NAME).exists() and not (y / FILE_NAME).exists()
+
+
 # -- item 7: signals ------------------------------------------------------------------------
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_saves_restores_the_terminal_and_exits(tmux, folder, tmp_path, sig, code):
