@@ -60,6 +60,16 @@ def one_line(text: str) -> str:
     return visible(str(text), keep="")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates (bytes of a file name that are not UTF-8, a note
+    read from a hand-edited file) replaced by U+FFFD, so UTF-8 can encode it: for
+    what leaves as data rather than as display, such as the clipboard."""
+    return _SURROGATE.sub(REPLACEMENT, text)
+
+
 #: characters JSON may carry inside strings but that must not reach a terminal raw:
 #: DEL, C1, bidi controls, line/paragraph separators, lone surrogates
 _JSON_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -31,6 +31,7 @@ from reader.core.marks import (Mark, Target, add_counterparts, create_mark, edit
 from reader.core.model import Alignment, Source
 from reader.core.records import SyncedRecords
 from reader.core.storage import MARKS
+from reader.core.visible import encodable
 from reader.ui.messages import MarksSaveFailed, MarksSynced
 from reader.ui.wrap import sanitise
 
@@ -472,7 +473,9 @@ class MarkingMixin:
         payload = f"\u201c{' '.join(text.split())}\u201d \u2014 {name}"
         if mark is not None and mark.note:
             payload += f"\nNote: {mark.note}"
-        self.copy_to_clipboard(payload)
+        # the text itself (sent base64-encoded: never drawn); only what UTF-8 cannot
+        # encode is replaced
+        self.copy_to_clipboard(encodable(payload))
         what = "the mark" if mark is not None else "the sentence"
         self.notify(f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
                     "blocks OSC 52, export to a file with e: that always works.",
