@@ -288,8 +288,23 @@ def to_csv(data: ExportData) -> str:
 
 # -- all formats --------------------------------------------------------------------------
 def _visible_occurrence(o: Occurrence) -> Occurrence:
-    return replace(o, source=visible(o.source), text=visible(o.text),
-                   prefix=visible(o.prefix), suffix=visible(o.suffix))
+    fields = (o.source, o.text, o.prefix, o.suffix)
+    safe = tuple(map(visible, fields))
+    if all(a is b for a, b in zip(safe, fields)):  # the common case: no copy
+        return o
+    return replace(o, source=safe[0], text=safe[1], prefix=safe[2], suffix=safe[3])
+
+
+def _visible_passage(p: ExportPassage) -> ExportPassage:
+    occurrence = _visible_occurrence(p.occurrence)
+    counterparts = tuple(map(_visible_occurrence, p.counterparts))
+    fields = (p.note, p.tag, p.created, p.modified)
+    safe = tuple(map(visible, fields))
+    if (occurrence is p.occurrence and all(a is b for a, b in zip(counterparts, p.counterparts))
+            and all(a is b for a, b in zip(safe, fields))):
+        return p
+    return replace(p, occurrence=occurrence, counterparts=counterparts, note=safe[0],
+                   tag=safe[1], created=safe[2], modified=safe[3])
 
 
 def visible_data(data: ExportData) -> ExportData:
@@ -297,13 +312,8 @@ def visible_data(data: ExportData) -> ExportData:
     control characters, escape sequences, bidi controls and lone surrogates become
     visible stand-ins, one character for one, so offsets still hold; tab and newline
     stay). What the Markdown, CSV and HTML exports are made from."""
-    passages = tuple(replace(p, occurrence=_visible_occurrence(p.occurrence),
-                             counterparts=tuple(map(_visible_occurrence, p.counterparts)),
-                             note=visible(p.note), tag=visible(p.tag),
-                             created=visible(p.created), modified=visible(p.modified))
-                     for p in data.passages)
     return replace(data, sources=tuple((visible(n), visible(t)) for n, t in data.sources),
-                   passages=passages)
+                   passages=tuple(map(_visible_passage, data.passages)))
 
 
 def render(data: ExportData, fmt: str) -> str:
