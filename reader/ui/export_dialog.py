@@ -210,7 +210,11 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
                        "shared passages.")
             return
         force = False
-        if path.exists() and not path.is_dir():
+        try:  # only a regular file (or a link to one) is ever replaced
+            replaceable = path.is_file()
+        except OSError:  # no permission to look: the write says why
+            replaceable = False
+        if replaceable:
             if self.confirm_overwrite != path:
                 self._arm(path)
                 return
@@ -237,7 +241,10 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             text = self.build(fmt, matches)
             written = write_export(path, text, force=force)
         except ExportError as exc:
-            exists = not force and path.exists()
+            try:
+                exists = not force and path.is_file()
+            except OSError:
+                exists = False
             self.post_message(self.Failed(str(exc), exists=exists))
             return
         except Exception as exc:
