@@ -22,7 +22,7 @@ _VOWELS = frozenset("aeiouyw")
 #: Function words of the languages we see most (English, Portuguese, Spanish,
 #: French, German). They still count, with a small weight, so that corpora too
 #: small for document frequencies (two sentences) are not dominated by them.
-STOPWORDS = frozenset("""
+_STOPWORDS = """
 a an the and or but if of to in on at by for from with as is are was were be been being
 it its this that these those he she they we you i his her their our your my me him them us
 not no so than then there here has have had do does did will would shall should can could
@@ -34,7 +34,7 @@ eles elas isso este esta esse essa não mais já também disse diz
 el la los las un una y o pero en con por para es fue son del al lo le les su sus se
 le la les un une et ou mais de du des en dans par pour avec est sont il elle ils qui que
 der die das ein eine und oder aber in im am an auf mit von zu ist sind war nicht es er sie
-""".split())
+"""
 
 
 @lru_cache(maxsize=1 << 18)
@@ -91,3 +91,8 @@ def sentence_terms(text: str, start: int, end: int) -> list[str]:
         if sk is not None:
             terms.append(sk)
     return terms
+
+
+#: The function words as matching terms (folded and cut like every word), so that
+#: ``não`` and ``também`` are recognised in the folded terms they become.
+STOPWORDS = frozenset(term(w) for w in _STOPWORDS.split())
