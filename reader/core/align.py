@@ -26,12 +26,14 @@ Pipeline (each step symmetric in the sources, so file order never matters):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from reader.core.confidence import PairEvidence, bare_lines, features
 from reader.core.features import build_features, is_boilerplate
-from reader.core.model import Alignment, Link, Source
-from reader.core.pairs import Candidates, pair_links
+from reader.core.model import Alignment, Levels, Link, Source
+from reader.core.pairs import PairResult, margins, pair_links
 from reader.core.params import DEFAULT, Settings
 from reader.core.segment import segment
 from reader.core.sources import Document
@@ -41,79 +43,74 @@ __all__ = ["DEFAULT", "Settings", "align", "align_sources", "is_boilerplate", "s
 Progress = Callable[[str, float], None]
 
 
-def align_sources(sources: list[Source], settings: Settings = DEFAULT,
-                  progress: Progress | None = None) -> Alignment:
-    """Align already segmented sources."""
+@dataclass
+class Proposal:
+    """Every link the selection proposes, per pair of sources, with its features."""
+
+    evidence: list[PairEvidence]
+    features: list[np.ndarray]
+    boilerplate: list[frozenset[int]]
+
+
+def propose(sources: list[Source], settings: Settings = DEFAULT,
+            progress: Progress | None = None) -> Proposal:
+    """Candidates, scores and selection for every pair of sources, and the evidence
+    each proposed link has (see :mod:`reader.core.confidence`)."""
     n = len(sources)
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
     feats = build_features(sources, settings)
     pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
-    cands_by_pair: dict[tuple[int, int], Candidates] = {}
-    links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    results: dict[tuple[int, int], PairResult] = {}
     for k, (a, b) in enumerate(pairs):
         report(f"matching {sources[a].name} with {sources[b].name}", 0.1 + 0.8 * k / max(1, len(pairs)))
-        links_by_pair[(a, b)], cands_by_pair[(a, b)] = pair_links(feats, a, b, settings)
+        results[(a, b)] = pair_links(feats, a, b, settings)
     report("combining evidence from all sources", 0.9)
-    if n > 2:
-        _transitive(links_by_pair, cands_by_pair, n, settings)
-    links = [Link((a, i), (b, j), round(min(1.0, f), 4))
-             for (a, b), pl in sorted(links_by_pair.items())
-             for (i, j), f in sorted(pl.items())]
+    evidence = [_evidence(a, b, r) for (a, b), r in sorted(results.items())]
+    rows = features(evidence, [bare_lines(s) for s in sources])
     boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
+    return Proposal(evidence, rows, boiler)
+
+
+def align_sources(sources: list[Source], settings: Settings = DEFAULT,
+                  progress: Progress | None = None, strictness: str | None = None) -> Alignment:
+    """Align already segmented sources (at ``strictness``, default the settings')."""
+    report = progress or (lambda _msg, _frac: None)
+    al = decide(sources, propose(sources, settings, report), settings, strictness)
     report("done", 1.0)
-    return Alignment(sources=sources, links=links, boilerplate=boiler)
+    return al
 
 
-def _transitive(links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float]],
-                cands_by_pair: dict[tuple[int, int], Candidates], n: int,
-                settings: Settings) -> None:
-    """Add (A, C) when A–B and B–C are links and A–C has some evidence of its own.
+def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
+           strictness: str | None = None) -> Alignment:
+    """The alignment from the proposed links: each gets its calibrated confidence, then
+    its kind at ``strictness`` (see :mod:`reader.core.links`)."""
+    pool = []
+    for ev, x in zip(prop.evidence, prop.features):
+        conf = settings.calibration(x)
+        for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), ev.score.tolist(), conf.tolist()):
+            pool.append(Link((ev.a, i), (ev.b, j), round(min(1.0, f), 4), round(c, 4)))
+    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor)
+    parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
+    return Alignment.classified(sources, pool, levels, prop.boilerplate,
+                                strictness or settings.strictness, parallel)
 
-    The bridge sentence of B must link to exactly one sentence of A and one of C:
-    a long sentence that two short ones were merged into says nothing about
-    which of them matches a third source's sentence.
-    """
-    partners: dict[tuple[int, int], dict[int, list[tuple[int, float]]]] = {}
-    for (s, t), pl in links_by_pair.items():
-        fwd = partners.setdefault((s, t), {})
-        bwd = partners.setdefault((t, s), {})
-        for (i, j), f in pl.items():
-            fwd.setdefault(i, []).append((j, f))
-            bwd.setdefault(j, []).append((i, f))
-    # bridges come from `partners`, built before any addition, so each addition can go
-    # straight into links_by_pair
-    for (a, c), cands in cands_by_pair.items():
-        existing = links_by_pair[(a, c)]
-        qi, qk, qf = [], [], []
-        for b in range(n):
-            if b in (a, c):
-                continue
-            in_a, in_c = partners.get((b, a), {}), partners.get((b, c), {})
-            for j, pa in in_a.items():
-                pc = in_c.get(j)
-                if len(pa) == 1 and pc is not None and len(pc) == 1:
-                    (i, f1), (k, f2) = pa[0], pc[0]
-                    if (i, k) not in existing:
-                        qi.append(i)
-                        qk.append(k)
-                        qf.append(min(f1, f2))
-        if not qi:
-            continue
-        own = cands.lookup(cands.sim, np.array(qi, dtype=np.int64), np.array(qk, dtype=np.int64))
-        add: dict[tuple[int, int], float] = {}
-        for i, k, bridge, o in zip(qi, qk, qf, own.tolist()):
-            score = bridge * 0.5 + o
-            if o >= settings.transitive_min_own and score >= settings.threshold \
-                    and score > add.get((i, k), 0.0):
-                add[(i, k)] = score
-        existing.update(add)
+
+def _evidence(a: int, b: int, r: PairResult) -> PairEvidence:
+    keys = sorted(r.links)
+    i = np.array([x for x, _ in keys], dtype=np.int64)
+    j = np.array([y for _, y in keys], dtype=np.int64)
+    f = np.array([r.links[k] for k in keys], dtype=np.float64)
+    c = r.candidates
+    m_a, m_b = margins(c.i, c.j, r.scores, i, j, f)
+    return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
+                        c.lookup(c.words, i, j), r.parallel)
 
 
 def align(documents: Sequence[Document], settings: Settings = DEFAULT,
-          progress: Progress | None = None) -> Alignment:
+          progress: Progress | None = None, strictness: str | None = None) -> Alignment:
     """Segment and align the documents (the whole core pipeline)."""
-    return align_sources(segment(documents), settings, progress)
+    return align_sources(segment(documents), settings, progress, strictness)
 
 
 

@@ -53,6 +53,40 @@ class Candidates:
         return np.where(hit, values[pos], 0.0)
 
 
+def margins(cand_i: np.ndarray, cand_j: np.ndarray, cand_f: np.ndarray,
+            i: np.ndarray, j: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For links (i, j) scoring f: f minus the best score of another candidate of i
+    (margin_a), and of j (margin_b). Vectorised: the two best candidates of every
+    sentence are found with one sort."""
+    return (_margin(cand_i, cand_j, cand_f, i, j, f),
+            _margin(cand_j, cand_i, cand_f, j, i, f))
+
+
+def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
+            g: np.ndarray, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+    if len(g) == 0:
+        return np.zeros(0)
+    if len(group) == 0:
+        return f.copy()
+    n = int(max(group.max(), g.max())) + 1
+    order = np.lexsort((other, -vals, group))
+    gs, os_, vs = group[order], other[order], vals[order]
+    first = np.ones(len(gs), dtype=bool)
+    first[1:] = gs[1:] != gs[:-1]
+    idx1 = np.flatnonzero(first)
+    best_v = np.full(n, -1.0)
+    best_o = np.full(n, -1, dtype=np.int64)
+    best_v[gs[idx1]] = vs[idx1]
+    best_o[gs[idx1]] = os_[idx1]
+    second = np.zeros(len(gs), dtype=bool)
+    second[1:] = first[:-1] & ~first[1:]
+    idx2 = np.flatnonzero(second)
+    second_v = np.zeros(n)
+    second_v[gs[idx2]] = vs[idx2]
+    alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
+    return f - alt
+
+
 def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarray,
                     wb: np.ndarray, k: int, block: int) -> tuple[np.ndarray, np.ndarray]:
     """Best ``k`` candidates in B for every row of A, by approximate Dice."""
@@ -269,7 +303,11 @@ def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
     in_b, small_b = _box(cj, ci, c.j, c.i, settings.gap_max)
     in_order = in_a & in_b
     f = f + np.where(in_order & small_a & small_b, settings.gap_bonus, 0.0)
-    keep = in_order | (f >= settings.cross_keep)
+    # a pair out of the order survives only when strong and clearly the best of both
+    # its sentences: a repeated sentence ("Amen." at the end of many books) is not
+    margin_i, margin_j = margins(c.i, c.j, f, c.i, c.j, f)
+    keep = in_order | ((f >= settings.cross_keep) & (np.minimum(margin_i, margin_j)
+                                                      >= settings.cross_margin))
     return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b, c.words[keep]), f[keep]
 
 
@@ -347,8 +385,19 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
     return links
 
 
-def pair_links(feats: Features, a: int, b: int, settings: Settings
-               ) -> tuple[dict[tuple[int, int], float], Candidates]:
+@dataclass
+class PairResult:
+    """What linking two sources produced: the links with their scores, the candidates
+    considered (with their final scores, for margins) and whether the texts run in
+    parallel."""
+
+    links: dict[tuple[int, int], float]
+    candidates: Candidates
+    scores: np.ndarray
+    parallel: bool
+
+
+def pair_links(feats: Features, a: int, b: int, settings: Settings) -> PairResult:
     """Links between sources a and b, and the candidate pairs considered.
 
     Texts count as parallel (a translation or a close revision, not a rewrite) when
@@ -376,4 +425,4 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
         # sentence naming the same place) are no counterparts unless nearly identical.
         weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
         ordered, f = c, np.where(weak, 0.0, f)
-    return select(ordered, f, feats, a, b, settings, parallel), c
+    return PairResult(select(ordered, f, feats, a, b, settings, parallel), ordered, f, parallel)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from reader.core.confidence import Calibration
+
+#: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
+CALIBRATION = Calibration(
+    coef=(3.65, 3.18, 1.73, 1.24, 0.0, 0.42, 0.23, -0.19, 0.0, 0.0, 2.0),
+    intercept=-4.05,
+)
 
 
 @dataclass(frozen=True)
 class Settings:
-    threshold: float = 0.28          # final score a link needs
-    min_own: float = 0.14            # Dice a pair needs on its own words, whatever its context
+    threshold: float = 0.20          # final score a link needs to be proposed at all
+    min_own: float = 0.10            # Dice a pair needs on its own words, whatever its context
     context_weight: float = 0.35     # weight of the neighbourhood bonus
-    transitive_min_own: float = 0.05 # own Dice for a pair rescued by a third source
     top_k: int = 6                   # candidates kept per sentence and direction
     anchor_min: float = 0.45         # score of a mutual best pair to anchor the order
     anchor_weak: float = 0.30        # a weaker one anchors only inside a gap of the chain
@@ -20,11 +27,18 @@ class Settings:
     gap_bonus: float = 0.12          # bonus for a pair inside a small gap between anchors
     gap_max: int = 16                # largest gap (sentences) that earns the bonus
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
+    cross_margin: float = 0.10       # ... and to beat both its sentences' other candidates by this
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
     max_df: int = 120                # terms in more sentences of one source are not indexed
                                      # (constant, so candidate generation stays linear)
     block_rows: int = 4096
+    calibration: Calibration = CALIBRATION
+    # confidence a link needs to be a counterpart, per strictness; below related_floor
+    # a proposed link is not listed at all
+    bars: tuple[tuple[str, float], ...] = (("strict", 0.75), ("normal", 0.5), ("loose", 0.3))
+    related_floor: float = 0.1
+    strictness: str = "normal"
 
 
 DEFAULT = Settings()

@@ -1,0 +1,182 @@
+"""Fit the link confidence (a logistic model over the evidence of each proposed link).
+
+    python benchmarks/fit_confidence.py [--cases A,B,...] [--eval-dir DIR] [--l2 X]
+
+For every sub-case of the training cases the aligner proposes its links
+(:func:`reader.core.align.propose`); each link is labelled right or wrong by the
+scorer's coverage rule (gold and "possible" pairs count as right, as in
+``score.py``). A logistic regression (Newton's method, L2-penalised, every case
+weighted equally however many links it has) is fitted on all of them and printed as
+the ``Calibration`` to paste into ``reader/core/params.py``.
+
+It also prints, per case, figures from a 3-fold cross-validation over sub-cases
+(each sub-case scored with a model fitted on the folds it is not in; a case of one
+sub-case, like bible-mark-5, is always in the training folds and its figures are
+in-sample): the calibration error (ECE, 5 bins, all listed links) and P / R / F1 of
+the counterpart links at each strictness.
+
+Needs ../shared/eval (the scorer, and the shared cases); skips clearly without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evalkit  # noqa: E402
+
+from reader.core.align import Proposal, decide, propose  # noqa: E402
+from reader.core.confidence import FEATURES, Calibration  # noqa: E402
+from reader.core.params import DEFAULT  # noqa: E402
+from reader.core.report import to_json  # noqa: E402
+from reader.core.segment import segment  # noqa: E402
+from reader.core.sources import load_paths  # noqa: E402
+
+TRAIN = ["news-en", "cstnews-cst", "cstnews-summary", "bible-mark-5"]
+
+
+@dataclass
+class Sub:
+    case: str
+    path: Path
+    sources: list
+    prop: Proposal
+    x: np.ndarray
+    y: np.ndarray
+    gold: object
+
+
+def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
+    out = []
+    for name in names:
+        for sub in evalkit.sub_cases(evalkit.case_dir(name, eval_dir)):
+            sources = segment(load_paths([sub / "sources"]).documents)
+            prop = propose(sources)
+            case = evalkit.load_case(scorer, sub)
+            label = evalkit.Labeller(scorer, case, [s.name for s in sources],
+                                     [s.sentences for s in sources])
+            ys = [label((ev.a, i), (ev.b, j)) for ev in prop.evidence
+                  for i, j in zip(ev.i.tolist(), ev.j.tolist())]
+            x = np.vstack(prop.features) if prop.features else np.zeros((0, len(FEATURES)))
+            out.append(Sub(name, sub, sources, prop, x, np.array(ys, dtype=float), case))
+    return out
+
+
+def fit(subs: list[Sub], l2: float) -> Calibration:
+    """Weighted, L2-penalised logistic regression by Newton's method."""
+    xs, ys, ws = [], [], []
+    per_case: dict[str, int] = {}
+    for s in subs:
+        per_case[s.case] = per_case.get(s.case, 0) + len(s.y)
+    for s in subs:
+        xs.append(s.x)
+        ys.append(s.y)
+        ws.append(np.full(len(s.y), 1000.0 / max(1, per_case[s.case])))
+    x = np.hstack([np.ones((sum(map(len, ys)), 1)), np.vstack(xs)])
+    y, w = np.concatenate(ys), np.concatenate(ws)
+    beta = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
+        grad = x.T @ (w * (p - y)) + penalty * beta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return Calibration(coef=tuple(round(float(b), 3) for b in beta[1:]),
+                       intercept=round(float(beta[0]), 3))
+
+
+def evaluate(scorer, subs: list[Sub], cal: Calibration) -> dict:
+    return evaluate_folds(scorer, [(s, cal) for s in subs])
+
+
+def evaluate_folds(scorer, subs: list[tuple[Sub, Calibration]]) -> dict:
+    """Scores of sub-cases, each with its own calibration."""
+    out: dict = {}
+    confs: list[float] = []
+    rights: list[bool] = []
+    largest = 0
+    for level, _bar in DEFAULT.bars:
+        tot = dict(links=0, correct=0, gold=0, found=0)
+        for s, cal in subs:
+            settings = replace(DEFAULT, calibration=cal)
+            al = decide(s.sources, s.prop, settings, level)
+            pred = to_json(al, spans=False)
+            label = evalkit.Labeller(scorer, s.gold, [x.name for x in s.sources],
+                                     [x.sentences for x in s.sources])
+            if level == settings.strictness:
+                for link in al.links:
+                    confs.append(link.confidence)
+                    rights.append(label(link.a, link.b))
+                largest = max([largest, *(len(g) for g in al.groups)])
+            pred["links"] = [x for x in pred["links"] if x["kind"] == "counterpart"]
+            res = scorer.score(s.gold, scorer.load_prediction(pred, s.gold))
+            tot["links"] += res["links"]
+            tot["correct"] += res["correct_links"]
+            tot["gold"] += res["gold_pairs"]
+            tot["found"] += res["found_pairs"]
+        p = tot["correct"] / tot["links"] if tot["links"] else 0.0
+        r = tot["found"] / tot["gold"] if tot["gold"] else 0.0
+        out[level] = (tot["links"], p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    out["ece"] = evalkit.ece(confs, rights)
+    out["largest"] = largest
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", default=",".join(TRAIN))
+    ap.add_argument("--eval-dir", type=Path, default=evalkit.DEFAULT_EVAL)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--no-cv", action="store_true", help="skip the leave-one-case-out table")
+    args = ap.parse_args()
+    scorer = evalkit.load_scorer(args.eval_dir)
+    if scorer is None:
+        print(f"SKIPPED: no scorer at {args.eval_dir} (needs ../shared/eval)")
+        return 0
+    names = [c for c in args.cases.split(",") if evalkit.case_dir(c, args.eval_dir).exists()]
+    subs = collect(scorer, names, args.eval_dir)
+    for c in names:
+        n = sum(len(s.y) for s in subs if s.case == c)
+        right = sum(s.y.sum() for s in subs if s.case == c)
+        print(f"{c:<20} {n:>6} proposed links, {right / max(1, n):.0%} right")
+    cal = fit(subs, args.l2)
+    print("\nCALIBRATION = Calibration(")
+    print("    coef=(" + ", ".join(f"{c}" for c in cal.coef) + "),")
+    print(f"    intercept={cal.intercept},\n)")
+    print("# " + ", ".join(f"{n}={c}" for n, c in zip(FEATURES, cal.coef)))
+    if args.no_cv:
+        return 0
+    folds = 3
+    fold_of: dict[int, int] = {}
+    for c in names:
+        mine = [k for k, s in enumerate(subs) if s.case == c]
+        for n, k in enumerate(mine):
+            fold_of[k] = n % folds if len(mine) > 1 else -1
+    cals = [fit([s for k, s in enumerate(subs) if fold_of[k] != f], args.l2) for f in range(folds)]
+    print(f"\n{folds}-fold cross-validation over sub-cases:")
+    head = "  ".join(f"{lv:>24}" for lv, _ in DEFAULT.bars)
+    print(f"{'case':<20} {'ECE':>5} {'group':>5}  {head}")
+    for c in names:
+        mine = [k for k, s in enumerate(subs) if s.case == c]
+        if fold_of[mine[0]] == -1:
+            res = evaluate(scorer, [subs[k] for k in mine], cal)
+        else:
+            res = evaluate_folds(scorer, [(subs[k], cals[fold_of[k]]) for k in mine])
+        cells = "  ".join(f"{n:>5} {p:.3f} {r:.3f} {f:.3f}" for n, p, r, f in
+                          (res[lv] for lv, _ in DEFAULT.bars))
+        print(f"{c:<20} {res['ece']:>5.3f} {res['largest']:>5}  {cells}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
