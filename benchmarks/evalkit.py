@@ -42,13 +42,13 @@ def shared_cases(eval_dir: Path = DEFAULT_EVAL) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
 
-def load_case(scorer: ModuleType, sub: Path):
-    """A (sub-)case as the scorer reads it. Our own cases are scored strictly: their
-    "possible" pairs (a piece of a fact, or the same slot with other figures) are no
-    counterparts a reader would want highlighted, so a link there counts as wrong,
-    as it would against a gold list of pairs alone."""
+def load_case(scorer: ModuleType, sub: Path, strict: bool = False):
+    """A (sub-)case as the scorer reads it; ``strict`` drops its "possible" pairs, so
+    that a link there counts as wrong, as it would against a gold list of pairs
+    alone. (Our own cases mark as possible a piece of a fact, or the same slot with
+    other figures: pairs a stricter annotator would not list.)"""
     case = scorer.load_case(sub)
-    if OWN_CASES in sub.parents:
+    if strict:
         case.possible = []
     return case
 
@@ -71,30 +71,46 @@ def sub_cases(case: Path, limit: int | None = None) -> list[Path]:
 class Labeller:
     """Is a link between two predicted sentences right, by the scorer's rules? A link is
     right when its sentences cover the two units of a gold pair (or of a "possible"
-    pair, which the scorer does not count as an error)."""
+    pair, which the scorer does not count as an error). :meth:`grade` tells the two
+    apart: 1.0 for a gold pair, 0.5 for a possible one only, 0.0 for neither."""
 
     def __init__(self, scorer: ModuleType, case, names: list[str],
                  sentences: list[list[tuple[int, int]]]):
         self.names = names
         self.cov = [scorer.coverage(s, case.units.get(n, [])) for n, s in zip(names, sentences)]
-        self.ok: dict[tuple[str, int, str], set[int]] = {}
-        for (fa, ua), (fb, ub) in [*case.pairs, *case.possible]:
-            self.ok.setdefault((fa, ua, fb), set()).add(ub)
-            self.ok.setdefault((fb, ub, fa), set()).add(ua)
+        self.sure = self._index(case.pairs)
+        self.possible = self._index(case.possible)
 
-    def __call__(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    @staticmethod
+    def _index(pairs) -> dict[tuple[str, int, str], set[int]]:
+        out: dict[tuple[str, int, str], set[int]] = {}
+        for (fa, ua), (fb, ub) in pairs:
+            out.setdefault((fa, ua, fb), set()).add(ub)
+            out.setdefault((fb, ub, fa), set()).add(ua)
+        return out
+
+    def _hit(self, index, a: tuple[int, int], b: tuple[int, int]) -> bool:
         na, nb = self.names[a[0]], self.names[b[0]]
         cb = self.cov[b[0]][b[1]]
         for ua in self.cov[a[0]][a[1]]:
-            ok = self.ok.get((na, ua, nb))
+            ok = index.get((na, ua, nb))
             if ok and not ok.isdisjoint(cb):
                 return True
         return False
 
+    def grade(self, a: tuple[int, int], b: tuple[int, int]) -> float:
+        if self._hit(self.sure, a, b):
+            return 1.0
+        return 0.5 if self._hit(self.possible, a, b) else 0.0
 
-def ece(confidence: list[float], right: list[bool], bins: int = 5) -> float:
-    """Expected calibration error: the mean gap between confidence and accuracy over
-    equal-width bins, weighted by how many links fall in each."""
+    def __call__(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return self.grade(a, b) > 0
+
+
+def ece(confidence: list[float], right: list[float], bins: int = 5) -> float:
+    """Expected calibration error: the mean gap between confidence and accuracy (the
+    mean label: 1 right, 0 wrong, or a grade between) over equal-width bins, weighted
+    by how many links fall in each."""
     if not confidence:
         return 0.0
     total = 0.0

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.core.confidence import PairEvidence, bare_lines, features
+from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
 from reader.core.model import Alignment, Levels, Link, Source
 from reader.core.pairs import PairResult, margins, pair_links
@@ -67,7 +67,7 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
         results[(a, b)] = pair_links(feats, a, b, settings)
     report("combining evidence from all sources", 0.9)
     evidence = [_evidence(a, b, r) for (a, b), r in sorted(results.items())]
-    rows = features(evidence, [bare_lines(s) for s in sources])
+    rows = features(evidence, feats.headline)
     boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
     return Proposal(evidence, rows, boiler)
 
@@ -86,14 +86,21 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
     """The alignment from the proposed links: each gets its calibrated confidence, then
     its kind at ``strictness`` (see :mod:`reader.core.links`)."""
     pool = []
-    for ev, x in zip(prop.evidence, prop.features):
-        conf = settings.calibration(x)
+    for ev, conf in zip(prop.evidence, confidences(prop, settings)):
         for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), ev.score.tolist(), conf.tolist()):
             pool.append(Link((ev.a, i), (ev.b, j), round(min(1.0, f), 4), round(c, 4)))
     levels = Levels(bars=dict(settings.bars), floor=settings.related_floor)
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
     return Alignment.classified(sources, pool, levels, prop.boilerplate,
                                 strictness or settings.strictness, parallel)
+
+
+def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
+    """The confidence of every proposed link, per pair of sources: first from its own
+    evidence, then revised by the agreement of the other sources (see
+    :mod:`reader.core.confidence`)."""
+    first = [settings.calibration(x) for x in prop.features]
+    return [settings.nway_calibration(x) for x in agreement(prop.evidence, first)]
 
 
 def _evidence(a: int, b: int, r: PairResult) -> PairEvidence:

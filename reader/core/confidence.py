@@ -9,34 +9,31 @@ Every link the selection proposes is described by a few measurements:
   must beat the alternatives, and a hub that matches everything beats none by much);
 * ``words``: content words the two sentences share;
 * ``split``: one of its sentences has two or more links into the other source;
-* ``agree`` / ``disagree``: over the third sources where both sentences have a
-  partner, in how many the partners are the same sentence, and in how many not
-  (N-way consistency);
-* ``titles``, ``title_body``: whether the sentences are bare lines (a headline, a
-  caption, a teaser: a whole line without sentence punctuation), and whether only
-  one of them is;
+* ``headlines``, ``headline_body``: how many of the two sentences are headlines, and
+  whether only one of them is (see :mod:`reader.core.layout`; page furniture never
+  gets this far);
 * ``parallel``: the two sources run in parallel (a translation, a revision).
 
-The confidence is a logistic model over these, fitted on evaluation cases with gold
-links (see ``benchmarks/fit_confidence.py`` and the README for how and on what); it
-is the measured probability that the link is a true counterpart.
+A first logistic model over these gives each link a confidence; a second one
+revises it with the agreement of the other sources (N-way consistency): over the
+third sources where both sentences have partners, do the partners coincide (a
+sentence of C linked to both), or do both sentences link elsewhere? Both models are
+fitted on evaluation cases with gold links (see ``benchmarks/fit_confidence.py`` and
+the README for how and on what); the result is the measured probability that the
+link is a true counterpart.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from reader.core.model import Source
 
-FEATURES = ("score", "own", "margin_a", "margin_b", "words", "split", "agree", "disagree",
-            "titles", "title_body", "parallel")
-
-_END = frozenset(".!?…:;\"'”’»)]")
-
+FEATURES = ("score", "own", "margin_a", "margin_b", "words", "split",
+            "headlines", "headline_body", "parallel")
+NWAY_FEATURES = ("first", "agree", "agree_strong", "disagree")
 
 @dataclass(frozen=True)
 class Calibration:
@@ -50,18 +47,6 @@ class Calibration:
             return np.zeros(0)
         z = self.intercept + x @ np.asarray(self.coef)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-
-def bare_lines(src: Source) -> np.ndarray:
-    """Per sentence: is it a whole line with no sentence punctuation at its end (a
-    headline, a caption, a byline, a teaser)? Structural, so no word list is needed."""
-    text = src.text
-    out = np.zeros(len(src), dtype=bool)
-    for k, (s, e) in enumerate(src.sentences):
-        starts_line = s == 0 or text[s - 1] == "\n"
-        ends_line = e >= len(text) or text[e] == "\n"
-        out[k] = starts_line and ends_line and text[e - 1] not in _END
-    return out
 
 
 @dataclass
@@ -80,53 +65,72 @@ class PairEvidence:
     parallel: bool
 
 
-def features(pairs: Sequence[PairEvidence], bare: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """The feature matrix (rows: links, columns: :data:`FEATURES`) of each pair."""
-    partners: dict[tuple[int, int, int], set[int]] = {}
+def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The first-stage feature matrix (rows: links, columns: :data:`FEATURES`) of each
+    pair: the evidence of the link itself."""
+    partners: dict[tuple[int, int, int], int] = {}
     for p in pairs:
         for i, j in zip(p.i.tolist(), p.j.tolist()):
-            partners.setdefault((p.a, i, p.b), set()).add(j)
-            partners.setdefault((p.b, j, p.a), set()).add(i)
-    n = len(bare)
+            partners[(p.a, i, p.b)] = partners.get((p.a, i, p.b), 0) + 1
+            partners[(p.b, j, p.a)] = partners.get((p.b, j, p.a), 0) + 1
     out = []
     for p in pairs:
         rows = np.zeros((len(p.i), len(FEATURES)))
         if len(p.i) == 0:
             out.append(rows)
             continue
-        agree = np.zeros(len(p.i))
-        disagree = np.zeros(len(p.i))
-        split = np.zeros(len(p.i))
-        for k, (i, j) in enumerate(zip(p.i.tolist(), p.j.tolist())):
-            if len(partners[(p.a, i, p.b)]) > 1 or len(partners[(p.b, j, p.a)]) > 1:
-                split[k] = 1.0
-            for x in range(n):
-                if x == p.a or x == p.b:
-                    continue
-                pi = partners.get((p.a, i, x))
-                pj = partners.get((p.b, j, x))
-                if pi and pj:
-                    if pi.isdisjoint(pj):
-                        disagree[k] += 1
-                    else:
-                        agree[k] += 1
-        ta = bare[p.a][p.i].astype(float)
-        tb = bare[p.b][p.j].astype(float)
+        split = np.array([partners[(p.a, i, p.b)] > 1 or partners[(p.b, j, p.a)] > 1
+                          for i, j in zip(p.i.tolist(), p.j.tolist())], dtype=float)
+        ta = headline[p.a][p.i].astype(float)
+        tb = headline[p.b][p.j].astype(float)
         rows[:, 0] = np.minimum(p.score, 1.5)
         rows[:, 1] = p.own
         rows[:, 2] = np.clip(p.margin_a, -1.0, 1.0)
         rows[:, 3] = np.clip(p.margin_b, -1.0, 1.0)
         rows[:, 4] = np.minimum(p.words, 6) / 6
         rows[:, 5] = split
-        rows[:, 6] = np.minimum(agree, 3)
-        rows[:, 7] = np.minimum(disagree, 3)
-        rows[:, 8] = ta + tb
-        rows[:, 9] = np.abs(ta - tb)
-        rows[:, 10] = float(p.parallel)
+        rows[:, 6] = ta + tb
+        rows[:, 7] = np.abs(ta - tb)
+        rows[:, 8] = float(p.parallel)
         out.append(rows)
     return out
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The second-stage features (:data:`NWAY_FEATURES`) of every link: its first-stage
+    confidence (as a logit), and over the third sources where both its sentences have
+    partners, how strongly they agree (a sentence partnered by both: the weaker of the
+    two links, best over such sentences) or disagree (partners, but none in common: the
+    weaker of the two sentences' best links), summed over the third sources."""
+    links: dict[tuple[int, int, int], dict[int, float]] = {}
+    n = 0
+    for p, conf in zip(pairs, first):
+        n = max(n, p.a + 1, p.b + 1)
+        for i, j, c in zip(p.i.tolist(), p.j.tolist(), conf.tolist()):
+            links.setdefault((p.a, i, p.b), {})[j] = c
+            links.setdefault((p.b, j, p.a), {})[i] = c
+    out = []
+    for p, conf in zip(pairs, first):
+        rows = np.zeros((len(p.i), len(NWAY_FEATURES)))
+        rows[:, 0] = np.log(np.clip(conf, 1e-4, 1 - 1e-4) / np.clip(1 - conf, 1e-4, 1))
+        for k, (i, j) in enumerate(zip(p.i.tolist(), p.j.tolist())):
+            agree = disagree = strong = 0.0
+            for x in range(n):
+                if x == p.a or x == p.b:
+                    continue
+                pi = links.get((p.a, i, x))
+                pj = links.get((p.b, j, x))
+                if not pi or not pj:
+                    continue
+                common = pi.keys() & pj.keys()
+                if common:
+                    best = max(min(pi[y], pj[y]) for y in common)
+                    agree += best
+                    strong += best >= 0.5
+                else:
+                    disagree += min(max(pi.values()), max(pj.values()))
+            rows[k, 1] = agree
+            rows[k, 2] = strong
+            rows[k, 3] = disagree
+        out.append(rows)
+    return out

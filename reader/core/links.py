@@ -29,7 +29,7 @@ STRICT, NORMAL, LOOSE = "strict", "normal", "loose"
 STRICTNESS = (STRICT, NORMAL, LOOSE)
 
 BY_ALIGNER = "aligner"
-BY_GROUP = "group"  # implied: both sentences sit in one consistent group
+BY_BRIDGE = "bridge"  # proposed because both sentences link to one sentence of a third source
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,9 @@ class _Groups:
 
 
 def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: float,
-             parallel: frozenset[tuple[int, int]] = frozenset(),
-             implied: bool = False) -> list[Link]:
-    """The pool's links with their kind at confidence ``bar``, plus (``implied``) the
-    pairs a consistent group implies but no link states (``by="group"``, with the
-    confidence of the link that joined them). Links below ``floor`` are dropped.
+             parallel: frozenset[tuple[int, int]] = frozenset()) -> list[Link]:
+    """The pool's links with their kind at confidence ``bar``. Links below ``floor`` are
+    dropped.
 
     A link joins its two groups when it clears ``bar`` and the joined group still has
     one sentence per source, or more than one only where the link is a split: one of
@@ -98,13 +96,12 @@ def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: floa
     group. Otherwise it is related. Between two sources that run in ``parallel``
     (pairs of source indexes, smaller first), where the order of the texts vouches
     for each link, sentence boundaries often differ (one sentence for two verses):
-    such links join whatever groups they touch, and imply no pairs.
+    such links join whatever groups they touch.
     """
     links = sorted((x for x in pool if x.confidence >= floor), key=lambda x: order_key(x, names))
     groups = _Groups()
     direct: set[tuple[SentenceRef, SentenceRef]] = set()
     out: list[Link] = []
-    implied_links: dict[tuple[SentenceRef, SentenceRef], Link] = {}
     for link in links:
         if link.confidence < bar:
             out.append(replace(link, kind=RELATED))
@@ -115,13 +112,9 @@ def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: floa
             out.append(replace(link, kind=RELATED))
             continue
         if ra != rb:
-            if implied and _simple(groups.members[ra]) and _simple(groups.members[rb]):
-                for x in _implied(groups, ra, rb, link):
-                    implied_links[(x.a, x.b)] = x
             groups.union(ra, rb)
         direct.add((link.a, link.b))
         out.append(replace(link, kind=COUNTERPART))
-    out += [x for key, x in implied_links.items() if key not in direct]
     out.sort(key=lambda x: (x.a, x.b))
     return out
 
@@ -143,28 +136,5 @@ def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,
     return True
 
 
-def _simple(members: dict[int, list[int]]) -> bool:
-    """One sentence per source."""
-    return all(len(xs) == 1 for xs in members.values())
-
-
 def _linked(direct: set[tuple[SentenceRef, SentenceRef]], x: SentenceRef, y: SentenceRef) -> bool:
     return ((x, y) if x[0] < y[0] else (y, x)) in direct
-
-
-def _implied(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link) -> list[Link]:
-    """Pairs across the two groups joined by ``link`` other than the link itself (the
-    caller drops those that a link states directly)."""
-    out = []
-    ma, mb = groups.members[ra], groups.members[rb]
-    for s, xs in ma.items():
-        for t, ys in mb.items():
-            if s == t:
-                continue
-            for x in xs:
-                for y in ys:
-                    u, v = ((s, x), (t, y)) if s < t else ((t, y), (s, x))
-                    if (u, v) == (link.a, link.b):
-                        continue
-                    out.append(Link(u, v, 0.0, link.confidence, COUNTERPART, BY_GROUP))
-    return out

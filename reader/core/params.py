@@ -12,6 +12,9 @@ CALIBRATION = Calibration(
     intercept=-4.05,
 )
 
+#: The confidence revised by the other sources (see reader.core.confidence.agreement).
+NWAY_CALIBRATION = Calibration(coef=(1.0, 0.0, 0.0, 0.0), intercept=0.0)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -28,12 +31,14 @@ class Settings:
     gap_max: int = 16                # largest gap (sentences) that earns the bonus
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
     cross_margin: float = 0.10       # ... and to beat both its sentences' other candidates by this
+    rank_margin: float = 0.0        # selection order: score + this x mean margin
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
     max_df: int = 120                # terms in more sentences of one source are not indexed
                                      # (constant, so candidate generation stays linear)
     block_rows: int = 4096
     calibration: Calibration = CALIBRATION
+    nway_calibration: Calibration = NWAY_CALIBRATION
     # confidence a link needs to be a counterpart, per strictness; below related_floor
     # a proposed link is not listed at all
     bars: tuple[tuple[str, float], ...] = (("strict", 0.75), ("normal", 0.5), ("loose", 0.3))

@@ -14,7 +14,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: A word, or a number written with separators (``210,000``, ``38.000``, ``1.2``) as one.
+WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
+_GROUPED = re.compile(r"^\d+(?:[.,]\d+)+$")
 STEM_LENGTH = 6
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|º|ª|o|a|er|e|ème)$")
 _VOWELS = frozenset("aeiouyw")
@@ -51,6 +53,8 @@ def fold(word: str) -> str:
 def term(word: str) -> str:
     """The matching term of one word (see the module docstring)."""
     f = fold(word)
+    if _GROUPED.match(f):
+        return _number(f)
     if f[:1].isdigit():
         m = _ORDINAL.match(f)
         if m:
@@ -59,6 +63,17 @@ def term(word: str) -> str:
             return f.lstrip("0") or "0"
         return f
     return f[:STEM_LENGTH]
+
+
+def _number(f: str) -> str:
+    """``210,000`` and ``210.000`` → ``210000`` (groups of three digits after the first
+    separator); ``1.2`` and ``1,2`` → ``1.2`` (a decimal)."""
+    parts = re.split(r"[.,]", f)
+    if all(len(p) == 3 for p in parts[1:]):
+        return "".join(parts).lstrip("0") or "0"
+    if len(parts) == 2:
+        return (parts[0].lstrip("0") or "0") + "." + parts[1]
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1 << 16)
