@@ -66,7 +66,7 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
         report(f"matching {sources[a].name} with {sources[b].name}", 0.1 + 0.8 * k / max(1, len(pairs)))
         results[(a, b)] = pair_links(feats, a, b, settings)
     report("combining evidence from all sources", 0.9)
-    evidence = [_evidence(a, b, r) for (a, b), r in sorted(results.items())]
+    evidence = [_evidence(a, b, r, settings) for (a, b), r in sorted(results.items())]
     rows = features(evidence, feats.headline)
     boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
     return Proposal(evidence, rows, boiler)
@@ -103,15 +103,22 @@ def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray
     return [settings.nway_calibration(x) for x in agreement(prop.evidence, first)]
 
 
-def _evidence(a: int, b: int, r: PairResult) -> PairEvidence:
-    keys = sorted(r.links)
+def _evidence(a: int, b: int, r: PairResult, settings: Settings) -> PairEvidence:
+    c = r.candidates
+    chosen = set(r.links)
+    extra = [(i, j) for i, j, f, o in zip(c.i.tolist(), c.j.tolist(), r.scores.tolist(), c.sim.tolist())
+             if (i, j) not in chosen and f >= settings.extra_threshold and o >= settings.min_own
+             and not r.parallel]
+    keys = sorted(chosen) + sorted(extra)
     i = np.array([x for x, _ in keys], dtype=np.int64)
     j = np.array([y for _, y in keys], dtype=np.int64)
-    f = np.array([r.links[k] for k in keys], dtype=np.float64)
-    c = r.candidates
+    f = np.concatenate([np.array([r.links[k] for k in sorted(chosen)], dtype=np.float64),
+                        c.lookup(r.scores, i[len(chosen):], j[len(chosen):])])
     m_a, m_b = margins(c.i, c.j, r.scores, i, j, f)
+    sel = np.zeros(len(keys))
+    sel[:len(chosen)] = 1.0
     return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
-                        c.lookup(c.words, i, j), r.parallel)
+                        c.lookup(c.words, i, j), r.parallel, sel)
 
 
 def align(documents: Sequence[Document], settings: Settings = DEFAULT,

@@ -32,7 +32,7 @@ import numpy as np
 
 
 FEATURES = ("score", "own", "margin_a", "margin_b", "words", "split",
-            "headlines", "headline_body", "parallel")
+            "headlines", "headline_body", "parallel", "chosen")
 NWAY_FEATURES = ("first", "agree", "agree_strong", "disagree")
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class PairEvidence:
     margin_b: np.ndarray
     words: np.ndarray
     parallel: bool
+    chosen: np.ndarray    # 1.0 where the selection took the pair, 0.0 for another candidate
 
 
 def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -92,6 +93,7 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
         rows[:, 6] = ta + tb
         rows[:, 7] = np.abs(ta - tb)
         rows[:, 8] = float(p.parallel)
+        rows[:, 9] = p.chosen
         out.append(rows)
     return out
 

@@ -334,8 +334,7 @@ def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, lo
 
 
 def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
-           settings: Settings, parallel: bool = True, rank: np.ndarray | None = None
-           ) -> dict[tuple[int, int], float]:
+           settings: Settings, parallel: bool = True) -> dict[tuple[int, int], float]:
     """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
     Every pair with a score above the threshold is taken, best first, when neither
@@ -346,8 +345,7 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
     which move split halves apart, any i' does.
     """
     ok = np.flatnonzero((c.sim >= settings.min_own) & (f >= settings.threshold))
-    r = f if rank is None else rank
-    order = ok[np.lexsort((c.j[ok], c.i[ok], -r[ok]))]
+    order = ok[np.lexsort((c.j[ok], c.i[ok], -f[ok]))]
     ci, cj, cf = c.i[order].tolist(), c.j[order].tolist(), f[order].tolist()
     match_a: dict[int, int] = {}
     match_b: dict[int, int] = {}
@@ -427,9 +425,4 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings) -> PairResul
         # sentence naming the same place) are no counterparts unless nearly identical.
         weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
         ordered, f = c, np.where(weak, 0.0, f)
-    rank = None
-    if settings.rank_margin:
-        m_i, m_j = margins(ordered.i, ordered.j, f, ordered.i, ordered.j, f)
-        rank = f + settings.rank_margin * (m_i + m_j) / 2
-    return PairResult(select(ordered, f, feats, a, b, settings, parallel, rank), ordered, f,
-                      parallel)
+    return PairResult(select(ordered, f, feats, a, b, settings, parallel), ordered, f, parallel)

@@ -8,12 +8,15 @@ from reader.core.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
-    coef=(3.65, 3.18, 1.73, 1.24, 0.0, 0.42, 0.23, -0.19, 0.0, 0.0, 2.0),
-    intercept=-4.05,
+    coef=(3.551, -0.449, 1.576, 1.953, 1.224, -0.191, 0.317, -0.544, 2.69, 0.47),
+    intercept=-2.106,
 )
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
-NWAY_CALIBRATION = Calibration(coef=(1.0, 0.0, 0.0, 0.0), intercept=0.0)
+NWAY_CALIBRATION = Calibration(
+    coef=(0.85, 0.722, 0.172, 0.084),
+    intercept=-0.534,
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Settings:
     gap_max: int = 16                # largest gap (sentences) that earns the bonus
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
     cross_margin: float = 0.10       # ... and to beat both its sentences' other candidates by this
-    rank_margin: float = 0.0        # selection order: score + this x mean margin
+    extra_threshold: float = 0.25    # other candidates proposed beside the selection's
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
     max_df: int = 120                # terms in more sentences of one source are not indexed
