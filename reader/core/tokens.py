@@ -62,6 +62,8 @@ def term(word: str) -> str:
         if f.isdigit():
             return f.lstrip("0") or "0"
         return f
+    if len(f) > 3 and f[-1] == "s" and f[-2] not in "su":
+        f = f[:-1]  # a plural: homes/home, waists/waist, casas/casa
     return f[:STEM_LENGTH]
 
 
