@@ -43,6 +43,7 @@ TRAIN = ["news-en", "cstnews-cst", "cstnews-summary", "bible-mark-5"]
 #: news-en is the kind of text the reader is for (several outlets rewriting one
 #: story, some machine-translated): it weighs as much as the others together
 WEIGHT = {"news-en": 3.0}
+BASE = DEFAULT  # the settings evaluated (--bars changes them)
 
 
 @dataclass
@@ -128,10 +129,10 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     confs: list[float] = []
     grades: list[float] = []
     largest = 0
-    for level, _bar in DEFAULT.bars:
+    for level, _bar in BASE.bars:
         tot = dict(links=0, correct=0, strict=0, gold=0, found=0)
         for s, cal in subs:
-            settings = replace(DEFAULT, calibration=cal[0], nway_calibration=cal[1])
+            settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1])
             al = decide(s.sources, s.prop, settings, level)
             label = evalkit.Labeller(scorer, s.gold, [x.name for x in s.sources],
                                      [x.sentences for x in s.sources])
@@ -163,8 +164,14 @@ def main() -> int:
     ap.add_argument("--cases", default=",".join(TRAIN))
     ap.add_argument("--eval-dir", type=Path, default=evalkit.DEFAULT_EVAL)
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--no-cv", action="store_true", help="skip the leave-one-case-out table")
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation table")
+    ap.add_argument("--bars", help="strict,normal,loose confidence bars to evaluate "
+                                   "(default: the settings')")
     args = ap.parse_args()
+    if args.bars:
+        global BASE
+        values = [float(x) for x in args.bars.split(",")]
+        BASE = replace(DEFAULT, bars=tuple(zip(("strict", "normal", "loose"), values)))
     scorer = evalkit.load_scorer(args.eval_dir)
     if scorer is None:
         print(f"SKIPPED: no scorer at {args.eval_dir} (needs ../shared/eval)")
@@ -192,7 +199,7 @@ def main() -> int:
             fold_of[k] = n % folds if len(mine) > 1 else -1
     cals = [fit([s for k, s in enumerate(subs) if fold_of[k] != f], args.l2) for f in range(folds)]
     print(f"\n{folds}-fold cross-validation over sub-cases:")
-    head = "  ".join(f"{lv + ': links P Pstrict R F1':>30}" for lv, _ in DEFAULT.bars)
+    head = "  ".join(f"{lv + ': links P Pstrict R F1':>30}" for lv, _ in BASE.bars)
     print(f"{'case':<20} {'ECE':>5} {'group':>5}  {head}")
     for c in names:
         mine = [k for k, s in enumerate(subs) if s.case == c]
@@ -201,7 +208,7 @@ def main() -> int:
         else:
             res = evaluate_folds(scorer, [(subs[k], cals[fold_of[k]]) for k in mine])
         cells = "  ".join(f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}" for n, p, ps, r, f in
-                          (res[lv] for lv, _ in DEFAULT.bars))
+                          (res[lv] for lv, _ in BASE.bars))
         print(f"{c:<20} {res['ece']:>5.3f} {res['largest']:>5}  {cells}", flush=True)
     return 0
 

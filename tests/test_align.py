@@ -26,7 +26,7 @@ def pair(x: tuple[int, int], y: tuple[int, int]) -> tuple[tuple[int, int], tuple
 
 
 def link_set(al) -> set[tuple[tuple[int, int], tuple[int, int]]]:
-    return {(link.a, link.b) for link in al.links}
+    return {(link.a, link.b) for link in al.counterpart_links}
 
 
 def describe(al, links) -> list[str]:

@@ -4,9 +4,10 @@ Every link the selection proposes is described by a few measurements:
 
 * ``score`` and ``own``: its final score (similarity plus neighbourhood and order
   bonuses) and the similarity of its own words;
-* ``margin_a`` / ``margin_b``: how far it beats the best *other* candidate of each of
-  its sentences in that source (margin scoring, as in LASER and bertalign: a link
-  must beat the alternatives, and a hub that matches everything beats none by much);
+* ``margin_low`` / ``margin_high``: how far it beats the best *other* candidate of each
+  of its sentences in that source, the smaller and the larger of the two (margin
+  scoring, as in LASER and bertalign: a link must beat the alternatives, and a hub
+  that matches everything beats none by much);
 * ``words``: content words the two sentences share;
 * ``split``: one of its sentences has two or more links into the other source;
 * ``headlines``, ``headline_body``: how many of the two sentences are headlines, and
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-FEATURES = ("score", "own", "margin_a", "margin_b", "words", "split",
+FEATURES = ("score", "own", "margin_low", "margin_high", "words", "split",
             "headlines", "headline_body", "parallel", "chosen")
 NWAY_FEATURES = ("first", "agree", "agree_strong", "disagree")
 
@@ -86,8 +87,10 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
         tb = headline[p.b][p.j].astype(float)
         rows[:, 0] = np.minimum(p.score, 1.5)
         rows[:, 1] = p.own
-        rows[:, 2] = np.clip(p.margin_a, -1.0, 1.0)
-        rows[:, 3] = np.clip(p.margin_b, -1.0, 1.0)
+        # the smaller and the larger margin, so that the result does not depend on
+        # which source is called a
+        rows[:, 2] = np.clip(np.minimum(p.margin_a, p.margin_b), -1.0, 1.0)
+        rows[:, 3] = np.clip(np.maximum(p.margin_a, p.margin_b), -1.0, 1.0)
         rows[:, 4] = np.minimum(p.words, 6) / 6
         rows[:, 5] = split
         rows[:, 6] = ta + tb

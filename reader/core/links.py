@@ -28,6 +28,8 @@ RELATED = "related"
 STRICT, NORMAL, LOOSE = "strict", "normal", "loose"
 STRICTNESS = (STRICT, NORMAL, LOOSE)
 
+_NEIGHBOURS = 1  # sentences this close may be the two halves of a split
+
 BY_ALIGNER = "aligner"
 BY_BRIDGE = "bridge"  # proposed because both sentences link to one sentence of a third source
 
@@ -91,16 +93,15 @@ def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: floa
     dropped.
 
     A link joins its two groups when it clears ``bar`` and the joined group still has
-    one sentence per source, or more than one only where the link is a split: one of
-    its ends is already linked directly to the other sentences of that source in the
-    group. Otherwise it is related. Between two sources that run in ``parallel``
+    one sentence per source, or two where they are the halves of a split (see
+    :func:`_can_join`). Otherwise it is related. Between two sources that run in ``parallel``
     (pairs of source indexes, smaller first), where the order of the texts vouches
     for each link, sentence boundaries often differ (one sentence for two verses):
     such links join whatever groups they touch.
     """
     links = sorted((x for x in pool if x.confidence >= floor), key=lambda x: order_key(x, names))
     groups = _Groups()
-    direct: set[tuple[SentenceRef, SentenceRef]] = set()
+    strong = {(x.a, x.b) for x in links if x.confidence >= bar}
     out: list[Link] = []
     for link in links:
         if link.confidence < bar:
@@ -108,33 +109,34 @@ def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: floa
             continue
         ra, rb = groups.find(link.a), groups.find(link.b)
         ordered = (link.a[0], link.b[0]) in parallel
-        if ra != rb and not ordered and not _can_join(groups, ra, rb, link, direct):
+        if ra != rb and not ordered and not _can_join(groups, ra, rb, link, strong):
             out.append(replace(link, kind=RELATED))
             continue
         if ra != rb:
             groups.union(ra, rb)
-        direct.add((link.a, link.b))
         out.append(replace(link, kind=COUNTERPART))
     out.sort(key=lambda x: (x.a, x.b))
     return out
 
 
 def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,
-              direct: set[tuple[SentenceRef, SentenceRef]]) -> bool:
+              strong: set[tuple[SentenceRef, SentenceRef]]) -> bool:
+    """May ``link`` join these two groups? Where both hold a sentence of one source, only
+    as a split in two: the two sentences are neighbours, or one end of the link (in
+    another source) has a confident link to each of them (it covers both halves:
+    ``A, B.`` written ``A. ... B.``)."""
     ma, mb = groups.members[ra], groups.members[rb]
     for s in ma.keys() & mb.keys():
-        # a split: the link's end in the other source is linked directly to every
-        # sentence of source s on the far side
-        if s == link.a[0]:
-            near, far_members = link.b, mb[s]
-        elif s == link.b[0]:
-            near, far_members = link.a, ma[s]
-        else:
+        if len(ma[s]) + len(mb[s]) > 2:
             return False
-        if not all(_linked(direct, near, (s, k)) for k in far_members):
+        (x,), (y,) = ma[s], mb[s]
+        if abs(x - y) <= _NEIGHBOURS:
+            continue
+        if not any(end[0] != s and _linked(strong, end, (s, x)) and _linked(strong, end, (s, y))
+                   for end in (link.a, link.b)):
             return False
     return True
 
 
-def _linked(direct: set[tuple[SentenceRef, SentenceRef]], x: SentenceRef, y: SentenceRef) -> bool:
-    return ((x, y) if x[0] < y[0] else (y, x)) in direct
+def _linked(links: set[tuple[SentenceRef, SentenceRef]], x: SentenceRef, y: SentenceRef) -> bool:
+    return ((x, y) if x[0] < y[0] else (y, x)) in links

@@ -8,14 +8,14 @@ from reader.core.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
-    coef=(3.551, -0.449, 1.576, 1.953, 1.224, -0.191, 0.317, -0.544, 2.69, 0.47),
-    intercept=-2.106,
+    coef=(3.815, -0.252, 1.286, 2.253, 1.222, -0.411, 0.329, -0.512, 2.527, 0.449),
+    intercept=-2.129,
 )
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
-    coef=(0.85, 0.722, 0.172, 0.084),
-    intercept=-0.534,
+    coef=(0.82, 0.653, 0.301, 0.012),
+    intercept=-0.539,
 )
 
 
@@ -44,8 +44,8 @@ class Settings:
     nway_calibration: Calibration = NWAY_CALIBRATION
     # confidence a link needs to be a counterpart, per strictness; below related_floor
     # a proposed link is not listed at all
-    bars: tuple[tuple[str, float], ...] = (("strict", 0.75), ("normal", 0.5), ("loose", 0.3))
-    related_floor: float = 0.1
+    bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.55), ("loose", 0.35))
+    related_floor: float = 0.15
     strictness: str = "normal"
 
 
