@@ -33,7 +33,7 @@ import numpy as np
 from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
 from reader.core.model import Alignment, Levels, Link, Source
-from reader.core.pairs import PairResult, margins, pair_links
+from reader.core.pairs import PairResult, hub_corrected, margins, pair_links
 from reader.core.params import DEFAULT, Settings
 from reader.core.segment import segment
 from reader.core.sources import Document
@@ -114,7 +114,8 @@ def _evidence(a: int, b: int, r: PairResult, settings: Settings) -> PairEvidence
     j = np.array([y for _, y in keys], dtype=np.int64)
     f = np.concatenate([np.array([r.links[k] for k in sorted(chosen)], dtype=np.float64),
                         c.lookup(r.scores, i[len(chosen):], j[len(chosen):])])
-    m_a, m_b = margins(c.i, c.j, r.scores, i, j, f)
+    adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
+    m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
     sel = np.zeros(len(keys))
     sel[:len(chosen)] = 1.0
     return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,

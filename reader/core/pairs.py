@@ -60,6 +60,30 @@ def margins(cand_i: np.ndarray, cand_j: np.ndarray, cand_f: np.ndarray,
             _margin(cand_j, cand_i, cand_f, j, i, f))
 
 
+def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float
+                  ) -> np.ndarray:
+    """Scores with each sentence's hubness taken off (CSLS, as in cross-lingual word
+    retrieval): ``f - weight * (h_i + h_j) / 2``, where ``h`` is the mean of a
+    sentence's ``k`` best scores. A headline or a lead that shares the story's names
+    with every sentence scores high with all of them; corrected, it beats none."""
+    if len(f) == 0 or weight == 0:
+        return f
+    return f - weight * (_top_mean(i, f, k) + _top_mean(j, f, k)) / 2
+
+
+def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Per entry: the mean of the ``k`` best values of its group (missing ones count 0)."""
+    order = np.lexsort((-vals, group))
+    g, v = group[order], vals[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    top = np.where(rank < k, v, 0.0)
+    sums = np.add.reduceat(top, starts)
+    per = np.zeros(int(g.max()) + 1)
+    per[g[starts]] = sums / k
+    return per[group]
+
+
 def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
             g: np.ndarray, o: np.ndarray, f: np.ndarray) -> np.ndarray:
     if len(g) == 0:

@@ -8,14 +8,14 @@ from reader.core.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
-    coef=(3.815, -0.252, 1.286, 2.253, 1.222, -0.411, 0.329, -0.512, 2.527, 0.449),
-    intercept=-2.129,
+    coef=(4.182, 0.154, 0.856, 2.382, 1.212, -0.453, 0.308, -0.525, 2.357, 0.475),
+    intercept=-2.299,
 )
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
-    coef=(0.82, 0.653, 0.301, 0.012),
-    intercept=-0.539,
+    coef=(0.827, 0.681, 0.266, 0.011),
+    intercept=-0.537,
 )
 
 
@@ -35,6 +35,8 @@ class Settings:
     cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
     cross_margin: float = 0.10       # ... and to beat both its sentences' other candidates by this
     extra_threshold: float = 0.25    # other candidates proposed beside the selection's
+    hub_weight: float = 1.0          # margins: how much of each sentence's hubness is taken off
+    hub_k: int = 3                   # ... measured as the mean of its k best scores
     merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
     merge_max: int = 4               # most sentences merged into one
     max_df: int = 120                # terms in more sentences of one source are not indexed
