@@ -32,7 +32,7 @@ import numpy as np
 
 from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
-from reader.core.model import Alignment, Levels, Link, Source
+from reader.core.model import Alignment, Levels, Link, Pool, Source
 from reader.core.pairs import PairResult, hub_corrected, margins, pair_links
 from reader.core.params import DEFAULT, Settings
 from reader.core.segment import segment
@@ -91,8 +91,8 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
             pool.append(Link((ev.a, i), (ev.b, j), round(min(1.0, f), 4), round(c, 4)))
     levels = Levels(bars=dict(settings.bars), floor=settings.related_floor)
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
-    return Alignment.classified(sources, pool, levels, prop.boilerplate,
-                                strictness or settings.strictness, parallel)
+    return Alignment.classified(sources, Pool.of(pool, levels, [s.name for s in sources], parallel),
+                                prop.boilerplate, strictness or settings.strictness)
 
 
 def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:

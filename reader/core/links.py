@@ -17,8 +17,10 @@ looser level too (strict ⊆ normal ⊆ loose).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 SentenceRef = tuple[int, int]  # (source index, sentence index)
 
@@ -50,11 +52,20 @@ class Link:
     by: str = BY_ALIGNER
 
 
-def order_key(link: Link, names: Sequence[str]) -> tuple:
-    """Most confident first; ties broken by source names and sentence numbers, so the
-    order (and every decision taken in it) does not depend on the order of the files."""
-    ends = sorted(((names[link.a[0]], link.a[1]), (names[link.b[0]], link.b[1])))
-    return (-link.confidence, ends)
+def decision_order(links: Sequence[Link], names: Sequence[str]) -> list[int]:
+    """Indexes of ``links``, most confident first; ties broken by source names and
+    sentence numbers, so that the order (and every decision taken in it) does not
+    depend on the order of the files."""
+    if not links:
+        return []
+    rank = {n: r for r, n in enumerate(sorted(range(len(names)), key=lambda k: names[k]))}
+    conf = np.array([x.confidence for x in links])
+    a = np.array([(rank[x.a[0]], x.a[1]) for x in links])
+    b = np.array([(rank[x.b[0]], x.b[1]) for x in links])
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo = np.where(swap[:, None], b, a)
+    hi = np.where(swap[:, None], a, b)
+    return np.lexsort((hi[:, 1], hi[:, 0], lo[:, 1], lo[:, 0], -conf)).tolist()
 
 
 class _Groups:
@@ -87,36 +98,34 @@ class _Groups:
         del self.members[rb]
 
 
-def classify(pool: Iterable[Link], names: Sequence[str], bar: float, floor: float,
+def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
              parallel: frozenset[tuple[int, int]] = frozenset()) -> list[Link]:
-    """The pool's links with their kind at confidence ``bar``. Links below ``floor`` are
-    dropped.
+    """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
+    ``order`` (see :func:`decision_order`); the result keeps the pool's order.
 
     A link joins its two groups when it clears ``bar`` and the joined group still has
     one sentence per source, or two where they are the halves of a split (see
-    :func:`_can_join`). Otherwise it is related. Between two sources that run in ``parallel``
-    (pairs of source indexes, smaller first), where the order of the texts vouches
-    for each link, sentence boundaries often differ (one sentence for two verses):
-    such links join whatever groups they touch.
+    :func:`_can_join`). Otherwise it is related. Between two sources that run in
+    ``parallel`` (pairs of source indexes, smaller first), where the order of the texts
+    vouches for each link, sentence boundaries often differ (one sentence for two
+    verses): such links join whatever groups they touch.
     """
-    links = sorted((x for x in pool if x.confidence >= floor), key=lambda x: order_key(x, names))
     groups = _Groups()
-    strong = {(x.a, x.b) for x in links if x.confidence >= bar}
-    out: list[Link] = []
-    for link in links:
+    strong = {(x.a, x.b) for x in pool if x.confidence >= bar}
+    kinds = [RELATED] * len(pool)
+    for k in order:
+        link = pool[k]
         if link.confidence < bar:
-            out.append(replace(link, kind=RELATED))
-            continue
+            break  # the order is by confidence: every later link is weaker
         ra, rb = groups.find(link.a), groups.find(link.b)
-        ordered = (link.a[0], link.b[0]) in parallel
-        if ra != rb and not ordered and not _can_join(groups, ra, rb, link, strong):
-            out.append(replace(link, kind=RELATED))
-            continue
         if ra != rb:
+            if (link.a[0], link.b[0]) not in parallel and not _can_join(groups, ra, rb, link,
+                                                                          strong):
+                continue
             groups.union(ra, rb)
-        out.append(replace(link, kind=COUNTERPART))
-    out.sort(key=lambda x: (x.a, x.b))
-    return out
+        kinds[k] = COUNTERPART
+    return [x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
+            for x, kind in zip(pool, kinds)]
 
 
 def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,

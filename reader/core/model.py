@@ -28,9 +28,11 @@ from reader.core.links import (
     Link,
     SentenceRef,
     classify,
+    decision_order,
 )
 
-__all__ = ["Alignment", "Counterpart", "Link", "Passage", "SentenceRef", "Source"]
+__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef",
+           "Source"]
 
 
 @dataclass(eq=False)
@@ -68,6 +70,25 @@ class Levels:
     floor: float
 
 
+@dataclass(eq=False)
+class Pool:
+    """Every link the aligner proposes (at least ``levels.floor`` confident), in the order
+    of the sentences, with the order in which they are decided and the pairs of
+    sources that run in parallel."""
+
+    links: list[Link]
+    levels: Levels
+    parallel: frozenset[tuple[int, int]]
+    order: list[int]
+
+    @classmethod
+    def of(cls, links: list[Link], levels: Levels, names: list[str],
+           parallel: frozenset[tuple[int, int]] = frozenset()) -> Pool:
+        kept = sorted((x for x in links if x.confidence >= levels.floor),
+                      key=lambda x: (x.a, x.b))
+        return cls(kept, levels, parallel, decision_order(kept, names))
+
+
 @dataclass(frozen=True)
 class Passage:
     """A run of words shared verbatim by several sources."""
@@ -81,38 +102,37 @@ class Alignment:
     """Sources and the links between their sentences.
 
     ``links`` are the links listed at ``strictness`` (counterparts and related). When
-    the aligner made them, ``pool`` holds every link it proposed with its confidence
-    and ``levels`` the bars, so :meth:`at` re-classifies them for another strictness
-    without aligning again."""
+    the aligner made them, ``pool`` holds every link it proposed with its confidence,
+    so :meth:`at` re-classifies them for another strictness without aligning again."""
 
     sources: list[Source]
     links: list[Link]
     boilerplate: list[frozenset[int]] = field(default_factory=list)
     strictness: str = NORMAL
-    pool: list[Link] | None = None
-    levels: Levels | None = None
-    parallel: frozenset[tuple[int, int]] = frozenset()  # source pairs that run in order
+    pool: Pool | None = None
     _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def classified(cls, sources: list[Source], pool: list[Link], levels: Levels,
-                   boilerplate: list[frozenset[int]], strictness: str = NORMAL,
-                   parallel: frozenset[tuple[int, int]] = frozenset()) -> Alignment:
+    def classified(cls, sources: list[Source], pool: Pool, boilerplate: list[frozenset[int]],
+                   strictness: str = NORMAL) -> Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
-        names = [s.name for s in sources]
-        links = classify(pool, names, levels.bars[strictness], levels.floor, parallel)
-        return cls(sources, links, boilerplate, strictness, pool, levels, parallel)
+        links = classify(pool.links, pool.order, pool.levels.bars[strictness], pool.parallel)
+        return cls(sources, links, boilerplate, strictness, pool)
+
+    @property
+    def parallel(self) -> frozenset[tuple[int, int]]:
+        """The pairs of sources (indexes, smaller first) whose texts run in parallel."""
+        return self.pool.parallel if self.pool else frozenset()
 
     def at(self, strictness: str) -> Alignment:
         """This alignment at another strictness (cached: switching back is free)."""
-        if strictness == self.strictness or self.pool is None or self.levels is None:
+        if strictness == self.strictness or self.pool is None:
             return self
         other = self._siblings.get(strictness)
         if other is None:
-            other = Alignment.classified(self.sources, self.pool, self.levels,
-                                         self.boilerplate, strictness, self.parallel)
+            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness)
             family = self._siblings
             family[self.strictness] = self
             other._siblings = family
