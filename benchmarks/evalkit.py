@@ -54,7 +54,11 @@ def load_case(scorer: ModuleType, sub: Path, strict: bool = False):
 
 
 def own_cases() -> list[str]:
-    return sorted(p.name for p in OWN_CASES.iterdir() if p.is_dir()) if OWN_CASES.exists() else []
+    """Our own cases: the folders of benchmarks/cases that hold gold (or sub-cases with it)."""
+    if not OWN_CASES.exists():
+        return []
+    return sorted(p.name for p in OWN_CASES.iterdir() if p.is_dir()
+                  and ((p / "gold.json").exists() or any(p.glob("*/gold.json"))))
 
 
 def sub_cases(case: Path, limit: int | None = None) -> list[Path]:

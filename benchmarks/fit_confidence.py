@@ -34,6 +34,7 @@ import evalkit  # noqa: E402
 
 from reader.core.align import Proposal, decide, propose  # noqa: E402
 from reader.core.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement  # noqa: E402
+from reader.core.links import BY_GROUP  # noqa: E402
 from reader.core.params import DEFAULT  # noqa: E402
 from reader.core.report import to_json  # noqa: E402
 from reader.core.segment import segment  # noqa: E402
@@ -46,6 +47,9 @@ WEIGHT = {"news-en": 3.0}
 BASE = DEFAULT  # the settings evaluated (--bars changes them)
 
 
+Cal = tuple[Calibration, Calibration, tuple[float, float]]
+
+
 @dataclass
 class Sub:
     case: str
@@ -55,6 +59,7 @@ class Sub:
     x: np.ndarray
     y: np.ndarray
     gold: object
+    scorer: object
 
 
 def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
@@ -69,16 +74,31 @@ def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
             ys = [label.grade((ev.a, i), (ev.b, j)) for ev in prop.evidence
                   for i, j in zip(ev.i.tolist(), ev.j.tolist())]
             x = np.vstack(prop.features) if prop.features else np.zeros((0, len(FEATURES)))
-            out.append(Sub(name, sub, sources, prop, x, np.array(ys, dtype=float), case))
+            out.append(Sub(name, sub, sources, prop, x, np.array(ys, dtype=float), case, scorer))
     return out
 
 
-def fit(subs: list[Sub], l2: float) -> tuple[Calibration, Calibration]:
+def fit(subs: list[Sub], l2: float) -> Cal:
     """Both stages: the first on each link's own evidence, the second on the first's
-    confidence and the agreement of the other sources."""
+    confidence and the agreement of the other sources; then the confidence of the pairs
+    a group implies, from the weakest link between them."""
     first = logistic(subs, [s.x for s in subs], l2)
     second = logistic(subs, [np.vstack(nway(s, first)) for s in subs], l2)
-    return first, second
+    settings = replace(BASE, calibration=first, nway_calibration=second, implied=(1.0, 0.0))
+    xs, ys, ws = [], [], []
+    for s in subs:
+        al = decide(s.sources, s.prop, settings)
+        label = evalkit.Labeller(s.scorer, s.gold, [x.name for x in s.sources],
+                                 [x.sentences for x in s.sources])
+        for link in al.links:
+            if link.by == BY_GROUP:
+                w = min(max(link.confidence, 1e-4), 1 - 1e-4)
+                xs.append(np.log(w / (1 - w)))
+                ys.append(label.grade(link.a, link.b))
+                ws.append(WEIGHT.get(s.case, 1.0))
+    implied = _newton(np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws),
+                      np.array([0.0, l2])) if len(xs) > 10 else np.array([-1.0, 1.0])
+    return first, second, (round(float(implied[1]), 3), round(float(implied[0]), 3))
 
 
 def nway(s: Sub, first: Calibration) -> list[np.ndarray]:
@@ -97,10 +117,15 @@ def logistic(subs: list[Sub], features: list[np.ndarray], l2: float) -> Calibrat
         ys.append(s.y)
         ws.append(np.full(len(s.y), WEIGHT.get(s.case, 1.0) * 1000.0 / max(1, per_case[s.case])))
     x = np.hstack([np.ones((sum(map(len, ys)), 1)), np.vstack(xs)])
-    y, w = np.concatenate(ys), np.concatenate(ws)
-    beta = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
+    beta = _newton(x, np.concatenate(ys), np.concatenate(ws), penalty)
+    return Calibration(coef=tuple(round(float(b), 3) for b in beta[1:]),
+                       intercept=round(float(beta[0]), 3))
+
+
+def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+    beta = np.zeros(x.shape[1])
     for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
         grad = x.T @ (w * (p - y)) + penalty * beta
@@ -109,11 +134,9 @@ def logistic(subs: list[Sub], features: list[np.ndarray], l2: float) -> Calibrat
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Calibration(coef=tuple(round(float(b), 3) for b in beta[1:]),
-                       intercept=round(float(beta[0]), 3))
+    return beta
 
 
-Cal = tuple[Calibration, Calibration]
 
 
 def evaluate(scorer, subs: list[Sub], cal: Cal) -> dict:
@@ -132,7 +155,8 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     for level, _bar in BASE.bars:
         tot = dict(links=0, correct=0, strict=0, gold=0, found=0)
         for s, cal in subs:
-            settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1])
+            settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1],
+                               implied=cal[2])
             al = decide(s.sources, s.prop, settings, level)
             label = evalkit.Labeller(scorer, s.gold, [x.name for x in s.sources],
                                      [x.sentences for x in s.sources])
@@ -158,6 +182,24 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     return out
 
 
+PARAMS = Path(__file__).resolve().parent.parent / "reader" / "core" / "params.py"
+
+
+def write_params(cal: Cal) -> None:
+    """Replace the fitted constants in params.py (the rest of the file is kept)."""
+    import re
+
+    text = PARAMS.read_text(encoding="utf-8")
+    for const, c in (("CALIBRATION", cal[0]), ("NWAY_CALIBRATION", cal[1])):
+        block = (f"{const} = Calibration(\n    coef=({', '.join(str(x) for x in c.coef)}),\n"
+                 f"    intercept={c.intercept},\n)")
+        text = re.sub(rf"^{const} = Calibration\(\n.*?\n\)", block, text, count=1,
+                      flags=re.S | re.M)
+    text = re.sub(r"(    implied: tuple\[float, float\] \| None = )\([^)]*\)",
+                  rf"\g<1>{cal[2]}", text, count=1)
+    PARAMS.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -165,6 +207,8 @@ def main() -> int:
     ap.add_argument("--eval-dir", type=Path, default=evalkit.DEFAULT_EVAL)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation table")
+    ap.add_argument("--write", action="store_true",
+                    help="write the fitted models into reader/core/params.py")
     ap.add_argument("--bars", help="strict,normal,loose confidence bars to evaluate "
                                    "(default: the settings')")
     args = ap.parse_args()
@@ -189,6 +233,10 @@ def main() -> int:
         print("    coef=(" + ", ".join(f"{x}" for x in c.coef) + "),")
         print(f"    intercept={c.intercept},\n)")
         print("# " + ", ".join(f"{n}={x}" for n, x in zip(labels, c.coef)))
+    print(f"\nimplied = {cal[2]}  # slope, intercept")
+    if args.write:
+        write_params(cal)
+        print(f"written to {PARAMS}")
     if args.no_cv:
         return 0
     folds = 3

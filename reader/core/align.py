@@ -89,7 +89,8 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
     for ev, conf in zip(prop.evidence, confidences(prop, settings)):
         for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), ev.score.tolist(), conf.tolist()):
             pool.append(Link((ev.a, i), (ev.b, j), round(min(1.0, f), 4), round(c, 4)))
-    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor)
+    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor,
+                    implied=settings.implied)
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
     return Alignment.classified(sources, Pool.of(pool, levels, [s.name for s in sources], parallel),
                                 prop.boilerplate, strictness or settings.strictness)

@@ -17,7 +17,8 @@ looser level too (strict ⊆ normal ⊆ loose).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import combinations
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ STRICTNESS = (STRICT, NORMAL, LOOSE)
 _NEIGHBOURS = 1  # sentences this close may be the two halves of a split
 
 BY_ALIGNER = "aligner"
-BY_BRIDGE = "bridge"  # proposed because both sentences link to one sentence of a third source
+BY_GROUP = "group"  # both sentences sit in one consistent group that no link of theirs states
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ class _Groups:
 
 
 def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
-             parallel: frozenset[tuple[int, int]] = frozenset()) -> list[Link]:
+             parallel: frozenset[tuple[int, int]] = frozenset(),
+             implied: Callable[[float], float] | None = None) -> list[Link]:
     """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
     ``order`` (see :func:`decision_order`); the result keeps the pool's order.
 
@@ -109,10 +111,14 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
     ``parallel`` (pairs of source indexes, smaller first), where the order of the texts
     vouches for each link, sentence boundaries often differ (one sentence for two
     verses): such links join whatever groups they touch.
+
+    With ``implied``, two sentences of a group that no link joins directly are
+    counterparts too (``by="group"``, see :func:`_implied`).
     """
     groups = _Groups()
     strong = {(x.a, x.b) for x in pool if x.confidence >= bar}
     kinds = [RELATED] * len(pool)
+    tree: list[Link] = []  # the links that joined two groups: a maximum spanning forest
     for k in order:
         link = pool[k]
         if link.confidence < bar:
@@ -123,9 +129,61 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
                                                                           strong):
                 continue
             groups.union(ra, rb)
+            tree.append(link)
         kinds[k] = COUNTERPART
-    return [x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
-            for x, kind in zip(pool, kinds)]
+    out = [x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
+           for x, kind in zip(pool, kinds)]
+    if implied is not None:
+        counterparts = [x for x in out if x.kind == COUNTERPART]
+        out += sorted(_implied(groups, tree, counterparts, implied), key=lambda x: (x.a, x.b))
+    return out
+
+
+def _implied(groups: _Groups, tree: list[Link], counterparts: list[Link],
+             implied: Callable[[float], float]) -> list[Link]:
+    """The pairs a group joins with no link of their own, with the confidence ``implied``
+    gives the weakest link between them. In a group of one sentence per source, every
+    such pair (the weakest link on the path of the spanning tree); where a group holds
+    two sentences of a source (a split, or sentence boundaries that differ between
+    translations), only pairs bridged by one sentence that has exactly one counterpart
+    in each of their sources (a longer chain could join pairs that overlap nothing)."""
+    direct = {(x.a, x.b): x.confidence for x in counterparts}
+    found: dict[tuple[SentenceRef, SentenceRef], float] = {}
+
+    def add(u: SentenceRef, v: SentenceRef, weakest: float) -> None:
+        key = (u, v) if u[0] < v[0] else (v, u)
+        if key not in direct and weakest > found.get(key, 0.0):
+            found[key] = weakest
+
+    adjacent: dict[SentenceRef, list[tuple[SentenceRef, float]]] = {}
+    for x in tree:
+        adjacent.setdefault(x.a, []).append((x.b, x.confidence))
+        adjacent.setdefault(x.b, []).append((x.a, x.confidence))
+    for members in groups.members.values():
+        if len(members) < 3 or any(len(xs) > 1 for xs in members.values()):
+            continue
+        for start in ((s, xs[0]) for s, xs in members.items()):
+            weakest = {start: 1.0}
+            todo = [start]
+            while todo:
+                u = todo.pop()
+                for v, c in adjacent.get(u, ()):
+                    if v not in weakest:
+                        weakest[v] = min(weakest[u], c)
+                        todo.append(v)
+            for v, c in weakest.items():
+                if v != start:
+                    add(start, v, c)
+    partners: dict[SentenceRef, dict[int, list[tuple[int, float]]]] = {}
+    for (a, b), c in direct.items():
+        partners.setdefault(a, {}).setdefault(b[0], []).append((b[1], c))
+        partners.setdefault(b, {}).setdefault(a[0], []).append((a[1], c))
+    for w, by_source in partners.items():
+        single = [(s, xs[0]) for s, xs in by_source.items() if len(xs) == 1]
+        for (s, (i, ci)), (t, (j, cj)) in combinations(single, 2):
+            add((s, i), (t, j), min(ci, cj))
+    return [Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
+            for (u, v), c in found.items()]
 
 
 def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,

@@ -15,6 +15,7 @@ pane titles, the summary, the exports and "unique".
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -68,6 +69,15 @@ class Levels:
 
     bars: dict[str, float]
     floor: float
+    implied: tuple[float, float] | None = None  # slope, intercept: see implied_confidence
+
+    def implied_confidence(self, weakest: float) -> float:
+        """The confidence of two sentences a group joins with no link of their own: a
+        logistic function of the weakest link between them (fitted like the others)."""
+        assert self.implied is not None
+        w = min(max(weakest, 1e-4), 1 - 1e-4)
+        z = self.implied[0] * math.log(w / (1 - w)) + self.implied[1]
+        return 1 / (1 + math.exp(-z))
 
 
 @dataclass(eq=False)
@@ -118,7 +128,9 @@ class Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
-        links = classify(pool.links, pool.order, pool.levels.bars[strictness], pool.parallel)
+        levels = pool.levels
+        links = classify(pool.links, pool.order, levels.bars[strictness], pool.parallel,
+                         levels.implied_confidence if levels.implied else None)
         return cls(sources, links, boilerplate, strictness, pool)
 
     @property

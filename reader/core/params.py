@@ -48,6 +48,9 @@ class Settings:
     # a proposed link is not listed at all
     bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.55), ("loose", 0.35))
     related_floor: float = 0.15
+    # confidence of two sentences a group joins with no link of their own, from the
+    # weakest link between them: logistic(slope * logit(weakest) + intercept); None: no such
+    implied: tuple[float, float] | None = (0.715, -0.054)
     strictness: str = "normal"
 
 
