@@ -26,6 +26,10 @@ from reader.core.params import Settings
 _PRUNE = 0.2  # candidates below this share of their row's best are not ranked
 
 
+_MIN_SHARED_WORDS = 2  # content words two sentences must share ...
+_SAME_TEXT = 0.8       # ... unless they are nearly the same text
+
+
 @dataclass
 class Candidates:
     """Pairs (i of source a, j of source b) sorted by key, with their similarity."""
@@ -442,5 +446,9 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings) -> PairResul
             c, f = c2, with_context(c2, settings.context_weight)
         ordered, f = with_order(c, f, chain, settings)
     else:
-        ordered = c
+        # Without an order to vouch for them, two sentences sharing one content word
+        # (a dateline and a place name, a headline and a body sentence naming the same
+        # place) are no counterparts unless nearly identical.
+        weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
+        ordered, f = c, np.where(weak, 0.0, f)
     return PairResult(select(ordered, f, feats, a, b, settings, parallel), ordered, f, parallel)

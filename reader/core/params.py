@@ -8,14 +8,14 @@ from reader.core.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
-    coef=(4.182, 0.154, 0.856, 2.382, 1.212, -0.453, 0.308, -0.525, 2.357, 0.475),
-    intercept=-2.299,
+    coef=(3.859, 0.166, 0.935, 2.159, 1.338, -0.394, 0.326, -0.513, 2.478, 0.487),
+    intercept=-2.358,
 )
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
-    coef=(0.827, 0.681, 0.266, 0.011),
-    intercept=-0.537,
+    coef=(0.841, 0.706, 0.203, 0.022),
+    intercept=-0.533,
 )
 
 
@@ -50,7 +50,7 @@ class Settings:
     related_floor: float = 0.15
     # confidence of two sentences a group joins with no link of their own, from the
     # weakest link between them: logistic(slope * logit(weakest) + intercept); None: no such
-    implied: tuple[float, float] | None = (0.715, -0.054)
+    implied: tuple[float, float] | None = (0.695, 0.012)
     strictness: str = "normal"
 
 
