@@ -135,8 +135,16 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
            for x, kind in zip(pool, kinds)]
     if implied is not None:
         counterparts = [x for x in out if x.kind == COUNTERPART]
-        out += sorted(_implied(groups, tree, counterparts, implied), key=lambda x: (x.a, x.b))
+        extra = {(x.a, x.b): x for x in _implied(groups, tree, counterparts, implied)}
+        # a related link the group implies becomes a counterpart (by the group)
+        out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
+        out += sorted(extra.values(), key=lambda x: (x.a, x.b))
     return out
+
+
+def _promote(link: Link, implied: Link) -> Link:
+    return Link(link.a, link.b, link.score, max(link.confidence, implied.confidence),
+                COUNTERPART, BY_GROUP)
 
 
 def _implied(groups: _Groups, tree: list[Link], counterparts: list[Link],
