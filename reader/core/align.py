@@ -33,7 +33,8 @@ import numpy as np
 from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
 from reader.core.model import Alignment, Levels, Link, Pool, Source
-from reader.core.pairs import PairResult, hub_corrected, margins, pair_links
+from reader.core.candidates import candidate_pairs, similarities
+from reader.core.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
 from reader.core.params import DEFAULT, Settings
 from reader.core.segment import segment
 from reader.core.sources import Document
@@ -60,11 +61,24 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
     feats = build_features(sources, settings)
-    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    report("finding candidate pairs", 0.1)
+    found = candidate_pairs(feats, settings.top_k, settings.block_rows)
+    for (a, b), (i, j) in list(found.items()):
+        keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
+        found[(a, b)] = (i[keep], j[keep])
+    sims = similarities(feats, found)
     results: dict[tuple[int, int], PairResult] = {}
-    for k, (a, b) in enumerate(pairs):
-        report(f"matching {sources[a].name} with {sources[b].name}", 0.1 + 0.8 * k / max(1, len(pairs)))
-        results[(a, b)] = pair_links(feats, a, b, settings)
+    step = max(1, len(found) // 100)
+    for k, (a, b) in enumerate(sorted(found)):
+        if k % step == 0:
+            report(f"matching {sources[a].name} with {sources[b].name}",
+                   0.2 + 0.7 * k / max(1, len(found)))
+        i, j = found[(a, b)]
+        if len(i) == 0:
+            continue
+        sim, words = sims[(a, b)]
+        c = Candidates(i, j, sim, len(sources[b]), words)
+        results[(a, b)] = pair_links(feats, a, b, settings, c)
     report("combining evidence from all sources", 0.9)
     evidence = [_evidence(a, b, r, settings) for (a, b), r in sorted(results.items())]
     rows = features(evidence, feats.headline)
@@ -105,19 +119,27 @@ def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray
 
 
 def _evidence(a: int, b: int, r: PairResult, settings: Settings) -> PairEvidence:
+    """The links the selection chose, then (in rewrites) the other candidates scoring at
+    least ``settings.extra_threshold``, with the measurements the confidence needs."""
     c = r.candidates
-    chosen = set(r.links)
-    extra = [(i, j) for i, j, f, o in zip(c.i.tolist(), c.j.tolist(), r.scores.tolist(), c.sim.tolist())
-             if (i, j) not in chosen and f >= settings.extra_threshold and o >= settings.min_own
-             and not r.parallel]
-    keys = sorted(chosen) + sorted(extra)
-    i = np.array([x for x, _ in keys], dtype=np.int64)
-    j = np.array([y for _, y in keys], dtype=np.int64)
-    f = np.concatenate([np.array([r.links[k] for k in sorted(chosen)], dtype=np.float64),
-                        c.lookup(r.scores, i[len(chosen):], j[len(chosen):])])
+    chosen = sorted(r.links)
+    ci = np.array([x for x, _ in chosen], dtype=np.int64)
+    cj = np.array([y for _, y in chosen], dtype=np.int64)
+    if r.parallel or len(c.i) == 0:
+        extra = np.zeros(0, dtype=np.int64)
+    else:
+        taken = np.zeros(len(c.i), dtype=bool)
+        if len(chosen):
+            taken[np.searchsorted(c.keys, ci * c.n_b + cj)] = True
+        extra = np.flatnonzero(~taken & (r.scores >= settings.extra_threshold)
+                               & (c.sim >= settings.min_own))
+    i = np.concatenate([ci, c.i[extra]])
+    j = np.concatenate([cj, c.j[extra]])
+    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64),
+                        r.scores[extra]])
     adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
     m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
-    sel = np.zeros(len(keys))
+    sel = np.zeros(len(i))
     sel[:len(chosen)] = 1.0
     return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
                         c.lookup(c.words, i, j), r.parallel, sel)

@@ -23,7 +23,6 @@ from reader.core.features import Features
 from reader.core.params import Settings
 
 
-_PRUNE = 0.2  # candidates below this share of their row's best are not ranked
 
 
 _MIN_SHARED_WORDS = 2  # content words two sentences must share ...
@@ -113,40 +112,6 @@ def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
     return f - alt
 
 
-def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarray,
-                    wb: np.ndarray, k: int, block: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best ``k`` candidates in B for every row of A, by approximate Dice."""
-    out_i, out_j = [], []
-    for r0 in range(0, ia.shape[0], block):
-        rows_a = ia if block >= ia.shape[0] else ia[r0:r0 + block]  # slicing copies
-        prod = (rows_a @ mb_t).tocsr()
-        if prod.nnz == 0:
-            continue
-        counts = np.diff(prod.indptr)
-        rows = np.repeat(np.arange(prod.shape[0]), counts)
-        cols = prod.indices
-        approx = prod.data / (wa[r0 + rows] + wb[cols] + 1e-9)
-        # most entries share one middling term: drop what is far below the row's best
-        # before sorting (the top k are always kept)
-        nonempty = counts > 0
-        row_max = np.zeros(len(counts))
-        row_max[nonempty] = np.maximum.reduceat(approx, prod.indptr[:-1][nonempty])
-        keep = approx >= _PRUNE * row_max[rows]
-        rows, cols, approx = rows[keep], cols[keep], approx[keep]
-        # one sort key: by row, best first (approx < 1); ties keep the product's order,
-        # which is the same whichever of the two sources is called a
-        order = np.argsort(rows * 2.0 - approx, kind="stable")
-        rows, cols = rows[order], cols[order]
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-        sel = rank < k
-        out_i.append(r0 + rows[sel])
-        out_j.append(cols[sel].astype(np.int64))
-    if not out_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_i), np.concatenate(out_j)
-
-
 def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted Dice over all terms of the sentence pairs (i of a, j of b), and the
@@ -161,6 +126,8 @@ def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
 
 
 def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> Candidates:
+    """Candidates (i of a, j of b) with their similarity; boilerplate and page furniture
+    never (see :mod:`reader.core.layout`)."""
     n_b = feats.matrices[b].shape[0]
     keys = np.unique(i * n_b + j)
     i, j = keys // n_b, keys % n_b
@@ -168,15 +135,6 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
     i, j = i[keep], j[keep]
     sim, words = similarity(feats, a, b, i, j)
     return Candidates(i, j, sim, n_b, words)
-
-
-def initial_candidates(feats: Features, a: int, b: int, settings: Settings) -> Candidates:
-    wa, wb = feats.row_weight[a], feats.row_weight[b]
-    ia, ib = feats.index_matrices[a], feats.index_matrices[b]
-    ca, cb = feats.index_columns[a], feats.index_columns[b]
-    i1, j1 = _top_candidates(ia, cb, wa, wb, settings.top_k, settings.block_rows)
-    j2, i2 = _top_candidates(ib, ca, wb, wa, settings.top_k, settings.block_rows)
-    return _candidates(feats, a, b, np.concatenate([i1, i2]), np.concatenate([j1, j2]))
 
 
 def with_context(c: Candidates, weight: float) -> np.ndarray:
@@ -347,14 +305,17 @@ def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, lo
     ``short_src`` together with ``extra`` than without it."""
     w = feats.weights
     ms = feats.matrices[short_src]
-    tj = _terms(feats.matrices[long_src], j)
-    wj = w[tj].sum()
-    without = np.unique(np.concatenate([_terms(ms, k) for k in group if k != extra]))
-    with_extra = np.union1d(without, _terms(ms, extra))
+    tj = set(_terms(feats.matrices[long_src], j).tolist())  # sets: the term lists are short
+    wj = float(w[list(tj)].sum())
+    without: set[int] = set()
+    for k in group:
+        if k != extra:
+            without.update(_terms(ms, k).tolist())
+    with_extra = without | set(_terms(ms, extra).tolist())
 
-    def sim(t: np.ndarray) -> float:
-        shared = w[np.intersect1d(t, tj, assume_unique=True)].sum()
-        return 2 * shared / (w[t].sum() + wj + 1e-9)
+    def sim(t: set[int]) -> float:
+        shared = float(w[list(t & tj)].sum())
+        return 2 * shared / (float(w[list(t)].sum()) + wj + 1e-9)
 
     return sim(with_extra) - sim(without)
 
@@ -423,7 +384,8 @@ class PairResult:
     parallel: bool
 
 
-def pair_links(feats: Features, a: int, b: int, settings: Settings) -> PairResult:
+def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidates
+               ) -> PairResult:
     """Links between sources a and b, and the candidate pairs considered.
 
     Texts count as parallel (a translation or a close revision, not a rewrite) when
@@ -432,7 +394,6 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings) -> PairResul
     in a small gap between anchors becomes a candidate, and weak pairs crossing the
     chain are dropped. Rewrites reorder freely: no order constraint there.
     """
-    c = initial_candidates(feats, a, b, settings)
     f = with_context(c, settings.context_weight)
     mutual = mutual_best(c, f)
     chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
