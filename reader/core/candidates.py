@@ -1,16 +1,16 @@
 """Candidate pairs for every pair of sources at once.
 
 The inverted index in matrix form: all sentences of all sources stacked (rows) times
-all their informative terms (columns); one sparse product of a block of rows with
-every sentence gives, for each sentence, every sentence of every other source that
-shares an informative term, with an approximate weighted Dice. Each sentence keeps
-its best ``top_k`` in each other source (both directions come out of the same product,
+their informative terms; the sparse product of a block of rows with the term-by-
+sentence pattern of one source gives, for each sentence, every sentence of that source
+that shares an informative term, with an approximate weighted Dice. Each sentence keeps
+its best ``top_k`` in each other source (both directions come out of the same products,
 since every sentence is a row once). Then the exact similarity of all kept pairs over
 all their terms is computed in a few large steps.
 
-Done for all pairs of sources together, the fixed cost of each sparse operation is
-paid once per block, not once per pair of sources: 500 one-line files make 124,750
-pairs of sources, most of them with no candidate at all.
+Done for blocks of sentences from all sources at once, the fixed cost of each sparse
+operation is paid once per block and source, not once per pair of sources: 500
+one-line files make 124,750 pairs of sources, most of them with no candidate at all.
 """
 
 from __future__ import annotations
@@ -37,46 +37,24 @@ def candidate_pairs(feats: Features, top_k: int, block: int
     offsets = np.r_[0, np.cumsum(sizes)]
     source_of = np.repeat(np.arange(n), sizes)
     index = sparse.vstack(feats.index_matrices, format="csr")
-    columns = sparse.hstack(feats.index_columns, format="csr")
     weight = np.concatenate(feats.row_weight)
     rows_out, cols_out = [], []
     for r0 in range(0, total, block):
         part = index if block >= total else index[r0:r0 + block]
-        prod = (part @ columns).tocsr()
-        if prod.nnz == 0:
-            continue
-        counts = np.diff(prod.indptr)
-        rows = r0 + np.repeat(np.arange(prod.shape[0]), counts)
-        cols = prod.indices.astype(np.int64)
-        target = source_of[cols]
-        other = source_of[rows] != target
-        rows, cols, target = rows[other], cols[other], target[other]
-        if len(rows) == 0:
-            continue
-        approx = prod.data[other] / (weight[rows] + weight[cols] + 1e-9)
-        # one group per sentence and other source: drop what is far below the group's
-        # best before sorting (the top k are always kept)
-        group = rows * n + target
-        order = np.argsort(group, kind="stable")  # stable: columns keep sentence order
-        group, rows, cols, approx = group[order], rows[order], cols[order], approx[order]
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        best = np.maximum.reduceat(approx, starts)
-        sizes_g = np.diff(np.r_[starts, len(group)])
-        keep = approx >= _PRUNE * np.repeat(best, sizes_g)
-        group, rows, cols, approx = group[keep], rows[keep], cols[keep], approx[keep]
-        # by group, best first; ties keep the product's order (the other source's sentence
-        # order), which is the same whichever source is called a
-        order = np.lexsort((-approx, group))
-        group, rows, cols = group[order], rows[order], cols[order]
-        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        rank = np.arange(len(group)) - np.repeat(starts, np.diff(np.r_[starts, len(group)]))
-        sel = rank < top_k
-        rows_out.append(rows[sel])
-        cols_out.append(cols[sel])
-    if not rows_out:
-        return {}
+        r1 = r0 + part.shape[0]
+        for b in range(n):
+            if offsets[b] <= r0 and r1 <= offsets[b + 1]:
+                continue  # the whole block is source b itself
+            rows, cols = _best_in(part, feats.index_columns[b], weight[r0:r1],
+                                  feats.row_weight[b], top_k)
+            # not source b with itself
+            own = (rows >= offsets[b] - r0) & (rows < offsets[b + 1] - r0)
+            rows_out.append(r0 + rows[~own])
+            cols_out.append(offsets[b] + cols[~own])
     rows = np.concatenate(rows_out)
     cols = np.concatenate(cols_out)
+    if len(rows) == 0:
+        return {}
     # orient each pair a < b and drop duplicates (found from both sides)
     sr, sc = source_of[rows], source_of[cols]
     swap = sr > sc
@@ -95,6 +73,33 @@ def candidate_pairs(feats: Features, top_k: int, block: int
         a, b = int(sa[s]), int(sb[s])
         out[(a, b)] = (lo[s:e] - offsets[a], hi[s:e] - offsets[b])
     return out
+
+
+def _best_in(rows_a: sparse.csr_matrix, columns_b: sparse.csc_matrix, wa: np.ndarray,
+             wb: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best ``k`` sentences of b for every row of ``rows_a``, by approximate Dice."""
+    prod = (rows_a @ columns_b).tocsr()
+    if prod.nnz == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    counts = np.diff(prod.indptr)
+    rows = np.repeat(np.arange(prod.shape[0]), counts)
+    cols = prod.indices
+    approx = prod.data / (wa[rows] + wb[cols] + 1e-9)
+    # most entries share one middling term: drop what is far below the row's best
+    # before sorting (the top k are always kept)
+    nonempty = counts > 0
+    row_max = np.zeros(len(counts))
+    row_max[nonempty] = np.maximum.reduceat(approx, prod.indptr[:-1][nonempty])
+    keep = approx >= _PRUNE * row_max[rows]
+    rows, cols, approx = rows[keep], cols[keep], approx[keep]
+    # by row, best first (approx < 1); ties keep the product's order, which is the same
+    # whichever source is called a
+    order = np.argsort(rows * 2.0 - approx, kind="stable")
+    rows, cols = rows[order], cols[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    sel = rank < k
+    return rows[sel].astype(np.int64), cols[sel].astype(np.int64)
 
 
 def similarities(feats: Features, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]
