@@ -34,7 +34,7 @@ import numpy as np
 
 FEATURES = ("score", "own", "margin_low", "margin_high", "words", "split",
             "headlines", "headline_body", "parallel", "chosen")
-NWAY_FEATURES = ("first", "agree", "agree_strong", "disagree")
+NWAY_FEATURES = ("first", "agree", "agree_strong")
 
 @dataclass(frozen=True)
 class Calibration:
@@ -103,39 +103,64 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
 
 def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> list[np.ndarray]:
     """The second-stage features (:data:`NWAY_FEATURES`) of every link: its first-stage
-    confidence (as a logit), and over the third sources where both its sentences have
-    partners, how strongly they agree (a sentence partnered by both: the weaker of the
-    two links, best over such sentences) or disagree (partners, but none in common: the
-    weaker of the two sentences' best links), summed over the third sources."""
-    links: dict[tuple[int, int, int], dict[int, float]] = {}
-    n = 0
-    for p, conf in zip(pairs, first):
-        n = max(n, p.a + 1, p.b + 1)
-        for i, j, c in zip(p.i.tolist(), p.j.tolist(), conf.tolist()):
-            links.setdefault((p.a, i, p.b), {})[j] = c
-            links.setdefault((p.b, j, p.a), {})[i] = c
-    out = []
-    for p, conf in zip(pairs, first):
-        rows = np.zeros((len(p.i), len(NWAY_FEATURES)))
-        rows[:, 0] = np.log(np.clip(conf, 1e-4, 1 - 1e-4) / np.clip(1 - conf, 1e-4, 1))
-        for k, (i, j) in enumerate(zip(p.i.tolist(), p.j.tolist())):
-            agree = disagree = strong = 0.0
-            for x in range(n):
-                if x == p.a or x == p.b:
-                    continue
-                pi = links.get((p.a, i, x))
-                pj = links.get((p.b, j, x))
-                if not pi or not pj:
-                    continue
-                common = pi.keys() & pj.keys()
-                if common:
-                    best = max(min(pi[y], pj[y]) for y in common)
-                    agree += best
-                    strong += best >= 0.5
-                else:
-                    disagree += min(max(pi.values()), max(pj.values()))
-            rows[k, 1] = agree
-            rows[k, 2] = strong
-            rows[k, 3] = disagree
-        out.append(rows)
-    return out
+    confidence (as a logit), and how strongly the third sources agree with it: in a
+    third source, a sentence linked to both of its sentences agrees by the weaker of
+    those two links (the best such sentence counts); ``agree`` sums that over the third
+    sources, ``agree_strong`` counts those where it is at least 0.5.
+
+    Vectorised: every link is looked at from both ends; the links that arrive at one
+    sentence from two different sentences are the paths through it."""
+    sizes = [len(p.i) for p in pairs]
+    if not sum(sizes):
+        return [np.zeros((0, len(NWAY_FEATURES))) for _ in pairs]
+    width = 1 + max(int(max(p.i.max(initial=0), p.j.max(initial=0))) for p in pairs)
+    sa = np.concatenate([np.full(len(p.i), p.a) for p in pairs])
+    sb = np.concatenate([np.full(len(p.j), p.b) for p in pairs])
+    na = sa * width + np.concatenate([p.i for p in pairs])   # sentence ids, all sources
+    nb = sb * width + np.concatenate([p.j for p in pairs])
+    conf = np.concatenate(list(first))
+    keys = na * (width * (1 + max(sb.max(), sa.max()))) + nb
+    order = np.argsort(keys)
+    keys_sorted = keys[order]
+    # both directions: (from, to, confidence)
+    src = np.concatenate([na, nb])
+    dst = np.concatenate([nb, na])
+    c = np.concatenate([conf, conf])
+    by = np.argsort(dst, kind="stable")
+    src, dst, c = src[by], dst[by], c[by]
+    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(dst)]))
+    found_link, found_third, found_value = [], [], []
+    span = width * (1 + max(sb.max(), sa.max()))
+    for d in range(1, int(np.diff(np.r_[starts, len(dst)]).max())):
+        x = np.flatnonzero(group[d:] == group[:-d])
+        if len(x) == 0:
+            break
+        u, v = src[x], src[x + d]
+        su, sv = u // width, v // width
+        ok = su != sv
+        u, v, su, sv, val = u[ok], v[ok], su[ok], sv[ok], np.minimum(c[x][ok], c[x + d][ok])
+        third = dst[x][ok] // width
+        lo = np.where(su < sv, u, v)
+        hi = np.where(su < sv, v, u)
+        want = lo * span + hi
+        pos = np.minimum(np.searchsorted(keys_sorted, want), len(keys_sorted) - 1)
+        hit = keys_sorted[pos] == want
+        found_link.append(order[pos[hit]])
+        found_third.append(third[hit])
+        found_value.append(val[hit])
+    agree = np.zeros(len(na))
+    strong = np.zeros(len(na))
+    li, t, value = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64)
+                    for x in (found_link, found_third, found_value))
+    if len(li):
+        # the best path through each third source, then summed over the sources
+        by_key = np.lexsort((t, li))
+        li, t, value = li[by_key], t[by_key], value[by_key]
+        starts = np.flatnonzero(np.r_[True, (li[1:] != li[:-1]) | (t[1:] != t[:-1])])
+        best = np.maximum.reduceat(value, starts)
+        np.add.at(agree, li[starts], best)
+        np.add.at(strong, li[starts], best >= 0.5)
+    rows = np.column_stack([np.log(np.clip(conf, 1e-4, 1 - 1e-4) / np.clip(1 - conf, 1e-4, 1)),
+                            agree, strong])
+    return np.split(rows, np.cumsum(sizes)[:-1])

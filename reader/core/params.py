@@ -14,8 +14,8 @@ CALIBRATION = Calibration(
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
-    coef=(0.841, 0.706, 0.203, 0.022),
-    intercept=-0.533,
+    coef=(0.84, 0.704, 0.203),
+    intercept=-0.528,
 )
 
 
@@ -50,7 +50,7 @@ class Settings:
     related_floor: float = 0.15
     # confidence of two sentences a group joins with no link of their own, from the
     # weakest link between them: logistic(slope * logit(weakest) + intercept); None: no such
-    implied: tuple[float, float] | None = (0.695, 0.012)
+    implied: tuple[float, float] | None = (0.698, 0.02)
     strictness: str = "normal"
 
 
