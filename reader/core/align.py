@@ -101,8 +101,10 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
     its kind at ``strictness`` (see :mod:`reader.core.links`)."""
     pool = []
     for ev, conf in zip(prop.evidence, confidences(prop, settings)):
-        for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), ev.score.tolist(), conf.tolist()):
-            pool.append(Link((ev.a, i), (ev.b, j), round(min(1.0, f), 4), round(c, 4)))
+        a, b = ev.a, ev.b
+        scores = np.round(np.minimum(ev.score, 1.0), 4).tolist()
+        pool += [Link((a, i), (b, j), f, c) for i, j, f, c in
+                 zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())]
     levels = Levels(bars=dict(settings.bars), floor=settings.related_floor,
                     implied=settings.implied)
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)

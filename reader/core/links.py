@@ -182,16 +182,43 @@ def _implied(groups: _Groups, tree: list[Link], counterparts: list[Link],
             for v, c in weakest.items():
                 if v != start:
                     add(start, v, c)
-    partners: dict[SentenceRef, dict[int, list[tuple[int, float]]]] = {}
-    for (a, b), c in direct.items():
-        partners.setdefault(a, {}).setdefault(b[0], []).append((b[1], c))
-        partners.setdefault(b, {}).setdefault(a[0], []).append((a[1], c))
-    for w, by_source in partners.items():
-        single = [(s, xs[0]) for s, xs in by_source.items() if len(xs) == 1]
-        for (s, (i, ci)), (t, (j, cj)) in combinations(single, 2):
-            add((s, i), (t, j), min(ci, cj))
+    for u, v, c in _bridged(counterparts):
+        add(u, v, c)
     return [Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
             for (u, v), c in found.items()]
+
+
+def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, float]]:
+    """Pairs of sentences of two different sources that one sentence w of a third source
+    links, where w has exactly one counterpart in each of those two sources; with the
+    weaker of the two links. Vectorised over all links."""
+    if not counterparts:
+        return []
+    width = 1 + max(max(x.a[1], x.b[1]) for x in counterparts)
+    a = np.array([x.a[0] * width + x.a[1] for x in counterparts], dtype=np.int64)
+    b = np.array([x.b[0] * width + x.b[1] for x in counterparts], dtype=np.int64)
+    conf = np.array([x.confidence for x in counterparts])
+    w = np.concatenate([a, b])   # each link seen from both of its ends
+    p = np.concatenate([b, a])
+    c = np.concatenate([conf, conf])
+    # a partner that is w's only one in its source
+    key = w * (1 + int(max(a.max(), b.max())) // width) + p // width
+    order = np.argsort(key, kind="stable")
+    w, p, c, key = w[order], p[order], c[order], key[order]
+    single = np.r_[True, key[1:] != key[:-1]] & np.r_[key[1:] != key[:-1], True]
+    w, p, c = w[single], p[single], c[single]
+    starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(w)]))
+    out = []
+    for d in range(1, int(np.diff(np.r_[starts, len(w)]).max(initial=1))):
+        x = np.flatnonzero(group[d:] == group[:-d])
+        if len(x) == 0:
+            break
+        u, v = p[x], p[x + d]
+        weakest = np.minimum(c[x], c[x + d])
+        out.extend(((int(i) // width, int(i) % width), (int(j) // width, int(j) % width), float(k))
+                   for i, j, k in zip(u.tolist(), v.tolist(), weakest.tolist()))
+    return out
 
 
 def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,
