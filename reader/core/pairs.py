@@ -237,14 +237,18 @@ def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
 
 def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
                    chain: list[tuple[int, int]], gap_max: int) -> Candidates:
-    """``c`` plus every pair inside a small gap between consecutive anchors (only the
-    pairs not scored yet are scored)."""
+    """``c`` plus every pair inside a small gap between consecutive anchors, the two
+    ends of the texts counting as anchors (so the last verses of a book, after its
+    last anchor, are paired too); only the pairs not scored yet are scored."""
     gi, gj = [], []
-    for (i1, j1), (i2, j2) in zip(chain, chain[1:]):
+    n_a, n_b = feats.matrices[a].shape[0], c.n_b
+    ends = [(-1, -1), *chain, (n_a, n_b)]
+    for (i1, j1), (i2, j2) in zip(ends, ends[1:]):
         if 1 < i2 - i1 + j2 - j1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
-            for i in range(i1, i2 + 1):
-                gi.extend([i] * (j2 - j1 + 1))
-                gj.extend(range(j1, j2 + 1))
+            for i in range(max(i1, 0), min(i2, n_a - 1) + 1):
+                lo, hi = max(j1, 0), min(j2, n_b - 1)
+                gi.extend([i] * (hi - lo + 1))
+                gj.extend(range(lo, hi + 1))
     if not gi:
         return c
     keys = np.unique(np.array(gi, dtype=np.int64) * c.n_b + np.array(gj, dtype=np.int64))
