@@ -41,9 +41,6 @@ from reader.core.segment import segment  # noqa: E402
 from reader.core.sources import load_paths  # noqa: E402
 
 TRAIN = ["news-en", "cstnews-cst", "cstnews-summary", "bible-mark-5"]
-#: news-en is the kind of text the reader is for (several outlets rewriting one
-#: story, some machine-translated): it weighs as much as the others together
-WEIGHT = {"news-en": 3.0}
 BASE = DEFAULT  # the settings evaluated (--bars changes them)
 
 
@@ -95,7 +92,7 @@ def fit(subs: list[Sub], l2: float) -> Cal:
                 w = min(max(link.confidence, 1e-4), 1 - 1e-4)
                 xs.append(np.log(w / (1 - w)))
                 ys.append(label.grade(link.a, link.b))
-                ws.append(WEIGHT.get(s.case, 1.0))
+                ws.append(1.0)
     implied = _newton(np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws),
                       np.array([0.0, l2])) if len(xs) > 10 else np.array([-1.0, 1.0])
     return first, second, (round(float(implied[1]), 3), round(float(implied[0]), 3))
@@ -115,7 +112,7 @@ def logistic(subs: list[Sub], features: list[np.ndarray], l2: float) -> Calibrat
     for s, x in zip(subs, features):
         xs.append(x)
         ys.append(s.y)
-        ws.append(np.full(len(s.y), WEIGHT.get(s.case, 1.0) * 1000.0 / max(1, per_case[s.case])))
+        ws.append(np.full(len(s.y), 1000.0 / max(1, per_case[s.case])))
     x = np.hstack([np.ones((sum(map(len, ys)), 1)), np.vstack(xs)])
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0

@@ -8,14 +8,14 @@ from reader.core.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
-    coef=(3.875, 0.171, 0.959, 2.116, 1.333, -0.393, 0.325, -0.514, 2.476, 0.488),
-    intercept=-2.358,
+    coef=(3.159, 1.21, 0.755, 1.983, 1.455, -0.231, 0.423, -0.425, 3.008, 0.546),
+    intercept=-2.885,
 )
 
 #: The confidence revised by the other sources (see reader.core.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
-    coef=(0.839, 0.701, 0.206),
-    intercept=-0.527,
+    coef=(0.844, 0.862, 0.142),
+    intercept=-0.487,
 )
 
 
@@ -46,11 +46,11 @@ class Settings:
     nway_calibration: Calibration = NWAY_CALIBRATION
     # confidence a link needs to be a counterpart, per strictness; below related_floor
     # a proposed link is not listed at all
-    bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.55), ("loose", 0.35))
+    bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.5), ("loose", 0.35))
     related_floor: float = 0.15
     # confidence of two sentences a group joins with no link of their own, from the
     # weakest link between them: logistic(slope * logit(weakest) + intercept); None: no such
-    implied: tuple[float, float] | None = (0.702, 0.004)
+    implied: tuple[float, float] | None = (0.761, -0.288)
     strictness: str = "normal"
 
 
