@@ -11,14 +11,16 @@ rules here are structural, so they hold whatever the language:
   line of four words or more is a **headline** (a title, a subtitle), unless it is
   mostly figures (a dateline) or holds a web address or a ``|``/``·`` separator (a
   byline with its date, a breadcrumb);
+* a bare line that is an item of a list (a bullet or a number before it, four words
+  or more: the "key points" of a wire story) is body text;
 * every other bare line is **furniture**: a section label, a dateline, a caption or
   credit, a teaser, an entry of a link list, a sub-heading. So is a line of prose
   that is a bare web address or sits wholly in parentheses (``(Photo: Reuters)``).
 
 Furniture never becomes a counterpart (like boilerplate); headlines link only to
 headlines unless the evidence is strong (see :mod:`reader.core.confidence`). A text
-that is mostly bare lines (verse, a list, a transcript without punctuation) has no
-furniture: there the lines are the content.
+whose characters are mostly in bare lines (verse, a list, a transcript without
+punctuation) has no furniture: there the lines are the content.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ BODY, HEADLINE, FURNITURE = 0, 1, 2
 
 _END = frozenset(".!?…:;\"'”’»)]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s[|·•]\s|^\s*[•·▪►]")
+_SEPARATOR = re.compile(r"\s[|·•]\s")
+_BULLET = re.compile(r"^\s*(?:[•▪►‣◦*–-]|\d{1,2}[.)])\s+\S")
 _TOKEN = re.compile(r"[^\W_]+")
 _BRACKETED = re.compile(r"^\s*[(\[].*[)\]]\s*$", re.DOTALL)
-#: at most this share of a source's sentences may be bare lines for them to be furniture
+#: at most this share of a source's text may be in bare lines for them to be furniture
 _BARE_SHARE = 0.5
 
 
@@ -62,7 +65,8 @@ def roles(src: Source) -> np.ndarray:
     out = np.zeros(len(src), dtype=np.int8)
     if len(src) == 0:
         return out
-    if bare.sum() > _BARE_SHARE * len(src):
+    sizes = np.array([e - s for s, e in src.sentences])
+    if sizes[bare].sum() > _BARE_SHARE * sizes.sum():
         return out  # verse, a list, a transcript: the lines are the content
     header = True
     for k in range(len(src)):
@@ -73,6 +77,8 @@ def roles(src: Source) -> np.ndarray:
                 out[k] = FURNITURE
             continue
         tokens = _TOKEN.findall(sentence)
+        if _BULLET.match(sentence) and len(tokens) >= 4:
+            continue  # a list item stating something ("• Third rise this year"): body
         titled = (header and len(tokens) >= 4 and not _mostly_figures(tokens)
                   and not _URL.search(sentence) and not _SEPARATOR.search(sentence))
         out[k] = HEADLINE if titled else FURNITURE
