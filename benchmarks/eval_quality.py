@@ -47,8 +47,12 @@ def predict(sources_dir: Path, via_cli: bool, strictness: str) -> dict:
     from reader.core.report import to_json
     from reader.core.sources import load_paths
 
-    return to_json(align(load_paths([sources_dir]).documents, strictness=strictness),
-                   spans=False)
+    docs = load_paths([sources_dir]).documents
+    try:
+        al = align(docs, strictness=strictness)
+    except TypeError:  # reader 0.1.0: no strictness
+        al = align(docs)
+    return to_json(al, spans=False)
 
 
 def evaluate(scorer, case_dir: Path, via_cli: bool, limit: int | None, strictness: str) -> dict:
@@ -64,10 +68,10 @@ def evaluate(scorer, case_dir: Path, via_cli: bool, limit: int | None, strictnes
         names = [s["name"] for s in pred["sources"]]
         label = evalkit.Labeller(scorer, case, names,
                                  [[tuple(x) for x in s["sentences"]] for s in pred["sources"]])
-        for link in pred["links"]:
-            confs.append(link["confidence"])
+        for link in pred["links"]:  # (output of reader 0.1.0 has no confidence or kind)
+            confs.append(link.get("confidence", link["score"]))
             grades.append(label.grade(tuple(link["a"]), tuple(link["b"])))
-        pred["links"] = [x for x in pred["links"] if x["kind"] == "counterpart"]
+        pred["links"] = [x for x in pred["links"] if x.get("kind", "counterpart") == "counterpart"]
         res = scorer.score(case, scorer.load_prediction(pred, case))
         tot["links"] += res["links"]
         tot["correct"] += res["correct_links"]
