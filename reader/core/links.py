@@ -118,7 +118,9 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
     groups = _Groups()
     strong = {(x.a, x.b) for x in pool if x.confidence >= bar}
     kinds = [RELATED] * len(pool)
-    tree: list[Link] = []  # the links that joined two groups: a maximum spanning forest
+    # pairs joined by a link while both groups had one sentence per source: decided most
+    # confident first, that link is the weakest on the path between them
+    joined: list[tuple[SentenceRef, SentenceRef, float]] = []
     for k in order:
         link = pool[k]
         if link.confidence < bar:
@@ -128,14 +130,15 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
             if (link.a[0], link.b[0]) not in parallel and not _can_join(groups, ra, rb, link,
                                                                           strong):
                 continue
+            if implied is not None:
+                _cross(groups, ra, rb, link.confidence, joined)
             groups.union(ra, rb)
-            tree.append(link)
         kinds[k] = COUNTERPART
     out = [x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
            for x, kind in zip(pool, kinds)]
     if implied is not None:
         counterparts = [x for x in out if x.kind == COUNTERPART]
-        extra = {(x.a, x.b): x for x in _implied(groups, tree, counterparts, implied)}
+        extra = {(x.a, x.b): x for x in _implied(groups, joined, counterparts, implied)}
         # a related link the group implies becomes a counterpart (by the group)
         out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
         out += sorted(extra.values(), key=lambda x: (x.a, x.b))
@@ -147,14 +150,26 @@ def _promote(link: Link, implied: Link) -> Link:
                 COUNTERPART, BY_GROUP)
 
 
-def _implied(groups: _Groups, tree: list[Link], counterparts: list[Link],
-             implied: Callable[[float], float]) -> list[Link]:
+def _cross(groups: _Groups, ra: SentenceRef, rb: SentenceRef, confidence: float,
+           out: list[tuple[SentenceRef, SentenceRef, float]]) -> None:
+    ma, mb = groups.members[ra], groups.members[rb]
+    if any(len(xs) > 1 for xs in ma.values()) or any(len(xs) > 1 for xs in mb.values()):
+        return
+    for s, (x,) in ma.items():
+        for t, (y,) in mb.items():
+            if s != t:
+                out.append(((s, x), (t, y), confidence))
+
+
+def _implied(groups: _Groups, joined: list[tuple[SentenceRef, SentenceRef, float]],
+             counterparts: list[Link], implied: Callable[[float], float]) -> list[Link]:
     """The pairs a group joins with no link of their own, with the confidence ``implied``
     gives the weakest link between them. In a group of one sentence per source, every
-    such pair (the weakest link on the path of the spanning tree); where a group holds
-    two sentences of a source (a split, or sentence boundaries that differ between
-    translations), only pairs bridged by one sentence that has exactly one counterpart
-    in each of their sources (a longer chain could join pairs that overlap nothing)."""
+    such pair (``joined``: the link that joined their two groups is the weakest on the
+    path between them); where a group holds two sentences of a source (a split, or
+    sentence boundaries that differ between translations), only pairs bridged by one
+    sentence that has exactly one counterpart in each of their sources (a longer chain
+    could join pairs that overlap nothing)."""
     direct = {(x.a, x.b): x.confidence for x in counterparts}
     found: dict[tuple[SentenceRef, SentenceRef], float] = {}
 
@@ -163,25 +178,11 @@ def _implied(groups: _Groups, tree: list[Link], counterparts: list[Link],
         if key not in direct and weakest > found.get(key, 0.0):
             found[key] = weakest
 
-    adjacent: dict[SentenceRef, list[tuple[SentenceRef, float]]] = {}
-    for x in tree:
-        adjacent.setdefault(x.a, []).append((x.b, x.confidence))
-        adjacent.setdefault(x.b, []).append((x.a, x.confidence))
-    for members in groups.members.values():
-        if len(members) < 3 or any(len(xs) > 1 for xs in members.values()):
-            continue
-        for start in ((s, xs[0]) for s, xs in members.items()):
-            weakest = {start: 1.0}
-            todo = [start]
-            while todo:
-                u = todo.pop()
-                for v, c in adjacent.get(u, ()):
-                    if v not in weakest:
-                        weakest[v] = min(weakest[u], c)
-                        todo.append(v)
-            for v, c in weakest.items():
-                if v != start:
-                    add(start, v, c)
+    simple = {root for root, members in groups.members.items()
+              if all(len(xs) == 1 for xs in members.values())}
+    for u, v, c in joined:
+        if groups.find(u) in simple:  # the group stayed one sentence per source
+            add(u, v, c)
     for u, v, c in _bridged(counterparts):
         add(u, v, c)
     return [Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
