@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--no-spans", action="store_true",
                     help="with --json: leave out matched word spans and shared passages")
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
+    al.add_argument("--strictness", choices=("strict", "normal", "loose"), default="normal",
+                    help="what counts as a counterpart: strict links only the surest pairs, "
+                         "loose also the doubtful ones (default normal)")
+    al.add_argument("--explain", metavar="FILE:N",
+                    help="explain one sentence (FILE as in the pane title, N its number "
+                         "from 1): its counterparts and related sentences, with confidence "
+                         "and the words that matched")
     al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     ex = sub.add_parser("export", help="export the saved marks or the shared passages",
                         description="Export the marks saved for these sources (the "
@@ -132,8 +139,20 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
-    al = align(loaded.documents)
-    if args.json:
+    al = align(loaded.documents, strictness=args.strictness)
+    if args.explain is not None:
+        from reader.core import explain
+        from reader.core.refs import RefError, parse_ref
+
+        try:
+            source, sentence = parse_ref(args.explain, al.sources)
+        except RefError as exc:
+            return _fail(str(exc))
+        if args.json:
+            out = json_text(explain.to_json(al, source, sentence), separators=(",", ":"))
+        else:
+            out = explain.to_text(al, source, sentence)
+    elif args.json:
         out = json_text(to_json(al, spans=not args.no_spans, text=args.text),
                         separators=(",", ":"))
     else:

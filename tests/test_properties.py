@@ -154,7 +154,7 @@ def test_links_are_valid(texts):
         assert len({s for s, _ in g}) >= 2
         for s, i in g:
             assert not al.is_unique(s, i)
-    linked = {l.a for l in al.links} | {l.b for l in al.links}
+    linked = {l.a for l in al.counterpart_links} | {l.b for l in al.counterpart_links}
     assert linked == {m for g in al.groups for m in g}
     json.dumps(to_json(al))  # serialisable
 

@@ -26,12 +26,15 @@ Pipeline (each step symmetric in the sources, so file order never matters):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
-from reader.core.model import Alignment, Link, Source
-from reader.core.pairs import Candidates, pair_links
+from reader.core.model import Alignment, Levels, Link, Pool, Source
+from reader.core.candidates import candidate_pairs, similarities
+from reader.core.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
 from reader.core.params import DEFAULT, Settings
 from reader.core.segment import segment
 from reader.core.sources import Document
@@ -41,79 +44,113 @@ __all__ = ["DEFAULT", "Settings", "align", "align_sources", "is_boilerplate", "s
 Progress = Callable[[str, float], None]
 
 
-def align_sources(sources: list[Source], settings: Settings = DEFAULT,
-                  progress: Progress | None = None) -> Alignment:
-    """Align already segmented sources."""
+@dataclass
+class Proposal:
+    """Every link the selection proposes, per pair of sources, with its features."""
+
+    evidence: list[PairEvidence]
+    features: list[np.ndarray]
+    boilerplate: list[frozenset[int]]
+
+
+def propose(sources: list[Source], settings: Settings = DEFAULT,
+            progress: Progress | None = None) -> Proposal:
+    """Candidates, scores and selection for every pair of sources, and the evidence
+    each proposed link has (see :mod:`reader.core.confidence`)."""
     n = len(sources)
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
     feats = build_features(sources, settings)
-    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
-    cands_by_pair: dict[tuple[int, int], Candidates] = {}
-    links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
-    for k, (a, b) in enumerate(pairs):
-        report(f"matching {sources[a].name} with {sources[b].name}", 0.1 + 0.8 * k / max(1, len(pairs)))
-        links_by_pair[(a, b)], cands_by_pair[(a, b)] = pair_links(feats, a, b, settings)
-    report("combining evidence from all sources", 0.9)
-    if n > 2:
-        _transitive(links_by_pair, cands_by_pair, n, settings)
-    links = [Link((a, i), (b, j), round(min(1.0, f), 4))
-             for (a, b), pl in sorted(links_by_pair.items())
-             for (i, j), f in sorted(pl.items())]
-    boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
-    report("done", 1.0)
-    return Alignment(sources=sources, links=links, boilerplate=boiler)
-
-
-def _transitive(links_by_pair: dict[tuple[int, int], dict[tuple[int, int], float]],
-                cands_by_pair: dict[tuple[int, int], Candidates], n: int,
-                settings: Settings) -> None:
-    """Add (A, C) when A–B and B–C are links and A–C has some evidence of its own.
-
-    The bridge sentence of B must link to exactly one sentence of A and one of C:
-    a long sentence that two short ones were merged into says nothing about
-    which of them matches a third source's sentence.
-    """
-    partners: dict[tuple[int, int], dict[int, list[tuple[int, float]]]] = {}
-    for (s, t), pl in links_by_pair.items():
-        fwd = partners.setdefault((s, t), {})
-        bwd = partners.setdefault((t, s), {})
-        for (i, j), f in pl.items():
-            fwd.setdefault(i, []).append((j, f))
-            bwd.setdefault(j, []).append((i, f))
-    # bridges come from `partners`, built before any addition, so each addition can go
-    # straight into links_by_pair
-    for (a, c), cands in cands_by_pair.items():
-        existing = links_by_pair[(a, c)]
-        qi, qk, qf = [], [], []
-        for b in range(n):
-            if b in (a, c):
-                continue
-            in_a, in_c = partners.get((b, a), {}), partners.get((b, c), {})
-            for j, pa in in_a.items():
-                pc = in_c.get(j)
-                if len(pa) == 1 and pc is not None and len(pc) == 1:
-                    (i, f1), (k, f2) = pa[0], pc[0]
-                    if (i, k) not in existing:
-                        qi.append(i)
-                        qk.append(k)
-                        qf.append(min(f1, f2))
-        if not qi:
+    report("finding candidate pairs", 0.1)
+    found = candidate_pairs(feats, settings.top_k, settings.block_rows)
+    for (a, b), (i, j) in list(found.items()):
+        keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
+        found[(a, b)] = (i[keep], j[keep])
+    sims = similarities(feats, found)
+    results: dict[tuple[int, int], PairResult] = {}
+    step = max(1, len(found) // 100)
+    for k, (a, b) in enumerate(sorted(found)):
+        if k % step == 0:
+            report(f"matching {sources[a].name} with {sources[b].name}",
+                   0.2 + 0.7 * k / max(1, len(found)))
+        i, j = found[(a, b)]
+        if len(i) == 0:
             continue
-        own = cands.lookup(cands.sim, np.array(qi, dtype=np.int64), np.array(qk, dtype=np.int64))
-        add: dict[tuple[int, int], float] = {}
-        for i, k, bridge, o in zip(qi, qk, qf, own.tolist()):
-            score = bridge * 0.5 + o
-            if o >= settings.transitive_min_own and score >= settings.threshold \
-                    and score > add.get((i, k), 0.0):
-                add[(i, k)] = score
-        existing.update(add)
+        sim, words = sims[(a, b)]
+        c = Candidates(i, j, sim, len(sources[b]), words)
+        results[(a, b)] = pair_links(feats, a, b, settings, c)
+    report("combining evidence from all sources", 0.9)
+    evidence = [_evidence(a, b, r, settings) for (a, b), r in sorted(results.items())]
+    rows = features(evidence, feats.headline)
+    boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
+    return Proposal(evidence, rows, boiler)
+
+
+def align_sources(sources: list[Source], settings: Settings = DEFAULT,
+                  progress: Progress | None = None, strictness: str | None = None) -> Alignment:
+    """Align already segmented sources (at ``strictness``, default the settings')."""
+    report = progress or (lambda _msg, _frac: None)
+    al = decide(sources, propose(sources, settings, report), settings, strictness)
+    report("done", 1.0)
+    return al
+
+
+def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
+           strictness: str | None = None) -> Alignment:
+    """The alignment from the proposed links: each gets its calibrated confidence, then
+    its kind at ``strictness`` (see :mod:`reader.core.links`)."""
+    pool = []
+    for ev, conf in zip(prop.evidence, confidences(prop, settings)):
+        a, b = ev.a, ev.b
+        scores = np.round(np.minimum(ev.score, 1.0), 4).tolist()
+        pool += [Link((a, i), (b, j), f, c) for i, j, f, c in
+                 zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())]
+    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor,
+                    implied=settings.implied)
+    parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
+    return Alignment.classified(sources, Pool.of(pool, levels, [s.name for s in sources], parallel),
+                                prop.boilerplate, strictness or settings.strictness)
+
+
+def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
+    """The confidence of every proposed link, per pair of sources: first from its own
+    evidence, then revised by the agreement of the other sources (see
+    :mod:`reader.core.confidence`)."""
+    first = [settings.calibration(x) for x in prop.features]
+    return [settings.nway_calibration(x) for x in agreement(prop.evidence, first)]
+
+
+def _evidence(a: int, b: int, r: PairResult, settings: Settings) -> PairEvidence:
+    """The links the selection chose, then (in rewrites) the other candidates scoring at
+    least ``settings.extra_threshold``, with the measurements the confidence needs."""
+    c = r.candidates
+    chosen = sorted(r.links)
+    ci = np.array([x for x, _ in chosen], dtype=np.int64)
+    cj = np.array([y for _, y in chosen], dtype=np.int64)
+    if r.parallel or len(c.i) == 0:
+        extra = np.zeros(0, dtype=np.int64)
+    else:
+        taken = np.zeros(len(c.i), dtype=bool)
+        if len(chosen):
+            taken[np.searchsorted(c.keys, ci * c.n_b + cj)] = True
+        extra = np.flatnonzero(~taken & (r.scores >= settings.extra_threshold)
+                               & (c.sim >= settings.min_own))
+    i = np.concatenate([ci, c.i[extra]])
+    j = np.concatenate([cj, c.j[extra]])
+    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64),
+                        r.scores[extra]])
+    adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
+    m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
+    sel = np.zeros(len(i))
+    sel[:len(chosen)] = 1.0
+    return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
+                        c.lookup(c.words, i, j), r.parallel, sel)
 
 
 def align(documents: Sequence[Document], settings: Settings = DEFAULT,
-          progress: Progress | None = None) -> Alignment:
+          progress: Progress | None = None, strictness: str | None = None) -> Alignment:
     """Segment and align the documents (the whole core pipeline)."""
-    return align_sources(segment(documents), settings, progress)
+    return align_sources(segment(documents), settings, progress, strictness)
 
 
 

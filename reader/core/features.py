@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from reader.core.layout import FURNITURE, HEADLINE, roles
 from reader.core.model import Source
 from reader.core.params import Settings
 from reader.core.tokens import STOPWORDS, sentence_terms
@@ -45,7 +46,8 @@ class Features:
     index_columns: list[sparse.csc_matrix]  # term x sentence: where each informative term is
     weights: np.ndarray                 # term weights
     row_weight: list[np.ndarray]        # total weight of each sentence
-    boiler: list[np.ndarray]            # bool per sentence
+    boiler: list[np.ndarray]            # bool per sentence: boilerplate or page furniture
+    headline: list[np.ndarray]          # bool per sentence
     content: np.ndarray                 # 1.0 for content terms (not function words or skeletons)
 
 
@@ -84,10 +86,12 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
     for m in index_matrices:
         m.eliminate_zeros()
     row_weight = [np.asarray(m @ weights).ravel() for m in matrices]
+    page = [roles(src) for src in sources]
     boiler = [np.array([is_boilerplate(src.sentence(i)) for i in range(len(src))], dtype=bool)
-              for src in sources]
+              | (r == FURNITURE) for src, r in zip(sources, page)]
+    headline = [r == HEADLINE for r in page]
     index_columns = [(m > 0).T.tocsc() for m in index_matrices]  # once, not once a pair
-    return Features(matrices, index_matrices, index_columns, weights, row_weight, boiler,
+    return Features(matrices, index_matrices, index_columns, weights, row_weight, boiler, headline,
                     (damp == 1.0).astype(np.float64))
 
 

@@ -5,16 +5,35 @@ A :class:`Source` is one text version split into sentences; an
 answers the questions the reading view asks: what are the counterparts of this
 sentence, in how many sources does it appear, where would it sit in a source
 that lacks it.
+
+Only ``counterpart`` links answer those questions; ``related`` links are listed for
+the "why" view and for scripts. One definition of "shared": a sentence is shared by
+the sources of its group (the connected set of its counterpart links, consistent by
+construction, see :mod:`reader.core.links`), and that count feeds the shading, the
+pane titles, the summary, the exports and "unique".
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-SentenceRef = tuple[int, int]  # (source index, sentence index)
+from reader.core.links import (
+    COUNTERPART,
+    NORMAL,
+    RELATED,
+    STRICTNESS,
+    Link,
+    SentenceRef,
+    classify,
+    decision_order,
+)
+
+__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef",
+           "Source"]
 
 
 @dataclass(eq=False)
@@ -34,19 +53,50 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Link:
-    """Two aligned sentences of different sources; ``a[0] < b[0]``."""
-
-    a: SentenceRef
-    b: SentenceRef
-    score: float
-
-
-@dataclass(frozen=True)
 class Counterpart:
+    """A sentence linked to another; ``score`` is the link's confidence."""
+
     source: int
     sentence: int
     score: float
+    by: str = "aligner"
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The confidence a link needs to be a counterpart at each strictness, and the
+    least confidence of a link listed at all (as related)."""
+
+    bars: dict[str, float]
+    floor: float
+    implied: tuple[float, float] | None = None  # slope, intercept: see implied_confidence
+
+    def implied_confidence(self, weakest: float) -> float:
+        """The confidence of two sentences a group joins with no link of their own: a
+        logistic function of the weakest link between them (fitted like the others)."""
+        assert self.implied is not None
+        w = min(max(weakest, 1e-4), 1 - 1e-4)
+        z = self.implied[0] * math.log(w / (1 - w)) + self.implied[1]
+        return 1 / (1 + math.exp(-z))
+
+
+@dataclass(eq=False)
+class Pool:
+    """Every link the aligner proposes (at least ``levels.floor`` confident), in the order
+    of the sentences, with the order in which they are decided and the pairs of
+    sources that run in parallel."""
+
+    links: list[Link]
+    levels: Levels
+    parallel: frozenset[tuple[int, int]]
+    order: list[int]
+
+    @classmethod
+    def of(cls, links: list[Link], levels: Levels, names: list[str],
+           parallel: frozenset[tuple[int, int]] = frozenset()) -> Pool:
+        kept = sorted((x for x in links if x.confidence >= levels.floor),
+                      key=lambda x: (x.a, x.b))
+        return cls(kept, levels, parallel, decision_order(kept, names))
 
 
 @dataclass(frozen=True)
@@ -59,22 +109,73 @@ class Passage:
 
 @dataclass(eq=False)
 class Alignment:
+    """Sources and the links between their sentences.
+
+    ``links`` are the links listed at ``strictness`` (counterparts and related). When
+    the aligner made them, ``pool`` holds every link it proposed with its confidence,
+    so :meth:`at` re-classifies them for another strictness without aligning again."""
+
     sources: list[Source]
     links: list[Link]
     boilerplate: list[frozenset[int]] = field(default_factory=list)
+    strictness: str = NORMAL
+    pool: Pool | None = None
+    _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def classified(cls, sources: list[Source], pool: Pool, boilerplate: list[frozenset[int]],
+                   strictness: str = NORMAL) -> Alignment:
+        """The alignment at ``strictness`` of the links in ``pool``."""
+        if strictness not in STRICTNESS:
+            raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
+        levels = pool.levels
+        links = classify(pool.links, pool.order, levels.bars[strictness], pool.parallel,
+                         levels.implied_confidence if levels.implied else None)
+        return cls(sources, links, boilerplate, strictness, pool)
+
+    @property
+    def parallel(self) -> frozenset[tuple[int, int]]:
+        """The pairs of sources (indexes, smaller first) whose texts run in parallel."""
+        return self.pool.parallel if self.pool else frozenset()
+
+    def at(self, strictness: str) -> Alignment:
+        """This alignment at another strictness (cached: switching back is free)."""
+        if strictness == self.strictness or self.pool is None:
+            return self
+        other = self._siblings.get(strictness)
+        if other is None:
+            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness)
+            family = self._siblings
+            family[self.strictness] = self
+            other._siblings = family
+            family[strictness] = other
+        return other
 
     # -- indexes built on first use ------------------------------------------------
     @cached_property
     def _adjacency(self) -> list[dict[int, list[Counterpart]]]:
+        return self._index(COUNTERPART)
+
+    @cached_property
+    def _related(self) -> list[dict[int, list[Counterpart]]]:
+        return self._index(RELATED)
+
+    def _index(self, kind: str) -> list[dict[int, list[Counterpart]]]:
         adj: list[dict[int, list[Counterpart]]] = [{} for _ in self.sources]
         for link in self.links:
+            if link.kind != kind:
+                continue
             (sa, ia), (sb, ib) = link.a, link.b
-            adj[sa].setdefault(ia, []).append(Counterpart(sb, ib, link.score))
-            adj[sb].setdefault(ib, []).append(Counterpart(sa, ia, link.score))
+            adj[sa].setdefault(ia, []).append(Counterpart(sb, ib, link.confidence, link.by))
+            adj[sb].setdefault(ib, []).append(Counterpart(sa, ia, link.confidence, link.by))
         for per_source in adj:
             for lst in per_source.values():
                 lst.sort(key=lambda c: (c.source, -c.score, c.sentence))
         return adj
+
+    @property
+    def counterpart_links(self) -> list[Link]:
+        return [x for x in self.links if x.kind == COUNTERPART]
 
     @cached_property
     def _anchors(self) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
@@ -99,8 +200,12 @@ class Alignment:
 
     # -- questions -------------------------------------------------------------------
     def counterparts(self, source: int, sentence: int) -> list[Counterpart]:
-        """Every sentence linked to this one, grouped by source, best first."""
+        """Every counterpart of this sentence, grouped by source, most confident first."""
         return self._adjacency[source].get(sentence, [])
+
+    def related(self, source: int, sentence: int) -> list[Counterpart]:
+        """The sentences related to this one but not counterparts, grouped by source."""
+        return self._related[source].get(sentence, [])
 
     def best_counterpart(self, source: int, sentence: int, other: int) -> Counterpart | None:
         for c in self.counterparts(source, sentence):
@@ -109,8 +214,9 @@ class Alignment:
         return None
 
     def support(self, source: int, sentence: int) -> int:
-        """In how many sources (this one included) this sentence appears."""
-        return 1 + len({c.source for c in self.counterparts(source, sentence)})
+        """In how many sources (this one included) this sentence appears: the spread of
+        its group."""
+        return self._spread.get((source, sentence), 1)
 
     def is_unique(self, source: int, sentence: int) -> bool:
         return not self.counterparts(source, sentence)
@@ -153,6 +259,8 @@ class Alignment:
             return root
 
         for link in self.links:
+            if link.kind != COUNTERPART:
+                continue
             ra, rb = find(link.a), find(link.b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
@@ -163,9 +271,18 @@ class Alignment:
         groups.sort(key=lambda g: (-len({s for s, _ in g}), g[0]))
         return groups
 
+    @cached_property
+    def _spread(self) -> dict[SentenceRef, int]:
+        out = {}
+        for g in self.groups:
+            k = len({s for s, _ in g})
+            for m in g:
+                out[m] = k
+        return out
+
     def build_indexes(self) -> None:
         """Build the lookup indexes now (in a worker) rather than on the first query."""
-        _ = self._adjacency, self._anchors, self._unique_counts
+        _ = self._adjacency, self._related, self._anchors, self._unique_counts, self._spread
 
     @cached_property
     def _unique_counts(self) -> list[int]:

@@ -23,7 +23,8 @@ from reader.core.features import Features
 from reader.core.params import Settings
 
 
-_PRUNE = 0.2  # candidates below this share of their row's best are not ranked
+
+
 _MIN_SHARED_WORDS = 2  # content words two sentences must share ...
 _SAME_TEXT = 0.8       # ... unless they are nearly the same text
 
@@ -53,38 +54,62 @@ class Candidates:
         return np.where(hit, values[pos], 0.0)
 
 
-def _top_candidates(ia: sparse.csr_matrix, mb_t: sparse.csc_matrix, wa: np.ndarray,
-                    wb: np.ndarray, k: int, block: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best ``k`` candidates in B for every row of A, by approximate Dice."""
-    out_i, out_j = [], []
-    for r0 in range(0, ia.shape[0], block):
-        rows_a = ia if block >= ia.shape[0] else ia[r0:r0 + block]  # slicing copies
-        prod = (rows_a @ mb_t).tocsr()
-        if prod.nnz == 0:
-            continue
-        counts = np.diff(prod.indptr)
-        rows = np.repeat(np.arange(prod.shape[0]), counts)
-        cols = prod.indices
-        approx = prod.data / (wa[r0 + rows] + wb[cols] + 1e-9)
-        # most entries share one middling term: drop what is far below the row's best
-        # before sorting (the top k are always kept)
-        nonempty = counts > 0
-        row_max = np.zeros(len(counts))
-        row_max[nonempty] = np.maximum.reduceat(approx, prod.indptr[:-1][nonempty])
-        keep = approx >= _PRUNE * row_max[rows]
-        rows, cols, approx = rows[keep], cols[keep], approx[keep]
-        # one sort key: by row, best first (approx < 1); ties keep the product's order,
-        # which is the same whichever of the two sources is called a
-        order = np.argsort(rows * 2.0 - approx, kind="stable")
-        rows, cols = rows[order], cols[order]
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-        sel = rank < k
-        out_i.append(r0 + rows[sel])
-        out_j.append(cols[sel].astype(np.int64))
-    if not out_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_i), np.concatenate(out_j)
+def margins(cand_i: np.ndarray, cand_j: np.ndarray, cand_f: np.ndarray,
+            i: np.ndarray, j: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For links (i, j) scoring f: f minus the best score of another candidate of i
+    (margin_a), and of j (margin_b). Vectorised: the two best candidates of every
+    sentence are found with one sort."""
+    return (_margin(cand_i, cand_j, cand_f, i, j, f),
+            _margin(cand_j, cand_i, cand_f, j, i, f))
+
+
+def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float
+                  ) -> np.ndarray:
+    """Scores with each sentence's hubness taken off (CSLS, as in cross-lingual word
+    retrieval): ``f - weight * (h_i + h_j) / 2``, where ``h`` is the mean of a
+    sentence's ``k`` best scores. A headline or a lead that shares the story's names
+    with every sentence scores high with all of them; corrected, it beats none."""
+    if len(f) == 0 or weight == 0:
+        return f
+    return f - weight * (_top_mean(i, f, k) + _top_mean(j, f, k)) / 2
+
+
+def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Per entry: the mean of the ``k`` best values of its group (missing ones count 0)."""
+    order = np.lexsort((-vals, group))
+    g, v = group[order], vals[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    top = np.where(rank < k, v, 0.0)
+    sums = np.add.reduceat(top, starts)
+    per = np.zeros(int(g.max()) + 1)
+    per[g[starts]] = sums / k
+    return per[group]
+
+
+def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
+            g: np.ndarray, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+    if len(g) == 0:
+        return np.zeros(0)
+    if len(group) == 0:
+        return f.copy()
+    n = int(max(group.max(), g.max())) + 1
+    order = np.lexsort((other, -vals, group))
+    gs, os_, vs = group[order], other[order], vals[order]
+    first = np.ones(len(gs), dtype=bool)
+    first[1:] = gs[1:] != gs[:-1]
+    idx1 = np.flatnonzero(first)
+    best_v = np.full(n, -1.0)
+    best_o = np.full(n, -1, dtype=np.int64)
+    best_v[gs[idx1]] = vs[idx1]
+    best_o[gs[idx1]] = os_[idx1]
+    second = np.zeros(len(gs), dtype=bool)
+    second[1:] = first[:-1] & ~first[1:]
+    idx2 = np.flatnonzero(second)
+    second_v = np.zeros(n)
+    second_v[gs[idx2]] = vs[idx2]
+    alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
+    return f - alt
 
 
 def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
@@ -101,6 +126,8 @@ def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
 
 
 def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> Candidates:
+    """Candidates (i of a, j of b) with their similarity; boilerplate and page furniture
+    never (see :mod:`reader.core.layout`)."""
     n_b = feats.matrices[b].shape[0]
     keys = np.unique(i * n_b + j)
     i, j = keys // n_b, keys % n_b
@@ -108,15 +135,6 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
     i, j = i[keep], j[keep]
     sim, words = similarity(feats, a, b, i, j)
     return Candidates(i, j, sim, n_b, words)
-
-
-def initial_candidates(feats: Features, a: int, b: int, settings: Settings) -> Candidates:
-    wa, wb = feats.row_weight[a], feats.row_weight[b]
-    ia, ib = feats.index_matrices[a], feats.index_matrices[b]
-    ca, cb = feats.index_columns[a], feats.index_columns[b]
-    i1, j1 = _top_candidates(ia, cb, wa, wb, settings.top_k, settings.block_rows)
-    j2, i2 = _top_candidates(ib, ca, wb, wa, settings.top_k, settings.block_rows)
-    return _candidates(feats, a, b, np.concatenate([i1, i2]), np.concatenate([j1, j2]))
 
 
 def with_context(c: Candidates, weight: float) -> np.ndarray:
@@ -219,14 +237,18 @@ def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
 
 def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
                    chain: list[tuple[int, int]], gap_max: int) -> Candidates:
-    """``c`` plus every pair inside a small gap between consecutive anchors (only the
-    pairs not scored yet are scored)."""
+    """``c`` plus every pair inside a small gap between consecutive anchors, the two
+    ends of the texts counting as anchors (so the last verses of a book, after its
+    last anchor, are paired too); only the pairs not scored yet are scored."""
     gi, gj = [], []
-    for (i1, j1), (i2, j2) in zip(chain, chain[1:]):
+    n_a, n_b = feats.matrices[a].shape[0], c.n_b
+    ends = [(-1, -1), *chain, (n_a, n_b)]
+    for (i1, j1), (i2, j2) in zip(ends, ends[1:]):
         if 1 < i2 - i1 + j2 - j1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
-            for i in range(i1, i2 + 1):
-                gi.extend([i] * (j2 - j1 + 1))
-                gj.extend(range(j1, j2 + 1))
+            for i in range(max(i1, 0), min(i2, n_a - 1) + 1):
+                lo, hi = max(j1, 0), min(j2, n_b - 1)
+                gi.extend([i] * (hi - lo + 1))
+                gj.extend(range(lo, hi + 1))
     if not gi:
         return c
     keys = np.unique(np.array(gi, dtype=np.int64) * c.n_b + np.array(gj, dtype=np.int64))
@@ -269,7 +291,11 @@ def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
     in_b, small_b = _box(cj, ci, c.j, c.i, settings.gap_max)
     in_order = in_a & in_b
     f = f + np.where(in_order & small_a & small_b, settings.gap_bonus, 0.0)
-    keep = in_order | (f >= settings.cross_keep)
+    # a pair out of the order survives only when strong and clearly the best of both
+    # its sentences: a repeated sentence ("Amen." at the end of many books) is not
+    margin_i, margin_j = margins(c.i, c.j, f, c.i, c.j, f)
+    keep = in_order | ((f >= settings.cross_keep) & (np.minimum(margin_i, margin_j)
+                                                      >= settings.cross_margin))
     return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b, c.words[keep]), f[keep]
 
 
@@ -283,14 +309,17 @@ def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, lo
     ``short_src`` together with ``extra`` than without it."""
     w = feats.weights
     ms = feats.matrices[short_src]
-    tj = _terms(feats.matrices[long_src], j)
-    wj = w[tj].sum()
-    without = np.unique(np.concatenate([_terms(ms, k) for k in group if k != extra]))
-    with_extra = np.union1d(without, _terms(ms, extra))
+    tj = set(_terms(feats.matrices[long_src], j).tolist())  # sets: the term lists are short
+    wj = float(w[list(tj)].sum())
+    without: set[int] = set()
+    for k in group:
+        if k != extra:
+            without.update(_terms(ms, k).tolist())
+    with_extra = without | set(_terms(ms, extra).tolist())
 
-    def sim(t: np.ndarray) -> float:
-        shared = w[np.intersect1d(t, tj, assume_unique=True)].sum()
-        return 2 * shared / (w[t].sum() + wj + 1e-9)
+    def sim(t: set[int]) -> float:
+        shared = float(w[list(t & tj)].sum())
+        return 2 * shared / (float(w[list(t)].sum()) + wj + 1e-9)
 
     return sim(with_extra) - sim(without)
 
@@ -347,8 +376,20 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
     return links
 
 
-def pair_links(feats: Features, a: int, b: int, settings: Settings
-               ) -> tuple[dict[tuple[int, int], float], Candidates]:
+@dataclass
+class PairResult:
+    """What linking two sources produced: the links with their scores, the candidates
+    considered (with their final scores, for margins) and whether the texts run in
+    parallel."""
+
+    links: dict[tuple[int, int], float]
+    candidates: Candidates
+    scores: np.ndarray
+    parallel: bool
+
+
+def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidates
+               ) -> PairResult:
     """Links between sources a and b, and the candidate pairs considered.
 
     Texts count as parallel (a translation or a close revision, not a rewrite) when
@@ -357,7 +398,6 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
     in a small gap between anchors becomes a candidate, and weak pairs crossing the
     chain are dropped. Rewrites reorder freely: no order constraint there.
     """
-    c = initial_candidates(feats, a, b, settings)
     f = with_context(c, settings.context_weight)
     mutual = mutual_best(c, f)
     chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
@@ -372,8 +412,8 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings
         ordered, f = with_order(c, f, chain, settings)
     else:
         # Without an order to vouch for them, two sentences sharing one content word
-        # (a photo credit and a caption naming the same agency, a headline and a body
-        # sentence naming the same place) are no counterparts unless nearly identical.
+        # (a dateline and a place name, a headline and a body sentence naming the same
+        # place) are no counterparts unless nearly identical.
         weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
         ordered, f = c, np.where(weak, 0.0, f)
-    return select(ordered, f, feats, a, b, settings, parallel), c
+    return PairResult(select(ordered, f, feats, a, b, settings, parallel), ordered, f, parallel)

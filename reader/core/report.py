@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from reader import __version__
+from reader.core.links import BY_ALIGNER
 from reader.core.model import Alignment
 from reader.core.sources import display_path
 from reader.core.spans import all_matches
@@ -35,7 +36,10 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
     per_link, found = all_matches(al) if spans else ([], [])
     links = []
     for k, link in enumerate(al.links):
-        item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score}
+        item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score,
+                                "confidence": link.confidence, "kind": link.kind}
+        if link.by != BY_ALIGNER:
+            item["by"] = link.by
         if spans:
             sa, sb = per_link[k]
             item["spans"] = {"a": sa, "b": sb}
@@ -43,8 +47,8 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
     groups = [{"sources": len({s for s, _ in g}), "members": [list(m) for m in g]}
               for g in al.groups]
     passages = [{"words": p.words, "occurrences": p.occurrences} for p in found]
-    return {"reader": __version__, "sources": sources, "links": links, "groups": groups,
-            "passages": passages}
+    return {"reader": __version__, "strictness": al.strictness, "sources": sources,
+            "links": links, "groups": groups, "passages": passages}
 
 
 def _cells(text: str) -> int:

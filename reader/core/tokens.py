@@ -14,7 +14,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: A word, or a number written with separators (``210,000``, ``38.000``, ``1.2``) as one.
+WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
+_GROUPED = re.compile(r"^\d+(?:[.,]\d+)+$")
 STEM_LENGTH = 6
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|º|ª|o|a|er|e|ème)$")
 _VOWELS = frozenset("aeiouyw")
@@ -22,7 +24,7 @@ _VOWELS = frozenset("aeiouyw")
 #: Function words of the languages we see most (English, Portuguese, Spanish,
 #: French, German). They still count, with a small weight, so that corpora too
 #: small for document frequencies (two sentences) are not dominated by them.
-STOPWORDS = frozenset("""
+_STOPWORDS = """
 a an the and or but if of to in on at by for from with as is are was were be been being
 it its this that these those he she they we you i his her their our your my me him them us
 not no so than then there here has have had do does did will would shall should can could
@@ -34,7 +36,7 @@ eles elas isso este esta esse essa não mais já também disse diz
 el la los las un una y o pero en con por para es fue son del al lo le les su sus se
 le la les un une et ou mais de du des en dans par pour avec est sont il elle ils qui que
 der die das ein eine und oder aber in im am an auf mit von zu ist sind war nicht es er sie
-""".split())
+"""
 
 
 @lru_cache(maxsize=1 << 18)
@@ -51,6 +53,8 @@ def fold(word: str) -> str:
 def term(word: str) -> str:
     """The matching term of one word (see the module docstring)."""
     f = fold(word)
+    if _GROUPED.match(f):
+        return _number(f)
     if f[:1].isdigit():
         m = _ORDINAL.match(f)
         if m:
@@ -58,7 +62,20 @@ def term(word: str) -> str:
         if f.isdigit():
             return f.lstrip("0") or "0"
         return f
+    if len(f) > 3 and f[-1] == "s" and f[-2] not in "su":
+        f = f[:-1]  # a plural: homes/home, waists/waist, casas/casa
     return f[:STEM_LENGTH]
+
+
+def _number(f: str) -> str:
+    """``210,000`` and ``210.000`` → ``210000`` (groups of three digits after the first
+    separator); ``1.2`` and ``1,2`` → ``1.2`` (a decimal)."""
+    parts = re.split(r"[.,]", f)
+    if all(len(p) == 3 for p in parts[1:]):
+        return "".join(parts).lstrip("0") or "0"
+    if len(parts) == 2:
+        return (parts[0].lstrip("0") or "0") + "." + parts[1]
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -91,3 +108,8 @@ def sentence_terms(text: str, start: int, end: int) -> list[str]:
         if sk is not None:
             terms.append(sk)
     return terms
+
+
+#: The function words as matching terms (folded and cut like every word), so that
+#: ``não`` and ``também`` are recognised in the folded terms they become.
+STOPWORDS = frozenset(term(w) for w in _STOPWORDS.split())

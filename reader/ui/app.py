@@ -26,10 +26,11 @@ from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, bindings
+from reader.ui.levels import Prepared, Strictness, describe, next_level, preparation_order
 from reader.ui.marking import MarkingMixin, marks_file
 from reader.ui.marks_panel import MarksPanel
 from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
-                                SearchDone, SourcesReady)
+                                SearchDone, SourcesReady, StrictnessReady)
 from reader.ui.palette import tint_variables
 from reader.ui.pane import SentenceView, SourcePane
 from reader.ui.search import SearchBar
@@ -61,7 +62,9 @@ class ReaderApp(MarkingMixin, App):
         self.documents = list(documents)
         self.warnings = list(warnings)
         self.sources: list[Source] = []
-        self.alignment: Alignment | None = None
+        self.alignment: Alignment | None = None  # at the strictness shown
+        self.strictness = Strictness()
+        self.unaligned = ""  # why there is no alignment and will be none (when so)
         self.panes: list[SourcePane] = []
         self.sync_on = True
         self.leader = 0
@@ -156,9 +159,10 @@ class ReaderApp(MarkingMixin, App):
 
         try:
             from reader.core.align import align_sources
+            from reader.ui.levels import prepare
 
             alignment = align_sources(sources, progress=progress)
-            alignment.build_indexes()  # here, not on the first key
+            ready = prepare(alignment)  # indexes and shading here, not on the first key
         except _Cancelled:
             self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
                                                      "independently"))
@@ -166,7 +170,20 @@ class ReaderApp(MarkingMixin, App):
         except Exception as exc:
             self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(AlignmentReady(alignment, time.perf_counter() - started))
+        self.post_message(AlignmentReady(ready, time.perf_counter() - started))
+        # The other strictness levels, next one first: the strictness key then only
+        # swaps prepared data. The panes are already aligned and usable meanwhile.
+        if alignment.pool is None:
+            return
+        for level in preparation_order(alignment.strictness):
+            if worker.is_cancelled:
+                return
+            try:
+                self.post_message(StrictnessReady(prepare(alignment.at(level))))
+            except Exception as exc:
+                self.post_message(LoadFailed(f"preparing strictness {level}",
+                                             f"{type(exc).__name__}: {exc}"))
+                return
 
     async def on_sources_ready(self, message: SourcesReady) -> None:
         self.sources = message.sources
@@ -179,6 +196,7 @@ class ReaderApp(MarkingMixin, App):
         self._start_marks()
         self._apply_visibility()
         if len(self.sources) == 1:
+            self.unaligned = "one source: nothing is aligned"
             note = "one source: read-only, nothing to compare it with"
             self.status.set_progress(None)
             self.status.set_message(note)
@@ -196,16 +214,65 @@ class ReaderApp(MarkingMixin, App):
         self.status.set_message(Content(f"aligning: {message.text}"))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
-        self.alignment = message.alignment
-        for pane in self.panes:
-            pane.set_alignment(self.alignment)
+        levels = self.strictness
+        wanted = levels.target
+        levels.add(message.prepared)
+        self._show_level(message.prepared, resync=False)
         self.status.set_progress(None)
         self.align_seconds = message.seconds
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
-        self.status.set_message(f"aligned: {len(self.alignment.links)} links")
+        self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart links"
+                                f", {message.prepared.related} related")
         self._add_awaited_counterparts()
         self.resync()
+        if wanted != levels.shown:  # chosen while the aligner ran
+            self.set_strictness(wanted)
+
+    def on_strictness_ready(self, message: StrictnessReady) -> None:
+        if self.strictness.add(message.prepared):
+            self._show_level(message.prepared)
+
+    # -- strictness: what counts as a counterpart ------------------------------------------
+    def action_cycle_strictness(self) -> None:
+        self.set_strictness(next_level(self.strictness.target))
+
+    def set_strictness(self, level: str) -> None:
+        """Show the alignment at ``level`` now if it is prepared, else once it is."""
+        levels = self.strictness
+        problem = "this alignment has one strictness only" if levels.fixed() else self.unaligned
+        if problem:
+            self.bell()
+            self.status.set_message(problem, error=True)
+            return
+        prepared = levels.ready.get(level)
+        if prepared is not None:
+            self._show_level(prepared)
+            return
+        levels.wanted = None if level == levels.shown else level
+        self.status.set_strictness(levels.shown, levels.wanted)
+        if levels.wanted is not None:
+            self.status.set_message(f"strictness {level}: applied once "
+                                    + ("prepared…" if levels.ready else "aligned…"))
+
+    def _show_level(self, prepared: Prepared, resync: bool = True) -> None:
+        """Swap every pane to ``prepared`` (no aligning, no re-classifying): shading,
+        titles, strips, then highlights and sync through :meth:`resync`."""
+        self.strictness.shown_now(prepared.level)
+        self.alignment = prepared.alignment
+        self.status.set_strictness(prepared.level, None)
+        if resync:
+            self.status.set_message(describe(prepared))
+        with self.batch_update():
+            for pane in self.panes:
+                pane.set_alignment(prepared.alignment, prepared.kinds[pane.index])
+            if resync:
+                self.resync()
+        from reader.ui.why_screen import WhyScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WhyScreen):
+                screen.set_alignment(prepared.alignment)
 
     def on_unmount(self) -> None:
         self.flush_marks()
@@ -213,6 +280,8 @@ class ReaderApp(MarkingMixin, App):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         text = f"Problem while {message.stage}: {message.text}"
+        if self.alignment is None and message.stage in ("segmenting", "aligning"):
+            self.unaligned = "no alignment: it was stopped or failed"
         if not self.panes:
             self._fail_screen(text)
         else:
@@ -221,6 +290,8 @@ class ReaderApp(MarkingMixin, App):
         self.notify(text, severity="error", markup=False, timeout=10)
 
     def action_cancel_load(self) -> None:
+        if self.alignment is not None:
+            return  # aligned: what still runs prepares the strictness levels
         for worker in self.workers:
             if worker.group == "align":
                 worker.cancel()
@@ -334,9 +405,9 @@ class ReaderApp(MarkingMixin, App):
             view = self.panes[i].view
             view.relayout()
             if al is None or view.wrapped is None or not len(view.source):
-                followers.append((view, None, False, {}))
+                followers.append((view, None, False, {}, frozenset()))
                 continue
-            j, found = al.locate(source, sentence, i)
+            j, found = al.locate(source, sentence, i)  # counterparts only
             marks = {}
             for c in al.counterparts(source, sentence):
                 if c.source == i:
@@ -344,18 +415,21 @@ class ReaderApp(MarkingMixin, App):
                                                    c.sentence)
                     marks[c.sentence] = theirs
                     leader_diffs.update(mine)
-            followers.append((view, j, found, marks))
+            # related sentences get a quiet mark where they are; they never move a pane
+            related = frozenset(c.sentence for c in al.related(source, sentence)
+                                if c.source == i)
+            followers.append((view, j, found, marks, related))
             if self.sync_on:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
         with self.batch_update():
             leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
             leader.show_sentence(sentence, row)
-            for view, j, found, marks in followers:
+            for view, j, found, marks, related in followers:
                 if j is None:
                     view.set_highlight({}, None, False)
                     continue
-                view.set_highlight(marks, None if found else j, False)
+                view.set_highlight(marks, None if found else j, False, related)
                 if self.sync_on:
                     view.show_sentence(j, row)
                 self.panes[view.index].set_note("" if found or not self.sync_on
@@ -377,7 +451,38 @@ class ReaderApp(MarkingMixin, App):
                     out[i] = self.panes[i].view.screen_row(j)
         return out
 
+    def jump_to(self, source: int, sentence: int) -> None:
+        """Show ``source``, give its pane the focus and make ``sentence`` current there."""
+        self.show_source(source)
+        self.leader = source
+        view = self.panes[source].view
+        if self.screen.focused is not view:  # has_focus lags behind (set by events)
+            self.screen.set_focus(view)  # now, so no stale focus event moves us back
+        self.move_to(source, sentence)
+
     # -- app actions ---------------------------------------------------------------------
+    def action_why(self) -> None:
+        """Why is the current sentence linked? Its counterparts and related sentences."""
+        from reader.ui.why_screen import WhyScreen
+
+        if not self.panes or not len(self.panes[self.leader].view.source):
+            self.bell()
+            return
+        if self.alignment is None:
+            self.bell()
+            self.status.set_message(self.unaligned or "the alignment is still running: w shows "
+                                    "why sentences are linked once it is done")
+            return
+        source, sentence = self.leader, self.panes[self.leader].view.current
+
+        def chosen(target: tuple[int, int] | None) -> None:
+            if target is None:
+                self._focus_leader_now()
+            else:
+                self.jump_to(*target)
+
+        self.push_screen(WhyScreen(self.alignment, source, sentence), chosen)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

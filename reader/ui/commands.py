@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reader.core.links import LOOSE, NORMAL, STRICT
 from reader.ui.wrap import sanitise
 
 if TYPE_CHECKING:
@@ -22,6 +23,13 @@ def _commands(app: ReaderApp) -> list[tuple[str, str, Callable[[], object]]]:
         ("view: choose panes", "Choose which sources are shown (p)", app.action_pick_panes),
         ("view: hide this pane", "Hide the focused pane (x)", app.action_hide_pane),
         ("search: find in all sources", "Fuzzy search (/)", app.action_search),
+        *[(f"alignment: strictness {level}", f"{what} (c cycles; now "
+           f"{app.strictness.target})", lambda level=level: app.set_strictness(level))
+          for level, what in ((STRICT, "Only the most confident links are counterparts"),
+                              (NORMAL, "The default: counterparts a reader can trust"),
+                              (LOOSE, "Weaker links count as counterparts too"))],
+        ("alignment: why are these linked", "Counterparts and related sentences of the "
+         "current sentence, with confidence and matched words (w)", app.action_why),
         ("marks: mark this sentence", "Mark the current sentence and its counterparts (m)",
          app.action_mark),
         ("marks: note and colour", "Edit the note and colour of the mark here (a)",

@@ -83,9 +83,18 @@ MARK_KEYS = [
         "export.open", True, "e"),
 ]
 
+#: The alignment itself: how strict a counterpart is, and why two sentences are linked.
+ALIGN_KEYS = [
+    Key("c", "app.cycle_strictness", "Strictness",
+        "Cycle strictness: strict → normal → loose (what a counterpart is)",
+        "alignment.strictness", False, "c"),
+    Key("w", "app.why", "Why", "Why linked: counterparts and related sentences, with "
+        "confidence", "alignment.why", True, "w"),
+]
+
 HELP_EXTRA = [
     ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
-    ("ctrl+p", "Command palette (themes, panes, sync, search, marks, export)"),
+    ("ctrl+p", "Command palette (themes, panes, sync, search, strictness, marks, export)"),
     ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
     ("Esc", "Close a dialog, the search box or visual mode; stops a running alignment"),
 ]
@@ -99,6 +108,7 @@ def help_rows() -> list[tuple[str, str, str]]:
     """(section, keys, text) for the help screen, every key included."""
     rows = [("Moving", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[:12]]
     rows += [("Views", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[12:]]
+    rows += [("Alignment", k.shown_keys or k.keys, k.help) for k in ALIGN_KEYS]
     rows += [("Marks", k.shown_keys or k.keys, k.help) for k in MARK_KEYS if k.help]
     rows += [("App", k.shown_keys or k.keys, k.help) for k in APP_KEYS if k.help]
     rows += [("App", keys, text) for keys, text in HELP_EXTRA]

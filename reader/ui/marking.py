@@ -395,13 +395,7 @@ class MarkingMixin:
             self.notify("This mark is orphaned: its text was not found in the sources as "
                         "they are now", markup=False, timeout=5)
             return
-        source, sentence = where
-        self.show_source(source)
-        self.leader = source
-        view = self.panes[source].view
-        if self.screen.focused is not view:  # has_focus lags behind (set by events)
-            self.screen.set_focus(view)  # now, so no stale focus event moves us back
-        self.move_to(source, sentence)
+        self.jump_to(*where)
 
     def action_toggle_mark_counterparts(self) -> None:
         self.mark_counterparts = not self.mark_counterparts

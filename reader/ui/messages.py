@@ -6,9 +6,14 @@ tells the app (the one owner of "where we are") and the app sets every pane.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from reader.core.model import Alignment, Source
+
+if TYPE_CHECKING:
+    from reader.ui.levels import Prepared
 
 
 class Moved(Message):
@@ -47,12 +52,22 @@ class SourcesReady(Message):
 
 
 class AlignmentReady(Message):
-    """The alignment is done (in ``seconds``)."""
+    """The alignment is done (in ``seconds``), at its default strictness."""
 
-    def __init__(self, alignment: Alignment, seconds: float) -> None:
+    def __init__(self, prepared: Prepared, seconds: float) -> None:
         super().__init__()
-        self.alignment = alignment
+        self.prepared = prepared
+        self.alignment: Alignment = prepared.alignment
         self.seconds = seconds
+
+
+class StrictnessReady(Message):
+    """Another strictness level of the alignment is prepared (the worker goes on after
+    :class:`AlignmentReady`, so the panes never wait for it)."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        super().__init__()
+        self.prepared = prepared
 
 
 class LoadFailed(Message):

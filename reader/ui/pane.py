@@ -21,7 +21,7 @@ from textual.widget import Widget
 
 from reader.core.marks import TAGS
 from reader.core.model import Alignment, Source
-from reader.ui.keys import MARK_KEYS, PANE_KEYS, bindings
+from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS, bindings
 from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip
 from reader.ui.rows import ALL, BOILER, GUTTER, SOME, UNIQUE, RowPainter
@@ -47,13 +47,13 @@ def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
 class SentenceView(RowPainter, ScrollView, can_focus=True):
     """The wrapped sentences of one source, painted line by line."""
 
-    BINDINGS = bindings(PANE_KEYS) + bindings(MARK_KEYS)
+    BINDINGS = bindings(PANE_KEYS) + bindings(ALIGN_KEYS) + bindings(MARK_KEYS)
 
     COMPONENT_CLASSES = {
         "pane--all", "pane--some", "pane--unique", "pane--boiler", "pane--current",
         "pane--current-blurred", "pane--match", "pane--diff", "pane--gutter-some",
         "pane--gutter-unique", "pane--gutter-current", "pane--gap", "pane--hit",
-        "pane--visual", *(f"pane--tag-{tag}" for tag in TAGS),
+        "pane--visual", "pane--related", *(f"pane--tag-{tag}" for tag in TAGS),
     }
 
     DEFAULT_CSS = """
@@ -79,6 +79,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         & > .pane--gap { color: $error; text-style: bold; }
         & > .pane--hit { color: $accent; text-style: bold; }
         & > .pane--visual { background: $reader-visual; }
+        & > .pane--related { color: $text-muted; }
         & > .pane--tag-yellow { color: #d4b106; }
         & > .pane--tag-green { color: #3fa34d; }
         & > .pane--tag-blue { color: #3d7eff; }
@@ -100,6 +101,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         # sentence -> differing-word spans, for the current sentence and its counterparts
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None    # sentence before which a missing counterpart would sit
+        self.related: frozenset[int] = frozenset()  # related to the leader's sentence
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
@@ -176,16 +178,22 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         self.refresh()
 
     # -- state from the app -------------------------------------------------------------
-    def set_alignment(self, alignment: Alignment | None) -> None:
-        self.kinds = sentence_kinds(alignment, self.index) if alignment else None
+    def set_alignment(self, alignment: Alignment | None, kinds: list[int] | None = None) -> None:
+        """Shade by ``alignment`` (``kinds``: its :func:`sentence_kinds` for this source,
+        when already computed)."""
+        if alignment is None:
+            self.kinds = None
+        else:
+            self.kinds = kinds if kinds is not None else sentence_kinds(alignment, self.index)
         self._clear_painted()
         self.refresh()
 
     def set_highlight(self, marks: dict[int, list[tuple[int, int]]], gap: int | None,
-                      leader: bool) -> None:
+                      leader: bool, related: frozenset[int] = frozenset()) -> None:
         self.marks = marks
         self.gap = gap
         self.leader = leader
+        self.related = related
         self.refresh()
 
     def set_hits(self, hits: frozenset[int]) -> None:
@@ -403,12 +411,12 @@ class SourcePane(Vertical):
             parts.append((f"  {self._note}", "bold $text-error"))
         return Content.assemble(*parts)
 
-    def set_alignment(self, alignment: Alignment | None) -> None:
+    def set_alignment(self, alignment: Alignment | None, kinds: list[int] | None = None) -> None:
         self._figures = f"{len(self.source)} sent."
         if alignment is not None:
             self._figures += f" · {alignment.shared_fraction(self.index):.0%} shared"
         self.title_bar.update(self._title())
-        self.view.set_alignment(alignment)
+        self.view.set_alignment(alignment, kinds)
         self.overview.refresh()
 
     def set_note(self, note: str) -> None:

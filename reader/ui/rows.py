@@ -3,8 +3,8 @@
 :class:`RowPainter` is mixed into :class:`reader.ui.pane.SentenceView`. A row's
 Strip depends on the wrapped layout, the sentence kinds, the hits and the marks
 (all of which clear the cache when they change) and, for the few rows of the
-current sentence, its counterparts and the gap, on the highlight state, which is
-part of the cache key. A keypress that moves every pane then paints almost every
+current sentence, its counterparts, the gap and the sentences related to it, on
+the highlight state, which is part of the cache key. A keypress that moves every pane then paints almost every
 visible row from the cache.
 
 ``render_lines`` hands those Strips to the compositor directly, with the app's line
@@ -89,7 +89,7 @@ class RowPainter:
         lay = self.wrapped
         if lay is None:
             return [self._blank_strip(width)] * len(rows)
-        current, marks, gap = self.current, self.marks, self.gap
+        current, marks, gap, related = self.current, self.marks, self.gap, self.related
         leader, visual = self.leader, self.visual_anchor is not None
         any_marks, no_gap = bool(marks), gap is None
         cache = self._cache
@@ -103,11 +103,11 @@ class RowPainter:
             if lay_rows[row] == BLANK:  # the gap between paragraphs is never highlighted
                 k = -1
             key: object = row
-            if k == current or k in marks or k == gap or visual:
+            if k == current or k in marks or k == gap or k in related or visual:
                 spans = marks.get(k)
                 key = (row, k == current, leader, any_marks,
                        None if spans is None else tuple(spans), k == gap, no_gap,
-                       self.in_visual(k))
+                       self.in_visual(k), k in related)
             strip = cache.get(key)
             if strip is None or strip.cell_length != width:
                 strip = cache[key] = self._render_row(row, k, width)
@@ -157,6 +157,9 @@ class RowPainter:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
         elif k in self.hits and first:
             glyph, gstyle = "•", base + self._style("pane--hit", True)
+        elif k in self.related and not highlighted:
+            # related to the current sentence, not a counterpart: a quiet mark only
+            glyph, gstyle = "┆", base + self._style("pane--related", True)
         tag = self.marked.get(k)
         mark = (Segment("▌", base + self._style(f"pane--tag-{tag}", True)) if tag
                 else Segment(" ", base))

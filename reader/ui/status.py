@@ -1,5 +1,5 @@
-"""The status line above the footer: consensus legend, sync state, search count,
-alignment progress and messages. Everything shown is a Content object or fixed
+"""The status line above the footer: consensus legend, sync state, strictness, search
+count, alignment progress and messages. Everything shown is a Content object or fixed
 text, never markup built from file names or document text."""
 
 from __future__ import annotations
@@ -25,13 +25,16 @@ class StatusBar(Horizontal):
         & > .legend-unique { background: $warning 35%; color: $foreground; padding: 0 1; }
         & > .legend-boiler { color: $text-disabled; padding: 0 1; }
         & > #status-sync { padding: 0 1; }
+        & > .strictness-title { padding: 0 0 0 1; }
+        & > #status-strictness { padding: 0 1 0 1; color: $text; }
         & > #status-message { width: 1fr; padding: 0 1; text-wrap: nowrap;
                               text-overflow: ellipsis; }
         & > #status-message.-error { color: $text-error; text-style: bold; }
         & > ProgressBar { width: 24; padding: 0 1 0 0; }
         & > ProgressBar Bar { width: 14; }
         & > ProgressBar.-hidden { display: none; }
-        &.-narrow > .legend-title, &.-narrow > .legend-boiler { display: none; }
+        &.-narrow > .legend-title, &.-narrow > .legend-boiler,
+        &.-narrow > .strictness-title { display: none; }
     }
     """
 
@@ -42,11 +45,18 @@ class StatusBar(Horizontal):
         yield Label("unique", classes="legend-unique")
         yield Label("boilerplate", classes="legend-boiler")
         yield Label("sync on", id="status-sync")
+        yield Label("strictness:", classes="strictness-title")
+        yield Label("normal", id="status-strictness")
         yield Static("", id="status-message", markup=False)
         yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
 
     def set_sync(self, on: bool) -> None:
         self.query_one("#status-sync", Label).update("sync on" if on else "sync off")
+
+    def set_strictness(self, shown: str, wanted: str | None = None) -> None:
+        """The strictness shown, and the one asked for while it is being prepared."""
+        text = shown if wanted is None else f"{shown} → {wanted}…"
+        self.query_one("#status-strictness", Label).update(text)
 
     def set_message(self, text: str | Content, error: bool = False) -> None:
         msg = self.query_one("#status-message", Static)

@@ -456,3 +456,29 @@ async def test_big_case_opens_before_alignment_ends(settle):
             await pilot.press(key)
             await pilot.pause()
             assert_synced(app)
+
+
+@pytest.mark.skipif(not (EVAL / "bible-nt-5" / "gold.json").is_file(),
+                    reason="../shared/eval (bible-nt-5) is not present")
+async def test_big_case_G_lands_every_pane_on_the_last_verse(settle):
+    """`G` in any pane brings every pane to the last verse of Revelation (the "Amen."s that
+    close other books must not pull a pane there)."""
+    import json
+
+    from reader.core.sources import load_paths
+
+    gold = json.loads((EVAL / "bible-nt-5" / "gold.json").read_text(encoding="utf-8"))
+    app = ReaderApp(load_paths([EVAL / "bible-nt-5" / "sources"]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        while app.alignment is None:
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+        for k in range(len(app.panes)):
+            await pilot.press(str(k + 1), "g", "G")
+            await settle(pilot)
+            for pane in app.panes:
+                src = pane.view.source
+                start, end = src.sentences[pane.view.current]
+                first, last = gold["units"][src.name][-1]
+                assert start < last and first < end, (k, src.name, pane.view.current)

@@ -1,0 +1,128 @@
+"""What the quality benchmarks share: finding cases, loading the scorer, labelling links.
+
+Cases live in ``../shared/eval/cases`` (research-use data, read in place) and in
+``benchmarks/cases`` (cases written for this project, committed). Both use the format
+of ``../shared/eval/cases/README.md``; both are scored with ``../shared/eval/score.py``,
+so everything here needs ``../shared/eval`` and says so when it is absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_EVAL = HERE.parent.parent / "shared" / "eval"
+OWN_CASES = HERE / "cases"
+
+
+def load_scorer(eval_dir: Path = DEFAULT_EVAL) -> ModuleType | None:
+    """``score.py`` as a module, or None when ``eval_dir`` has none."""
+    path = eval_dir / "score.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("score", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["score"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def case_dir(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
+    """A case by name: ours (``benchmarks/cases/NAME``) first, then the shared ones."""
+    own = OWN_CASES / name
+    return own if own.exists() else eval_dir / "cases" / name
+
+
+def shared_cases(eval_dir: Path = DEFAULT_EVAL) -> list[str]:
+    root = eval_dir / "cases"
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+
+
+def load_case(scorer: ModuleType, sub: Path, strict: bool = False):
+    """A (sub-)case as the scorer reads it; ``strict`` drops its "possible" pairs, so
+    that a link there counts as wrong, as it would against a gold list of pairs
+    alone. (Our own cases mark as possible a piece of a fact, or the same slot with
+    other figures: pairs a stricter annotator would not list.)"""
+    case = scorer.load_case(sub)
+    if strict:
+        case.possible = []
+    return case
+
+
+def own_cases() -> list[str]:
+    """Our own cases: the folders of benchmarks/cases that hold gold (or sub-cases with it)."""
+    if not OWN_CASES.exists():
+        return []
+    return sorted(p.name for p in OWN_CASES.iterdir() if p.is_dir()
+                  and ((p / "gold.json").exists() or any(p.glob("*/gold.json"))))
+
+
+def sub_cases(case: Path, limit: int | None = None) -> list[Path]:
+    """The case itself, or its sub-cases (evenly spread when ``limit`` is given)."""
+    if (case / "gold.json").exists():
+        return [case]
+    subs = sorted(p for p in case.iterdir() if (p / "gold.json").exists())
+    if limit and len(subs) > limit:
+        stride = len(subs) // limit
+        subs = subs[::stride][:limit]
+    return subs
+
+
+class Labeller:
+    """Is a link between two predicted sentences right, by the scorer's rules? A link is
+    right when its sentences cover the two units of a gold pair (or of a "possible"
+    pair, which the scorer does not count as an error). :meth:`grade` tells the two
+    apart: 1.0 for a gold pair, 0.5 for a possible one only, 0.0 for neither."""
+
+    def __init__(self, scorer: ModuleType, case, names: list[str],
+                 sentences: list[list[tuple[int, int]]]):
+        self.names = names
+        self.cov = [scorer.coverage(s, case.units.get(n, [])) for n, s in zip(names, sentences)]
+        self.sure = self._index(case.pairs)
+        self.possible = self._index(case.possible)
+
+    @staticmethod
+    def _index(pairs) -> dict[tuple[str, int, str], set[int]]:
+        out: dict[tuple[str, int, str], set[int]] = {}
+        for (fa, ua), (fb, ub) in pairs:
+            out.setdefault((fa, ua, fb), set()).add(ub)
+            out.setdefault((fb, ub, fa), set()).add(ua)
+        return out
+
+    def _hit(self, index, a: tuple[int, int], b: tuple[int, int]) -> bool:
+        na, nb = self.names[a[0]], self.names[b[0]]
+        cb = self.cov[b[0]][b[1]]
+        for ua in self.cov[a[0]][a[1]]:
+            ok = index.get((na, ua, nb))
+            if ok and not ok.isdisjoint(cb):
+                return True
+        return False
+
+    def grade(self, a: tuple[int, int], b: tuple[int, int]) -> float:
+        if self._hit(self.sure, a, b):
+            return 1.0
+        return 0.5 if self._hit(self.possible, a, b) else 0.0
+
+    def __call__(self, a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return self.grade(a, b) > 0
+
+
+def ece(confidence: list[float], right: list[float], bins: int = 5) -> float:
+    """Expected calibration error: the mean gap between confidence and accuracy (the
+    mean label: 1 right, 0 wrong, or a grade between) over equal-width bins, weighted
+    by how many links fall in each."""
+    if not confidence:
+        return 0.0
+    total = 0.0
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        idx = [n for n, c in enumerate(confidence) if lo <= c < hi or (k == bins - 1 and c == 1.0)]
+        if idx:
+            acc = sum(right[n] for n in idx) / len(idx)
+            conf = sum(confidence[n] for n in idx) / len(idx)
+            total += len(idx) * abs(acc - conf)
+    return total / len(confidence)
