@@ -8,7 +8,8 @@ file name and a lone surrogate in a note, run through every output surface:
 - the app: panes and their titles, notifications (load warnings, orphans, copy,
   export), the marks panel, the remove dialog, the note editor, the export dialog
   and its path field, the pane picker, the command palette, the search box and the
-  status line, the help screen.
+  status line, the help screen, the "why linked" view and the strictness notice; and
+  ``align --explain`` in text and JSON.
 
 Nothing that comes out may hold a raw control character (C0 but tab and newline,
 DEL, C1), a bidi control or a lone surrogate; JSON carries the exact strings back.
@@ -133,6 +134,19 @@ def test_align_json_on_stdout_and_in_a_file(corpus, tmp_path):
     assert SEQUENCES["osc-title-bel"] in texts  # exact, as escapes in the file
 
 
+def test_explain_in_text_and_json(corpus):
+    hostile = os.fsdecode(NAMES[0])
+    for ref in (f"{hostile}:2", "plain.txt:2", f"{hostile}:999", f"nope{hostile}:1"):
+        for extra in ([], ["--json"]):
+            proc = reader("align", corpus, "--explain", ref, *extra)
+            assert proc.returncode in (0, 2), proc.stderr
+            assert b"Traceback" not in proc.stderr
+            out = assert_clean(proc.stdout, f"--explain {ref[-6:]} {extra}")
+            assert_clean(proc.stderr, "--explain errors")
+            if extra and proc.returncode == 0:
+                json.loads(out)
+
+
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
 @pytest.mark.parametrize("matches", [False, True])
 def test_every_export_format(corpus, tmp_path, fmt, matches):
@@ -252,3 +266,19 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
         await check(pilot, "search result in the status line")
         await pilot.press("question_mark")
         await check(pilot, "help")
+        await pilot.press("escape")
+        await settle(pilot)
+        # why a sentence of the hostile file is linked; strictness changes
+        app.move_to(0, 1)
+        await pilot.press("w")
+        await settle(pilot)
+        from reader.ui.why_screen import WhyScreen
+
+        assert isinstance(app.screen, WhyScreen)
+        seen = await check(pilot, "why view")
+        assert "wire" in seen
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await check(pilot, "strictness notice")
