@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.core.files import (LockTimeout, RefusedFile, atomic_write, destination,
+from reader.core.files import (RefusedFile, atomic_write, destination,
                                exclusive_lock, fsync_dir)
 from reader.core.files import remove_stale_temps as _remove_stale_temps
 from reader.core.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
@@ -280,6 +280,7 @@ class SyncResult:
     wrote: bool = False
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # new ones, to tell the user
+    error: str | None = None  # the write failed (one line); the merge still holds
 
 
 class Sidecar:
@@ -374,9 +375,9 @@ class Sidecar:
 
     def sync(self, records: SyncedRecords, *, write: bool = True) -> SyncResult:
         """Merge ``records`` with the file as it is now and, with ``write`` and when the
-        file lacks the result, write it (under the lock, re-reading first). Raises
-        :class:`StorageError` when the write fails; the session keeps its records and
-        the next sync tries again."""
+        file lacks the result, write it (under the lock, re-reading first). A failed
+        write is ``result.error`` (never raised): what was read is merged all the same,
+        the session keeps its records and the next sync tries again."""
         result = SyncResult()
         with self._thread_lock:
             if not self.writable:
@@ -406,12 +407,9 @@ class Sidecar:
                         result.wrote = True
             except _ReadOnly:
                 return result
-            except LockTimeout as exc:
-                raise StorageError(f"cannot save marks to {display_path(self.path)}: "
-                                   f"{exc.strerror}") from None
-            except OSError as exc:
-                raise StorageError(f"cannot save marks to {display_path(self.path)}: "
-                                   f"{_read_problem(exc)}") from None
+            except OSError as exc:  # LockTimeout included
+                result.error = (f"cannot save marks to {display_path(self.path)}: "
+                                f"{_read_problem(exc)}")
         return result
 
     @staticmethod
@@ -469,10 +467,9 @@ class MarkStore:
         """Read the file and merge it with the marks this session holds (writing only
         if the session made marks before this first read). Never raises for a bad file."""
         remove_stale_temps(destination(self.path).parent)
-        try:
-            self.sync()
-        except StorageError as exc:
-            self.sidecar.warnings.append(str(exc))
+        result = self.sync()
+        if result.error:
+            self.sidecar.warnings.append(result.error)
         return self.records.items
 
     def sync(self, *, write: bool = True) -> SyncResult:
@@ -486,5 +483,7 @@ class MarkStore:
             self.records.replace_all(marks)
         if not self.writable:
             return False
-        self.sync()
+        result = self.sync()
+        if result.error:
+            raise StorageError(result.error)
         return self.writable

@@ -182,17 +182,12 @@ class MarkingMixin:
         """Merge the marks with the file and save what it lacks (never touches a
         widget). The first call is the load: it reads the file before anything can be
         written, keeping marks made meanwhile."""
-        from reader.core.storage import StorageError
-
         store = self.store
         if store is None:
             return
         with self._save_lock:
             try:
-                result = store.sync()
-            except StorageError as exc:
-                self.post_message(MarksSaveFailed(str(exc)))
-                return
+                result = store.sync()  # a failed write is result.error: the merge stands
             except Exception as exc:  # never a traceback; never save over what we misread
                 if first:
                     store.writable = False
@@ -203,6 +198,8 @@ class MarkingMixin:
 
     def on_marks_synced(self, message: MarksSynced) -> None:
         result = message.result
+        if result.error:
+            self.on_marks_save_failed(MarksSaveFailed(result.error))
         for warning in result.warnings:
             self.notify(warning, title="marks", severity="warning", markup=False, timeout=12)
         for conflict in result.conflicts:

@@ -137,3 +137,45 @@ async def test_a_mark_removed_here_does_not_come_back(folder):
         ids = {m.id for m in on_disk(folder)}
         assert gone not in ids and "other-000000" in ids and len(ids) == 4
         assert {m.id for m in app.book.marks} == ids
+
+
+async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkeypatch):
+    """A mark made before the load, in a folder that cannot be written: the load's merge
+    stands (the saved marks are shown, the new one kept in memory) and the failure is
+    told, not swallowed."""
+    import errno
+    import threading
+
+    import reader.core.marks as core_marks
+    import reader.core.storage as storage
+
+    from reader.core.marks import Target
+
+    orphan = Mark(id="orphan", targets=(Target(saved_marks(folder, 1)[0].source, 0, 30,
+                                               "Zebras sang opera on the moon."),))
+    save_marks(folder / FILE_NAME, saved_marks(folder, 4) + [orphan])
+    release = threading.Event()
+    real = core_marks.reanchor_marks
+
+    def held_back(*args, **kwargs):
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(core_marks, "reanchor_marks", held_back)
+    monkeypatch.setattr(storage, "atomic_write", read_only)
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await panes_shown(pilot)
+        await pilot.press("m")
+        release.set()
+        await settle(pilot)
+        assert len(app.book.marks) == 6
+        assert any(p.view.marked for p in app.panes[1:])  # the saved ones are painted
+        told = [n.message for n in app._notifications]
+        assert any("Read-only file system" in n for n in told)
+        assert any("could not be found again" in n for n in told)  # the load's own report
+        assert app._marks_loaded  # and the file is watched from now on
+    assert len(on_disk(folder)) == 5  # untouched
