@@ -218,7 +218,8 @@ class SyncedRecords(Generic[T]):
             if self.prepare is not None:
                 objects = self.prepare(objects)
             for (rid, rec, _), obj in zip(fresh, objects):
-                out[rid] = (rec, self.kind.encode(obj), obj)
+                prepared = self.kind.encode(obj)
+                out[rid] = (rec, rec if prepared == rec else prepared, obj)  # share if equal
         return out
 
     def merge(self, theirs: Mapping[str, tuple[Record, Record, T | None]] | None

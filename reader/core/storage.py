@@ -130,9 +130,25 @@ MARKS: RecordKind[Mark] = RecordKind("marks", mark_to_dict, mark_from_dict, lamb
 
 
 def _text(doc: dict[str, Any]) -> str:
-    """The file's text. Non-ASCII stays readable; control characters, bidi controls and
-    lone surrogates are ``\\u`` escapes (so it is always valid UTF-8)."""
-    return json_text(doc, indent=1) + "\n"
+    """The file's text: one top-level key per line and one record per line (readable,
+    diff-friendly, and written by json's C encoder: ``indent`` would make it use the
+    pure-Python one, 3 s for 20,000 marks). Non-ASCII stays readable; control
+    characters, bidi controls and lone surrogates are ``\\u`` escapes (so it is always
+    valid UTF-8)."""
+    lines = ["{"]
+    keys = list(doc)
+    for n, key in enumerate(keys):
+        comma = "," if n < len(keys) - 1 else ""
+        value = doc[key]
+        if isinstance(value, list) and value:
+            lines.append(f" {json_text(key)}: [")
+            last = len(value) - 1
+            lines.extend(f"  {json_text(r)}{',' if i < last else ''}" for i, r in enumerate(value))
+            lines.append(f" ]{comma}")
+        else:
+            lines.append(f" {json_text(key)}: {json_text(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def dumps(marks: Sequence[Mark]) -> str:
