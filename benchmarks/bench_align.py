@@ -28,8 +28,8 @@ DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 
 
 def seeds_table(runs: int) -> None:
-    from reader.core.align import align
-    from reader.core.sources import load_paths
+    from reader.core.align.pipeline import align
+    from reader.core.text.load import load_paths
 
     docs = load_paths([ROOT / "sample_data"]).documents
     align(docs)  # warm caches and imports
@@ -75,9 +75,9 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
-    from reader.core.align import align_sources, segment
-    from reader.core.model import Source
-    from reader.core.sources import load_paths
+    from reader.core.align.pipeline import align_sources, segment
+    from reader.core.align.model import Source
+    from reader.core.text.load import load_paths
 
     src = eval_dir / "cases" / "bible-full-3" / "sources"
     if not src.exists():

@@ -70,9 +70,9 @@ def command_table(eval_dir: Path, cases: list[str], runs: int) -> None:
 
 
 def split_table(eval_dir: Path, cases: list[str]) -> None:
-    from reader.core.align import align
-    from reader.core.export import collect_matches, render
-    from reader.core.sources import load_paths
+    from reader.core.align.pipeline import align
+    from reader.core.export.passages import collect_matches, render
+    from reader.core.text.load import load_paths
 
     print("\nthe same, in one process: where the time goes")
     print(f"  {'case':<14} {'align':>7} {'collect':>8} " + " ".join(f"{f:>7}" for f in FORMATS))

@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reader.core.segment import split_sentences  # noqa: E402
+from reader.core.text.segment import split_sentences  # noqa: E402
 
 BIBLE = REPO.parent / "shared" / "eval" / "cases" / "bible-mark-5" / "sources"
 SAMPLE = REPO / "sample_data"

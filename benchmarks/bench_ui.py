@@ -133,7 +133,7 @@ def bench_startup(runs: int) -> list[tuple[str, str]]:
 async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str]]:
     from textual import events
 
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
     from reader.ui.app import ReaderApp
 
     docs = load_paths([BIBLE]).documents

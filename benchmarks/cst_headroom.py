@@ -31,12 +31,12 @@ from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from reader.core.align import align_sources
-from reader.core.features import build_features
-from reader.core.pairs import initial_candidates, with_context
-from reader.core.params import DEFAULT
-from reader.core.segment import segment
-from reader.core.sources import load_paths
+from reader.core.align.pipeline import align_sources
+from reader.core.align.features import build_features
+from reader.core.align.pairs import initial_candidates, with_context
+from reader.core.align.params import DEFAULT
+from reader.core.text.segment import segment
+from reader.core.text.load import load_paths
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FEATURES = ["Dice", "context bonus", "overlap coefficient", "log shared weight",

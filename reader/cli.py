@@ -116,7 +116,7 @@ def _warn(message: str) -> None:
 
 
 def _load(args: argparse.Namespace):
-    from reader.core.sources import DEFAULT_MAX_BYTES, load_paths
+    from reader.core.text.load import DEFAULT_MAX_BYTES, load_paths
 
     limit = DEFAULT_MAX_BYTES if args.max_size is None else args.max_size
     loaded = load_paths(args.paths, max_bytes=limit)
@@ -126,8 +126,8 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
-    from reader.core.align import align
-    from reader.core.report import summary, to_json
+    from reader.core.align.pipeline import align
+    from reader.core.align.report import summary, to_json
 
     loaded = _load(args)
     if len(loaded.documents) < 2:
@@ -141,8 +141,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
             return _fail(refused)
     al = align(loaded.documents, strictness=args.strictness)
     if args.explain is not None:
-        from reader.core import explain
-        from reader.core.refs import RefError, parse_ref
+        from reader.core.align import explain
+        from reader.core.align.refs import RefError, parse_ref
 
         try:
             source, sentence = parse_ref(args.explain, al.sources)
@@ -158,7 +158,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
     else:
         out = summary(al)
     if args.output:
-        from reader.core.export import ExportError, write_export
+        from reader.core.export.passages import ExportError, write_export
 
         try:  # atomic: a full disk or a kill leaves no partial file behind
             write_export(args.output, out + "\n")
@@ -174,8 +174,8 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
     FIFO, device or socket (never replaced, even with --force)."""
     import stat
 
-    from reader.core.files import kind_of
-    from reader.core.sources import display_path
+    from reader.core.fs import kind_of
+    from reader.core.text.load import display_path
 
     shown = display_path(path)
     try:
@@ -192,8 +192,8 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.align import align
-    from reader.core.export import ExportError, collect_marks, collect_matches, render, write_export
+    from reader.core.align.pipeline import align
+    from reader.core.export.passages import ExportError, collect_marks, collect_matches, render, write_export
 
     loaded = _load(args)
     if args.output:  # before the work: an existing file is refused at once
@@ -203,9 +203,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.matches:
         data = collect_matches(align(loaded.documents))
     else:
-        from reader.core.marks import orphaned_report, reanchor_marks
-        from reader.core.sources import display_path
-        from reader.core.storage import load_marks, marks_path
+        from reader.core.marks.marks import orphaned_report, reanchor_marks
+        from reader.core.text.load import display_path
+        from reader.core.marks.storage import load_marks, marks_path
 
         path = marks_path(args.paths)
         result = load_marks(path, move_corrupt=False)  # a headless export changes nothing
@@ -250,7 +250,7 @@ def _cmd_view(args: argparse.Namespace) -> int:
     if not all(s is not None and s.isatty() for s in (sys.__stdin__, sys.__stderr__)):
         return _fail("the reading view needs a terminal; for scripts use 'reader align "
                      "PATH --json' or 'reader export PATH --format FMT'")
-    from reader.core.storage import marks_path
+    from reader.core.marks.storage import marks_path
     from reader.ui.app import ReaderApp
 
     # the marks file of these arguments: the same rule as 'reader export' (first path)
@@ -271,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(argv)
-    from reader.core.sources import SourceError
+    from reader.core.text.load import SourceError
 
     try:
         if args.command == "align":
@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         return _fail("out of memory", 1)
     except OSError as exc:  # a path the checks above did not foresee: still one line, 2
-        from reader.core.sources import display_path
+        from reader.core.text.load import display_path
 
         where = f": {display_path(exc.filename)}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")

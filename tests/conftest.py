@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.align import align
-from reader.core.model import Alignment
-from reader.core.sources import Document, documents_from_texts
+from reader.core.align.pipeline import align
+from reader.core.align.model import Alignment
+from reader.core.text.load import Document, documents_from_texts
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO / "sample_data"
@@ -60,6 +60,6 @@ def sample_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_alignment() -> Alignment:
     """The alignment of the five sample articles (computed once per session)."""
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     return align(load_paths([SAMPLE_DATA]).documents)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.align import align, align_sources, is_boilerplate, segment
-from reader.core.report import to_json
-from reader.core.sources import documents_from_texts, load_paths
+from reader.core.align.pipeline import align, align_sources, is_boilerplate, segment
+from reader.core.align.report import to_json
+from reader.core.text.load import documents_from_texts, load_paths
 
 
 def ref(al, name: str, needle: str) -> tuple[int, int]:

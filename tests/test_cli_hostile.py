@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.align import align
-from reader.core.marks import create_mark
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, save_marks
+from reader.core.align.pipeline import align
+from reader.core.marks.marks import create_mark
+from reader.core.text.load import load_paths
+from reader.core.marks.storage import FILE_NAME, save_marks
 
 A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
      "The White House called the conversation serious and substantive.\n")
@@ -240,7 +240,7 @@ def test_a_deeply_nested_marks_file_in_export(folder, capsys):
 
 # -- item 12: one rule for where the marks file is ----------------------------------------------
 def test_export_and_the_app_use_the_folder_of_the_first_path(tmp_path, capsys):
-    from reader.core.storage import marks_path
+    from reader.core.marks.storage import marks_path
     from reader.ui.marking import marks_file
 
     x, y = tmp_path / "X", tmp_path / "Y"

@@ -8,10 +8,10 @@ import textwrap
 
 SCRIPT = textwrap.dedent("""
     import sys
-    import reader.core.align, reader.core.report, reader.core.sources, reader.cli
-    from reader.core.align import align
-    from reader.core.report import summary, to_json
-    from reader.core.sources import documents_from_texts
+    import reader.core.align.pipeline, reader.core.align.report, reader.core.text.load, reader.cli
+    from reader.core.align.pipeline import align
+    from reader.core.align.report import summary, to_json
+    from reader.core.text.load import documents_from_texts
 
     docs = documents_from_texts({
         "a.txt": "Biden and Putin spoke for 50 minutes on Thursday. Psaki called it serious.",

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.align import align
-from reader.core.export import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
+from reader.core.align.pipeline import align
+from reader.core.export.passages import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
                                 format_for_path, render, write_export)
-from reader.core.marks import create_mark, quote_target, reanchor_marks, replace_targets
-from reader.core.model import Alignment, Link, Source
-from reader.core.sources import documents_from_texts
+from reader.core.marks.marks import create_mark, quote_target, reanchor_marks, replace_targets
+from reader.core.align.model import Alignment, Link, Source
+from reader.core.text.load import documents_from_texts
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -248,7 +248,7 @@ def test_failed_rename_keeps_old_file(tmp_path, monkeypatch):
 
 
 def test_citation_for_the_clipboard(al):
-    from reader.core.export import citation
+    from reader.core.export.passages import citation
 
     s, e = al.sources[1].sentences[3]
     assert citation(al, 1, s, e) == (
@@ -281,7 +281,7 @@ def _highlighted_by_definition(text, spans, si):
     between span boundaries takes the first covering span, own before counterpart."""
     from html import escape
 
-    from reader.core.export_html import _anchor, _tag_class
+    from reader.core.export.html_page import _anchor, _tag_class
 
     cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
     starts, seen = {}, set()
@@ -315,8 +315,8 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.booleans(),
                           st.sampled_from(["", "yellow", "blue"])), max_size=12))
 def test_html_highlighting_matches_its_definition(raw):
-    from reader.core.export import ExportPassage, Occurrence
-    from reader.core.export_html import _highlighted
+    from reader.core.export.passages import ExportPassage, Occurrence
+    from reader.core.export.html_page import _highlighted
 
     text = "The <quick> brown fox & the lazy dog, again."
     spans = []

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from reader.cli import main
-from reader.core.align import align
-from reader.core.marks import create_mark, quote_target, replace_targets
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, load_marks, save_marks
+from reader.core.align.pipeline import align
+from reader.core.marks.marks import create_mark, quote_target, replace_targets
+from reader.core.text.load import load_paths
+from reader.core.marks.storage import FILE_NAME, load_marks, save_marks
 
 A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
      "The White House called the conversation serious and substantive.\n\n"
@@ -127,7 +127,7 @@ def test_cli_import_stays_cheap_and_export_never_loads_textual(marked):
     script = (
         "import sys\n"
         "import reader, reader.cli\n"
-        "heavy = [m for m in ('reader.core.export', 'reader.core.marks', 'rapidfuzz', 'numpy')"
+        "heavy = [m for m in ('reader.core.export.passages', 'reader.core.marks.marks', 'rapidfuzz', 'numpy')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         f"code = reader.cli.main(['export', {str(marked)!r}, '--format', 'html'])\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.align import align
-from reader.core.marks import (COUNTERPART, EXACT, FUZZY, MOVED, ORPHANED, PRIMARY, Target,
+from reader.core.align.pipeline import align
+from reader.core.marks.marks import (COUNTERPART, EXACT, FUZZY, MOVED, ORPHANED, PRIMARY, Target,
                                add_counterparts, counterpart_spans, create_mark, edit_mark, marks_in_source,
                                orphaned_report, quote_target, reanchor, reanchor_marks,
                                sentences_in)
@@ -22,7 +22,7 @@ C = ("Moscow said the presidents spoke for fifty minutes on Thursday night. "
 
 @pytest.fixture(scope="module")
 def al():
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     return align(documents_from_texts({"a.txt": A, "b.txt": B, "c.txt": C}))
 
@@ -30,7 +30,7 @@ def al():
 def test_add_counterparts_to_a_mark_made_before_the_alignment(al):
     from dataclasses import replace
 
-    from reader.core.model import Alignment
+    from reader.core.align.model import Alignment
 
     bare = create_mark(Alignment(al.sources, []), 0, 1, counterparts=False, mark_id="m1")
     assert len(bare.targets) == 1
@@ -78,8 +78,8 @@ def test_counterpart_spans_group_runs(al):
 
 
 def test_sentences_in():
-    from reader.core.align import segment
-    from reader.core.sources import documents_from_texts
+    from reader.core.align.pipeline import segment
+    from reader.core.text.load import documents_from_texts
 
     src = segment(documents_from_texts({"a": A}))[0]
     s0, e0 = src.sentences[0]

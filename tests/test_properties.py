@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reader.core.align import align
-from reader.core.report import to_json
-from reader.core.segment import split_sentences
-from reader.core.sources import documents_from_texts
+from reader.core.align.pipeline import align
+from reader.core.align.report import to_json
+from reader.core.text.segment import split_sentences
+from reader.core.text.load import documents_from_texts
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

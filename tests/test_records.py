@@ -1,11 +1,11 @@
-"""The three-way merge of records kept by several writers (reader.core.records); the
+"""The three-way merge of records kept by several writers (reader.core.marks.records); the
 marks file shared by sessions and processes is tested in test_storage_sharing.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from reader.core.records import BOTH_EDITED, EDITED_HERE, EDITED_THERE, three_way
+from reader.core.marks.records import BOTH_EDITED, EDITED_HERE, EDITED_THERE, three_way
 
 
 # -- the merge itself -----------------------------------------------------------------------

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from reader.core.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
-from reader.core.sources import load_paths
+from reader.core.text.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
+from reader.core.text.load import load_paths
 
 
 def split(text: str) -> list[str]:

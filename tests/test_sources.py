@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.segment import split_sentences
-from reader.core.sources import (
+from reader.core.text.segment import split_sentences
+from reader.core.text.load import (
     SourceError,
     decode,
     documents_from_texts,

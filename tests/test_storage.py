@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from reader.core.marks import COUNTERPART, Mark, Target
-from reader.core.storage import (FILE_NAME, MarkStore, StorageError, atomic_write, dumps,
+from reader.core.marks.marks import COUNTERPART, Mark, Target
+from reader.core.marks.storage import (FILE_NAME, MarkStore, StorageError, atomic_write, dumps,
                                  load_marks, marks_path, remove_stale_temps, save_marks)
 
 
@@ -47,7 +47,7 @@ def test_marks_path(tmp_path):
 
 
 def test_sidecar_is_not_loaded_as_a_source(tmp_path):
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     (tmp_path / "a.txt").write_text("One text. Here.")
     save_marks(tmp_path / FILE_NAME, _marks())

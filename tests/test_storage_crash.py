@@ -14,10 +14,10 @@ import time
 
 import pytest
 
-from reader.core.storage import FILE_NAME, load_marks
+from reader.core.marks.storage import FILE_NAME, load_marks
 
 STATE = textwrap.dedent("""
-    from reader.core.marks import Mark, Target
+    from reader.core.marks.marks import Mark, Target
 
     def state(k):
         # Distinct for every k and large enough (~50-200 KB) that kills land mid-write.
@@ -30,7 +30,7 @@ STATE = textwrap.dedent("""
 
 CHILD = STATE + textwrap.dedent("""
     import sys
-    from reader.core.storage import load_marks, save_marks
+    from reader.core.marks.storage import load_marks, save_marks
 
     path = sys.argv[1]
     result = load_marks(path, move_corrupt=False)

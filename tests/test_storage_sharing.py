@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import pytest
 
-from reader.core.marks import Mark, Target
-from reader.core.storage import FILE_NAME, MarkStore, load_marks, save_marks
+from reader.core.marks.marks import Mark, Target
+from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
 
 
 def mark(k: int | str, note: str = "", modified: str = "2024-01-01T00:00:00Z") -> Mark:
@@ -150,8 +150,8 @@ def test_a_save_waits_for_the_lock_and_merges_what_was_written_meanwhile(tmp_pat
 
 WRITER = textwrap.dedent("""
     import sys
-    from reader.core.marks import Mark, Target
-    from reader.core.storage import MarkStore
+    from reader.core.marks.marks import Mark, Target
+    from reader.core.marks.storage import MarkStore
 
     path, name = sys.argv[1], sys.argv[2]
     store = MarkStore(path)

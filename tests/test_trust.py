@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from reader.core.align import align
-from reader.core.explain import explain
-from reader.core.layout import FURNITURE, HEADLINE, roles
-from reader.core.links import BY_GROUP, COUNTERPART, RELATED
-from reader.core.refs import RefError, format_ref, parse_ref
-from reader.core.sources import documents_from_texts
+from reader.core.align.pipeline import align
+from reader.core.align.explain import explain
+from reader.core.text.roles import FURNITURE, HEADLINE, roles
+from reader.core.align.links import BY_GROUP, COUNTERPART, RELATED
+from reader.core.align.refs import RefError, format_ref, parse_ref
+from reader.core.text.load import documents_from_texts
 
 
 def run(texts: dict[str, str], strictness: str | None = None):
@@ -211,7 +211,7 @@ def test_groups_never_chain_different_sentences_of_one_source():
 
 def test_strictness_levels_nest_and_switch_without_aligning_again(monkeypatch):
     al = run(STORM)
-    import reader.core.align as core_align
+    import reader.core.align.pipeline as core_align
 
     def fail(*_a, **_k):
         raise AssertionError("aligned again")

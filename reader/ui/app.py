@@ -20,8 +20,8 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from reader.core.model import Alignment, Source
-from reader.core.sources import Document
+from reader.core.align.model import Alignment, Source
+from reader.core.text.load import Document
 from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.help_screen import HelpScreen
@@ -130,11 +130,11 @@ class ReaderApp(MarkingMixin, App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def _load(self) -> None:
-        """Split the documents into sentences. Only ``reader.core.segment`` (pure Python)
+        """Split the documents into sentences. Only ``reader.core.text.segment`` (pure Python)
         is imported here: numpy and scipy load later, in :meth:`_align`, once the
         panes are on screen, so they never delay the first frame."""
         try:
-            from reader.core.segment import segment
+            from reader.core.text.segment import segment
 
             sources = segment(self.documents)
         except Exception as exc:  # a readable line, never a traceback
@@ -158,7 +158,7 @@ class ReaderApp(MarkingMixin, App):
                 self.post_message(LoadProgress(text, fraction))
 
         try:
-            from reader.core.align import align_sources
+            from reader.core.align.pipeline import align_sources
             from reader.ui.levels import prepare
 
             alignment = align_sources(sources, progress=progress)
@@ -381,7 +381,7 @@ class ReaderApp(MarkingMixin, App):
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
         if not self.panes:
             return
-        from reader.core.navigation import differing_words
+        from reader.core.align.navigation import differing_words
 
         self.collector.touch()
 
@@ -555,7 +555,7 @@ class ReaderApp(MarkingMixin, App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _search(self, query: str) -> None:
-        from reader.core.navigation import search
+        from reader.core.align.navigation import search
 
         try:
             hits = search(self.sources, query)

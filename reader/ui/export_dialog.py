@@ -235,7 +235,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, fmt: str, matches: bool, force: bool) -> None:
         """Render and write in a thread; never touches a widget."""
-        from reader.core.export import ExportError, write_export
+        from reader.core.export.passages import ExportError, write_export
 
         try:
             text = self.build(fmt, matches)

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from reader.core.marks import TAGS, Mark
+from reader.core.marks.marks import TAGS, Mark
 from reader.ui.compact import CompactWhenShort
 from reader.ui.safe_input import SafeInput
 from reader.ui.wrap import sanitise

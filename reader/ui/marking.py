@@ -4,12 +4,12 @@
 the panes ask (which sentences are marked, which mark is here, where is the next one).
 :class:`MarkingMixin` gives :class:`~reader.ui.app.ReaderApp` its marking actions, the
 autosave and the load at start-up. The marks themselves, their anchors, storage and
-export formats are the core's (:mod:`reader.core.marks`, :mod:`reader.core.storage`,
-:mod:`reader.core.export`); this module only wires them to the screen.
+export formats are the core's (:mod:`reader.core.marks.marks`, :mod:`reader.core.marks.storage`,
+:mod:`reader.core.export.passages`); this module only wires them to the screen.
 
-Saving: the book's marks are the core's :class:`~reader.core.records.SyncedRecords`;
+Saving: the book's marks are the core's :class:`~reader.core.marks.records.SyncedRecords`;
 every change starts a thread worker that syncs them with the marks file
-(:class:`~reader.core.storage.MarkStore`): the file is read as it is on disk, merged
+(:class:`~reader.core.marks.storage.MarkStore`): the file is read as it is on disk, merged
 with this session's changes and written atomically under a lock. The first sync is
 the load, so nothing is written before the file has been read. What another instance
 saved comes in with every sync, and a poll of the file every few seconds: panes and
@@ -26,18 +26,18 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.content import Content
 
-from reader.core.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
+from reader.core.marks.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
                                sentences_in)
-from reader.core.model import Alignment, Source
-from reader.core.records import SyncedRecords
-from reader.core.storage import MARKS
+from reader.core.align.model import Alignment, Source
+from reader.core.marks.records import SyncedRecords
+from reader.core.marks.storage import MARKS
 from reader.core.visible import encodable
 from reader.ui.messages import MarksSaveFailed, MarksSynced
 from reader.ui.wrap import sanitise
 
 if TYPE_CHECKING:
-    from reader.core.sources import Document
-    from reader.core.storage import MarkStore
+    from reader.core.text.load import Document
+    from reader.core.marks.storage import MarkStore
 
 #: seconds between two looks at the marks file for what another instance saved
 POLL_EVERY = 3.0
@@ -52,7 +52,7 @@ TAG_COLOURS = {"yellow": "#d4b106", "green": "#3fa34d", "blue": "#3d7eff",
 def marks_file(documents: Sequence[Document]) -> Path | None:
     """The sidecar save file for these documents (the core's :func:`marks_path` of the
     folder of the first document read from disk), or None when none came from a file."""
-    from reader.core.storage import marks_path
+    from reader.core.marks.storage import marks_path
 
     for doc in documents:
         if doc.path is not None:
@@ -163,8 +163,8 @@ class MarkingMixin:
     def _start_marks(self) -> None:
         self.book.set_sources(self.sources)
         if self.marks_path is not None:
-            from reader.core.marks import reanchor_marks
-            from reader.core.storage import MarkStore
+            from reader.core.marks.marks import reanchor_marks
+            from reader.core.marks.storage import MarkStore
 
             sources = list(self.sources)
             # marks read from the file are found again in the texts as they are now
@@ -215,7 +215,7 @@ class MarkingMixin:
             self._marks_changed(save=False)
 
     def _report_conflict(self, conflict) -> None:
-        from reader.core.records import BOTH_EDITED, EDITED_THERE
+        from reader.core.marks.records import BOTH_EDITED, EDITED_THERE
 
         if conflict.why == BOTH_EDITED:
             lost = (conflict.dropped or {}).get("note", "")
@@ -483,7 +483,7 @@ class MarkingMixin:
 
         def build(fmt: str, matches: bool) -> str:
             """Runs in the dialog's worker thread: pure core calls on a snapshot."""
-            from reader.core.export import collect_marks, collect_matches, render
+            from reader.core.export.passages import collect_marks, collect_matches, render
 
             if al is None:
                 raise ValueError("the alignment is still running; export when it is done")

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.marks import Mark
+from reader.core.marks.marks import Mark
 from reader.ui.wrap import sanitise
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.core.model import Alignment, Source
+from reader.core.align.model import Alignment, Source
 
 if TYPE_CHECKING:
     from reader.ui.levels import Prepared

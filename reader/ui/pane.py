@@ -19,8 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.timer import Timer
 from textual.widget import Widget
 
-from reader.core.marks import TAGS
-from reader.core.model import Alignment, Source
+from reader.core.marks.marks import TAGS
+from reader.core.align.model import Alignment, Source
 from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS, bindings
 from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip
@@ -247,7 +247,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         return getattr(self.app, "alignment", None)
 
     def action_shared(self, step: int) -> None:
-        from reader.core.navigation import next_shared
+        from reader.core.align.navigation import next_shared
 
         al = self._alignment()
         if al is None:
@@ -258,7 +258,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         self._post(found)
 
     def action_unique(self, step: int) -> None:
-        from reader.core.navigation import next_unique
+        from reader.core.align.navigation import next_unique
 
         al = self._alignment()
         if al is None:

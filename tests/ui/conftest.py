@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from reader.core.sources import Document, documents_from_texts, load_paths  # noqa: E402
+from reader.core.text.load import Document, documents_from_texts, load_paths  # noqa: E402
 from pilot_helpers import settle as _settle  # noqa: E402  (one copy, shared)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from reader.core.sources import documents_from_texts
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 from reader.ui.help_screen import HelpScreen
 from reader.ui.keys import APP_KEYS, PANE_KEYS, help_rows
@@ -238,7 +238,7 @@ async def test_a_long_text_rewraps_when_a_resize_settles(settle, monkeypatch):
     """Past REWRAP_LATER sentences a pane keeps its rows (cut to the new width) while
     resizes come in, then wraps its text at the final width and lines up again."""
     import reader.ui.pane as pane_module
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     monkeypatch.setattr(pane_module, "RESIZE_SETTLE", 0.5)  # long, so "not yet" is sure
     lines = [f"Sentence number {k} tells of the talks between the two leaders."
@@ -383,7 +383,7 @@ async def test_no_documents_shows_message(settle):
 
 
 async def test_alignment_error_is_readable(sample_docs, monkeypatch, settle):
-    import reader.core.align as align_module
+    import reader.core.align.pipeline as align_module
 
     def boom(*args, **kwargs):
         raise ValueError("matrix [red]exploded[/red]")
@@ -436,7 +436,7 @@ async def test_command_palette_names_are_literal(markup_docs, settle):
 async def test_big_case_opens_before_alignment_ends(settle):
     """5 x ~8k sentences: the panes show (and move) while the aligner still runs in
     its worker, with a progress bar; afterwards the sync invariant holds."""
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     app = ReaderApp(load_paths([EVAL / "bible-nt-5" / "sources"]).documents)
     async with app.run_test(size=SIZE) as pilot:
@@ -465,7 +465,7 @@ async def test_big_case_G_lands_every_pane_on_the_last_verse(settle):
     close other books must not pull a pane there)."""
     import json
 
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     gold = json.loads((EVAL / "bible-nt-5" / "gold.json").read_text(encoding="utf-8"))
     app = ReaderApp(load_paths([EVAL / "bible-nt-5" / "sources"]).documents)

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from pilot_helpers import settle
 
-from reader.core.marks import COUNTERPART, Mark, Target, quote_target
-from reader.core.segment import segment
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, save_marks
+from reader.core.marks.marks import COUNTERPART, Mark, Target, quote_target
+from reader.core.text.segment import segment
+from reader.core.text.load import load_paths
+from reader.core.marks.storage import FILE_NAME, save_marks
 
 SEQUENCES = {
     "csi": "\x1b[2J", "sgr": "\x1b[31;1m", "osc-title-bel": "\x1b]0;pwned\x07",

@@ -11,10 +11,10 @@ import pytest
 from pilot_helpers import settle
 
 import reader.ui.marking as marking
-from reader.core.marks import Mark, quote_target
-from reader.core.segment import segment
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, MarkStore, load_marks, save_marks
+from reader.core.marks.marks import Mark, quote_target
+from reader.core.text.segment import segment
+from reader.core.text.load import load_paths
+from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
 from reader.ui.app import ReaderApp
 from reader.ui.marks_panel import MarksPanel
 
@@ -69,7 +69,7 @@ async def test_quitting_while_the_load_is_held_up_loses_nothing(folder, monkeypa
     quit; a timer thread lets it go on. Whatever the order, the file keeps every mark."""
     import threading
 
-    import reader.core.marks as core_marks
+    import reader.core.marks.marks as core_marks
 
     save_marks(folder / FILE_NAME, saved_marks(folder, 50))
     release = threading.Event()
@@ -146,10 +146,10 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
     import errno
     import threading
 
-    import reader.core.marks as core_marks
-    import reader.core.storage as storage
+    import reader.core.marks.marks as core_marks
+    import reader.core.marks.storage as storage
 
-    from reader.core.marks import Target
+    from reader.core.marks.marks import Target
 
     orphan = Mark(id="orphan", targets=(Target(saved_marks(folder, 1)[0].source, 0, 30,
                                                "Zebras sang opera on the moon."),))

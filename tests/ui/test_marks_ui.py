@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pilot_helpers import settle
 
-from reader.core.marks import sentence_span
-from reader.core.sources import documents_from_texts, load_paths
-from reader.core.storage import FILE_NAME, load_marks
+from reader.core.marks.marks import sentence_span
+from reader.core.text.load import documents_from_texts, load_paths
+from reader.core.marks.storage import FILE_NAME, load_marks
 from reader.ui.app import ReaderApp
 from reader.ui.confirm import Confirm
 from reader.ui.export_dialog import ExportDialog
@@ -121,7 +121,7 @@ async def test_m_marks_the_sentence_and_its_counterparts(folder):
 async def test_a_mark_made_while_aligning_gets_its_counterparts(folder, monkeypatch):
     import threading
 
-    import reader.core.align as core_align
+    import reader.core.align.pipeline as core_align
 
     release = threading.Event()
     real = core_align.align_sources

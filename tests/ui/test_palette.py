@@ -6,7 +6,7 @@ import pytest
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from reader.core.sources import documents_from_texts
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 from reader.ui.palette import TINTS, _as_256, contrast, palette_entry, tints
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.sources import documents_from_texts
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 
 STORY = {

@@ -11,7 +11,7 @@ Every link the selection proposes is described by a few measurements:
 * ``words``: content words the two sentences share;
 * ``split``: one of its sentences has two or more links into the other source;
 * ``headlines``, ``headline_body``: how many of the two sentences are headlines, and
-  whether only one of them is (see :mod:`reader.core.layout`; page furniture never
+  whether only one of them is (see :mod:`reader.core.text.roles`; page furniture never
   gets this far);
 * ``parallel``: the two sources run in parallel (a translation, a revision).
 

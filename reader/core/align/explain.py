@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reader.core.links import COUNTERPART, RELATED
-from reader.core.model import Alignment
-from reader.core.refs import format_ref
-from reader.core.spans import word_matches
+from reader.core.align.links import COUNTERPART, RELATED
+from reader.core.align.model import Alignment
+from reader.core.align.refs import format_ref
+from reader.core.align.spans import word_matches
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def to_json(al: Alignment, source: int, sentence: int) -> dict[str, Any]:
 def to_text(al: Alignment, source: int, sentence: int, width: int = 100) -> str:
     """A readable explanation (text and file names with control characters shown
     escaped, as everywhere on the command line)."""
-    from reader.core.sources import display_path
+    from reader.core.text.load import display_path
 
     src = al.sources[source]
     n = len(al.sources)

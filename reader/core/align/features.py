@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from reader.core.layout import FURNITURE, HEADLINE, roles
-from reader.core.model import Source
-from reader.core.params import Settings
-from reader.core.tokens import STOPWORDS, sentence_terms
+from reader.core.text.roles import FURNITURE, HEADLINE, roles
+from reader.core.align.model import Source
+from reader.core.align.params import Settings
+from reader.core.text.tokens import STOPWORDS, sentence_terms
 
 _BOILERPLATE = re.compile(
     r"^\W*(?:leave a (?:comment|reply)|post a comment|no comments?:?|\d+ comments?|comments?"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.core.model import Alignment, Source
-from reader.core.spans import word_matches
-from reader.core.tokens import WORD
+from reader.core.align.model import Alignment, Source
+from reader.core.align.spans import word_matches
+from reader.core.text.tokens import WORD
 
 
 def next_matching(alignment: Alignment, source: int, sentence: int, step: int,

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from reader.core.features import Features
-from reader.core.params import Settings
+from reader.core.align.features import Features
+from reader.core.align.params import Settings
 
 
 
@@ -127,7 +127,7 @@ def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
 
 def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -> Candidates:
     """Candidates (i of a, j of b) with their similarity; boilerplate and page furniture
-    never (see :mod:`reader.core.layout`)."""
+    never (see :mod:`reader.core.text.roles`)."""
     n_b = feats.matrices[b].shape[0]
     keys = np.unique(i * n_b + j)
     i, j = keys // n_b, keys % n_b

@@ -2,7 +2,7 @@
 
 Pipeline (each step symmetric in the sources, so file order never matters):
 
-1. **Terms and weights** (:mod:`reader.core.tokens`): each sentence becomes a set
+1. **Terms and weights** (:mod:`reader.core.text.tokens`): each sentence becomes a set
    of terms. A term's weight is an IDF computed *within* sources: a term used by
    many sentences of one article (the story's topic) weighs little; a term each
    source uses once (the detail that marks the true counterpart) weighs a lot.
@@ -30,14 +30,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.core.confidence import PairEvidence, agreement, features
-from reader.core.features import build_features, is_boilerplate
-from reader.core.model import Alignment, Levels, Link, Pool, Source
-from reader.core.candidates import candidate_pairs, similarities
-from reader.core.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
-from reader.core.params import DEFAULT, Settings
-from reader.core.segment import segment
-from reader.core.sources import Document
+from reader.core.align.confidence import PairEvidence, agreement, features
+from reader.core.align.features import build_features, is_boilerplate
+from reader.core.align.model import Alignment, Levels, Link, Pool, Source
+from reader.core.align.candidates import candidate_pairs, similarities
+from reader.core.align.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
+from reader.core.align.params import DEFAULT, Settings
+from reader.core.text.segment import segment
+from reader.core.text.load import Document
 
 __all__ = ["DEFAULT", "Settings", "align", "align_sources", "is_boilerplate", "segment"]
 
@@ -56,7 +56,7 @@ class Proposal:
 def propose(sources: list[Source], settings: Settings = DEFAULT,
             progress: Progress | None = None) -> Proposal:
     """Candidates, scores and selection for every pair of sources, and the evidence
-    each proposed link has (see :mod:`reader.core.confidence`)."""
+    each proposed link has (see :mod:`reader.core.align.confidence`)."""
     n = len(sources)
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
@@ -98,7 +98,7 @@ def align_sources(sources: list[Source], settings: Settings = DEFAULT,
 def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
            strictness: str | None = None) -> Alignment:
     """The alignment from the proposed links: each gets its calibrated confidence, then
-    its kind at ``strictness`` (see :mod:`reader.core.links`)."""
+    its kind at ``strictness`` (see :mod:`reader.core.align.links`)."""
     pool = []
     for ev, conf in zip(prop.evidence, confidences(prop, settings)):
         a, b = ev.a, ev.b
@@ -115,7 +115,7 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
 def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
     """The confidence of every proposed link, per pair of sources: first from its own
     evidence, then revised by the agreement of the other sources (see
-    :mod:`reader.core.confidence`)."""
+    :mod:`reader.core.align.confidence`)."""
     first = [settings.calibration(x) for x in prop.features]
     return [settings.nway_calibration(x) for x in agreement(prop.evidence, first)]
 

@@ -7,10 +7,10 @@ from collections import Counter
 from typing import Any
 
 from reader import __version__
-from reader.core.links import BY_ALIGNER
-from reader.core.model import Alignment
-from reader.core.sources import display_path
-from reader.core.spans import all_matches
+from reader.core.align.links import BY_ALIGNER
+from reader.core.align.model import Alignment
+from reader.core.text.load import display_path
+from reader.core.align.spans import all_matches
 
 
 def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:

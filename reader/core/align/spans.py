@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel
 
-from reader.core.model import Alignment, Passage, Source
-from reader.core.tokens import WORD, fold, term
+from reader.core.align.model import Alignment, Passage, Source
+from reader.core.text.tokens import WORD, fold, term
 
 #: Shortest run of words reported as a verbatim shared passage.
 MIN_PASSAGE_WORDS = 6

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from reader import __version__
-from reader.core.export import MARKS, ExportData, ExportPassage, Occurrence
+from reader.core.export.passages import MARKS, ExportData, ExportPassage, Occurrence
 
 CSS = """
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; }

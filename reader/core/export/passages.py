@@ -7,7 +7,7 @@ an existing one unless ``force``, through a temporary file and a rename, so a fa
 write loses nothing.
 
 Every exported passage carries its source file, character offsets (``str`` offsets,
-end exclusive, as :mod:`reader.core.sources` loads the text), the text, the note and
+end exclusive, as :mod:`reader.core.text.load` loads the text), the text, the note and
 tag, and its aligned counterparts in the other sources with their link scores.
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.core.marks import CONTEXT_CHARS, Mark, counterpart_spans
-from reader.core.model import Alignment, Source
+from reader.core.marks.marks import CONTEXT_CHARS, Mark, counterpart_spans
+from reader.core.align.model import Alignment, Source
 from reader.core.visible import json_text, visible
 
 FORMATS = ("md", "json", "csv", "html")
@@ -105,7 +105,7 @@ def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
 def collect_matches(al: Alignment) -> ExportData:
     """The runs of 6+ words the sources share verbatim, each with every source it
     appears in; a counterpart's score is the link score of the sentences holding it."""
-    from reader.core.spans import shared_passages
+    from reader.core.align.spans import shared_passages
 
     starts = [[s for s, _ in src.sentences] for src in al.sources]
 
@@ -329,7 +329,7 @@ def render(data: ExportData, fmt: str) -> str:
         return to_markdown(data)
     if fmt == "csv":
         return to_csv(data)
-    from reader.core.export_html import to_html
+    from reader.core.export.html_page import to_html
 
     return to_html(data)
 
@@ -352,8 +352,8 @@ def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
     or without ``force``."""
     import errno
 
-    from reader.core.files import RefusedFile, atomic_write, kind_of
-    from reader.core.sources import display_path
+    from reader.core.fs import RefusedFile, atomic_write, kind_of
+    from reader.core.text.load import display_path
 
     path = Path(path)
     shown = display_path(path)

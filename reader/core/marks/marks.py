@@ -8,7 +8,7 @@ sentences the alignment links it to in the other sources, each with its link sco
 Each target is anchored the way the W3C Web Annotation model does it: a
 TextQuoteSelector (``exact`` text with ~32 characters of ``prefix`` and
 ``suffix``) plus a TextPositionSelector (``start``, ``end``: ``str`` offsets, end
-exclusive, into the text as :mod:`reader.core.sources` loads it).
+exclusive, into the text as :mod:`reader.core.text.load` loads it).
 
 :func:`reanchor` finds a target again in a (possibly edited) text: the stored
 position when the quote is still there, else the exact quote nearest the old
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from reader.core.model import Alignment, Source
+from reader.core.align.model import Alignment, Source
 
 #: Named tags (each shown in its own colour); the first is the default.
 TAGS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange")

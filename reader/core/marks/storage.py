@@ -16,7 +16,7 @@ Format (``version`` 1)::
 
 ``quote`` and ``position`` are the W3C TextQuoteSelector and TextPositionSelector
 (``str`` offsets, end exclusive). The file is a set of record lists by kind
-(:class:`~reader.core.records.RecordKind`; ``marks`` is one): top-level keys this
+(:class:`~reader.core.marks.records.RecordKind`; ``marks`` is one): top-level keys this
 version does not know, and keys of a record it does not know, are kept when it writes.
 
 Reading opens only a regular file, without blocking, up to :data:`MAX_BYTES`: a FIFO,
@@ -25,7 +25,7 @@ device, socket or folder in its place is reported and makes the store read-only.
 Saving (:class:`Sidecar`) never writes what it has not merged: under an exclusive
 lock (``flock`` on ``.reader-marks.json.lock`` beside the file, held only for the
 read-merge-write), the file is read as it is on disk now, this session's changes
-since it last read or wrote it are applied onto it (:func:`~reader.core.records.three_way`:
+since it last read or wrote it are applied onto it (:func:`~reader.core.marks.records.three_way`:
 another instance's marks are kept, a mark removed here stays removed), and the result is
 written atomically (temporary file, fsync, rename, fsync of the folder): a crash or
 ``kill -9`` leaves the previous or the new file, never a torn one. A symbolic link is
@@ -46,12 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.core.files import (RefusedFile, atomic_write, destination,
+from reader.core.fs import (RefusedFile, atomic_write, destination,
                                exclusive_lock, fsync_dir)
-from reader.core.files import remove_stale_temps as _remove_stale_temps
-from reader.core.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
-from reader.core.records import Conflict, RecordKind, SyncedRecords
-from reader.core.sources import display_path
+from reader.core.fs import remove_stale_temps as _remove_stale_temps
+from reader.core.marks.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
+from reader.core.marks.records import Conflict, RecordKind, SyncedRecords
+from reader.core.text.load import display_path
 from reader.core.visible import json_text
 
 __all__ = ["FILE_NAME", "MARKS", "MAX_BYTES", "LoadResult", "MarkStore", "Sidecar",
@@ -242,7 +242,7 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
     path = Path(path)
     shown = display_path(path)
     try:
-        from reader.core.files import read_regular
+        from reader.core.fs import read_regular
 
         raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
@@ -335,7 +335,7 @@ class Sidecar:
         None when it is as this session last saw it. Sets ``self._missing``. A corrupt
         file is moved aside only under the lock (``locked``; else ``_NeedLock``), so a
         file another process has just written is never taken for it."""
-        from reader.core.files import read_regular
+        from reader.core.fs import read_regular
 
         shown = display_path(self.path)
         self._missing = False

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.core.files import RefusedFile, kind_of, read_regular, size_over
-from reader.core.segment import is_blank
+from reader.core.fs import RefusedFile, kind_of, read_regular, size_over
+from reader.core.text.segment import is_blank
 from reader.core.visible import one_line
 
 #: Default largest file accepted as "a text version of a story".

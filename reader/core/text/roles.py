@@ -18,7 +18,7 @@ rules here are structural, so they hold whatever the language:
   that is a bare web address or sits wholly in parentheses (``(Photo: Reuters)``).
 
 Furniture never becomes a counterpart (like boilerplate); headlines link only to
-headlines unless the evidence is strong (see :mod:`reader.core.confidence`). A text
+headlines unless the evidence is strong (see :mod:`reader.core.align.confidence`). A text
 whose characters are mostly in bare lines (verse, a list, a transcript without
 punctuation) has no furniture: there the lines are the content.
 """
@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 
-from reader.core.model import Source
+from reader.core.align.model import Source
 
 BODY, HEADLINE, FURNITURE = 0, 1, 2
 

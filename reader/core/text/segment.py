@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.core.model import Source
-    from reader.core.sources import Document
+    from reader.core.align.model import Source
+    from reader.core.text.load import Document
 
 MAX_SENTENCE = 2000
 
@@ -197,7 +197,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def segment(documents: Sequence[Document]) -> list[Source]:
     """The documents as sources split into sentences (pure Python: no numpy)."""
-    from reader.core.model import Source
+    from reader.core.align.model import Source
 
     return [Source(name=d.name, text=d.text, sentences=split_sentences(d.text), path=d.path,
                    encoding=d.encoding) for d in documents]
