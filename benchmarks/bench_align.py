@@ -75,8 +75,9 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
-    from reader.core.align.pipeline import align_sources, segment
-    from reader.core.align.model import Source
+    from reader.core.align.pipeline import align_sources
+    from reader.core.text.segment import segment
+    from reader.core.text.segment import Source
     from reader.core.text.load import load_paths
 
     src = eval_dir / "cases" / "bible-full-3" / "sources"

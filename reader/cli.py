@@ -175,7 +175,7 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
     import stat
 
     from reader.core.fs import kind_of
-    from reader.core.text.load import display_path
+    from reader.core.fs import display_path
 
     shown = display_path(path)
     try:
@@ -204,7 +204,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         data = collect_matches(align(loaded.documents))
     else:
         from reader.core.marks.marks import orphaned_report, reanchor_marks
-        from reader.core.text.load import display_path
+        from reader.core.fs import display_path
         from reader.core.marks.storage import load_marks, marks_path
 
         path = marks_path(args.paths)
@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         return _fail("out of memory", 1)
     except OSError as exc:  # a path the checks above did not foresee: still one line, 2
-        from reader.core.text.load import display_path
+        from reader.core.fs import display_path
 
         where = f": {display_path(exc.filename)}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.align.pipeline import align, align_sources, is_boilerplate, segment
+from reader.core.align.features import is_boilerplate
+from reader.core.align.pipeline import align, align_sources
+from reader.core.text.segment import segment
 from reader.core.align.report import to_json
 from reader.core.text.load import documents_from_texts, load_paths
 

@@ -15,7 +15,8 @@ from reader.core.align.pipeline import align
 from reader.core.export.passages import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
                                 format_for_path, render, write_export)
 from reader.core.marks.marks import create_mark, quote_target, reanchor_marks, replace_targets
-from reader.core.align.model import Alignment, Link, Source
+from reader.core.align.model import Alignment, Link
+from reader.core.text.segment import Source
 from reader.core.text.load import documents_from_texts
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -78,7 +78,7 @@ def test_counterpart_spans_group_runs(al):
 
 
 def test_sentences_in():
-    from reader.core.align.pipeline import segment
+    from reader.core.text.segment import segment
     from reader.core.text.load import documents_from_texts
 
     src = segment(documents_from_texts({"a": A}))[0]

@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.text.decode import decode
+from reader.core.text.load import SourceError, documents_from_texts, load_paths
 from reader.core.text.segment import split_sentences
-from reader.core.text.load import (
-    SourceError,
-    decode,
-    documents_from_texts,
-    load_paths,
-)
 
 EN = ("US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes on "
       "Thursday. The tone of the call was described as serious.\n")

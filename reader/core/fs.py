@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reader.core.visible import one_line
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no advisory locks
@@ -31,6 +33,13 @@ except ImportError:  # pragma: no cover - not POSIX: no advisory locks
 
 TMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"
+
+
+def display_path(path: Path | str) -> str:
+    """A path for a one-line message, shown literally: control characters, escape
+    sequences, bidi controls and bytes that are not UTF-8 made visible
+    (:func:`reader.core.visible.one_line`, the sanitiser of every surface)."""
+    return one_line(str(path))
 
 
 class RefusedFile(OSError):

@@ -20,7 +20,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+
+from reader.core.text.segment import Source
 from reader.core.text.load import Document
 from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands

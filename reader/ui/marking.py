@@ -28,7 +28,8 @@ from textual.content import Content
 
 from reader.core.marks.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
                                sentences_in)
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+from reader.core.text.segment import Source
 from reader.core.marks.records import SyncedRecords
 from reader.core.marks.storage import MARKS
 from reader.core.visible import encodable

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+
+from reader.core.text.segment import Source
 
 if TYPE_CHECKING:
     from reader.ui.levels import Prepared

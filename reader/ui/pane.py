@@ -20,7 +20,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from reader.core.marks.marks import TAGS
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+from reader.core.text.segment import Source
 from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS, bindings
 from reader.ui.messages import Moved, Resized
 from reader.ui.overview import OverviewStrip

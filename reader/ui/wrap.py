@@ -15,7 +15,7 @@ from functools import lru_cache
 from rich.cells import cell_len, get_character_cell_size
 from textual.content import Content
 
-from reader.core.align.model import Source
+from reader.core.text.segment import Source
 from reader.core.visible import TABLE
 
 # The core's sanitiser (control characters, bidi controls and lone surrogates made

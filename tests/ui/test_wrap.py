@@ -44,7 +44,7 @@ def test_long_words_are_cut_and_wide_characters_take_two_cells():
        breaks=st.lists(st.sampled_from([" ", "\n\n", " "]), min_size=12, max_size=12),
        width=st.integers(2, 30))
 def test_layout_is_the_rows_of_each_sentence(sentences, breaks, width):
-    from reader.core.align.model import Source
+    from reader.core.text.segment import Source
     from reader.ui.wrap import BLANK, layout, sanitise
 
     text, spans = "", []

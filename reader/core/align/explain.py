@@ -68,7 +68,7 @@ def to_json(al: Alignment, source: int, sentence: int) -> dict[str, Any]:
 def to_text(al: Alignment, source: int, sentence: int, width: int = 100) -> str:
     """A readable explanation (text and file names with control characters shown
     escaped, as everywhere on the command line)."""
-    from reader.core.text.load import display_path
+    from reader.core.fs import display_path
 
     src = al.sources[source]
     n = len(al.sources)

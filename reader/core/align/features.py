@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from reader.core.text.roles import FURNITURE, HEADLINE, roles
-from reader.core.align.model import Source
+from reader.core.text.segment import Source
 from reader.core.align.params import Settings
 from reader.core.text.tokens import STOPWORDS, sentence_terms
 

@@ -19,8 +19,8 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
+from reader.core.text.segment import Source
 from reader.core.align.links import (
     COUNTERPART,
     NORMAL,
@@ -32,24 +32,7 @@ from reader.core.align.links import (
     decision_order,
 )
 
-__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef",
-           "Source"]
-
-
-@dataclass(eq=False)
-class Source:
-    name: str
-    text: str
-    sentences: list[tuple[int, int]]
-    path: Path | None = None
-    encoding: str = "utf-8"
-
-    def sentence(self, i: int) -> str:
-        s, e = self.sentences[i]
-        return self.text[s:e]
-
-    def __len__(self) -> int:
-        return len(self.sentences)
+__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef"]
 
 
 @dataclass(frozen=True)

@@ -31,15 +31,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from reader.core.align.confidence import PairEvidence, agreement, features
-from reader.core.align.features import build_features, is_boilerplate
-from reader.core.align.model import Alignment, Levels, Link, Pool, Source
+from reader.core.align.features import build_features
+from reader.core.align.model import Alignment, Levels, Link, Pool
+from reader.core.text.segment import Source
 from reader.core.align.candidates import candidate_pairs, similarities
 from reader.core.align.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
 from reader.core.align.params import DEFAULT, Settings
 from reader.core.text.segment import segment
 from reader.core.text.load import Document
 
-__all__ = ["DEFAULT", "Settings", "align", "align_sources", "is_boilerplate", "segment"]
+__all__ = ["Progress", "Proposal", "align", "align_sources", "confidences", "decide", "propose"]
 
 Progress = Callable[[str, float], None]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reader.core.align.model import Source
-from reader.core.text.load import display_path
+from reader.core.text.segment import Source
+from reader.core.fs import display_path
 
 
 class RefError(ValueError):

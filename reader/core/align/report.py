@@ -9,7 +9,7 @@ from typing import Any
 from reader import __version__
 from reader.core.align.links import BY_ALIGNER
 from reader.core.align.model import Alignment
-from reader.core.text.load import display_path
+from reader.core.fs import display_path
 from reader.core.align.spans import all_matches
 
 

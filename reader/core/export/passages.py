@@ -25,7 +25,8 @@ from typing import Any
 
 from reader import __version__
 from reader.core.marks.marks import CONTEXT_CHARS, Mark, counterpart_spans
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+from reader.core.text.segment import Source
 from reader.core.visible import json_text, visible
 
 FORMATS = ("md", "json", "csv", "html")
@@ -353,7 +354,7 @@ def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
     import errno
 
     from reader.core.fs import RefusedFile, atomic_write, kind_of
-    from reader.core.text.load import display_path
+    from reader.core.fs import display_path
 
     path = Path(path)
     shown = display_path(path)

@@ -28,7 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from reader.core.align.model import Alignment, Source
+from reader.core.align.model import Alignment
+
+from reader.core.text.segment import Source
 
 #: Named tags (each shown in its own colour); the first is the default.
 TAGS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange")

@@ -51,7 +51,7 @@ from reader.core.fs import (RefusedFile, atomic_write, destination,
 from reader.core.fs import remove_stale_temps as _remove_stale_temps
 from reader.core.marks.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
 from reader.core.marks.records import Conflict, RecordKind, SyncedRecords
-from reader.core.text.load import display_path
+from reader.core.fs import display_path
 from reader.core.visible import json_text
 
 __all__ = ["FILE_NAME", "MARKS", "MAX_BYTES", "LoadResult", "MarkStore", "Sidecar",

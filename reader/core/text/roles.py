@@ -29,7 +29,7 @@ import re
 
 import numpy as np
 
-from reader.core.align.model import Source
+from reader.core.text.segment import Source
 
 BODY, HEADLINE, FURNITURE = 0, 1, 2
 

@@ -35,10 +35,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core.text.decode import is_blank
+
 if TYPE_CHECKING:
-    from reader.core.align.model import Source
     from reader.core.text.load import Document
 
 MAX_SENTENCE = 2000
@@ -81,12 +84,6 @@ _NUMBER = re.compile(r"^\d+(?:[-–/.]\d+)*$")
 _ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _WORD_AFTER = re.compile(r"[^\W\d_]+")
 _LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}$")
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # BOM, zero-width space and joiners
-
-
-def is_blank(ch: str) -> bool:
-    """White space or an invisible character: never the start or end of a sentence."""
-    return ch.isspace() or ch in _INVISIBLE
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -195,9 +192,26 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass(eq=False)
+class Source:
+    """One text version split into sentences: ``sentences`` are ``(start, end)``
+    offsets into ``text`` (end exclusive)."""
+
+    name: str
+    text: str
+    sentences: list[tuple[int, int]]
+    path: Path | None = None
+    encoding: str = "utf-8"
+
+    def sentence(self, i: int) -> str:
+        s, e = self.sentences[i]
+        return self.text[s:e]
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+
 def segment(documents: Sequence[Document]) -> list[Source]:
     """The documents as sources split into sentences (pure Python: no numpy)."""
-    from reader.core.align.model import Source
-
     return [Source(name=d.name, text=d.text, sentences=split_sentences(d.text), path=d.path,
                    encoding=d.encoding) for d in documents]
