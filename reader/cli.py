@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
+from reader.core.export.render import FORMATS
 from reader.core.visible import one_line
 
 COMMANDS = ("view", "align", "export")
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "counterparts in the other sources, or with --matches the "
                                     "passages the sources share verbatim.")
     _add_inputs(ex)
-    ex.add_argument("--format", "-f", choices=("md", "json", "csv", "html"), required=True,
+    ex.add_argument("--format", "-f", choices=FORMATS, required=True,
                     help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page")
     ex.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     ex.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -158,7 +159,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
     else:
         out = summary(al)
     if args.output:
-        from reader.core.export.passages import ExportError, write_export
+        from reader.core.export.render import ExportError, write_export
 
         try:  # atomic: a full disk or a kill leaves no partial file behind
             write_export(args.output, out + "\n")
@@ -193,7 +194,8 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from reader.core.align.pipeline import align
-    from reader.core.export.passages import ExportError, collect_marks, collect_matches, render, write_export
+    from reader.core.export.passages import collect_marks, collect_matches
+    from reader.core.export.render import ExportError, render, write_export
 
     loaded = _load(args)
     if args.output:  # before the work: an existing file is refused at once

@@ -6,15 +6,17 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from reader.core.align.pipeline import align
-from reader.core.export.passages import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
-                                format_for_path, render, write_export)
-from reader.core.marks.marks import create_mark, quote_target, reanchor_marks, replace_targets
+from reader.core.export.csv_table import csv_cell
+from reader.core.export.passages import collect_marks, collect_matches
+from reader.core.export.render import FORMATS, ExportError, render, write_export
+from reader.core.marks.marks import create_mark, quote_target, reanchor_marks
 from reader.core.align.model import Alignment, Link
 from reader.core.text.segment import Source
 from reader.core.text.load import documents_from_texts
@@ -81,9 +83,9 @@ def marks(al):
     # A mark whose passage is gone from the current text: exported as orphaned.
     gone = quote_target("Old text. A sentence that was later deleted from the file.",
                         "ünïcödé.txt", 10, 58)
-    m3 = replace_targets(create_mark(al, 2, 0, now="2024-05-01T12:10:00Z",
-                                     mark_id="00000000-0000-4000-8000-000000000003",
-                                     counterparts=False), (gone,))
+    m3 = replace(create_mark(al, 2, 0, now="2024-05-01T12:10:00Z",
+                             mark_id="00000000-0000-4000-8000-000000000003",
+                             counterparts=False), targets=(gone,))
     return reanchor_marks([m1, m2, m3, m4], al.sources)
 
 
@@ -187,11 +189,6 @@ def test_csv_cell(value, expected):
     assert csv_cell(value) == expected
 
 
-def test_format_for_path():
-    assert [format_for_path(p) for p in ("a.md", "b.JSON", "c.csv", "d.htm", "e.txt")] == [
-        "md", "json", "csv", "html", None]
-
-
 # -- writing ---------------------------------------------------------------------------------
 def test_write_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "marks.md"
@@ -251,10 +248,13 @@ def test_failed_rename_keeps_old_file(tmp_path, monkeypatch):
 def test_citation_for_the_clipboard(al):
     from reader.core.export.passages import citation
 
-    s, e = al.sources[1].sentences[3]
-    assert citation(al, 1, s, e) == (
+    src = al.sources[1]
+    s, e = src.sentences[3]
+    assert citation(src.name, src.text[s:e], s, e) == (
         "\u201c-1 is what the markets did, café owners said.\u201d \u2014 outlet [red].txt, "
         f"characters {s}\u2013{e}")
+    assert citation("a.txt", "Two\n  lines.", 3, 15, note="why") == (
+        "\u201cTwo lines.\u201d \u2014 a.txt, characters 3\u201315\nNote: why")
 
 
 # -- Markdown structure: a note or quote never opens a block that swallows the rest ----------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 
 from reader.cli import main
 from reader.core.align.pipeline import align
-from reader.core.marks.marks import create_mark, quote_target, replace_targets
+from reader.core.marks.marks import create_mark, quote_target
 from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, load_marks, save_marks
 
@@ -100,7 +101,7 @@ def test_orphaned_mark_is_exported_and_reported(marked, capsys):
     path = marked / FILE_NAME
     m = load_marks(path).marks[0]
     gone = quote_target("xx A passage the editor later deleted entirely.", "a.txt", 3, 47)
-    save_marks(path, [m, replace_targets(m, (gone,))])
+    save_marks(path, [m, replace(m, targets=(gone,))])
     code, out, err = _run(capsys, "export", marked, "--format", "json")
     assert code == 0
     items = json.loads(out)["first"]["items"]

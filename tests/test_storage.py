@@ -8,7 +8,8 @@ import os
 import pytest
 
 from reader.core.marks.marks import COUNTERPART, Mark, Target
-from reader.core.marks.storage import (FILE_NAME, MarkStore, StorageError, atomic_write, dumps,
+from reader.core.fs import atomic_write
+from reader.core.marks.storage import (FILE_NAME, MarkStore, StorageError, dumps,
                                  load_marks, marks_path, remove_stale_temps, save_marks)
 
 

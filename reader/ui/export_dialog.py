@@ -23,10 +23,8 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Stat
 
 from reader.ui.compact import CompactWhenShort
 from reader.ui.safe_input import SafeInput
+from reader.core.export.render import FORMAT_NAMES, FORMATS
 from reader.ui.wrap import safe_content
-
-FORMATS = ("md", "json", "csv", "html")
-FORMAT_NAMES = {"md": "Markdown", "json": "JSON (W3C)", "csv": "CSV", "html": "HTML"}
 
 
 def default_path(folder: Path, fmt: str, matches: bool) -> Path:
@@ -235,7 +233,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, fmt: str, matches: bool, force: bool) -> None:
         """Render and write in a thread; never touches a widget."""
-        from reader.core.export.passages import ExportError, write_export
+        from reader.core.export.render import ExportError, write_export
 
         try:
             text = self.build(fmt, matches)

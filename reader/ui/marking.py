@@ -484,7 +484,8 @@ class MarkingMixin:
 
         def build(fmt: str, matches: bool) -> str:
             """Runs in the dialog's worker thread: pure core calls on a snapshot."""
-            from reader.core.export.passages import collect_marks, collect_matches, render
+            from reader.core.export.passages import collect_marks, collect_matches
+            from reader.core.export.render import render
 
             if al is None:
                 raise ValueError("the alignment is still running; export when it is done")

@@ -147,7 +147,7 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
     import threading
 
     import reader.core.marks.marks as core_marks
-    import reader.core.marks.storage as storage
+    import reader.core.marks.sidecar as sidecar
 
     from reader.core.marks.marks import Target
 
@@ -165,7 +165,7 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(core_marks, "reanchor_marks", held_back)
-    monkeypatch.setattr(storage, "atomic_write", read_only)
+    monkeypatch.setattr(sidecar, "atomic_write", read_only)
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await panes_shown(pilot)

@@ -11,6 +11,10 @@ from html import escape
 
 from reader import __version__
 from reader.core.export.passages import MARKS, ExportData, ExportPassage, Occurrence
+from reader.core.marks.marks import TAG_COLOURS
+
+#: the highlight of a shared passage (no tag)
+MATCH_COLOUR = "#a8e6e0"
 
 CSS = """
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; }
@@ -46,13 +50,21 @@ mark.cp { background: color-mix(in srgb, var(--c) 35%, transparent);
 mark.own { background: var(--c); }
 .orphaned { color: #a33; }
 a { color: #2758a8; }
-.t-yellow { --c: #ffe97a; } .t-green { --c: #b7ecb0; } .t-blue { --c: #bcd8ff; }
-.t-pink { --c: #ffc4e1; } .t-orange { --c: #ffd09a; } .t-match { --c: #a8e6e0; }
 """
 
 
+def _tag_css() -> str:
+    """A class per tag (``t-yellow`` ...) and ``t-match``, setting the colour ``--c``."""
+    rules = [f".t-{name} {{ --c: {colour.page}; }}" for name, colour in TAG_COLOURS.items()]
+    rules.append(f".t-match {{ --c: {MATCH_COLOUR}; }}")
+    return "\n".join(" ".join(rules[k:k + 3]) for k in range(0, len(rules), 3)) + "\n"
+
+
+CSS += _tag_css()
+
+
 def _tag_class(p: ExportPassage) -> str:
-    return "t-" + (p.tag if p.tag in ("yellow", "green", "blue", "pink", "orange") else "match")
+    return "t-" + (p.tag if p.tag in TAG_COLOURS else "match")
 
 
 def _anchor(k: int, si: int) -> str:

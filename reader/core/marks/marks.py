@@ -32,8 +32,25 @@ from reader.core.align.model import Alignment
 
 from reader.core.text.segment import Source
 
-#: Named tags (each shown in its own colour); the first is the default.
-TAGS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange")
+@dataclass(frozen=True)
+class TagColour:
+    """How a tag is drawn: ``screen`` in the reading view (a bar in the gutter, a swatch
+    in the marks panel: mid-luminance, so it reads on dark and light themes alike) and
+    ``page`` in the HTML export (a light background the text is read through)."""
+
+    screen: str
+    page: str
+
+
+#: Named tags, each in its own colour; the first is the default.
+TAG_COLOURS: dict[str, TagColour] = {
+    "yellow": TagColour("#d4b106", "#ffe97a"),
+    "green": TagColour("#3fa34d", "#b7ecb0"),
+    "blue": TagColour("#3d7eff", "#bcd8ff"),
+    "pink": TagColour("#e055a8", "#ffc4e1"),
+    "orange": TagColour("#e8772e", "#ffd09a"),
+}
+TAGS: tuple[str, ...] = tuple(TAG_COLOURS)
 DEFAULT_TAG = TAGS[0]
 
 #: Characters of context kept before and after a quote (TextQuoteSelector prefix/suffix).
@@ -48,7 +65,6 @@ MIN_FUZZY_CHARS = 12
 
 #: Target states after re-anchoring.
 EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
-STATUSES = (EXACT, MOVED, FUZZY, ORPHANED)
 
 PRIMARY, COUNTERPART = "primary", "counterpart"
 
@@ -70,7 +86,7 @@ class Target:
     suffix: str = ""
     role: str = PRIMARY  # PRIMARY (what the user marked) or COUNTERPART
     score: float | None = None  # alignment score, for counterparts
-    status: str = EXACT  # one of STATUSES, set by reanchor()
+    status: str = EXACT  # EXACT, MOVED, FUZZY or ORPHANED: set by reanchor()
     similarity: float | None = None  # rapidfuzz score of a FUZZY re-find (0-100)
 
     @property
@@ -360,10 +376,3 @@ def orphaned_report(marks: Iterable[Mark]) -> list[str]:
                 quote = quote if len(quote) <= 60 else quote[:57] + "..."
                 out.append(f"mark {m.id[:8]} not found in {t.source}: \u201c{quote}\u201d")
     return out
-
-
-def replace_targets(mark: Mark, targets: Sequence[Target]) -> Mark:
-    """A copy of ``mark`` with other targets (the first is the marked passage)."""
-    if not targets:
-        raise ValueError("a mark needs at least one target")
-    return replace(mark, targets=tuple(targets))
