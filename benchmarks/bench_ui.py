@@ -200,7 +200,7 @@ async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str
         ts = sorted(ts)
         return ts[min(len(ts) - 1, int(round(p * (len(ts) - 1))))] * 1000
 
-    rows = [("bible-nt-5: panes shown", str(len(app.shown))),
+    rows = [("bible-nt-5: panes shown", str(len(app.deck.shown))),
             ("bible-nt-5: aligning, in the worker", f"{app.align_seconds:.1f} s"),
             ("bible-nt-5: load, align, prepare 3 strictness levels (headless)",
              f"{levels:.1f} s")]

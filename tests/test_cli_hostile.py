@@ -241,7 +241,7 @@ def test_a_deeply_nested_marks_file_in_export(folder, capsys):
 # -- item 12: one rule for where the marks file is ----------------------------------------------
 def test_export_and_the_app_use_the_folder_of_the_first_path(tmp_path, capsys):
     from reader.core.marks.storage import marks_path
-    from reader.ui.marking import marks_file
+    from reader.ui.marks.keeper import marks_file
 
     x, y = tmp_path / "X", tmp_path / "Y"
     x.mkdir(), y.mkdir()

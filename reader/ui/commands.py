@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reader.core.align.links import LOOSE, NORMAL, STRICT
-from reader.ui.wrap import sanitise
+from reader.ui.literal import sanitise
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp

@@ -67,7 +67,7 @@ MARK_KEYS = [
         "marks.mark", True, "m"),
     Key("v", "visual", "Visual", "Visual mode: j/k select a run, m/Enter marks it, Esc cancels",
         "marks.visual", False, "v"),
-    Key("enter", "visual_mark", "Mark run", "", "marks.visual_mark", False, "Enter"),
+    Key("enter", "app.mark_run", "Mark run", "", "marks.visual_mark", False, "Enter"),
     Key("escape", "visual_cancel", "Cancel visual", "", "marks.visual_cancel", False, "Esc"),
     Key("a", "app.annotate", "Note", "Note and colour of the mark here (marks it first)",
         "marks.annotate", False, "a"),

@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar, Static
 
-from reader.ui.wrap import safe_content
+from reader.ui.literal import safe_content
 
 
 class StatusBar(Horizontal):

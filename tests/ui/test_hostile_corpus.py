@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import drain, settle
 
 from reader.core.marks.marks import COUNTERPART, Mark, Target, quote_target
 from reader.core.text.segment import segment
@@ -190,7 +190,7 @@ def screen_text(app) -> str:
 
 async def check(pilot, what: str) -> str:
     for _ in range(3):
-        await pilot.pause()
+        await drain(pilot)
     text = screen_text(pilot.app)
     found = dangerous(text.replace("\n", ""))
     assert not found, f"{what}: {found[:5]}"
@@ -200,17 +200,17 @@ async def check(pilot, what: str) -> str:
 
 async def test_every_surface_of_the_app(corpus, tmp_path):
     from reader.ui.app import ReaderApp
-    from reader.ui.confirm import Confirm
-    from reader.ui.export_dialog import ExportDialog
-    from reader.ui.mark_editor import MarkEditor
-    from reader.ui.picker import PanePicker
+    from reader.ui.dialogs.confirm import Confirm
+    from reader.ui.dialogs.export import ExportDialog
+    from reader.ui.marks.editor import MarkEditor
+    from reader.ui.dialogs.picker import PanePicker
 
     loaded = load_paths([corpus])
     assert any("FIFO" in w for w in loaded.warnings)
     app = ReaderApp(loaded.documents, warnings=loaded.warnings)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await settle(pilot)
-        assert app.alignment is not None and len(app.book.marks) == 2
+        assert app.alignment is not None and len(app.marks.book.marks) == 2
         seen = await check(pilot, "panes, titles, load and orphan notices")
         assert "wire" in seen and "FIFO" in seen
         # the marks panel, the remove dialog, the note editor
@@ -233,7 +233,7 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         # a sentence of the hostile file: copy it from the pane
-        app.move_to(0, len(app.sources[0]) - 1)
+        app.deck.move_to(0, len(app.sources[0]) - 1)
         await pilot.press("y")
         await check(pilot, "copy notice for a sentence")
         # the export dialog: default path under a hostile folder name, a typed one
@@ -269,10 +269,10 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         # why a sentence of the hostile file is linked; strictness changes
-        app.move_to(0, 1)
+        app.deck.move_to(0, 1)
         await pilot.press("w")
         await settle(pilot)
-        from reader.ui.why_screen import WhyScreen
+        from reader.ui.dialogs.why import WhyScreen
 
         assert isinstance(app.screen, WhyScreen)
         seen = await check(pilot, "why view")

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from pilot_helpers import settle
 
-import reader.ui.marking as marking
+import reader.ui.marks.keeper as marking
 from reader.core.marks.marks import Mark, quote_target
 from reader.core.text.segment import segment
 from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
 from reader.ui.app import ReaderApp
-from reader.ui.marks_panel import MarksPanel
+from reader.ui.marks.panel import MarksPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 SIZE = (160, 40)
@@ -58,7 +58,7 @@ async def panes_shown(pilot) -> None:
     them. The marks file is still being read then, if it is large."""
     app = pilot.app
     for _ in range(500):
-        if app.panes:
+        if app.deck.panes:
             return
         await pilot.pause(0)
     raise AssertionError("the panes never showed")
@@ -97,28 +97,28 @@ async def test_another_instances_marks_come_in_and_are_kept(folder, monkeypatch)
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert len(app.book.marks) == 5
+        assert len(app.marks.book.marks) == 5
         other = MarkStore(folder / FILE_NAME)  # the second instance on the folder
         other.save(other.load() + saved_marks(folder, 10, prefix="other", start=40))
         # the app's next save merges them: 5 + 10 + its own
         await pilot.press("G", "m")
         await settle(pilot)
         assert len(on_disk(folder)) == 16
-        assert len(app.book.marks) == 16
+        assert len(app.marks.book.marks) == 16
         # and they are shown: in the panes and in the panel
         names = [s.name for s in app.sources]
         for m in other.marks:
             t = m.primary
             i = names.index(t.source)
-            assert app.book.sentences_of(t)[0] in app.panes[i].view.marked
+            assert app.marks.book.sentences_of(t)[0] in app.deck.panes[i].view.marked
         assert "16" in str(app.query_one(MarksPanel).query_one("#marks-title").render())
         # without a save of ours: the poll of the file brings the next ones in
         other.save(other.load() + saved_marks(folder, 3, prefix="late", start=90))
         for _ in range(200):
-            if len(app.book.marks) == 19:
+            if len(app.marks.book.marks) == 19:
                 break
             await pilot.pause(0.02)
-        assert len(app.book.marks) == 19
+        assert len(app.marks.book.marks) == 19
 
 
 async def test_a_mark_removed_here_does_not_come_back(folder):
@@ -128,15 +128,15 @@ async def test_a_mark_removed_here_does_not_come_back(folder):
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        gone = app.book.marks[0].id
-        app.remove_mark(gone, confirm=False)
+        gone = app.marks.book.marks[0].id
+        app.marks.remove(gone, confirm=False)
         await settle(pilot)
         other.save(held + saved_marks(folder, 1, prefix="other", start=7))
         await pilot.press("G", "m")
         await settle(pilot)
         ids = {m.id for m in on_disk(folder)}
         assert gone not in ids and "other-000000" in ids and len(ids) == 4
-        assert {m.id for m in app.book.marks} == ids
+        assert {m.id for m in app.marks.book.marks} == ids
 
 
 async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkeypatch):
@@ -172,10 +172,10 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
         await pilot.press("m")
         release.set()
         await settle(pilot)
-        assert len(app.book.marks) == 6
-        assert any(p.view.marked for p in app.panes[1:])  # the saved ones are painted
+        assert len(app.marks.book.marks) == 6
+        assert any(p.view.marked for p in app.deck.panes[1:])  # the saved ones are painted
         told = [n.message for n in app._notifications]
         assert any("Read-only file system" in n for n in told)
         assert any("could not be found again" in n for n in told)  # the load's own report
-        assert app._marks_loaded  # and the file is watched from now on
+        assert app.marks.loaded  # and the file is watched from now on
     assert len(on_disk(folder)) == 5  # untouched

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.ui.wrap import _wrap_words, wrap
+from reader.ui.panes.wrap import _wrap_words, wrap
 
 WORD = st.text(alphabet="abcXYZ.,;'()-\u201c\u201d", min_size=1, max_size=14)
 SPACE = st.sampled_from([" ", " ", "  ", "\u00a0", "   "])
@@ -45,7 +45,8 @@ def test_long_words_are_cut_and_wide_characters_take_two_cells():
        width=st.integers(2, 30))
 def test_layout_is_the_rows_of_each_sentence(sentences, breaks, width):
     from reader.core.text.segment import Source
-    from reader.ui.wrap import BLANK, layout, sanitise
+    from reader.ui.literal import sanitise
+    from reader.ui.panes.wrap import BLANK, layout
 
     text, spans = "", []
     for k, words in enumerate(sentences):

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from reader.ui.wrap import safe_content
+from reader.ui.literal import safe_content
 
 
 class Confirm(ModalScreen[bool]):

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from reader.ui.wrap import sanitise
+from reader.ui.literal import sanitise
 
 
 class PanePicker(ModalScreen[list[int] | None]):

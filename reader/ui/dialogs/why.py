@@ -14,7 +14,7 @@ action on the highlighted entry is a binding, an entry of :data:`HINTS` and a me
 that carries :meth:`WhyScreen.highlighted_reason` to the app; when the app has changed
 the alignment it calls ``set_alignment`` (the strictness key does exactly that).
 
-All text is shown through :func:`reader.ui.wrap.sanitise` inside Content objects, as in
+All text is shown through :func:`reader.ui.panes.wrap.sanitise` inside Content objects, as in
 the panes: a document's ``[markup]``, escapes or control characters, or a file name's,
 never restyle the screen.
 """
@@ -33,7 +33,7 @@ from reader.core.align.explain import Reason, explain
 from reader.core.align.links import BY_GROUP, COUNTERPART
 from reader.core.align.model import Alignment
 from reader.core.align.refs import format_ref
-from reader.ui.wrap import sanitise
+from reader.ui.literal import sanitise
 
 #: The keys the hint line lists (an action added to the list adds itself here).
 HINTS = [("Enter", "jumps there"), ("j/k", "move"), ("c", "strictness"), ("Esc", "closes")]

@@ -13,9 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reader.core.marks.marks import TAGS, Mark
-from reader.ui.compact import CompactWhenShort
+from reader.ui.dialogs.compact import CompactWhenShort
 from reader.ui.safe_input import SafeInput
-from reader.ui.wrap import sanitise
+from reader.ui.literal import sanitise
+from reader.ui.marks.book import excerpt
 
 NOTE_MAX = 500
 
@@ -60,8 +61,6 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
         self.mark = mark
 
     def compose(self) -> ComposeResult:
-        from reader.ui.marking import excerpt
-
         with Vertical() as box:
             box.border_title = "mark: note and colour"
             yield Static(Content.assemble((sanitise(self.mark.source), "bold"), ": ",

@@ -10,7 +10,7 @@ are never parsed as markup).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,21 +20,18 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.marks.marks import Mark
-from reader.ui.wrap import sanitise
-
-if TYPE_CHECKING:
-    from reader.ui.marking import MarkBook
+from reader.core.marks.marks import TAG_COLOURS, Mark
+from reader.ui.literal import sanitise
+from reader.ui.marks.book import MarkBook, excerpt
 
 
 def mark_prompt(mark: Mark, book: MarkBook | None = None) -> Content:
     """Two or three lines: colour swatch, source and state; the quote; the note."""
-    from reader.ui.marking import TAG_COLOURS, excerpt
-
     orphaned = mark.orphaned
     lost = book is not None and book.first_live(mark) is None
+    colour = TAG_COLOURS.get(mark.tag)
     head: list[tuple[str, str] | str] = [
-        ("▌ ", f"bold {TAG_COLOURS.get(mark.tag, 'white')}"),
+        ("▌ ", f"bold {colour.screen if colour else 'white'}"),
         (sanitise(mark.source), "bold"),
     ]
     extra = len(mark.targets) - 1
@@ -81,10 +78,7 @@ class MarkList(OptionList):
         self.post_message(MarksPanel.Remove(mark_id))
 
     def action_close(self) -> None:
-        panel = self.parent
-        if isinstance(panel, MarksPanel):
-            panel.close()
-        self.post_message(MarksPanel.Closed())
+        self.post_message(MarksPanel.Closed())  # the panel closes, the app refocuses
 
 
 class MarksPanel(Vertical):
@@ -107,19 +101,23 @@ class MarksPanel(Vertical):
     }
     """
 
+    @dataclass(eq=False)
     class Jump(Message):
-        def __init__(self, mark_id: str) -> None:
-            super().__init__()
-            self.mark_id = mark_id
+        """Enter on a mark: go there."""
 
+        mark_id: str
+
+    @dataclass(eq=False)
     class Edit(Jump):
-        pass
+        """``a`` on a mark: its note and colour."""
 
+    @dataclass(eq=False)
     class Remove(Jump):
-        pass
+        """``d`` on a mark: remove it (the app asks first)."""
 
+    @dataclass(eq=False)
     class Closed(Message):
-        pass
+        """Esc or ``l``: the panel closed."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("marks"), classes="marks-title", id="marks-title")
@@ -171,6 +169,9 @@ class MarksPanel(Vertical):
             lst.highlighted = ids.index(keep)
         else:
             lst.highlighted = min(old_index or 0, len(marks) - 1)
+
+    def on_marks_panel_closed(self, message: Closed) -> None:
+        self.close()  # and the message goes on to the app
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

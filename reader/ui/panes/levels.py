@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from reader.core.align.links import COUNTERPART, NORMAL, STRICTNESS
 from reader.core.align.model import Alignment
+from reader.ui.panes.rows import sentence_kinds
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,8 +34,6 @@ class Prepared:
 
 def prepare(al: Alignment) -> Prepared:
     """Everything a key needs to show ``al`` at once (run in the worker)."""
-    from reader.ui.pane import sentence_kinds
-
     al.build_indexes()
     kinds = tuple(sentence_kinds(al, s) for s in range(len(al.sources)))
     counterparts = sum(1 for x in al.links if x.kind == COUNTERPART)

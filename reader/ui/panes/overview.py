@@ -3,22 +3,23 @@
 Each cell stands for a slice of the sentences and is coloured by what they hold
 (unique to this source, shared by some, shared by all); the rows now on screen
 are marked, and the current sentence has a pointer. A click jumps there.
+
+The strip is told what to show (the pane sets its shading, the pane's view tells it
+where it is); a click posts :class:`OverviewStrip.Clicked` to the pane.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from textual import events
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.ui.messages import Moved
-
-if TYPE_CHECKING:
-    from reader.ui.pane import SentenceView
+from reader.ui.panes.rows import SOME, UNIQUE, Window
 
 
 class OverviewStrip(Widget):
@@ -39,19 +40,33 @@ class OverviewStrip(Widget):
     }
     """
 
-    def __init__(self, view: SentenceView) -> None:
+    @dataclass(eq=False)
+    class Clicked(Message):
+        """A click on the strip: jump to ``sentence``."""
+
+        sentence: int
+
+    def __init__(self) -> None:
         super().__init__()
-        self.view = view
+        self.kinds: list[int] | None = None  # the shading of each sentence (rows.ALL ...)
+        self.window: Window = (-1, -1, -1, 0)  # where the view is (see SentenceRows.window)
         self._buckets: tuple[int, int, list[str]] | None = None
         self._strips: dict[tuple[str, bool, bool], Strip] = {}
         self._last_marks: tuple[int, int, int] | None = None
         self._paint: tuple[int, list[str], tuple[int, int, int]] | None = None
 
-    def _bucket_classes(self, height: int) -> list[str]:
-        from reader.ui.rows import SOME, UNIQUE
+    def set_kinds(self, kinds: list[int] | None) -> None:
+        """Shade the cells by ``kinds`` (None: not aligned yet)."""
+        self.kinds = kinds
+        self.refresh()
 
-        kinds = self.view.kinds
-        n = len(self.view.source)
+    @property
+    def sentences(self) -> int:
+        return self.window[3]
+
+    def _bucket_classes(self, height: int) -> list[str]:
+        kinds = self.kinds
+        n = self.sentences
         key = (height, id(kinds))
         if self._buckets is not None and self._buckets[:2] == key:
             return self._buckets[2]
@@ -99,17 +114,16 @@ class OverviewStrip(Widget):
     def _marks(self) -> tuple[int, int, int]:
         """(first, last) rows of the strip now on screen, and the current sentence's row."""
         height = max(1, self.size.height)
-        n = len(self.view.source)
-        lay = self.view.wrapped
-        if n == 0 or lay is None or not lay.total:
+        first, last, current, n = self.window
+        if n == 0 or first < 0:
             return (-1, -1, -1)
-        first = lay.sentence_at(self.view.top_row)
-        last = lay.sentence_at(self.view.top_row + self.view.size.height - 1)
         # bucket y holds sentences [y*n//height, (y+1)*n//height)
-        return (first * height // n, last * height // n, self.view.current * height // n)
+        return (first * height // n, last * height // n, current * height // n)
 
-    def update_marks(self) -> None:
-        """Repaint only the cells whose marks changed (the panes scroll on every key)."""
+    def show_window(self, window: Window) -> None:
+        """Where the view is now: repaint only the cells whose marks changed (the panes
+        scroll on every key)."""
+        self.window = window
         marks = self._marks()
         old = self._last_marks
         if marks == old:
@@ -134,7 +148,7 @@ class OverviewStrip(Widget):
 
     def _paint_state(self) -> tuple[int, list[str], tuple[int, int, int]]:
         """What every line needs: sentences, the class of each cell, the view marks."""
-        n = len(self.view.source)
+        n = self.sentences
         return n, self._bucket_classes(max(1, self.size.height)) if n else [], self._marks()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -153,9 +167,7 @@ class OverviewStrip(Widget):
 
     def on_click(self, event: events.Click) -> None:
         height = max(1, self.size.height)
-        n = len(self.view.source)
+        n = self.sentences
         if n == 0:
             return
-        sentence = min(n - 1, max(0, event.y) * n // height)
-        self.view.focus()
-        self.post_message(Moved(self.view.index, sentence, max(0, self.view.size.height // 3)))
+        self.post_message(self.Clicked(min(n - 1, max(0, event.y) * n // height)))

@@ -1,8 +1,8 @@
-"""Display text for a pane: control characters made visible, sentences word-wrapped.
+"""A pane's sentences word-wrapped into rows, and the row <-> sentence index.
 
 Everything here keeps character offsets 1:1 with the source text, so spans from
-the core (sentence offsets, matched words) index the display text directly. The
-core never changes the text; sanitising happens only here, at render time.
+the core (sentence offsets, matched words) index the display text (the text made
+literal by :func:`reader.ui.literal.sanitise`) directly.
 """
 
 from __future__ import annotations
@@ -13,40 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
-from textual.content import Content
 
 from reader.core.text.segment import Source
-from reader.core.visible import TABLE
-
-# The core's sanitiser (control characters, bidi controls and lone surrogates made
-# visible, one character for one) plus what a pane lays out itself: tabs, newlines and
-# the other line breaks become spaces.
-_TABLE: dict[int, str] = dict(TABLE)
-_TABLE.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " ", 0x0B: " ", 0x0C: " "})
-# Line and paragraph separators break lines in some terminals.
-_TABLE.update({0x2028: " ", 0x2029: " ", 0x85: " "})
 
 _TOKEN = re.compile(r"\S+")
 
 #: A row that holds no text: the blank line between two paragraphs.
 BLANK = (-1, -1)
-
-
-def sanitise(text: str) -> str:
-    """The same text, one character per character, safe to print literally."""
-    return text.translate(_TABLE)
-
-
-def safe_content(text: str | Content) -> Content:
-    """``text`` as Content that shows literally on one screen line per line of it:
-    control characters, escape sequences, bidi controls made visible (newlines kept,
-    so a dialog can hold several lines); a Content's styles are kept."""
-    if isinstance(text, Content):
-        lines = [Content(sanitise(line.plain), spans=list(line.spans),
-                         strip_control_codes=False) for line in text.split("\n")]
-        return Content("\n").join(lines)
-    return Content("\n".join(sanitise(line) for line in str(text).split("\n")),
-                   strip_control_codes=False)
 
 
 def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
