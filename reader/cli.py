@@ -259,7 +259,16 @@ def _cmd_view(args: argparse.Namespace) -> int:
     app = ReaderApp(loaded.documents, warnings=loaded.warnings,
                     marks_path=marks_path(args.paths), exit_on_signals=True)
     app.run()
-    return app.return_code or 0
+    return after_view(app.exit_errors, app.return_code)
+
+
+def after_view(errors: Sequence[str], return_code: int | None) -> int:
+    """What the closed reading view could no longer show (a failed last save of the
+    marks), one line each on stderr, once the terminal is restored; exit code 1 for it
+    unless a signal already decided the code."""
+    for error in errors:
+        _say("error", error)
+    return return_code or (1 if errors else 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
