@@ -28,7 +28,7 @@ DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 
 
 def seeds_table(runs: int) -> None:
-    from reader.core.align.pipeline import align
+    from reader.core.alignment.pipeline import align
     from reader.core.text.load import load_paths
 
     docs = load_paths([ROOT / "sample_data"]).documents
@@ -75,7 +75,7 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
-    from reader.core.align.pipeline import align_sources
+    from reader.core.alignment.pipeline import align_sources
     from reader.core.text.segment import segment
     from reader.core.text.segment import Source
     from reader.core.text.load import load_paths

@@ -70,7 +70,7 @@ def command_table(eval_dir: Path, cases: list[str], runs: int) -> None:
 
 
 def split_table(eval_dir: Path, cases: list[str]) -> None:
-    from reader.core.align.pipeline import align
+    from reader.core.alignment.pipeline import align
     from reader.core.export.passages import collect_matches
     from reader.core.export.render import render
     from reader.core.text.load import load_paths

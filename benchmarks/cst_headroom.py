@@ -31,10 +31,10 @@ from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from reader.core.align.pipeline import align_sources
-from reader.core.align.features import build_features
-from reader.core.align.pairs import initial_candidates, with_context
-from reader.core.align.params import DEFAULT
+from reader.core.alignment.pipeline import align_sources
+from reader.core.alignment.features import build_features
+from reader.core.alignment.pairs import initial_candidates, with_context
+from reader.core.alignment.params import DEFAULT
 from reader.core.text.segment import segment
 from reader.core.text.load import load_paths
 

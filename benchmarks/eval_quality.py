@@ -43,8 +43,8 @@ def predict(sources_dir: Path, via_cli: bool, strictness: str) -> dict:
                               "--json", "--no-spans", "--strictness", strictness],
                              capture_output=True, text=True, check=True).stdout
         return json.loads(out)
-    from reader.core.align.pipeline import align
-    from reader.core.align.report import to_json
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import to_json
     from reader.core.text.load import load_paths
 
     docs = load_paths([sources_dir]).documents

@@ -3,10 +3,10 @@
     python benchmarks/fit_confidence.py [--cases A,B,...] [--eval-dir DIR] [--l2 X]
 
 For every sub-case of the training cases the aligner proposes its links
-(:func:`reader.core.align.propose`); each link is labelled by the scorer's
+(:func:`reader.core.alignment.propose`); each link is labelled by the scorer's
 coverage rule. A logistic regression (Newton's method, L2-penalised, every case
 weighted equally however many links it has) is fitted on all of them and printed as
-the ``Calibration`` to paste into ``reader/core/align/params.py``. A link on a "possible"
+the ``Calibration`` to paste into ``reader/core/alignment/params.py``. A link on a "possible"
 pair (one that shares part of a fact, or the same slot with other figures: some
 annotators pair those, some do not) is labelled 0.5, so the confidence is the
 probability that a reader would call the link a counterpart.
@@ -32,11 +32,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import evalkit  # noqa: E402
 
-from reader.core.align.pipeline import Proposal, decide, propose  # noqa: E402
-from reader.core.align.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement  # noqa: E402
-from reader.core.align.links import BY_GROUP  # noqa: E402
-from reader.core.align.params import DEFAULT  # noqa: E402
-from reader.core.align.report import to_json  # noqa: E402
+from reader.core.alignment.pipeline import Proposal, decide, propose  # noqa: E402
+from reader.core.alignment.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement  # noqa: E402
+from reader.core.alignment.links import BY_GROUP  # noqa: E402
+from reader.core.alignment.params import DEFAULT  # noqa: E402
+from reader.core.alignment.report import to_json  # noqa: E402
 from reader.core.text.segment import segment  # noqa: E402
 from reader.core.text.load import load_paths  # noqa: E402
 
@@ -179,7 +179,7 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     return out
 
 
-PARAMS = Path(__file__).resolve().parent.parent / "reader" / "core" / "align" / "params.py"
+PARAMS = Path(__file__).resolve().parent.parent / "reader" / "core" / "alignment" / "params.py"
 
 
 def write_params(cal: Cal) -> None:
@@ -205,7 +205,7 @@ def main() -> int:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation table")
     ap.add_argument("--write", action="store_true",
-                    help="write the fitted models into reader/core/align/params.py")
+                    help="write the fitted models into reader/core/alignment/params.py")
     ap.add_argument("--bars", help="strict,normal,loose confidence bars to evaluate "
                                    "(default: the settings')")
     args = ap.parse_args()

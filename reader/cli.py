@@ -127,8 +127,8 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
-    from reader.core.align.pipeline import align
-    from reader.core.align.report import summary, to_json
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import summary, to_json
 
     loaded = _load(args)
     if len(loaded.documents) < 2:
@@ -142,8 +142,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
             return _fail(refused)
     al = align(loaded.documents, strictness=args.strictness)
     if args.explain is not None:
-        from reader.core.align import explain
-        from reader.core.align.refs import RefError, parse_ref
+        from reader.core.alignment import explain
+        from reader.core.alignment.refs import RefError, parse_ref
 
         try:
             source, sentence = parse_ref(args.explain, al.sources)
@@ -193,7 +193,7 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.align.pipeline import align
+    from reader.core.alignment.pipeline import align
     from reader.core.export.passages import collect_marks, collect_matches
     from reader.core.export.render import ExportError, render, write_export
 

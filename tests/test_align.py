@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.align.features import is_boilerplate
-from reader.core.align.pipeline import align, align_sources
+from reader.core.alignment.features import is_boilerplate
+from reader.core.alignment.pipeline import align, align_sources
 from reader.core.text.segment import segment
-from reader.core.align.report import to_json
+from reader.core.alignment.report import to_json
 from reader.core.text.load import documents_from_texts, load_paths
 
 

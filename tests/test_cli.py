@@ -77,8 +77,8 @@ def test_align_summary(reader_cli, sample_dir):
 
 
 def test_align_summary_columns_line_up_with_odd_file_names(make_docs):
-    from reader.core.align.pipeline import align
-    from reader.core.align.report import summary
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import summary
 
     names = ["notes[red]\x1b[31m.txt", "日本語のファイル名.txt", "plain.txt"]
     out = summary(align(make_docs({n: ARTICLE_A if k % 2 else ARTICLE_B

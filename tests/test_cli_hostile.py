@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.align.pipeline import align
+from reader.core.alignment.pipeline import align
 from reader.core.marks.marks import create_mark
 from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, save_marks

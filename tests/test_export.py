@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.align.pipeline import align
+from reader.core.alignment.pipeline import align
 from reader.core.export.csv_table import csv_cell
 from reader.core.export.passages import collect_marks, collect_matches
 from reader.core.export.render import FORMATS, ExportError, render, write_export
 from reader.core.marks.marks import create_mark, quote_target, reanchor_marks
-from reader.core.align.model import Alignment, Link
+from reader.core.alignment.model import Alignment, Link
 from reader.core.text.segment import Source
 from reader.core.text.load import documents_from_texts
 

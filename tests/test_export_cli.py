@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from reader.cli import main
-from reader.core.align.pipeline import align
+from reader.core.alignment.pipeline import align
 from reader.core.marks.marks import create_mark, quote_target
 from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, load_marks, save_marks

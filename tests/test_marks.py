@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.align.pipeline import align
+from reader.core.alignment.pipeline import align
 from reader.core.marks.marks import (COUNTERPART, EXACT, FUZZY, MOVED, ORPHANED, PRIMARY, Target,
                                add_counterparts, counterpart_spans, create_mark, edit_mark, marks_in_source,
                                orphaned_report, quote_target, reanchor, reanchor_marks,
@@ -30,7 +30,7 @@ def al():
 def test_add_counterparts_to_a_mark_made_before_the_alignment(al):
     from dataclasses import replace
 
-    from reader.core.align.model import Alignment
+    from reader.core.alignment.model import Alignment
 
     bare = create_mark(Alignment(al.sources, []), 0, 1, counterparts=False, mark_id="m1")
     assert len(bare.targets) == 1

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reader.core.align.pipeline import align
-from reader.core.align.report import to_json
+from reader.core.alignment.pipeline import align
+from reader.core.alignment.report import to_json
 from reader.core.text.segment import split_sentences
 from reader.core.text.load import documents_from_texts
 

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from reader.core.align.pipeline import align
-from reader.core.align.explain import explain
+from reader.core.alignment.pipeline import align
+from reader.core.alignment.explain import explain
 from reader.core.text.roles import FURNITURE, HEADLINE, roles
-from reader.core.align.links import BY_GROUP, COUNTERPART, RELATED
-from reader.core.align.refs import RefError, format_ref, parse_ref
+from reader.core.alignment.links import BY_GROUP, COUNTERPART, RELATED
+from reader.core.alignment.refs import RefError, format_ref, parse_ref
 from reader.core.text.load import documents_from_texts
 
 
@@ -211,7 +211,7 @@ def test_groups_never_chain_different_sentences_of_one_source():
 
 def test_strictness_levels_nest_and_switch_without_aligning_again(monkeypatch):
     al = run(STORM)
-    import reader.core.align.pipeline as core_align
+    import reader.core.alignment.pipeline as core_align
 
     def fail(*_a, **_k):
         raise AssertionError("aligned again")

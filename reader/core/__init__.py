@@ -1,7 +1,7 @@
 """The pure core of reader, as a library: load, segment, align, explain, mark, export.
 
 Never imports Textual. The stages, each a package, in the order the data flows:
-:mod:`reader.core.text` (files to sentences), :mod:`reader.core.align` (sentences to
+:mod:`reader.core.text` (files to sentences), :mod:`reader.core.alignment` (sentences to
 an alignment), :mod:`reader.core.marks` (what a reader keeps, and its file),
 :mod:`reader.core.export` (marks or shared passages to md, json, csv, html); below
 them :mod:`reader.core.fs` (safe reads, atomic writes, display paths) and
@@ -34,30 +34,30 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "segment": ("reader.core.text.segment", "segment"),
     "split_sentences": ("reader.core.text.segment", "split_sentences"),
     # align: the pipeline, its settings, the model, strictness
-    "align": ("reader.core.align.pipeline", "align"),
-    "align_sources": ("reader.core.align.pipeline", "align_sources"),
-    "Settings": ("reader.core.align.params", "Settings"),
-    "Alignment": ("reader.core.align.model", "Alignment"),
-    "Counterpart": ("reader.core.align.model", "Counterpart"),
-    "Passage": ("reader.core.align.model", "Passage"),
-    "Link": ("reader.core.align.links", "Link"),
-    "COUNTERPART": ("reader.core.align.links", "COUNTERPART"),
-    "RELATED": ("reader.core.align.links", "RELATED"),
-    "STRICTNESS": ("reader.core.align.links", "STRICTNESS"),
-    "STRICT": ("reader.core.align.links", "STRICT"),
-    "NORMAL": ("reader.core.align.links", "NORMAL"),
-    "LOOSE": ("reader.core.align.links", "LOOSE"),
+    "align": ("reader.core.alignment.pipeline", "align"),
+    "align_sources": ("reader.core.alignment.pipeline", "align_sources"),
+    "Settings": ("reader.core.alignment.params", "Settings"),
+    "Alignment": ("reader.core.alignment.model", "Alignment"),
+    "Counterpart": ("reader.core.alignment.model", "Counterpart"),
+    "Passage": ("reader.core.alignment.model", "Passage"),
+    "Link": ("reader.core.alignment.links", "Link"),
+    "COUNTERPART": ("reader.core.alignment.links", "COUNTERPART"),
+    "RELATED": ("reader.core.alignment.links", "RELATED"),
+    "STRICTNESS": ("reader.core.alignment.links", "STRICTNESS"),
+    "STRICT": ("reader.core.alignment.links", "STRICT"),
+    "NORMAL": ("reader.core.alignment.links", "NORMAL"),
+    "LOOSE": ("reader.core.alignment.links", "LOOSE"),
     # reading an alignment: why, FILE:N, matched words, search, the align output
-    "explain": ("reader.core.align.explain", "explain"),
-    "Reason": ("reader.core.align.explain", "Reason"),
-    "parse_ref": ("reader.core.align.refs", "parse_ref"),
-    "format_ref": ("reader.core.align.refs", "format_ref"),
-    "RefError": ("reader.core.align.refs", "RefError"),
-    "word_matches": ("reader.core.align.spans", "word_matches"),
-    "shared_passages": ("reader.core.align.spans", "shared_passages"),
-    "search": ("reader.core.align.navigation", "search"),
-    "alignment_json": ("reader.core.align.report", "to_json"),
-    "summary": ("reader.core.align.report", "summary"),
+    "explain": ("reader.core.alignment.explain", "explain"),
+    "Reason": ("reader.core.alignment.explain", "Reason"),
+    "parse_ref": ("reader.core.alignment.refs", "parse_ref"),
+    "format_ref": ("reader.core.alignment.refs", "format_ref"),
+    "RefError": ("reader.core.alignment.refs", "RefError"),
+    "word_matches": ("reader.core.alignment.spans", "word_matches"),
+    "shared_passages": ("reader.core.alignment.spans", "shared_passages"),
+    "search": ("reader.core.alignment.navigation", "search"),
+    "alignment_json": ("reader.core.alignment.report", "to_json"),
+    "summary": ("reader.core.alignment.report", "summary"),
     # marks and their file
     "Mark": ("reader.core.marks.marks", "Mark"),
     "Target": ("reader.core.marks.marks", "Target"),
@@ -98,17 +98,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from reader.core.align.explain import Reason, explain
-    from reader.core.align.links import (COUNTERPART, LOOSE, NORMAL, RELATED, STRICT,
+    from reader.core.alignment.explain import Reason, explain
+    from reader.core.alignment.links import (COUNTERPART, LOOSE, NORMAL, RELATED, STRICT,
                                          STRICTNESS, Link)
-    from reader.core.align.model import Alignment, Counterpart, Passage
-    from reader.core.align.navigation import search
-    from reader.core.align.params import Settings
-    from reader.core.align.pipeline import align, align_sources
-    from reader.core.align.refs import RefError, format_ref, parse_ref
-    from reader.core.align.report import summary
-    from reader.core.align.report import to_json as alignment_json
-    from reader.core.align.spans import shared_passages, word_matches
+    from reader.core.alignment.model import Alignment, Counterpart, Passage
+    from reader.core.alignment.navigation import search
+    from reader.core.alignment.params import Settings
+    from reader.core.alignment.pipeline import align, align_sources
+    from reader.core.alignment.refs import RefError, format_ref, parse_ref
+    from reader.core.alignment.report import summary
+    from reader.core.alignment.report import to_json as alignment_json
+    from reader.core.alignment.spans import shared_passages, word_matches
     from reader.core.export.passages import citation, collect_marks, collect_matches
     from reader.core.export.render import FORMATS, ExportError, render, write_export
     from reader.core.marks.marks import (TAGS, Mark, Target, create_mark, edit_mark,

@@ -65,7 +65,7 @@ class Aligner(Widget):
                 self.post_message(LoadProgress(text, fraction))
 
         try:
-            from reader.core.align.pipeline import align_sources
+            from reader.core.alignment.pipeline import align_sources
             from reader.ui.panes.levels import prepare
 
             alignment = align_sources(sources, progress=progress)

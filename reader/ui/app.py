@@ -46,7 +46,7 @@ from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
 
 if TYPE_CHECKING:
-    from reader.core.align.model import Alignment
+    from reader.core.alignment.model import Alignment
 
 
 class ReaderApp(App[None]):
@@ -345,7 +345,7 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _search(self, query: str) -> None:
-        from reader.core.align.navigation import search
+        from reader.core.alignment.navigation import search
 
         try:
             hits = search(self.sources, query)

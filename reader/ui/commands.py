@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from reader.core.align.links import LOOSE, NORMAL, STRICT
+from reader.core.alignment.links import LOOSE, NORMAL, STRICT
 from reader.ui.literal import sanitise
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from reader.core.align.navigation import Hit
+    from reader.core.alignment.navigation import Hit
     from reader.core.marks.marks import Mark
     from reader.core.marks.sidecar import SyncResult
     from reader.core.text.segment import Source

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label
 from reader.ui.safe_input import SafeInput
 
 if TYPE_CHECKING:
-    from reader.core.align.navigation import Hit
+    from reader.core.alignment.navigation import Hit
 
 
 class SearchBar(Horizontal):

@@ -17,10 +17,10 @@ from __future__ import annotations
 import pytest
 
 from pilot_helpers import drain
-import reader.core.align.pipeline
-import reader.core.align.model
-from reader.core.align.links import LOOSE, NORMAL, STRICT, Link
-from reader.core.align.model import Alignment, Levels, Pool
+import reader.core.alignment.pipeline
+import reader.core.alignment.model
+from reader.core.alignment.links import LOOSE, NORMAL, STRICT, Link
+from reader.core.alignment.model import Alignment, Levels, Pool
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 from reader.ui.panes.rows import ALL, SOME, UNIQUE
@@ -54,14 +54,14 @@ def calls(monkeypatch) -> dict[str, int]:
         return Alignment.classified(sources, pool, [frozenset() for _ in sources],
                                     strictness or NORMAL)
 
-    classify = reader.core.align.model.classify
+    classify = reader.core.alignment.model.classify
 
     def counting_classify(*args, **kwargs):
         counts["classify"] += 1
         return classify(*args, **kwargs)
 
-    monkeypatch.setattr(reader.core.align.pipeline, "align_sources", align_sources)
-    monkeypatch.setattr(reader.core.align.model, "classify", counting_classify)
+    monkeypatch.setattr(reader.core.alignment.pipeline, "align_sources", align_sources)
+    monkeypatch.setattr(reader.core.alignment.model, "classify", counting_classify)
     return counts
 
 
@@ -319,7 +319,7 @@ async def test_why_view_shows_hostile_text_and_names_literally(monkeypatch, sett
         return Alignment.classified(sources, Pool.of(links, LEVELS, [s.name for s in sources]),
                                     [frozenset(), frozenset()], strictness or NORMAL)
 
-    monkeypatch.setattr(reader.core.align.pipeline, "align_sources", align_sources)
+    monkeypatch.setattr(reader.core.alignment.pipeline, "align_sources", align_sources)
     app = make_app(HOSTILE)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -350,7 +350,7 @@ async def test_why_view_shows_hostile_text_and_names_literally(monkeypatch, sett
 
 async def test_why_before_alignment_and_on_real_alignment(sample_docs, settle):
     """On the real aligner's output: the list matches explain() entry for entry."""
-    from reader.core.align.explain import explain
+    from reader.core.alignment.explain import explain
 
     app = ReaderApp(sample_docs, marks_path=None)
     async with app.run_test(size=SIZE) as pilot:

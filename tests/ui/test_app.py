@@ -391,7 +391,7 @@ async def test_no_documents_shows_message(settle):
 
 
 async def test_alignment_error_is_readable(sample_docs, monkeypatch, settle):
-    import reader.core.align.pipeline as align_module
+    import reader.core.alignment.pipeline as align_module
 
     def boom(*args, **kwargs):
         raise ValueError("matrix [red]exploded[/red]")

@@ -121,7 +121,7 @@ async def test_m_marks_the_sentence_and_its_counterparts(folder):
 async def test_a_mark_made_while_aligning_gets_its_counterparts(folder, monkeypatch):
     import threading
 
-    import reader.core.align.pipeline as core_align
+    import reader.core.alignment.pipeline as core_align
 
     release = threading.Event()
     real = core_align.align_sources

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from reader.core.align.features import Features
+from reader.core.alignment.features import Features
 
 _PRUNE = 0.2    # candidates below this share of the best (per sentence and other source)
                 # are not ranked

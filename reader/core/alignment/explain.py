@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reader.core.align.links import COUNTERPART, RELATED
-from reader.core.align.model import Alignment
-from reader.core.align.refs import format_ref
-from reader.core.align.spans import word_matches
+from reader.core.alignment.links import COUNTERPART, RELATED
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.refs import format_ref
+from reader.core.alignment.spans import word_matches
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from reader.core.text.roles import FURNITURE, HEADLINE, roles
 from reader.core.text.segment import Source
-from reader.core.align.params import Settings
+from reader.core.alignment.params import Settings
 from reader.core.text.tokens import STOPWORDS, sentence_terms
 
 _BOILERPLATE = re.compile(

@@ -9,7 +9,7 @@ that lacks it.
 Only ``counterpart`` links answer those questions; ``related`` links are listed for
 the "why" view and for scripts. One definition of "shared": a sentence is shared by
 the sources of its group (the connected set of its counterpart links, consistent by
-construction, see :mod:`reader.core.align.links`), and that count feeds the shading, the
+construction, see :mod:`reader.core.alignment.links`), and that count feeds the shading, the
 pane titles, the summary, the exports and "unique".
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from reader.core.text.segment import Source
-from reader.core.align.links import (
+from reader.core.alignment.links import (
     COUNTERPART,
     NORMAL,
     RELATED,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 
 from reader.core.text.segment import Source
-from reader.core.align.spans import word_matches
+from reader.core.alignment.spans import word_matches
 from reader.core.text.tokens import WORD
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from reader.core.align.features import Features
-from reader.core.align.params import Settings
+from reader.core.alignment.features import Features
+from reader.core.alignment.params import Settings
 
 
 

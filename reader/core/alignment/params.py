@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reader.core.align.confidence import Calibration
+from reader.core.alignment.confidence import Calibration
 
 #: Fitted by ``benchmarks/fit_confidence.py`` (see the README, "Confidence").
 CALIBRATION = Calibration(
@@ -12,7 +12,7 @@ CALIBRATION = Calibration(
     intercept=-2.888,
 )
 
-#: The confidence revised by the other sources (see reader.core.align.confidence.agreement).
+#: The confidence revised by the other sources (see reader.core.alignment.confidence.agreement).
 NWAY_CALIBRATION = Calibration(
     coef=(0.839, 0.862, 0.153),
     intercept=-0.494,

@@ -30,13 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.core.align.confidence import PairEvidence, agreement, features
-from reader.core.align.features import build_features
-from reader.core.align.model import Alignment, Levels, Link, Pool
+from reader.core.alignment.confidence import PairEvidence, agreement, features
+from reader.core.alignment.features import build_features
+from reader.core.alignment.model import Alignment, Levels, Link, Pool
 from reader.core.text.segment import Source
-from reader.core.align.candidates import candidate_pairs, similarities
-from reader.core.align.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
-from reader.core.align.params import DEFAULT, Settings
+from reader.core.alignment.candidates import candidate_pairs, similarities
+from reader.core.alignment.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
+from reader.core.alignment.params import DEFAULT, Settings
 from reader.core.text.segment import segment
 from reader.core.text.load import Document
 
@@ -57,7 +57,7 @@ class Proposal:
 def propose(sources: list[Source], settings: Settings = DEFAULT,
             progress: Progress | None = None) -> Proposal:
     """Candidates, scores and selection for every pair of sources, and the evidence
-    each proposed link has (see :mod:`reader.core.align.confidence`)."""
+    each proposed link has (see :mod:`reader.core.alignment.confidence`)."""
     n = len(sources)
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
@@ -99,7 +99,7 @@ def align_sources(sources: list[Source], settings: Settings = DEFAULT,
 def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
            strictness: str | None = None) -> Alignment:
     """The alignment from the proposed links: each gets its calibrated confidence, then
-    its kind at ``strictness`` (see :mod:`reader.core.align.links`)."""
+    its kind at ``strictness`` (see :mod:`reader.core.alignment.links`)."""
     pool = []
     for ev, conf in zip(prop.evidence, confidences(prop, settings)):
         a, b = ev.a, ev.b
@@ -116,7 +116,7 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
 def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
     """The confidence of every proposed link, per pair of sources: first from its own
     evidence, then revised by the agreement of the other sources (see
-    :mod:`reader.core.align.confidence`)."""
+    :mod:`reader.core.alignment.confidence`)."""
     first = [settings.calibration(x) for x in prop.features]
     return [settings.nway_calibration(x) for x in agreement(prop.evidence, first)]
 

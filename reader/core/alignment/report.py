@@ -7,10 +7,10 @@ from collections import Counter
 from typing import Any
 
 from reader import __version__
-from reader.core.align.links import BY_ALIGNER
-from reader.core.align.model import Alignment
+from reader.core.alignment.links import BY_ALIGNER
+from reader.core.alignment.model import Alignment
 from reader.core.fs import display_path
-from reader.core.align.spans import all_matches
+from reader.core.alignment.spans import all_matches
 
 
 def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:

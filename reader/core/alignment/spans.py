@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel
 
-from reader.core.align.model import Alignment, Passage
+from reader.core.alignment.model import Alignment, Passage
 
 from reader.core.text.segment import Source
 from reader.core.text.tokens import WORD, fold, term

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from reader.core.marks.marks import CONTEXT_CHARS, Mark, counterpart_spans
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.core.visible import visible
 
@@ -94,7 +94,7 @@ def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
 def collect_matches(al: Alignment) -> ExportData:
     """The runs of 6+ words the sources share verbatim, each with every source it
     appears in; a counterpart's score is the link score of the sentences holding it."""
-    from reader.core.align.spans import shared_passages
+    from reader.core.alignment.spans import shared_passages
 
     starts = [[s for s, _ in src.sentences] for src in al.sources]
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 
 from reader.core.text.segment import Source
 

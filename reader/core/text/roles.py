@@ -18,7 +18,7 @@ rules here are structural, so they hold whatever the language:
   that is a bare web address or sits wholly in parentheses (``(Photo: Reuters)``).
 
 Furniture never becomes a counterpart (like boilerplate); headlines link only to
-headlines unless the evidence is strong (see :mod:`reader.core.align.confidence`). A text
+headlines unless the evidence is strong (see :mod:`reader.core.alignment.confidence`). A text
 whose characters are mostly in bare lines (verse, a list, a transcript without
 punctuation) has no furniture: there the lines are the content.
 """

@@ -1,6 +1,6 @@
 """Why is this sentence linked? Its counterparts and related sentences in every source.
 
-``w`` on the current sentence opens this list (:func:`reader.core.align.explain.explain`, what
+``w`` on the current sentence opens this list (:func:`reader.core.alignment.explain.explain`, what
 ``reader align --explain FILE:N`` prints): each linked sentence with its source and
 number (``FILE:N``, counted from 1), its kind, its confidence, the sources through which
 it is linked too, and its text with the words that matched highlighted; the sentence
@@ -29,10 +29,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.align.explain import Reason, explain
-from reader.core.align.links import BY_GROUP, COUNTERPART
-from reader.core.align.model import Alignment
-from reader.core.align.refs import format_ref
+from reader.core.alignment.explain import Reason, explain
+from reader.core.alignment.links import BY_GROUP, COUNTERPART
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.refs import format_ref
 from reader.ui.literal import sanitise
 
 #: The keys the hint line lists (an action added to the list adds itself here).

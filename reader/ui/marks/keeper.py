@@ -31,7 +31,7 @@ from textual import work
 from textual.content import Content
 from textual.widget import Widget
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 from reader.core.marks.marks import Mark, add_counterparts, create_mark, edit_mark
 from reader.core.marks.records import BOTH_EDITED, EDITED_THERE, Conflict
 from reader.core.text.segment import Source

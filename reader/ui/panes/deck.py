@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from textual import events
 from textual.containers import Horizontal
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.messages import Moved, Resized
 from reader.ui.panes.levels import Prepared
@@ -191,7 +191,7 @@ class PaneDeck(Horizontal):
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
         if not self.panes:
             return
-        from reader.core.align.navigation import differing_words
+        from reader.core.alignment.navigation import differing_words
 
         self.activity()
 

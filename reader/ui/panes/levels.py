@@ -1,7 +1,7 @@
 """Strictness in the reading view: what counts as a counterpart, switched with a key.
 
 The alignment worker re-classifies the aligner's links at every strictness
-(:meth:`reader.core.align.model.Alignment.at`, a second or two each on a book) and prepares
+(:meth:`reader.core.alignment.model.Alignment.at`, a second or two each on a book) and prepares
 what the panes need of each level (lookup indexes, the shading of every sentence), so
 a key only swaps prepared data and repaints: it never aligns or classifies again.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.align.links import COUNTERPART, NORMAL, STRICTNESS
-from reader.core.align.model import Alignment
+from reader.core.alignment.links import COUNTERPART, NORMAL, STRICTNESS
+from reader.core.alignment.model import Alignment
 from reader.ui.panes.rows import sentence_kinds
 
 

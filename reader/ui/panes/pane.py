@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
 from reader.ui.messages import Moved

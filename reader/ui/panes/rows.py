@@ -31,7 +31,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from reader.core.align.model import Alignment
+from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
 from reader.ui.panes.wrap import BLANK, Layout, layout

@@ -113,7 +113,7 @@ class SentenceView(SentenceRows, can_focus=True):
 
     def _next_matching(self, step: int, unique: bool) -> None:
         """To the next sentence shared with another source (or unique to this one)."""
-        from reader.core.align.navigation import next_matching
+        from reader.core.alignment.navigation import next_matching
 
         found = (None if self.alignment is None else
                  next_matching(self.alignment, self.index, self.current, step, unique))
