@@ -76,9 +76,8 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
     from reader.core.alignment.pipeline import align_sources
-    from reader.core.text.segment import segment
-    from reader.core.text.segment import Source
     from reader.core.text.load import load_paths
+    from reader.core.text.segment import Source, segment
 
     src = eval_dir / "cases" / "bible-full-3" / "sources"
     if not src.exists():

@@ -28,7 +28,6 @@ import pty
 import select
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -198,7 +197,7 @@ async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str
 
     def pct(ts: list[float], p: float) -> float:
         ts = sorted(ts)
-        return ts[min(len(ts) - 1, int(round(p * (len(ts) - 1))))] * 1000
+        return ts[min(len(ts) - 1, round(p * (len(ts) - 1)))] * 1000
 
     rows = [("bible-nt-5: panes shown", str(len(app.deck.shown))),
             ("bible-nt-5: aligning, in the worker", f"{app.align_seconds:.1f} s"),
@@ -267,7 +266,7 @@ async def _bare_latency(presses: int) -> list[tuple[str, str]]:
             await pilot.pause()
     ts.sort()
     p50 = ts[len(ts) // 2] * 1000
-    p95 = ts[min(len(ts) - 1, int(round(0.95 * (len(ts) - 1))))] * 1000
+    p95 = ts[min(len(ts) - 1, round(0.95 * (len(ts) - 1)))] * 1000
     return [("floor: bare Textual app, 5 Static panes updated: p50 / p95",
              f"{p50:.1f} / {p95:.1f} ms")]
 

@@ -31,12 +31,12 @@ from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from reader.core.alignment.pipeline import align_sources
 from reader.core.alignment.features import build_features
 from reader.core.alignment.pairs import initial_candidates, with_context
 from reader.core.alignment.params import DEFAULT
-from reader.core.text.segment import segment
+from reader.core.alignment.pipeline import align_sources
 from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FEATURES = ["Dice", "context bonus", "overlap coefficient", "log shared weight",

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import evalkit  # noqa: E402
+import evalkit
 
 LARGE = ("bible-nt-5", "bible-full-3")
 NOTES = {
@@ -56,8 +56,8 @@ def predict(sources_dir: Path, via_cli: bool, strictness: str) -> dict:
 
 
 def evaluate(scorer, case_dir: Path, via_cli: bool, limit: int | None, strictness: str) -> dict:
-    tot = dict(links=0, correct=0, strict=0, gold=0, found=0, positives=0, negatives_ok=0,
-               n=0, largest=0)
+    tot = {"links": 0, "correct": 0, "strict": 0, "gold": 0, "found": 0, "positives": 0,
+           "negatives_ok": 0, "n": 0, "largest": 0}
     confs: list[float] = []
     grades: list[float] = []
     t0 = time.perf_counter()

@@ -30,15 +30,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import evalkit  # noqa: E402
+import evalkit
 
-from reader.core.alignment.pipeline import Proposal, decide, propose  # noqa: E402
-from reader.core.alignment.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement  # noqa: E402
-from reader.core.alignment.links import BY_GROUP  # noqa: E402
-from reader.core.alignment.params import DEFAULT  # noqa: E402
-from reader.core.alignment.report import to_json  # noqa: E402
-from reader.core.text.segment import segment  # noqa: E402
-from reader.core.text.load import load_paths  # noqa: E402
+from reader.core.alignment.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement
+from reader.core.alignment.links import BY_GROUP
+from reader.core.alignment.params import DEFAULT
+from reader.core.alignment.pipeline import Proposal, decide, propose
+from reader.core.alignment.report import to_json
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 TRAIN = ["news-en", "cstnews-cst", "cstnews-summary", "bible-mark-5"]
 BASE = DEFAULT  # the settings evaluated (--bars changes them)
@@ -150,7 +150,7 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     grades: list[float] = []
     largest = 0
     for level, _bar in BASE.bars:
-        tot = dict(links=0, correct=0, strict=0, gold=0, found=0)
+        tot = {"links": 0, "correct": 0, "strict": 0, "gold": 0, "found": 0}
         for s, cal in subs:
             settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1],
                                implied=cal[2])

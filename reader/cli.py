@@ -41,7 +41,7 @@ def _max_size(value: str) -> int:
     try:
         mib = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of MiB: {shown!r}")
+        raise argparse.ArgumentTypeError(f"not a number of MiB: {shown!r}") from None
     if not math.isfinite(mib) or mib <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of MiB above 0: {shown!r}")
     size = mib * 1024 * 1024
@@ -175,8 +175,7 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
     FIFO, device or socket (never replaced, even with --force)."""
     import stat
 
-    from reader.core.fs import kind_of
-    from reader.core.fs import display_path
+    from reader.core.fs import display_path, kind_of
 
     shown = display_path(path)
     try:
@@ -205,8 +204,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.matches:
         data = collect_matches(align(loaded.documents))
     else:
-        from reader.core.marks.marks import orphaned_report, reanchor_marks
         from reader.core.fs import display_path
+        from reader.core.marks.marks import orphaned_report, reanchor_marks
         from reader.core.marks.storage import load_marks, marks_path
 
         path = marks_path(args.paths)
@@ -273,9 +272,7 @@ def after_view(errors: Sequence[str], return_code: int | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        argv.insert(0, "view")
-    elif argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+    if (argv and argv[0] not in COMMANDS and not argv[0].startswith("-")) or (argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "view")
     parser = build_parser()
     if not argv:
@@ -296,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         try:
-            sys.stdout = open(os.devnull, "w")
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (for the rest of the process)
         except OSError:
             pass
         return 0

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.alignment.pipeline import align
 from reader.core.alignment.model import Alignment
+from reader.core.alignment.pipeline import align
 from reader.core.text.load import Document, documents_from_texts
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ import pytest
 
 from reader.core.alignment.features import is_boilerplate
 from reader.core.alignment.pipeline import align, align_sources
-from reader.core.text.segment import segment
 from reader.core.alignment.report import to_json
 from reader.core.text.load import documents_from_texts, load_paths
+from reader.core.text.segment import segment
 
 
 def ref(al, name: str, needle: str) -> tuple[int, int]:

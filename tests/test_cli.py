@@ -177,36 +177,64 @@ def test_the_view_without_a_terminal_says_so(reader_cli, tmp_path):
     assert "reader align" in line
 
 
+def _read_until(fd: int, text: bytes, deadline: float, proc=None) -> bytes:
+    """What the program wrote to the terminal, read until ``text`` shows, or ``proc``
+    exits (or the deadline, a safety net: the expectation is the text or the exit)."""
+    import select
+    import time
+
+    seen = b""
+    while text not in seen and time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            break
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:  # the program closed the terminal
+                break
+    return seen
+
+
 @pytest.mark.parametrize("redirect", ["stdout", "stderr"])
 def test_the_view_needs_its_input_and_stderr_on_a_terminal(tmp_path, redirect):
     # Textual paints on stderr: stdout may go to a file, stderr may not
+    import fcntl
     import pty
+    import struct
     import subprocess
     import sys
+    import termios
+    import time
 
     folder = two_sources(tmp_path / "in")
     main, sub = pty.openpty()
-    out = open(tmp_path / "out.txt", "w")
-    streams = {"stdout": sub, "stderr": sub, redirect: out}
-    proc = subprocess.Popen([sys.executable, "-m", "reader", str(folder)], stdin=sub,
-                            stdout=streams["stdout"], stderr=streams["stderr"],
-                            env={**os.environ, "TERM": "xterm-256color"})
-    try:
-        code = proc.wait(timeout=20 if redirect == "stderr" else 3)
-    except subprocess.TimeoutExpired:
-        code = None  # still running: the app is up on the terminal
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        out.close()
-        os.close(main)
-        os.close(sub)
+    fcntl.ioctl(sub, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with open(tmp_path / "out.txt", "w") as out:
+        streams = {"stdout": sub, "stderr": sub, redirect: out}
+        proc = subprocess.Popen([sys.executable, "-m", "reader", str(folder)], stdin=sub,
+                                stdout=streams["stdout"], stderr=streams["stderr"],
+                                env={**os.environ, "TERM": "xterm-256color"})
+        try:
+            if redirect == "stdout":
+                # the view runs: once its panes show the sources, q quits it
+                painted = _read_until(main, b"b.txt", time.monotonic() + 60)
+                assert b"b.txt" in painted, painted[-500:]
+                os.write(main, b"q")
+                # read what it writes while it closes (a full terminal would block it)
+                _read_until(main, b"\x00never", time.monotonic() + 60, proc)
+            code = proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(main)
+            os.close(sub)
     written = (tmp_path / "out.txt").read_text(errors="replace")
     if redirect == "stderr":
         assert code == 2 and "needs a terminal" in written and "\x1b" not in written
     else:
-        assert code is None and written == ""  # it ran, and wrote nothing to stdout
+        assert code == 0 and written == ""  # it ran, quit on q, and wrote nothing to stdout
 
 
 def test_closed_standard_output(tmp_path):

@@ -91,3 +91,7 @@ def test_cli_align_does_not_import_textual(tmp_path):
         assert 'textual' not in sys.modules
     """)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_public_names_are_the_exports():
+    assert sorted(reader.core.__all__) == sorted(reader.core._EXPORTS)

@@ -11,15 +11,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reader.core.alignment.model import Alignment, Link
 from reader.core.alignment.pipeline import align
 from reader.core.export.csv_table import csv_cell
 from reader.core.export.passages import collect_marks, collect_matches
 from reader.core.export.render import FORMATS, ExportError, render, write_export
 from reader.core.marks.marks import create_mark, quote_target, reanchor_marks
-from reader.core.alignment.model import Alignment, Link
-from reader.core.text.segment import Source
 from reader.core.text.load import documents_from_texts
+from reader.core.text.segment import Source
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -202,7 +204,7 @@ def test_write_refuses_to_overwrite_without_force(tmp_path):
 
 
 def test_write_to_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(ExportError, match="cannot write .*does not exist"):
+    with pytest.raises(ExportError, match=r"cannot write .*does not exist"):
         write_export(tmp_path / "nope" / "x.md", "text")
 
 
@@ -309,15 +311,13 @@ def _highlighted_by_definition(text, spans, si):
     return "".join(out)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.booleans(),
                           st.sampled_from(["", "yellow", "blue"])), max_size=12))
 def test_html_highlighting_matches_its_definition(raw):
-    from reader.core.export.passages import ExportPassage, Occurrence
     from reader.core.export.html_page import _highlighted
+    from reader.core.export.passages import ExportPassage, Occurrence
 
     text = "The <quick> brown fox & the lazy dog, again."
     spans = []

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from reader.cli import main
 from reader.core.alignment.pipeline import align
 from reader.core.marks.marks import create_mark, quote_target
-from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, load_marks, save_marks
+from reader.core.text.load import load_paths
 
 A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
      "The White House called the conversation serious and substantive.\n\n"

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.alignment.pipeline import align
-from reader.core.marks.marks import (COUNTERPART, EXACT, FUZZY, MOVED, ORPHANED, PRIMARY, Target,
-                               add_counterparts, counterpart_spans, create_mark, edit_mark, marks_in_source,
-                               orphaned_report, quote_target, reanchor, reanchor_marks,
-                               sentences_in)
+from reader.core.marks.marks import (
+    COUNTERPART,
+    EXACT,
+    FUZZY,
+    MOVED,
+    ORPHANED,
+    PRIMARY,
+    Target,
+    add_counterparts,
+    counterpart_spans,
+    create_mark,
+    edit_mark,
+    marks_in_source,
+    orphaned_report,
+    quote_target,
+    reanchor,
+    reanchor_marks,
+    sentences_in,
+)
 
 A = ("Biden and Putin spoke for fifty minutes on Thursday night. "
      "The White House called the conversation serious and substantive. "
@@ -78,8 +95,8 @@ def test_counterpart_spans_group_runs(al):
 
 
 def test_sentences_in():
-    from reader.core.text.segment import segment
     from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import segment
 
     src = segment(documents_from_texts({"a": A}))[0]
     s0, e0 = src.sentences[0]
@@ -174,8 +191,6 @@ def test_short_quote_is_not_fuzzily_matched():
     t = quote_target(text, "a", 0, 4)
     assert reanchor(t, "Yea. No. Maybe.").status == ORPHANED
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _words = st.lists(st.sampled_from("the minister party vote report said on Tuesday after "
                                   "weeks of pressure from his own".split()), min_size=0,

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.core.alignment.pipeline import align
 from reader.core.alignment.report import to_json
-from reader.core.text.segment import split_sentences
 from reader.core.text.load import documents_from_texts
+from reader.core.text.segment import split_sentences
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

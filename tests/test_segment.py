@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from reader.core.text.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
 from reader.core.text.load import load_paths
+from reader.core.text.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
 
 
 def split(text: str) -> list[str]:

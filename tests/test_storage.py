@@ -6,11 +6,21 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.core.marks.marks import COUNTERPART, Mark, Target
 from reader.core.fs import atomic_write
-from reader.core.marks.storage import (FILE_NAME, MarkStore, StorageError, dumps,
-                                 load_marks, marks_path, remove_stale_temps, save_marks)
+from reader.core.marks.marks import COUNTERPART, Mark, Target
+from reader.core.marks.storage import (
+    FILE_NAME,
+    MarkStore,
+    StorageError,
+    dumps,
+    load_marks,
+    marks_path,
+    remove_stale_temps,
+    save_marks,
+)
 
 
 def _marks(n: int = 2) -> list[Mark]:
@@ -171,8 +181,6 @@ def test_dumps_is_stable():
     assert dumps(_marks()) == dumps(_marks())
     assert "héllo" in dumps(_marks())
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _text = st.text(max_size=40)
 

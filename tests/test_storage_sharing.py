@@ -130,7 +130,7 @@ def test_a_save_waits_for_the_lock_and_merges_what_was_written_meanwhile(tmp_pat
     save_marks(path, [mark(0)])
     store = MarkStore(path)
     loaded = store.load()
-    lock = open(tmp_path / (FILE_NAME + ".lock"), "a")
+    lock = open(tmp_path / (FILE_NAME + ".lock"), "a")  # noqa: SIM115  (held across the thread)
     fcntl.flock(lock, fcntl.LOCK_EX)
     done = threading.Event()
     saver = threading.Thread(target=lambda: (store.save(loaded + [mark("here")]),

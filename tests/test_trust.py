@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from reader.core.alignment.pipeline import align
 from reader.core.alignment.explain import explain
-from reader.core.text.roles import FURNITURE, HEADLINE, roles
 from reader.core.alignment.links import BY_GROUP, COUNTERPART, RELATED
+from reader.core.alignment.pipeline import align
 from reader.core.alignment.refs import RefError, format_ref, parse_ref
 from reader.core.text.load import documents_from_texts
+from reader.core.text.roles import FURNITURE, HEADLINE, roles
 
 
 def run(texts: dict[str, str], strictness: str | None = None):

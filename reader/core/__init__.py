@@ -80,7 +80,57 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "citation": ("reader.core.export.passages", "citation"),
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "COUNTERPART",
+    "FORMATS",
+    "LOOSE",
+    "NORMAL",
+    "RELATED",
+    "STRICT",
+    "STRICTNESS",
+    "TAGS",
+    "Alignment",
+    "Counterpart",
+    "Document",
+    "ExportError",
+    "Link",
+    "Loaded",
+    "Mark",
+    "MarkStore",
+    "Passage",
+    "Reason",
+    "RefError",
+    "Settings",
+    "Source",
+    "SourceError",
+    "Target",
+    "align",
+    "align_sources",
+    "alignment_json",
+    "citation",
+    "collect_marks",
+    "collect_matches",
+    "create_mark",
+    "documents_from_texts",
+    "edit_mark",
+    "explain",
+    "format_ref",
+    "load_marks",
+    "load_paths",
+    "marks_in_source",
+    "marks_path",
+    "parse_ref",
+    "reanchor_marks",
+    "render",
+    "save_marks",
+    "search",
+    "segment",
+    "shared_passages",
+    "split_sentences",
+    "summary",
+    "word_matches",
+    "write_export",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -99,8 +149,15 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from reader.core.alignment.explain import Reason, explain
-    from reader.core.alignment.links import (COUNTERPART, LOOSE, NORMAL, RELATED, STRICT,
-                                         STRICTNESS, Link)
+    from reader.core.alignment.links import (
+        COUNTERPART,
+        LOOSE,
+        NORMAL,
+        RELATED,
+        STRICT,
+        STRICTNESS,
+        Link,
+    )
     from reader.core.alignment.model import Alignment, Counterpart, Passage
     from reader.core.alignment.navigation import search
     from reader.core.alignment.params import Settings
@@ -111,9 +168,21 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from reader.core.alignment.spans import shared_passages, word_matches
     from reader.core.export.passages import citation, collect_marks, collect_matches
     from reader.core.export.render import FORMATS, ExportError, render, write_export
-    from reader.core.marks.marks import (TAGS, Mark, Target, create_mark, edit_mark,
-                                         marks_in_source, reanchor_marks)
+    from reader.core.marks.marks import (
+        TAGS,
+        Mark,
+        Target,
+        create_mark,
+        edit_mark,
+        marks_in_source,
+        reanchor_marks,
+    )
     from reader.core.marks.storage import MarkStore, load_marks, marks_path, save_marks
-    from reader.core.text.load import (Document, Loaded, SourceError, documents_from_texts,
-                                       load_paths)
+    from reader.core.text.load import (
+        Document,
+        Loaded,
+        SourceError,
+        documents_from_texts,
+        load_paths,
+    )
     from reader.core.text.segment import Source, segment, split_sentences

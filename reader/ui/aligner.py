@@ -13,16 +13,54 @@ readable line (:class:`~reader.ui.messages.LoadFailed`), never a traceback.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual import work
+from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
-from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, SourcesReady,
-                                StrictnessReady)
-from reader.ui.panes.levels import preparation_order
+from reader.ui.panes.levels import Prepared, preparation_order
+
+
+@dataclass(eq=False)
+class LoadProgress(Message):
+    """The load/align worker reports a step (``fraction`` from 0 to 1)."""
+
+    text: str
+    fraction: float
+
+
+@dataclass(eq=False)
+class SourcesReady(Message):
+    """The documents are segmented: panes can show the text before alignment ends."""
+
+    sources: list[Source]
+
+
+@dataclass(eq=False)
+class AlignmentReady(Message):
+    """The alignment is done, at its default strictness."""
+
+    prepared: Prepared
+
+
+@dataclass(eq=False)
+class StrictnessReady(Message):
+    """Another strictness level of the alignment is prepared (the worker goes on after
+    :class:`AlignmentReady`, so the panes never wait for it)."""
+
+    prepared: Prepared
+
+
+@dataclass(eq=False)
+class LoadFailed(Message):
+    """A readable one-line message about what went wrong while loading or aligning."""
+
+    stage: str
+    text: str
 
 
 class _Cancelled(Exception):

@@ -29,7 +29,14 @@ from textual.widgets import Footer, Static
 
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
-from reader.ui.aligner import Aligner
+from reader.ui.aligner import (
+    Aligner,
+    AlignmentReady,
+    LoadFailed,
+    LoadProgress,
+    SourcesReady,
+    StrictnessReady,
+)
 from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.dialogs.help import HelpScreen
@@ -37,8 +44,7 @@ from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.literal import safe_content, sanitise
 from reader.ui.marks.keeper import MarkKeeper, marks_file
 from reader.ui.marks.panel import MarksPanel
-from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, MarksChanged,
-                                SearchDone, SourcesReady, StatusNote, StrictnessReady)
+from reader.ui.messages import MarksChanged, SearchDone, StatusNote
 from reader.ui.panes.deck import PaneDeck
 from reader.ui.panes.levels import Prepared, Strictness, describe, next_level
 from reader.ui.panes.palette import tint_variables
@@ -55,7 +61,7 @@ class ReaderApp(App[None]):
     BINDINGS = bindings(APP_KEYS)
 
     def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = (),
-                 marks_path: Path | None | bool = True, exit_on_signals: bool = False) -> None:
+                 marks_path: Path | bool | None = True, exit_on_signals: bool = False) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
         ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
@@ -372,7 +378,7 @@ class ReaderApp(App[None]):
         if hit is None:
             self.bell()
             return
-        self.status.set_message(Content(f"/{bar.query}: match {bar.current + 1} of "
+        self.status.set_message(Content(f"/{bar.last_query}: match {bar.current + 1} of "
                                         f"{len(bar.hits)} · n/N next/previous"))
         self.deck.jump_to(hit.source, hit.sentence)
 
@@ -445,7 +451,7 @@ class ReaderApp(App[None]):
         self.marks.edit(message.mark_id)
 
     def on_marks_panel_remove(self, message: MarksPanel.Remove) -> None:
-        self.marks.remove(message.mark_id)
+        self.marks.remove_mark(message.mark_id)
 
     def on_marks_panel_closed(self, message: MarksPanel.Closed) -> None:
         self._focus_leader()

@@ -4,27 +4,56 @@ mangle a file name like ``notes[red].txt``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reader.core.alignment.links import LOOSE, NORMAL, STRICT
+from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
 
-if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+
+class _Strictness(Protocol):
+    @property
+    def target(self) -> str: ...
 
 
-def _commands(app: ReaderApp) -> list[tuple[str, str, Callable[[], object]]]:
+class CommandHost(Protocol):
+    """What the commands call: the app's actions (the app is one; nothing here needs
+    to import it)."""
+
+    @property
+    def sources(self) -> Sequence[Source]: ...
+    @property
+    def strictness(self) -> _Strictness: ...
+    def set_strictness(self, level: str) -> None: ...
+    def action_toggle_sync(self) -> None: ...
+    def action_pick_panes(self) -> None: ...
+    def action_hide_pane(self) -> None: ...
+    def action_search(self) -> None: ...
+    def action_why(self) -> None: ...
+    def action_mark(self) -> None: ...
+    def action_annotate(self) -> None: ...
+    def action_toggle_marks_panel(self) -> None: ...
+    def action_mark_step(self, step: int) -> None: ...
+    def action_copy(self) -> None: ...
+    def action_toggle_mark_counterparts(self) -> None: ...
+    def action_export(self) -> None: ...
+    def action_help(self) -> None: ...
+    def action_focus_pane(self, index: int) -> None: ...
+
+
+def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
     out: list[tuple[str, str, Callable[[], object]]] = [
         ("view: toggle sync", "Sync scrolling on/off (s)", app.action_toggle_sync),
         ("view: choose panes", "Choose which sources are shown (p)", app.action_pick_panes),
         ("view: hide this pane", "Hide the focused pane (x)", app.action_hide_pane),
         ("search: find in all sources", "Fuzzy search (/)", app.action_search),
         *[(f"alignment: strictness {level}", f"{what} (c cycles; now "
-           f"{app.strictness.target})", lambda level=level: app.set_strictness(level))
+           f"{app.strictness.target})", partial(app.set_strictness, level))
           for level, what in ((STRICT, "Only the most confident links are counterparts"),
                               (NORMAL, "The default: counterparts a reader can trust"),
                               (LOOSE, "Weaker links count as counterparts too"))],
@@ -50,18 +79,18 @@ def _commands(app: ReaderApp) -> list[tuple[str, str, Callable[[], object]]]:
     for i, src in enumerate(app.sources):
         out.append((f"pane: show {i + 1} {sanitise(src.name)}",
                     "Focus this source, showing it if hidden",
-                    lambda i=i: app.action_focus_pane(i)))
+                    partial(app.action_focus_pane, i)))
     return out
 
 
 class ReaderCommands(Provider):
     async def discover(self) -> Hits:
-        for title, help_text, callback in _commands(self.app):  # type: ignore[arg-type]
+        for title, help_text, callback in _commands(cast(CommandHost, self.app)):
             yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in _commands(self.app):  # type: ignore[arg-type]
+        for title, help_text, callback in _commands(cast(CommandHost, self.app)):
             score, offsets = matcher.fuzzy_search.match(query, title)
             if score > 0:
                 content = Content(title)

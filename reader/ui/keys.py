@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ HELP_EXTRA = [
 ]
 
 
-def bindings(keys: list[Key]) -> list[Binding]:
+def bindings(keys: list[Key]) -> list[BindingType]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id) for k in keys]
 
 

@@ -3,7 +3,8 @@
 Attributes go down, messages come up: a pane never scrolls its siblings; it tells the
 deck (the one owner of "where we are"), which sets every pane; the app routes what
 concerns more than the panes (marks, the status line, dialogs). Each message is a
-dataclass: its fields are what it carries.
+dataclass: its fields are what it carries. (The loader's messages are with it, in
+:mod:`reader.ui.aligner`.)
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
     from reader.core.alignment.navigation import Hit
     from reader.core.marks.marks import Mark
     from reader.core.marks.sidecar import SyncResult
-    from reader.core.text.segment import Source
-    from reader.ui.panes.levels import Prepared
 
 
 @dataclass(eq=False)
@@ -45,44 +44,6 @@ class StatusNote(Message):
 
     text: str
     error: bool = False
-
-
-@dataclass(eq=False)
-class LoadProgress(Message):
-    """The load/align worker reports a step (``fraction`` from 0 to 1)."""
-
-    text: str
-    fraction: float
-
-
-@dataclass(eq=False)
-class SourcesReady(Message):
-    """The documents are segmented: panes can show the text before alignment ends."""
-
-    sources: list[Source]
-
-
-@dataclass(eq=False)
-class AlignmentReady(Message):
-    """The alignment is done, at its default strictness."""
-
-    prepared: Prepared
-
-
-@dataclass(eq=False)
-class StrictnessReady(Message):
-    """Another strictness level of the alignment is prepared (the worker goes on after
-    :class:`AlignmentReady`, so the panes never wait for it)."""
-
-    prepared: Prepared
-
-
-@dataclass(eq=False)
-class LoadFailed(Message):
-    """A readable one-line message about what went wrong while loading or aligning."""
-
-    stage: str
-    text: str
 
 
 @dataclass(eq=False)

@@ -47,12 +47,12 @@ class SearchBar(Horizontal):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.query = ""  # the last search
+        self.last_query = ""  # the last search
         self.hits: list[Hit] = []  # its matches, in reading order
         self.current = -1  # the match shown last (index into hits)
 
     def set_results(self, query: str, hits: list[Hit]) -> None:
-        self.query, self.hits, self.current = query, hits, -1
+        self.last_query, self.hits, self.current = query, hits, -1
 
     def step(self, here: tuple[int, int], step: int) -> Hit | None:
         """The match after (``step`` 1) or before (-1) sentence ``here`` (source,

@@ -10,8 +10,9 @@ import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from reader.core.text.load import Document, documents_from_texts, load_paths  # noqa: E402
-from pilot_helpers import settle as _settle  # noqa: E402  (one copy, shared)
+from pilot_helpers import settle as _settle
+
+from reader.core.text.load import Document, documents_from_texts, load_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"

@@ -15,16 +15,16 @@ counterpart at which strictness does not move while the aligner is tuned:
 from __future__ import annotations
 
 import pytest
-
 from pilot_helpers import drain
-import reader.core.alignment.pipeline
+
 import reader.core.alignment.model
+import reader.core.alignment.pipeline
 from reader.core.alignment.links import LOOSE, NORMAL, STRICT, Link
 from reader.core.alignment.model import Alignment, Levels, Pool
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
-from reader.ui.panes.rows import ALL, SOME, UNIQUE
 from reader.ui.dialogs.why import WhyScreen
+from reader.ui.panes.rows import ALL, SOME, UNIQUE
 
 SIZE = (140, 36)
 

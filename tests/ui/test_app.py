@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pilot_helpers import drain, until
 from textual import events
 
-from pilot_helpers import drain, until
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 from reader.ui.dialogs.help import HelpScreen

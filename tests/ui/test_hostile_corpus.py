@@ -27,9 +27,9 @@ import pytest
 from pilot_helpers import drain, settle
 
 from reader.core.marks.marks import COUNTERPART, Mark, Target, quote_target
-from reader.core.text.segment import segment
-from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, save_marks
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 SEQUENCES = {
     "csi": "\x1b[2J", "sgr": "\x1b[31;1m", "osc-title-bel": "\x1b]0;pwned\x07",
@@ -51,7 +51,7 @@ SENTENCES = [
     "Markets in Moscow rose slightly after the call ended.",
 ]
 
-DANGEROUS = {*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
+DANGEROUS = {*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
              *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
@@ -202,8 +202,8 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
     from reader.ui.app import ReaderApp
     from reader.ui.dialogs.confirm import Confirm
     from reader.ui.dialogs.export import ExportDialog
-    from reader.ui.marks.editor import MarkEditor
     from reader.ui.dialogs.picker import PanePicker
+    from reader.ui.marks.editor import MarkEditor
 
     loaded = load_paths([corpus])
     assert any("FIFO" in w for w in loaded.warnings)

@@ -12,9 +12,9 @@ from pilot_helpers import settle
 
 import reader.ui.marks.keeper as marking
 from reader.core.marks.marks import Mark, quote_target
-from reader.core.text.segment import segment
-from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 from reader.ui.app import ReaderApp
 from reader.ui.marks.panel import MarksPanel
 
@@ -129,7 +129,7 @@ async def test_a_mark_removed_here_does_not_come_back(folder):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         gone = app.marks.book.marks[0].id
-        app.marks.remove(gone, confirm=False)
+        app.marks.remove_mark(gone, confirm=False)
         await settle(pilot)
         other.save(held + saved_marks(folder, 1, prefix="other", start=7))
         await pilot.press("G", "m")
@@ -148,7 +148,6 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
 
     import reader.core.marks.marks as core_marks
     import reader.core.marks.sidecar as sidecar
-
     from reader.core.marks.marks import Target
 
     orphan = Mark(id="orphan", targets=(Target(saved_marks(folder, 1)[0].source, 0, 30,

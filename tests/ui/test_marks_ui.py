@@ -14,8 +14,8 @@ import pytest
 from pilot_helpers import drain, settle
 
 from reader.core.marks.marks import sentence_span
-from reader.core.text.load import documents_from_texts, load_paths
 from reader.core.marks.storage import FILE_NAME, load_marks
+from reader.core.text.load import documents_from_texts, load_paths
 from reader.ui.app import ReaderApp
 from reader.ui.dialogs.confirm import Confirm
 from reader.ui.dialogs.export import ExportDialog
@@ -228,7 +228,7 @@ async def test_panel_jumps_edits_and_removes(folder):
         await go(pilot, 0, 5)
         await pilot.press("m")
         await settle(pilot)
-        first, second = app.marks.book.marks
+        first, _second = app.marks.book.marks
         await pilot.press("l")
         await drain(pilot)
         panel = app.query_one(MarksPanel)
@@ -349,7 +349,7 @@ async def test_orphaned_marks_are_kept_and_listed(folder):
         # a new mark is saved alongside, the orphan is kept
         await pilot.press("escape", "m")
         await settle(pilot)
-        assert [m.id for m in saved(folder)][0] == "gone-1"
+        assert next(m.id for m in saved(folder)) == "gone-1"
         assert len(saved(folder)) == 2
 
 

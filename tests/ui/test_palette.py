@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import drain
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from pilot_helpers import drain
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 from reader.ui.panes.palette import TINTS, _as_256, contrast, palette_entry, tints

@@ -7,8 +7,6 @@ pictures do not move while the aligner is tuned. Update with --snapshot-update.
 
 from __future__ import annotations
 
-import pytest
-
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 

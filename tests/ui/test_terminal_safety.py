@@ -15,9 +15,9 @@ import pytest
 from tmux_helpers import READER, TMUX, Tmux, child_pid, wait_file, wait_gone
 
 from reader.core.marks.marks import COUNTERPART, Mark, quote_target
-from reader.core.text.segment import segment
-from reader.core.text.load import load_paths
 from reader.core.marks.storage import FILE_NAME, load_marks, save_marks
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 FEATURES = ("score", "own", "margin_low", "margin_high", "words", "split",
             "headlines", "headline_body", "parallel", "chosen")
 NWAY_FEATURES = ("first", "agree", "agree_strong")

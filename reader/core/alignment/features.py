@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from reader.core.alignment.params import Settings
 from reader.core.text.roles import FURNITURE, HEADLINE, roles
 from reader.core.text.segment import Source
-from reader.core.alignment.params import Settings
 from reader.core.text.tokens import STOPWORDS, sentence_terms
 
 _BOILERPLATE = re.compile(

@@ -18,7 +18,6 @@ looser level too (strict ⊆ normal ⊆ loose).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import combinations
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,7 +209,7 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
     w, p, c = w[single], p[single], c[single]
     starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(w)]))
-    out = []
+    out: list[tuple[SentenceRef, SentenceRef, float]] = []
     for d in range(1, int(np.diff(np.r_[starts, len(w)]).max(initial=1))):
         x = np.flatnonzero(group[d:] == group[:-d])
         if len(x) == 0:

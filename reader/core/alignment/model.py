@@ -20,7 +20,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from reader.core.text.segment import Source
 from reader.core.alignment.links import (
     COUNTERPART,
     NORMAL,
@@ -31,6 +30,7 @@ from reader.core.alignment.links import (
     classify,
     decision_order,
 )
+from reader.core.text.segment import Source
 
 __all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef"]
 

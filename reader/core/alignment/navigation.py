@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reader.core.alignment.model import Alignment
-
-from reader.core.text.segment import Source
 from reader.core.alignment.spans import word_matches
+from reader.core.text.segment import Source
 from reader.core.text.tokens import WORD
 
 
@@ -87,7 +86,7 @@ def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[
     for si, src in enumerate(sources):
         texts = [src.text[s:e] for s, e in src.sentences]
         exact = {i for i, t in enumerate(texts) if folded in t.casefold()}
-        scores: dict[int, float] = {i: 100.0 for i in exact}
+        scores: dict[int, float] = dict.fromkeys(exact, 100.0)
         if len(q) >= 4:
             for _text, score, i in process.extract(
                     q, texts, scorer=fuzz.partial_ratio, processor=utils.default_process,

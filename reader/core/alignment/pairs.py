@@ -22,9 +22,6 @@ from scipy import sparse
 from reader.core.alignment.features import Features
 from reader.core.alignment.params import Settings
 
-
-
-
 _MIN_SHARED_WORDS = 2  # content words two sentences must share ...
 _SAME_TEXT = 0.8       # ... unless they are nearly the same text
 
@@ -240,11 +237,12 @@ def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
     """``c`` plus every pair inside a small gap between consecutive anchors, the two
     ends of the texts counting as anchors (so the last verses of a book, after its
     last anchor, are paired too); only the pairs not scored yet are scored."""
-    gi, gj = [], []
+    gi: list[int] = []
+    gj: list[int] = []
     n_a, n_b = feats.matrices[a].shape[0], c.n_b
     ends = [(-1, -1), *chain, (n_a, n_b)]
     for (i1, j1), (i2, j2) in zip(ends, ends[1:]):
-        if 1 < i2 - i1 + j2 - j1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
+        if i2 - i1 + j2 - j1 > 1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
             for i in range(max(i1, 0), min(i2, n_a - 1) + 1):
                 lo, hi = max(j1, 0), min(j2, n_b - 1)
                 gi.extend([i] * (hi - lo + 1))
@@ -257,9 +255,9 @@ def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
         return c
     new = _candidates(feats, a, b, keys // c.n_b, keys % c.n_b)
     order = np.argsort(np.concatenate([c.keys, new.keys]), kind="stable")
-    return Candidates(*(np.concatenate([x, y])[order] for x, y in
-                        ((c.i, new.i), (c.j, new.j), (c.sim, new.sim))), c.n_b,
-                      np.concatenate([c.words, new.words])[order])
+    all_i, all_j, all_sim = (np.concatenate([x, y])[order] for x, y in
+                             ((c.i, new.i), (c.j, new.j), (c.sim, new.sim)))
+    return Candidates(all_i, all_j, all_sim, c.n_b, np.concatenate([c.words, new.words])[order])
 
 
 def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int

@@ -30,15 +30,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.confidence import PairEvidence, agreement, features
 from reader.core.alignment.features import build_features
 from reader.core.alignment.model import Alignment, Levels, Link, Pool
-from reader.core.text.segment import Source
-from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.pairs import Candidates, PairResult, hub_corrected, margins, pair_links
 from reader.core.alignment.params import DEFAULT, Settings
-from reader.core.text.segment import segment
 from reader.core.text.load import Document
+from reader.core.text.segment import Source, segment
 
 __all__ = ["Progress", "Proposal", "align", "align_sources", "confidences", "decide", "propose"]
 
@@ -58,7 +57,6 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
             progress: Progress | None = None) -> Proposal:
     """Candidates, scores and selection for every pair of sources, and the evidence
     each proposed link has (see :mod:`reader.core.alignment.confidence`)."""
-    n = len(sources)
     report = progress or (lambda _msg, _frac: None)
     report("indexing words", 0.0)
     feats = build_features(sources, settings)

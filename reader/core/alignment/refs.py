@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reader.core.text.segment import Source
 from reader.core.fs import display_path
+from reader.core.text.segment import Source
 
 
 class RefError(ValueError):
@@ -31,7 +31,7 @@ def parse_ref(text: str, sources: Sequence[Source]) -> tuple[int, int]:
     try:
         n = int(number)
     except ValueError:
-        raise RefError(f"{display_path(text)}: {display_path(number)} is not a sentence number")
+        raise RefError(f"{display_path(text)}: {display_path(number)} is not a sentence number") from None
     count = len(sources[k])
     if not 1 <= n <= count:
         raise RefError(f"{display_path(name)} has sentences 1 to {count}, not {n}"

@@ -9,8 +9,8 @@ from typing import Any
 from reader import __version__
 from reader.core.alignment.links import BY_ALIGNER
 from reader.core.alignment.model import Alignment
-from reader.core.fs import display_path
 from reader.core.alignment.spans import all_matches
+from reader.core.fs import display_path
 
 
 def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from reader.core.marks.marks import CONTEXT_CHARS, Mark, counterpart_spans
 from reader.core.alignment.model import Alignment
+from reader.core.marks.marks import CONTEXT_CHARS, Mark, counterpart_spans
 from reader.core.text.segment import Source
 from reader.core.visible import visible
 

@@ -8,6 +8,7 @@ from reader import __version__
 from reader.core.export.passages import MARKS, ExportData, ExportPassage, Occurrence
 from reader.core.visible import json_text
 
+
 def _selectors(o: Occurrence) -> list[dict[str, Any]]:
     return [{"type": "TextQuoteSelector", "exact": o.text, "prefix": o.prefix, "suffix": o.suffix},
             {"type": "TextPositionSelector", "start": o.start, "end": o.end}]

@@ -26,11 +26,11 @@ import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reader.core.alignment.model import Alignment
-
 from reader.core.text.segment import Source
+
 
 @dataclass(frozen=True)
 class TagColour:
@@ -71,7 +71,7 @@ PRIMARY, COUNTERPART = "primary", "counterpart"
 
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with a ``Z`` (second precision)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,8 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def _exact_candidates(text: str, exact: str, limit: int = 10_000) -> list[int]:
-    out, i = [], text.find(exact)
+    out: list[int] = []
+    i = text.find(exact)
     while i >= 0 and len(out) < limit:
         out.append(i)
         i = text.find(exact, i + 1)

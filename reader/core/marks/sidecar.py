@@ -29,8 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.core.fs import (RefusedFile, atomic_write, destination, display_path,
-                            exclusive_lock, fsync_dir, read_regular)
+from reader.core.fs import (
+    RefusedFile,
+    atomic_write,
+    destination,
+    display_path,
+    exclusive_lock,
+    fsync_dir,
+    read_regular,
+)
 from reader.core.marks.records import Conflict, MergeOutcome, SyncedRecords
 from reader.core.visible import json_text
 

@@ -37,9 +37,21 @@ from reader.core.fs import atomic_write, destination, display_path
 from reader.core.fs import remove_stale_temps as _remove_stale_temps
 from reader.core.marks.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
 from reader.core.marks.records import RecordKind, SyncedRecords
-from reader.core.marks.sidecar import (FORMAT, MALFORMED, MAX_BYTES, VERSION, Corrupt, Sidecar,
-                                       SyncResult, TooNew, file_text, parse, read_problem,
-                                       record_list, set_aside)
+from reader.core.marks.sidecar import (
+    FORMAT,
+    MALFORMED,
+    MAX_BYTES,
+    VERSION,
+    Corrupt,
+    Sidecar,
+    SyncResult,
+    TooNew,
+    file_text,
+    parse,
+    read_problem,
+    record_list,
+    set_aside,
+)
 
 __all__ = ["FILE_NAME", "MARKS", "LoadResult", "MarkStore", "StorageError", "dumps",
            "load_marks", "loads", "mark_from_dict", "mark_to_dict", "marks_path",

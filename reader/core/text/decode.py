@@ -62,7 +62,7 @@ def looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM is text
         return False
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return b"\x00" in head[:1024] and controls / len(head) > 0.05 or controls / len(head) > 0.30
+    return (b"\x00" in head[:1024] and controls / len(head) > 0.05) or controls / len(head) > 0.30
 
 
 #: Where detection cannot tell single-byte encodings apart (a short text in Latin

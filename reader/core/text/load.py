@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.fs import RefusedFile, display_path, kind_of, read_regular, size_over
-from reader.core.text.decode import SNIFF, decode, is_blank, looks_binary, normalise_newlines, \
-    utf16_without_bom
+from reader.core.text.decode import (
+    SNIFF,
+    decode,
+    is_blank,
+    looks_binary,
+    normalise_newlines,
+    utf16_without_bom,
+)
 
 #: Default largest file accepted as "a text version of a story".
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -48,9 +54,9 @@ def _candidate_files(folder: Path, warnings: list[str]) -> list[Path]:
     try:
         entries = list(os.scandir(folder))
     except PermissionError:
-        raise SourceError(f"cannot read folder: {display_path(folder)} (permission denied)")
+        raise SourceError(f"cannot read folder: {display_path(folder)} (permission denied)") from None
     except OSError as exc:
-        raise SourceError(f"cannot read folder: {display_path(folder)} ({exc.strerror})")
+        raise SourceError(f"cannot read folder: {display_path(folder)} ({exc.strerror})") from None
     out = []
     for entry in entries:
         if entry.name.startswith("."):
@@ -91,20 +97,20 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
     try:
         data = read_regular(path, max_bytes)
     except FileNotFoundError:
-        raise SourceError(f"no such file: {shown}")
+        raise SourceError(f"no such file: {shown}") from None
     except PermissionError:
-        raise SourceError(f"cannot read {shown}: permission denied")
+        raise SourceError(f"cannot read {shown}: permission denied") from None
     except RefusedFile as exc:
         if exc.errno != errno.EFBIG:
-            raise SourceError(f"not a regular file: {shown} ({exc.strerror})")
+            raise SourceError(f"not a regular file: {shown} ({exc.strerror})") from None
         try:
             size = os.stat(path).st_size
         except OSError:
             size = max_bytes + 1
         raise SourceError(f"{shown} is too large to be a text version "
-                          f"({size_over(size, max_bytes)}; see --max-size)")
+                          f"({size_over(size, max_bytes)}; see --max-size)") from None
     except OSError as exc:
-        raise SourceError(f"cannot read {shown}: {exc.strerror}")
+        raise SourceError(f"cannot read {shown}: {exc.strerror}") from None
     if utf16_without_bom(data) is None and looks_binary(data[:SNIFF]):
         return None, f"skipped {shown}: looks like a binary file"
     text, encoding, note = decode(data)

@@ -143,9 +143,8 @@ def _is_boundary(text: str, para_start: int, term_start: int, term_end: int, nxt
     if _NUMBER.match(word):
         if next_word in MONTHS:
             return False  # 9-10. January, 13. Januar
-        if _LIST_NUMBER.match(text[para_start:term_start]):
-            return False  # "1. Item" at the start of a line
-        return True
+        # "1. Item" at the start of a line is no sentence end
+        return not _LIST_NUMBER.match(text[para_start:term_start])
     if _ACRONYM.match(word):
         return next_word in SENTENCE_OPENERS
     return True

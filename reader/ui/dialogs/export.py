@@ -21,10 +21,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
-from reader.ui.dialogs.compact import CompactWhenShort
-from reader.ui.safe_input import SafeInput
 from reader.core.export.render import FORMAT_NAMES, FORMATS
+from reader.ui.dialogs.compact import CompactWhenShort
 from reader.ui.literal import safe_content
+from reader.ui.safe_input import SafeInput
 
 
 def default_path(folder: Path, fmt: str, matches: bool) -> Path:

@@ -14,9 +14,9 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reader.core.marks.marks import TAGS, Mark
 from reader.ui.dialogs.compact import CompactWhenShort
-from reader.ui.safe_input import SafeInput
 from reader.ui.literal import sanitise
 from reader.ui.marks.book import excerpt
+from reader.ui.safe_input import SafeInput
 
 NOTE_MAX = 500
 

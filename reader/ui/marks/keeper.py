@@ -254,7 +254,7 @@ class MarkKeeper(Widget):
 
         self.app.push_screen(MarkEditor(mark), done)
 
-    def remove(self, mark_id: str, confirm: bool = True) -> None:
+    def remove_mark(self, mark_id: str, confirm: bool = True) -> None:
         """Remove mark ``mark_id`` (after a yes/no question, unless ``confirm`` is False)."""
         mark = self.book.find(mark_id)
         if mark is None:
@@ -264,7 +264,7 @@ class MarkKeeper(Widget):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.remove(mark_id, confirm=False)
+                    self.remove_mark(mark_id, confirm=False)
 
             self.app.push_screen(Confirm(Content.assemble(
                 "Remove this mark?\n\n", (f"{sanitise(mark.source)}: ", "bold"),

@@ -236,13 +236,13 @@ class PaneDeck(Horizontal):
         with self.app.batch_update():
             leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
             leader.show_sentence(sentence, row)
-            for view, j, found, marks, related in followers:
-                if j is None:
+            for view, target, found, marks, related in followers:
+                if target is None:
                     view.set_highlight({}, None, False)
                     continue
-                view.set_highlight(marks, None if found else j, False, related)
+                view.set_highlight(marks, None if found else target, False, related)
                 if self.sync_on:
-                    view.show_sentence(j, row)
+                    view.show_sentence(target, row)
                 self.panes[view.index].set_note("" if found or not self.sync_on
                                                 else "no counterpart here ▸")
             self.panes[source].set_note("")

@@ -136,7 +136,7 @@ class OverviewStrip(Widget):
         rows = sorted((was ^ now) | {old[2], marks[2]})
         # One region per run of rows: a jump from the top to the bottom repaints the
         # few cells that changed at both ends, not the whole column.
-        regions = []
+        regions: list[Region] = []
         for y in rows:
             if regions and regions[-1].bottom == y:
                 last = regions.pop()

@@ -16,8 +16,8 @@ The tints reach the CSS as variables (``$reader-some`` ...): see
 
 from __future__ import annotations
 
-from rich.color import Color as RichColor
 from rich.color import EIGHT_BIT_PALETTE, ColorSystem
+from rich.color import Color as RichColor
 from textual.color import Color
 
 #: tint name -> (theme colour, opacity over $surface, tints it must differ from)
@@ -33,9 +33,11 @@ _OPACITIES = [k / 50 for k in range(2, 39)]  # 0.04 ... 0.76, the ones tried
 _CONTRAST = 3.0  # least contrast of the text on a tint (WCAG's for large text)
 
 
-def palette_entry(color: Color) -> int | None:
+def palette_entry(color: Color) -> int:
     """The entry of the 256-colour palette that ``color`` is shown as there."""
-    return RichColor.from_rgb(*color.rgb).downgrade(ColorSystem.EIGHT_BIT).number
+    entry = RichColor.from_rgb(*color.rgb).downgrade(ColorSystem.EIGHT_BIT).number
+    assert entry is not None  # an 8-bit colour always has its palette number
+    return entry
 
 
 def _as_256(color: Color) -> Color:

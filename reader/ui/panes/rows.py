@@ -256,7 +256,7 @@ class SentenceRows(ScrollView):
             if lay_rows[row] == BLANK:  # the gap between paragraphs is never highlighted
                 k = -1
             key: object = row
-            if k == current or k in marks or k == gap or k in related or visual:
+            if k in (current, gap) or k in marks or k in related or visual:
                 spans = marks.get(k)
                 key = (row, k == current, leader, any_marks,
                        None if spans is None else tuple(spans), k == gap, no_gap,

@@ -41,8 +41,8 @@ def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, 
 def _ascii_rows(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """For ASCII text, where a character is a cell: a row (the longest run from a word's
     start to a word's end that fits ``width``), and a word too long for any row."""
-    row = re.compile(r"\S(?:.{0,%d}\S)?(?=\s|$)" % (width - 2), re.DOTALL)
-    return row, re.compile(r"\S{%d}" % (width + 1))
+    row = re.compile(rf"\S(?:.{{0,{width - 2}}}\S)?(?=\s|$)", re.DOTALL)
+    return row, re.compile(rf"\S{{{width + 1}}}")
 
 
 def wrap(text: str, start: int, end: int, width: int, *,
