@@ -41,21 +41,28 @@ def seeds_table(runs: int) -> None:
     n = sum(len(d.text) for d in docs)
     print(f"seeds (5 files, {n:,} chars), in process, {runs} runs")
     print(f"  {'median':>8} {'min':>8} {'max':>8}")
-    print(f"  {statistics.median(times) * 1000:>6.1f}ms {min(times) * 1000:>6.1f}ms "
-          f"{max(times) * 1000:>6.1f}ms")
+    print(
+        f"  {statistics.median(times) * 1000:>6.1f}ms {min(times) * 1000:>6.1f}ms "
+        f"{max(times) * 1000:>6.1f}ms"
+    )
 
 
 def command_table(eval_dir: Path, cases: list[str]) -> None:
     print("\n`reader align DIR --json [--no-spans]`, one process per run, output parsed")
-    print(f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}")
+    print(
+        f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}"
+    )
     for case, extra in [(c, x) for c in cases for x in (["--no-spans"], [])]:
         src = eval_dir / "cases" / case / "sources"
         if not src.exists():
             print(f"  {case:<14} SKIPPED: {src} not found")
             continue
         t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "reader", "align", str(src), "--json",
-                                 *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reader", "align", str(src), "--json", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         out = proc.stdout.read()
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -70,8 +77,10 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
         sents = sum(len(s["sentences"]) for s in data["sources"])
         rss = usage.ru_maxrss / 1024
         variant = "no spans" if extra else "full"
-        print(f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
-              f"{rss:>7.0f}MB")
+        print(
+            f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
+            f"{rss:>7.0f}MB"
+        )
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
@@ -96,8 +105,9 @@ def growth_table(eval_dir: Path, sizes: list[int]) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
     args = ap.parse_args()
@@ -106,8 +116,10 @@ def main() -> int:
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0
     command_table(args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"])
-    growth_table(args.eval_dir, [1000, 2000, 4000, 8000] if args.quick
-                 else [1000, 2000, 4000, 8000, 16000, 30000])
+    growth_table(
+        args.eval_dir,
+        [1000, 2000, 4000, 8000] if args.quick else [1000, 2000, 4000, 8000, 16000, 30000],
+    )
     return 0
 
 

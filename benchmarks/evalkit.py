@@ -57,8 +57,11 @@ def own_cases() -> list[str]:
     """Our own cases: the folders of benchmarks/cases that hold gold (or sub-cases with it)."""
     if not OWN_CASES.exists():
         return []
-    return sorted(p.name for p in OWN_CASES.iterdir() if p.is_dir()
-                  and ((p / "gold.json").exists() or any(p.glob("*/gold.json"))))
+    return sorted(
+        p.name
+        for p in OWN_CASES.iterdir()
+        if p.is_dir() and ((p / "gold.json").exists() or any(p.glob("*/gold.json")))
+    )
 
 
 def sub_cases(case: Path, limit: int | None = None) -> list[Path]:
@@ -78,8 +81,9 @@ class Labeller:
     pair, which the scorer does not count as an error). :meth:`grade` tells the two
     apart: 1.0 for a gold pair, 0.5 for a possible one only, 0.0 for neither."""
 
-    def __init__(self, scorer: ModuleType, case, names: list[str],
-                 sentences: list[list[tuple[int, int]]]):
+    def __init__(
+        self, scorer: ModuleType, case, names: list[str], sentences: list[list[tuple[int, int]]]
+    ):
         self.names = names
         self.cov = [scorer.coverage(s, case.units.get(n, [])) for n, s in zip(names, sentences)]
         self.sure = self._index(case.pairs)

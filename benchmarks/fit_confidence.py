@@ -66,10 +66,14 @@ def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
             sources = segment(load_paths([sub / "sources"]).documents)
             prop = propose(sources)
             case = evalkit.load_case(scorer, sub)
-            label = evalkit.Labeller(scorer, case, [s.name for s in sources],
-                                     [s.sentences for s in sources])
-            ys = [label.grade((ev.a, i), (ev.b, j)) for ev in prop.evidence
-                  for i, j in zip(ev.i.tolist(), ev.j.tolist())]
+            label = evalkit.Labeller(
+                scorer, case, [s.name for s in sources], [s.sentences for s in sources]
+            )
+            ys = [
+                label.grade((ev.a, i), (ev.b, j))
+                for ev in prop.evidence
+                for i, j in zip(ev.i.tolist(), ev.j.tolist())
+            ]
             x = np.vstack(prop.features) if prop.features else np.zeros((0, len(FEATURES)))
             out.append(Sub(name, sub, sources, prop, x, np.array(ys, dtype=float), case, scorer))
     return out
@@ -85,16 +89,22 @@ def fit(subs: list[Sub], l2: float) -> Cal:
     xs, ys, ws = [], [], []
     for s in subs:
         al = decide(s.sources, s.prop, settings)
-        label = evalkit.Labeller(s.scorer, s.gold, [x.name for x in s.sources],
-                                 [x.sentences for x in s.sources])
+        label = evalkit.Labeller(
+            s.scorer, s.gold, [x.name for x in s.sources], [x.sentences for x in s.sources]
+        )
         for link in al.links:
             if link.by == BY_GROUP:
                 w = min(max(link.confidence, 1e-4), 1 - 1e-4)
                 xs.append(np.log(w / (1 - w)))
                 ys.append(label.grade(link.a, link.b))
                 ws.append(1.0)
-    implied = _newton(np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws),
-                      np.array([0.0, l2])) if len(xs) > 10 else np.array([-1.0, 1.0])
+    implied = (
+        _newton(
+            np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws), np.array([0.0, l2])
+        )
+        if len(xs) > 10
+        else np.array([-1.0, 1.0])
+    )
     return first, second, (round(float(implied[1]), 3), round(float(implied[0]), 3))
 
 
@@ -117,8 +127,9 @@ def logistic(subs: list[Sub], features: list[np.ndarray], l2: float) -> Calibrat
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
     beta = _newton(x, np.concatenate(ys), np.concatenate(ws), penalty)
-    return Calibration(coef=tuple(round(float(b), 3) for b in beta[1:]),
-                       intercept=round(float(beta[0]), 3))
+    return Calibration(
+        coef=tuple(round(float(b), 3) for b in beta[1:]), intercept=round(float(beta[0]), 3)
+    )
 
 
 def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) -> np.ndarray:
@@ -132,8 +143,6 @@ def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) ->
         if np.abs(step).max() < 1e-8:
             break
     return beta
-
-
 
 
 def evaluate(scorer, subs: list[Sub], cal: Cal) -> dict:
@@ -152,11 +161,11 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
     for level, _bar in BASE.bars:
         tot = {"links": 0, "correct": 0, "strict": 0, "gold": 0, "found": 0}
         for s, cal in subs:
-            settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1],
-                               implied=cal[2])
+            settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1], implied=cal[2])
             al = decide(s.sources, s.prop, settings, level)
-            label = evalkit.Labeller(scorer, s.gold, [x.name for x in s.sources],
-                                     [x.sentences for x in s.sources])
+            label = evalkit.Labeller(
+                scorer, s.gold, [x.name for x in s.sources], [x.sentences for x in s.sources]
+            )
             if level == settings.strictness:
                 for link in al.links:
                     confs.append(link.confidence)
@@ -167,7 +176,9 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal]]) -> dict:
             res = scorer.score(s.gold, scorer.load_prediction(pred, s.gold))
             tot["links"] += res["links"]
             tot["correct"] += res["correct_links"]
-            tot["strict"] += sum(label.grade(link.a, link.b) == 1.0 for link in al.counterpart_links)
+            tot["strict"] += sum(
+                label.grade(link.a, link.b) == 1.0 for link in al.counterpart_links
+            )
             tot["gold"] += res["gold_pairs"]
             tot["found"] += res["found_pairs"]
         n = tot["links"]
@@ -188,26 +199,38 @@ def write_params(cal: Cal) -> None:
 
     text = PARAMS.read_text(encoding="utf-8")
     for const, c in (("CALIBRATION", cal[0]), ("NWAY_CALIBRATION", cal[1])):
-        block = (f"{const} = Calibration(\n    coef=({', '.join(str(x) for x in c.coef)}),\n"
-                 f"    intercept={c.intercept},\n)")
-        text = re.sub(rf"^{const} = Calibration\(\n.*?\n\)", block, text, count=1,
-                      flags=re.S | re.M)
-    text = re.sub(r"(    implied: tuple\[float, float\] \| None = )\([^)]*\)",
-                  rf"\g<1>{cal[2]}", text, count=1)
+        block = (
+            f"{const} = Calibration(\n    coef=({', '.join(str(x) for x in c.coef)}),\n"
+            f"    intercept={c.intercept},\n)"
+        )
+        text = re.sub(
+            rf"^{const} = Calibration\(\n.*?\n\)", block, text, count=1, flags=re.S | re.M
+        )
+    text = re.sub(
+        r"(    implied: tuple\[float, float\] \| None = )\([^)]*\)",
+        rf"\g<1>{cal[2]}",
+        text,
+        count=1,
+    )
     PARAMS.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--cases", default=",".join(TRAIN))
     ap.add_argument("--eval-dir", type=Path, default=evalkit.DEFAULT_EVAL)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation table")
-    ap.add_argument("--write", action="store_true",
-                    help="write the fitted models into reader/core/alignment/params.py")
-    ap.add_argument("--bars", help="strict,normal,loose confidence bars to evaluate "
-                                   "(default: the settings')")
+    ap.add_argument(
+        "--write",
+        action="store_true",
+        help="write the fitted models into reader/core/alignment/params.py",
+    )
+    ap.add_argument(
+        "--bars", help="strict,normal,loose confidence bars to evaluate (default: the settings')"
+    )
     args = ap.parse_args()
     if args.bars:
         global BASE
@@ -224,8 +247,10 @@ def main() -> int:
         right = sum(s.y.sum() for s in subs if s.case == c)
         print(f"{c:<20} {n:>6} proposed links, {right / max(1, n):.0%} right")
     cal = fit(subs, args.l2)
-    for const, c, labels in (("CALIBRATION", cal[0], FEATURES),
-                             ("NWAY_CALIBRATION", cal[1], NWAY_FEATURES)):
+    for const, c, labels in (
+        ("CALIBRATION", cal[0], FEATURES),
+        ("NWAY_CALIBRATION", cal[1], NWAY_FEATURES),
+    ):
         print(f"\n{const} = Calibration(")
         print("    coef=(" + ", ".join(f"{x}" for x in c.coef) + "),")
         print(f"    intercept={c.intercept},\n)")
@@ -252,8 +277,10 @@ def main() -> int:
             res = evaluate(scorer, [subs[k] for k in mine], cal)
         else:
             res = evaluate_folds(scorer, [(subs[k], cals[fold_of[k]]) for k in mine])
-        cells = "  ".join(f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}" for n, p, ps, r, f in
-                          (res[lv] for lv, _ in BASE.bars))
+        cells = "  ".join(
+            f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}"
+            for n, p, ps, r, f in (res[lv] for lv, _ in BASE.bars)
+        )
         print(f"{c:<20} {res['ece']:>5.3f} {res['largest']:>5}  {cells}", flush=True)
     return 0
 

@@ -20,15 +20,23 @@ def core_modules() -> list[str]:
 
 
 def run(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_walk_finds_every_module_on_disk():
     root = Path(reader.core.__file__).parent
-    on_disk = sorted("reader.core." + ".".join(f.relative_to(root).with_suffix("").parts)
-                     .removesuffix(".__init__") for f in root.rglob("*.py")
-                     if f != root / "__init__.py")
+    on_disk = sorted(
+        "reader.core."
+        + ".".join(f.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for f in root.rglob("*.py")
+        if f != root / "__init__.py"
+    )
     assert core_modules() == on_disk
 
 

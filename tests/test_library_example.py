@@ -20,8 +20,14 @@ def readme_example() -> str:
 
 
 def test_the_library_example_runs(sample_dir):
-    proc = subprocess.run([sys.executable, "-c", readme_example()], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", readme_example()],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert re.match(r"5 sources, \d+ counterpart links\n", out), out[:200]

@@ -109,8 +109,9 @@ class Aligner(Widget):
             alignment = align_sources(sources, progress=progress)
             ready = prepare(alignment)  # indexes and shading here, not on the first key
         except _Cancelled:
-            self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
-                                                     "independently"))
+            self.post_message(
+                LoadFailed("aligning", "alignment cancelled: panes scroll independently")
+            )
             return
         except Exception as exc:
             self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
@@ -126,8 +127,9 @@ class Aligner(Widget):
             try:
                 self.post_message(StrictnessReady(prepare(alignment.at(level))))
             except Exception as exc:
-                self.post_message(LoadFailed(f"preparing strictness {level}",
-                                             f"{type(exc).__name__}: {exc}"))
+                self.post_message(
+                    LoadFailed(f"preparing strictness {level}", f"{type(exc).__name__}: {exc}")
+                )
                 return
 
     def cancel(self) -> None:

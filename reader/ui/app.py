@@ -60,8 +60,13 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     BINDINGS = bindings(APP_KEYS)
 
-    def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = (),
-                 marks_path: Path | bool | None = True, exit_on_signals: bool = False) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        warnings: Iterable[str] = (),
+        marks_path: Path | bool | None = True,
+        exit_on_signals: bool = False,
+    ) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
         ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
@@ -69,16 +74,14 @@ class ReaderApp(App[None]):
         self.exit_on_signals = exit_on_signals
         self.documents = list(documents)
         self.warnings = list(warnings)
-        self.marks_path = (marks_file(self.documents) if marks_path is True
-                           else marks_path or None)
+        self.marks_path = marks_file(self.documents) if marks_path is True else marks_path or None
         self.sources: list[Source] = []
         self.strictness = Strictness()
         self.unaligned = ""  # why there is no alignment and will be none (when so)
         self.exit_errors: list[str] = []  # what went wrong while closing (shown after)
         self.collector = QuietCollector()
         self.panel = MarksPanel(id="marks-panel")
-        self.deck = PaneDeck(reserved=self._panel_width, activity=self.collector.touch,
-                             id="panes")
+        self.deck = PaneDeck(reserved=self._panel_width, activity=self.collector.touch, id="panes")
         self.marks = MarkKeeper(self.marks_path, id="marks")
         self.search_bar = SearchBar(id="search")
         self.aligner = Aligner(id="aligner")
@@ -182,8 +185,10 @@ class ReaderApp(App[None]):
         self.status.set_progress(None)
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
-        self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart links"
-                                f", {message.prepared.related} related")
+        self.status.set_message(
+            f"aligned: {message.prepared.counterparts} counterpart links"
+            f", {message.prepared.related} related"
+        )
         self.marks.set_alignment(message.prepared.alignment)
         self.deck.resync()
         if wanted != levels.shown:  # chosen while the aligner ran
@@ -233,8 +238,9 @@ class ReaderApp(App[None]):
         levels.wanted = None if level == levels.shown else level
         self.status.set_strictness(levels.shown, levels.wanted)
         if levels.wanted is not None:
-            self.status.set_message(f"strictness {level}: applied once "
-                                    + ("prepared…" if levels.ready else "aligned…"))
+            self.status.set_message(
+                f"strictness {level}: applied once " + ("prepared…" if levels.ready else "aligned…")
+            )
 
     def _show_level(self, prepared: Prepared, resync: bool = True) -> None:
         """Swap every pane to ``prepared`` (no aligning, no re-classifying): shading,
@@ -276,8 +282,13 @@ class ReaderApp(App[None]):
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
         self.status.set_sync(on)
-        self.notify("sync on: panes follow the current sentence" if on
-                    else "sync off: panes scroll independently", markup=False, timeout=2)
+        self.notify(
+            "sync on: panes follow the current sentence"
+            if on
+            else "sync off: panes scroll independently",
+            markup=False,
+            timeout=2,
+        )
 
     def action_pick_panes(self) -> None:
         from reader.ui.dialogs.picker import PanePicker
@@ -290,8 +301,9 @@ class ReaderApp(App[None]):
             if result:
                 deck.choose(result)
 
-        self.push_screen(PanePicker([s.name for s in self.sources], deck.shown,
-                                    deck.capacity()), chosen)
+        self.push_screen(
+            PanePicker([s.name for s in self.sources], deck.shown, deck.capacity()), chosen
+        )
 
     def action_hide_pane(self) -> None:
         if not self.deck.hide_leader():
@@ -317,8 +329,11 @@ class ReaderApp(App[None]):
             return
         if self.alignment is None:
             self.bell()
-            self.status.set_message(self.unaligned or "the alignment is still running: w shows "
-                                    "why sentences are linked once it is done")
+            self.status.set_message(
+                self.unaligned
+                or "the alignment is still running: w shows "
+                "why sentences are linked once it is done"
+            )
             return
 
         def chosen(target: tuple[int, int] | None) -> None:
@@ -378,8 +393,11 @@ class ReaderApp(App[None]):
         if hit is None:
             self.bell()
             return
-        self.status.set_message(Content(f"/{bar.last_query}: match {bar.current + 1} of "
-                                        f"{len(bar.hits)} · n/N next/previous"))
+        self.status.set_message(
+            Content(
+                f"/{bar.last_query}: match {bar.current + 1} of {len(bar.hits)} · n/N next/previous"
+            )
+        )
         self.deck.jump_to(hit.source, hit.sentence)
 
     # -- marks ---------------------------------------------------------------------------
@@ -442,8 +460,11 @@ class ReaderApp(App[None]):
         where = self.marks.book.first_live(mark)
         if where is None:
             self.bell()
-            self.notify("This mark is orphaned: its text was not found in the sources as "
-                        "they are now", markup=False, timeout=5)
+            self.notify(
+                "This mark is orphaned: its text was not found in the sources as they are now",
+                markup=False,
+                timeout=5,
+            )
             return
         self.deck.jump_to(*where)
 

@@ -33,8 +33,11 @@ def safe_content(text: str | Content) -> Content:
     control characters, escape sequences, bidi controls made visible (newlines kept,
     so a dialog can hold several lines); a Content's styles are kept."""
     if isinstance(text, Content):
-        lines = [Content(sanitise(line.plain), spans=list(line.spans),
-                         strip_control_codes=False) for line in text.split("\n")]
+        lines = [
+            Content(sanitise(line.plain), spans=list(line.spans), strip_control_codes=False)
+            for line in text.split("\n")
+        ]
         return Content("\n").join(lines)
-    return Content("\n".join(sanitise(line) for line in str(text).split("\n")),
-                   strip_control_codes=False)
+    return Content(
+        "\n".join(sanitise(line) for line in str(text).split("\n")), strip_control_codes=False
+    )

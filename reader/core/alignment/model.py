@@ -75,10 +75,14 @@ class Pool:
     order: list[int]
 
     @classmethod
-    def of(cls, links: list[Link], levels: Levels, names: list[str],
-           parallel: frozenset[tuple[int, int]] = frozenset()) -> Pool:
-        kept = sorted((x for x in links if x.confidence >= levels.floor),
-                      key=lambda x: (x.a, x.b))
+    def of(
+        cls,
+        links: list[Link],
+        levels: Levels,
+        names: list[str],
+        parallel: frozenset[tuple[int, int]] = frozenset(),
+    ) -> Pool:
+        kept = sorted((x for x in links if x.confidence >= levels.floor), key=lambda x: (x.a, x.b))
         return cls(kept, levels, parallel, decision_order(kept, names))
 
 
@@ -106,14 +110,24 @@ class Alignment:
     _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def classified(cls, sources: list[Source], pool: Pool, boilerplate: list[frozenset[int]],
-                   strictness: str = NORMAL) -> Alignment:
+    def classified(
+        cls,
+        sources: list[Source],
+        pool: Pool,
+        boilerplate: list[frozenset[int]],
+        strictness: str = NORMAL,
+    ) -> Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
         levels = pool.levels
-        links = classify(pool.links, pool.order, levels.bars[strictness], pool.parallel,
-                         levels.implied_confidence if levels.implied else None)
+        links = classify(
+            pool.links,
+            pool.order,
+            levels.bars[strictness],
+            pool.parallel,
+            levels.implied_confidence if levels.implied else None,
+        )
         return cls(sources, links, boilerplate, strictness, pool)
 
     @property

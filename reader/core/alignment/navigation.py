@@ -15,15 +15,17 @@ from reader.core.text.segment import Source
 from reader.core.text.tokens import WORD
 
 
-def next_matching(alignment: Alignment, source: int, sentence: int, step: int,
-                  unique: bool) -> int | None:
+def next_matching(
+    alignment: Alignment, source: int, sentence: int, step: int, unique: bool
+) -> int | None:
     """The next sentence after ``sentence`` (``step`` +1 or -1) that is unique to this
     source (``unique``) or shared with another source; ``None`` when there is none."""
     n = len(alignment.sources[source])
     i = sentence + step
     while 0 <= i < n:
         if alignment.is_unique(source, i) == unique and not (
-                unique and alignment.is_boilerplate(source, i)):
+            unique and alignment.is_boilerplate(source, i)
+        ):
             return i
         i += step
     return None
@@ -40,8 +42,9 @@ def next_unique(alignment: Alignment, source: int, sentence: int, step: int = 1)
     return next_matching(alignment, source, sentence, step, unique=True)
 
 
-def differing_words(a: Source, i: int, b: Source, j: int) -> tuple[list[tuple[int, int]],
-                                                                    list[tuple[int, int]]]:
+def differing_words(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of the words of sentence ``i`` of ``a`` and ``j`` of ``b`` that the other
     sentence lacks: the complement of :func:`word_matches` within each sentence."""
     ma, mb = word_matches(a, i, b, j)
@@ -89,8 +92,13 @@ def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[
         scores: dict[int, float] = dict.fromkeys(exact, 100.0)
         if len(q) >= 4:
             for _text, score, i in process.extract(
-                    q, texts, scorer=fuzz.partial_ratio, processor=utils.default_process,
-                    score_cutoff=cutoff, limit=None):
+                q,
+                texts,
+                scorer=fuzz.partial_ratio,
+                processor=utils.default_process,
+                score_cutoff=cutoff,
+                limit=None,
+            ):
                 scores.setdefault(i, score)
         hits.extend(Hit(si, i, sc) for i, sc in sorted(scores.items()))
     return hits

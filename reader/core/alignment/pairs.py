@@ -23,7 +23,7 @@ from reader.core.alignment.features import Features
 from reader.core.alignment.params import Settings
 
 _MIN_SHARED_WORDS = 2  # content words two sentences must share ...
-_SAME_TEXT = 0.8       # ... unless they are nearly the same text
+_SAME_TEXT = 0.8  # ... unless they are nearly the same text
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Candidates:
     sim: np.ndarray
     n_b: int
     words: np.ndarray  # content words shared
+
     @property
     def keys(self) -> np.ndarray:
         return self.i * self.n_b + self.j
@@ -51,17 +52,21 @@ class Candidates:
         return np.where(hit, values[pos], 0.0)
 
 
-def margins(cand_i: np.ndarray, cand_j: np.ndarray, cand_f: np.ndarray,
-            i: np.ndarray, j: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def margins(
+    cand_i: np.ndarray,
+    cand_j: np.ndarray,
+    cand_f: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    f: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """For links (i, j) scoring f: f minus the best score of another candidate of i
     (margin_a), and of j (margin_b). Vectorised: the two best candidates of every
     sentence are found with one sort."""
-    return (_margin(cand_i, cand_j, cand_f, i, j, f),
-            _margin(cand_j, cand_i, cand_f, j, i, f))
+    return (_margin(cand_i, cand_j, cand_f, i, j, f), _margin(cand_j, cand_i, cand_f, j, i, f))
 
 
-def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float
-                  ) -> np.ndarray:
+def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float) -> np.ndarray:
     """Scores with each sentence's hubness taken off (CSLS, as in cross-lingual word
     retrieval): ``f - weight * (h_i + h_j) / 2``, where ``h`` is the mean of a
     sentence's ``k`` best scores. A headline or a lead that shares the story's names
@@ -84,8 +89,14 @@ def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     return per[group]
 
 
-def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
-            g: np.ndarray, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _margin(
+    group: np.ndarray,
+    other: np.ndarray,
+    vals: np.ndarray,
+    g: np.ndarray,
+    o: np.ndarray,
+    f: np.ndarray,
+) -> np.ndarray:
     if len(g) == 0:
         return np.zeros(0)
     if len(group) == 0:
@@ -109,8 +120,9 @@ def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
     return f - alt
 
 
-def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
+def similarity(
+    feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted Dice over all terms of the sentence pairs (i of a, j of b), and the
     number of content words they share."""
     if len(i) == 0:
@@ -198,8 +210,9 @@ def mutual_best(c: Candidates, f: np.ndarray) -> np.ndarray:
     return np.intersect1d(_best_per(c.i, c.j, f), _best_per(c.j, c.i, f))
 
 
-def anchor_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
-                 ) -> tuple[list[tuple[int, int]], int]:
+def anchor_chain(
+    c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
+) -> tuple[list[tuple[int, int]], int]:
     """The order of the two texts: the heaviest chain of strong mutual-best pairs
     (score >= ``strong``) increasing in i and j, and how many strong pairs there are,
     on the chain or not."""
@@ -208,9 +221,14 @@ def anchor_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
     return chain, len(m)
 
 
-def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
-                 chain: list[tuple[int, int]], strong: float, weak: float
-                 ) -> list[tuple[int, int]]:
+def extend_chain(
+    c: Candidates,
+    f: np.ndarray,
+    mutual: np.ndarray,
+    chain: list[tuple[int, int]],
+    strong: float,
+    weak: float,
+) -> list[tuple[int, int]]:
     """``chain`` with the weaker mutual-best pairs (``weak`` <= score < ``strong``) that
     fall inside one of its gaps, in order."""
     if len(chain) < 2:
@@ -232,8 +250,9 @@ def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
     return _heaviest_chain(heavy + extra)
 
 
-def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
-                   chain: list[tuple[int, int]], gap_max: int) -> Candidates:
+def gap_candidates(
+    feats: Features, a: int, b: int, c: Candidates, chain: list[tuple[int, int]], gap_max: int
+) -> Candidates:
     """``c`` plus every pair inside a small gap between consecutive anchors, the two
     ends of the texts counting as anchors (so the last verses of a book, after its
     last anchor, are paired too); only the pairs not scored yet are scored."""
@@ -255,17 +274,19 @@ def gap_candidates(feats: Features, a: int, b: int, c: Candidates,
         return c
     new = _candidates(feats, a, b, keys // c.n_b, keys % c.n_b)
     order = np.argsort(np.concatenate([c.keys, new.keys]), kind="stable")
-    all_i, all_j, all_sim = (np.concatenate([x, y])[order] for x, y in
-                             ((c.i, new.i), (c.j, new.j), (c.sim, new.sim)))
+    all_i, all_j, all_sim = (
+        np.concatenate([x, y])[order] for x, y in ((c.i, new.i), (c.j, new.j), (c.sim, new.sim))
+    )
     return Candidates(all_i, all_j, all_sim, c.n_b, np.concatenate([c.words, new.words])[order])
 
 
-def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
-         ) -> tuple[np.ndarray, np.ndarray]:
+def _box(
+    ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Seen from the i side: is (i, j) between the anchors around i, and is that gap small?"""
     big = np.int64(1) << 60
-    lo_k = np.searchsorted(ci, i, side="left") - 1     # last anchor strictly before i
-    hi_k = np.searchsorted(ci, i, side="right")        # first anchor strictly after i
+    lo_k = np.searchsorted(ci, i, side="left") - 1  # last anchor strictly before i
+    hi_k = np.searchsorted(ci, i, side="right")  # first anchor strictly after i
     has_lo, has_hi = lo_k >= 0, hi_k < len(ci)
     lo = np.where(has_lo, cj[np.maximum(lo_k, 0)], -1)
     hi = np.where(has_hi, cj[np.minimum(hi_k, len(ci) - 1)], big)
@@ -276,8 +297,9 @@ def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: 
     return in_order, small
 
 
-def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
-               settings: Settings) -> tuple[Candidates, np.ndarray]:
+def with_order(
+    c: Candidates, f: np.ndarray, chain: list[tuple[int, int]], settings: Settings
+) -> tuple[Candidates, np.ndarray]:
     """Reward pairs inside a small gap between anchors; drop weak pairs that cross
     the chain. Judged from both sides, so the result does not depend on which
     source is which."""
@@ -292,17 +314,19 @@ def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
     # a pair out of the order survives only when strong and clearly the best of both
     # its sentences: a repeated sentence ("Amen." at the end of many books) is not
     margin_i, margin_j = margins(c.i, c.j, f, c.i, c.j, f)
-    keep = in_order | ((f >= settings.cross_keep) & (np.minimum(margin_i, margin_j)
-                                                      >= settings.cross_margin))
+    keep = in_order | (
+        (f >= settings.cross_keep) & (np.minimum(margin_i, margin_j) >= settings.cross_margin)
+    )
     return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b, c.words[keep]), f[keep]
 
 
 def _terms(m: sparse.csr_matrix, i: int) -> np.ndarray:
-    return m.indices[m.indptr[i]:m.indptr[i + 1]]
+    return m.indices[m.indptr[i] : m.indptr[i + 1]]
 
 
-def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, long_src: int,
-               j: int) -> float:
+def merge_gain(
+    feats: Features, short_src: int, group: list[int], extra: int, long_src: int, j: int
+) -> float:
     """How much better sentence j of ``long_src`` matches the sentences ``group`` of
     ``short_src`` together with ``extra`` than without it."""
     w = feats.weights
@@ -322,8 +346,15 @@ def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, lo
     return sim(with_extra) - sim(without)
 
 
-def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
-           settings: Settings, parallel: bool = True) -> dict[tuple[int, int], float]:
+def select(
+    c: Candidates,
+    f: np.ndarray,
+    feats: Features,
+    a: int,
+    b: int,
+    settings: Settings,
+    parallel: bool = True,
+) -> dict[tuple[int, int], float]:
     """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
     Every pair with a score above the threshold is taken, best first, when neither
@@ -359,8 +390,14 @@ def select(c: Candidates, f: np.ndarray, feats: Features, a: int, b: int,
             return None
         return [other, k]
 
-    def join_leftovers(best: dict, matched: dict, partner_of: dict, src: int, other_src: int,
-                       key: Callable[[int, int], tuple[int, int]]) -> None:
+    def join_leftovers(
+        best: dict,
+        matched: dict,
+        partner_of: dict,
+        src: int,
+        other_src: int,
+        key: Callable[[int, int], tuple[int, int]],
+    ) -> None:
         for k, (t, score) in best.items():
             other = partner_of.get(t)
             if k in matched or other is None:
@@ -386,8 +423,7 @@ class PairResult:
     parallel: bool
 
 
-def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidates
-               ) -> PairResult:
+def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidates) -> PairResult:
     """Links between sources a and b, and the candidate pairs considered.
 
     Texts count as parallel (a translation or a close revision, not a rewrite) when
@@ -400,8 +436,10 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidate
     mutual = mutual_best(c, f)
     chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
     shorter = max(1, min(feats.matrices[a].shape[0], feats.matrices[b].shape[0]))
-    parallel = (len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
-                and len(chain) >= settings.parallel_in_order * n_strong)
+    parallel = (
+        len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
+        and len(chain) >= settings.parallel_in_order * n_strong
+    )
     if parallel:
         chain = extend_chain(c, f, mutual, chain, settings.anchor_min, settings.anchor_weak)
         c2 = gap_candidates(feats, a, b, c, chain, settings.gap_max)

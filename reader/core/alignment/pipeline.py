@@ -53,8 +53,9 @@ class Proposal:
     boilerplate: list[frozenset[int]]
 
 
-def propose(sources: list[Source], settings: Settings = DEFAULT,
-            progress: Progress | None = None) -> Proposal:
+def propose(
+    sources: list[Source], settings: Settings = DEFAULT, progress: Progress | None = None
+) -> Proposal:
     """Candidates, scores and selection for every pair of sources, and the evidence
     each proposed link has (see :mod:`reader.core.alignment.confidence`)."""
     report = progress or (lambda _msg, _frac: None)
@@ -70,8 +71,10 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     step = max(1, len(found) // 100)
     for k, (a, b) in enumerate(sorted(found)):
         if k % step == 0:
-            report(f"matching {sources[a].name} with {sources[b].name}",
-                   0.2 + 0.7 * k / max(1, len(found)))
+            report(
+                f"matching {sources[a].name} with {sources[b].name}",
+                0.2 + 0.7 * k / max(1, len(found)),
+            )
         i, j = found[(a, b)]
         if len(i) == 0:
             continue
@@ -85,8 +88,12 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     return Proposal(evidence, rows, boiler)
 
 
-def align_sources(sources: list[Source], settings: Settings = DEFAULT,
-                  progress: Progress | None = None, strictness: str | None = None) -> Alignment:
+def align_sources(
+    sources: list[Source],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+) -> Alignment:
     """Align already segmented sources (at ``strictness``, default the settings')."""
     report = progress or (lambda _msg, _frac: None)
     al = decide(sources, propose(sources, settings, report), settings, strictness)
@@ -94,21 +101,32 @@ def align_sources(sources: list[Source], settings: Settings = DEFAULT,
     return al
 
 
-def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
-           strictness: str | None = None) -> Alignment:
+def decide(
+    sources: list[Source],
+    prop: Proposal,
+    settings: Settings = DEFAULT,
+    strictness: str | None = None,
+) -> Alignment:
     """The alignment from the proposed links: each gets its calibrated confidence, then
     its kind at ``strictness`` (see :mod:`reader.core.alignment.links`)."""
     pool = []
     for ev, conf in zip(prop.evidence, confidences(prop, settings)):
         a, b = ev.a, ev.b
         scores = np.round(np.minimum(ev.score, 1.0), 4).tolist()
-        pool += [Link((a, i), (b, j), f, c) for i, j, f, c in
-                 zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())]
-    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor,
-                    implied=settings.implied)
+        pool += [
+            Link((a, i), (b, j), f, c)
+            for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())
+        ]
+    levels = Levels(
+        bars=dict(settings.bars), floor=settings.related_floor, implied=settings.implied
+    )
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
-    return Alignment.classified(sources, Pool.of(pool, levels, [s.name for s in sources], parallel),
-                                prop.boilerplate, strictness or settings.strictness)
+    return Alignment.classified(
+        sources,
+        Pool.of(pool, levels, [s.name for s in sources], parallel),
+        prop.boilerplate,
+        strictness or settings.strictness,
+    )
 
 
 def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
@@ -132,25 +150,26 @@ def _evidence(a: int, b: int, r: PairResult, settings: Settings) -> PairEvidence
         taken = np.zeros(len(c.i), dtype=bool)
         if len(chosen):
             taken[np.searchsorted(c.keys, ci * c.n_b + cj)] = True
-        extra = np.flatnonzero(~taken & (r.scores >= settings.extra_threshold)
-                               & (c.sim >= settings.min_own))
+        extra = np.flatnonzero(
+            ~taken & (r.scores >= settings.extra_threshold) & (c.sim >= settings.min_own)
+        )
     i = np.concatenate([ci, c.i[extra]])
     j = np.concatenate([cj, c.j[extra]])
-    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64),
-                        r.scores[extra]])
+    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64), r.scores[extra]])
     adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
     m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
     sel = np.zeros(len(i))
-    sel[:len(chosen)] = 1.0
-    return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
-                        c.lookup(c.words, i, j), r.parallel, sel)
+    sel[: len(chosen)] = 1.0
+    return PairEvidence(
+        a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b, c.lookup(c.words, i, j), r.parallel, sel
+    )
 
 
-def align(documents: Sequence[Document], settings: Settings = DEFAULT,
-          progress: Progress | None = None, strictness: str | None = None) -> Alignment:
+def align(
+    documents: Sequence[Document],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+) -> Alignment:
     """Segment and align the documents (the whole core pipeline)."""
     return align_sources(segment(documents), settings, progress, strictness)
-
-
-
-

@@ -23,18 +23,23 @@ def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[
     return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
-def _equal_runs(seq_a: list[str], seq_b: list[str], min_words: int
-                ) -> list[tuple[int, int, int, int]]:
+def _equal_runs(
+    seq_a: list[str], seq_b: list[str], min_words: int
+) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
     ops = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
-    return [(a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops
-            if tag == "equal" and a1 - a0 >= min_words]
+    return [
+        (a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops if tag == "equal" and a1 - a0 >= min_words
+    ]
 
 
-def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
-            seq_a: list[str], seq_b: list[str]
-            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _blocks(
+    spans_a: list[tuple[int, int]],
+    spans_b: list[tuple[int, int]],
+    seq_a: list[str],
+    seq_b: list[str],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the runs of words that match in order. Consecutive words of a
     sentence are separated only by non-word characters, so each run is one span."""
     out_a, out_b = [], []
@@ -44,16 +49,18 @@ def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
     return out_a, out_b
 
 
-def word_matches(a: Source, i: int, b: Source, j: int
-                 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def word_matches(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the words that match (in order) in sentence i of a and j of b."""
     sa, ta, _ = _words(a, i)
     sb, tb, _ = _words(b, j)
     return _blocks(sa, sb, ta, tb)
 
 
-def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
-                ) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+def all_matches(
+    al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
+) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
     """For every link its matched word spans (as :func:`word_matches`; an empty list
     without ``spans``), and the runs of at least ``min_words`` words (case and accents
     folded) shared verbatim by linked sentences, grouped across all the sources they

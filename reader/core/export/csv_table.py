@@ -9,8 +9,19 @@ from typing import Any
 
 from reader.core.export.passages import MARKS, ExportData
 
-CSV_COLUMNS = ("passage", "role", "source", "start", "end", "score", "tag", "note", "status",
-               "words", "text")
+CSV_COLUMNS = (
+    "passage",
+    "role",
+    "source",
+    "start",
+    "end",
+    "score",
+    "tag",
+    "note",
+    "status",
+    "words",
+    "text",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,6 +46,22 @@ def to_csv(data: ExportData) -> str:
     for p in data.passages:
         rows = [(first_role, p.occurrence)] + [("counterpart", c) for c in p.counterparts]
         for role, o in rows:
-            w.writerow([csv_cell(v) for v in (p.id, role, o.source, o.start, o.end, o.score,
-                                              p.tag, p.note, o.status, p.words, o.text)])
+            w.writerow(
+                [
+                    csv_cell(v)
+                    for v in (
+                        p.id,
+                        role,
+                        o.source,
+                        o.start,
+                        o.end,
+                        o.score,
+                        p.tag,
+                        p.note,
+                        o.status,
+                        p.words,
+                        o.text,
+                    )
+                ]
+            )
     return buf.getvalue()

@@ -60,13 +60,22 @@ class ExportData:
 
 def _occurrence(src: Source, start: int, end: int, score: float | None = None) -> Occurrence:
     t = src.text
-    return Occurrence(src.name, start, end, t[start:end], t[max(0, start - CONTEXT_CHARS):start],
-                      t[end:end + CONTEXT_CHARS], score)
+    return Occurrence(
+        src.name,
+        start,
+        end,
+        t[start:end],
+        t[max(0, start - CONTEXT_CHARS) : start],
+        t[end : end + CONTEXT_CHARS],
+        score,
+    )
 
 
 def _counterparts(al: Alignment, si: int, start: int, end: int) -> tuple[Occurrence, ...]:
-    return tuple(_occurrence(al.sources[cp.source], cp.start, cp.end, cp.score)
-                 for cp in counterpart_spans(al, si, start, end))
+    return tuple(
+        _occurrence(al.sources[cp.source], cp.start, cp.end, cp.score)
+        for cp in counterpart_spans(al, si, start, end)
+    )
 
 
 def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
@@ -79,13 +88,15 @@ def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
         p = m.primary
         si = index.get(p.source)
         if p.orphaned or si is None:
-            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix,
-                             status="orphaned")
-            cps = tuple(Occurrence(t.source, t.start, t.end, t.exact, t.prefix, t.suffix,
-                                   t.score, t.status) for t in m.targets[1:])
+            occ = Occurrence(
+                p.source, p.start, p.end, p.exact, p.prefix, p.suffix, status="orphaned"
+            )
+            cps = tuple(
+                Occurrence(t.source, t.start, t.end, t.exact, t.prefix, t.suffix, t.score, t.status)
+                for t in m.targets[1:]
+            )
         else:
-            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix,
-                             status=p.status)
+            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix, status=p.status)
             cps = _counterparts(al, si, p.start, p.end)
         out.append(ExportPassage(m.id, occ, cps, m.note, m.tag, m.created, m.modified))
     return ExportData(MARKS, tuple((s.name, s.text) for s in al.sources), tuple(out))
@@ -114,8 +125,11 @@ def collect_matches(al: Alignment) -> ExportData:
                     score = round(c.score, 4)
                     break
             cps.append(_occurrence(al.sources[s], a, b, score))
-        out.append(ExportPassage(f"match-{k + 1}", _occurrence(al.sources[s0], a0, b0),
-                                 tuple(cps), words=p.words))
+        out.append(
+            ExportPassage(
+                f"match-{k + 1}", _occurrence(al.sources[s0], a0, b0), tuple(cps), words=p.words
+            )
+        )
     return ExportData(MATCHES, tuple((s.name, s.text) for s in al.sources), tuple(out))
 
 
@@ -145,11 +159,21 @@ def _visible_passage(p: ExportPassage) -> ExportPassage:
     counterparts = tuple(map(_visible_occurrence, p.counterparts))
     fields = (p.note, p.tag, p.created, p.modified)
     safe = tuple(map(visible, fields))
-    if (occurrence is p.occurrence and all(a is b for a, b in zip(counterparts, p.counterparts))
-            and all(a is b for a, b in zip(safe, fields))):
+    if (
+        occurrence is p.occurrence
+        and all(a is b for a, b in zip(counterparts, p.counterparts))
+        and all(a is b for a, b in zip(safe, fields))
+    ):
         return p
-    return replace(p, occurrence=occurrence, counterparts=counterparts, note=safe[0],
-                   tag=safe[1], created=safe[2], modified=safe[3])
+    return replace(
+        p,
+        occurrence=occurrence,
+        counterparts=counterparts,
+        note=safe[0],
+        tag=safe[1],
+        created=safe[2],
+        modified=safe[3],
+    )
 
 
 def visible_data(data: ExportData) -> ExportData:
@@ -157,5 +181,8 @@ def visible_data(data: ExportData) -> ExportData:
     control characters, escape sequences, bidi controls and lone surrogates become
     visible stand-ins, one character for one, so offsets still hold; tab and newline
     stay). What the Markdown, CSV and HTML exports are made from."""
-    return replace(data, sources=tuple((visible(n), visible(t)) for n, t in data.sources),
-                   passages=tuple(map(_visible_passage, data.passages)))
+    return replace(
+        data,
+        sources=tuple((visible(n), visible(t)) for n, t in data.sources),
+        passages=tuple(map(_visible_passage, data.passages)),
+    )

@@ -78,8 +78,7 @@ def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
     if mode is not None and stat.S_ISDIR(mode):
         raise ExportError(f"{shown} is a folder; give a file name")
     if mode is not None and not stat.S_ISREG(mode):
-        raise ExportError(f"{shown} is {kind_of(mode)}, not a regular file; not writing "
-                          "to it")
+        raise ExportError(f"{shown} is {kind_of(mode)}, not a regular file; not writing to it")
     if not force and os.path.lexists(path):
         raise ExportError(f"{shown} exists; not overwriting it (use --force)")
     try:

@@ -10,15 +10,23 @@ from reader.core.visible import json_text
 
 
 def _selectors(o: Occurrence) -> list[dict[str, Any]]:
-    return [{"type": "TextQuoteSelector", "exact": o.text, "prefix": o.prefix, "suffix": o.suffix},
-            {"type": "TextPositionSelector", "start": o.start, "end": o.end}]
+    return [
+        {"type": "TextQuoteSelector", "exact": o.text, "prefix": o.prefix, "suffix": o.suffix},
+        {"type": "TextPositionSelector", "start": o.start, "end": o.end},
+    ]
 
 
 def _annotation(p: ExportPassage, kind: str) -> dict[str, Any]:
     body = []
     if p.note:
-        body.append({"type": "TextualBody", "purpose": "commenting", "value": p.note,
-                     "format": "text/plain"})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": p.note,
+                "format": "text/plain",
+            }
+        )
     if p.tag:
         body.append({"type": "TextualBody", "purpose": "tagging", "value": p.tag})
     ann: dict[str, Any] = {
@@ -37,8 +45,15 @@ def _annotation(p: ExportPassage, kind: str) -> dict[str, Any]:
     ann["status"] = o.status
     if p.words is not None:
         ann["words"] = p.words
-    ann["counterparts"] = [{"type": "SpecificResource", "source": c.source, "score": c.score,
-                            "selector": _selectors(c)} for c in p.counterparts]
+    ann["counterparts"] = [
+        {
+            "type": "SpecificResource",
+            "source": c.source,
+            "score": c.score,
+            "selector": _selectors(c),
+        }
+        for c in p.counterparts
+    ]
     return ann
 
 
@@ -54,7 +69,10 @@ def to_json(data: ExportData) -> str:
         "generator": {"type": "Software", "name": f"reader {__version__}"},
         "sources": [name for name, _ in data.sources],
         "total": len(data.passages),
-        "first": {"type": "AnnotationPage", "startIndex": 0,
-                  "items": [_annotation(p, data.kind) for p in data.passages]},
+        "first": {
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": [_annotation(p, data.kind) for p in data.passages],
+        },
     }
     return json_text(doc, indent=2) + "\n"

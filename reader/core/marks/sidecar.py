@@ -189,8 +189,11 @@ class Sidecar:
             return None  # removed since: this session still holds everything
         except OSError as exc:
             self.writable = False
-            self._warn(f"cannot read marks from {shown}: {read_problem(exc)}; marks will "
-                       "not be saved this session", result)
+            self._warn(
+                f"cannot read marks from {shown}: {read_problem(exc)}; marks will "
+                "not be saved this session",
+                result,
+            )
             raise _ReadOnly from None
         try:
             doc = parse(raw)
@@ -200,8 +203,9 @@ class Sidecar:
                 raise Corrupt(f"a record is malformed ({type(exc).__name__}: {exc})") from None
         except TooNew as exc:
             self.writable = False
-            self._warn(f"cannot use marks in {shown}: {exc}; marks will not be saved this "
-                       "session", result)
+            self._warn(
+                f"cannot use marks in {shown}: {exc}; marks will not be saved this session", result
+            )
             raise _ReadOnly from None
         except Corrupt as exc:
             if not locked:
@@ -210,16 +214,21 @@ class Sidecar:
                 moved = set_aside(self.path)
             except OSError as err:
                 self.writable = False
-                self._warn(f"marks file {shown} is corrupt ({exc}) and could not be moved "
-                           f"aside ({err.strerror}); marks will not be saved", result)
+                self._warn(
+                    f"marks file {shown} is corrupt ({exc}) and could not be moved "
+                    f"aside ({err.strerror}); marks will not be saved",
+                    result,
+                )
                 raise _ReadOnly from None
             first = not self._known
             self._known = True
             self._missing = True
-            self._warn(f"marks file {shown} was corrupt ({exc}); moved it to "
-                       f"{display_path(moved.name)} and "
-                       + ("started afresh" if first else "saved the marks of this session"),
-                       result)
+            self._warn(
+                f"marks file {shown} was corrupt ({exc}); moved it to "
+                f"{display_path(moved.name)} and "
+                + ("started afresh" if first else "saved the marks of this session"),
+                result,
+            )
             return {} if first else None
         self._doc = doc
         self._seen = identity
@@ -251,8 +260,12 @@ class Sidecar:
                     outcome = records.merge(self._read(records, result, locked=True))
                     self._absorb(outcome, result)
                     if write and (outcome.write or (self._missing and outcome.records)):
-                        doc = {**self._doc, "format": FORMAT, "version": VERSION,
-                               records.kind.key: outcome.records}
+                        doc = {
+                            **self._doc,
+                            "format": FORMAT,
+                            "version": VERSION,
+                            records.kind.key: outcome.records,
+                        }
                         atomic_write(self.path, file_text(doc))
                         records.written(outcome.records)
                         self._doc = doc
@@ -261,8 +274,9 @@ class Sidecar:
             except _ReadOnly:
                 return result
             except OSError as exc:  # LockTimeout included
-                result.error = (f"cannot save marks to {display_path(self.path)}: "
-                                f"{read_problem(exc)}")
+                result.error = (
+                    f"cannot save marks to {display_path(self.path)}: {read_problem(exc)}"
+                )
         return result
 
     @staticmethod

@@ -53,9 +53,21 @@ from reader.core.marks.sidecar import (
     set_aside,
 )
 
-__all__ = ["FILE_NAME", "MARKS", "LoadResult", "MarkStore", "StorageError", "dumps",
-           "load_marks", "loads", "mark_from_dict", "mark_to_dict", "marks_path",
-           "remove_stale_temps", "save_marks"]
+__all__ = [
+    "FILE_NAME",
+    "MARKS",
+    "LoadResult",
+    "MarkStore",
+    "StorageError",
+    "dumps",
+    "load_marks",
+    "loads",
+    "mark_from_dict",
+    "mark_to_dict",
+    "marks_path",
+    "remove_stale_temps",
+    "save_marks",
+]
 
 FILE_NAME = ".reader-marks.json"
 
@@ -81,11 +93,22 @@ def marks_path(paths: Sequence[str | os.PathLike[str]]) -> Path:
 # -- JSON <-> marks ---------------------------------------------------------------------
 def mark_to_dict(mark: Mark) -> dict[str, Any]:
     return {
-        "id": mark.id, "note": mark.note, "tag": mark.tag, "created": mark.created,
-        "modified": mark.modified, "counterparts": mark.counterparts,
-        "targets": [{"source": t.source, "role": t.role, "score": t.score,
-                     "quote": {"exact": t.exact, "prefix": t.prefix, "suffix": t.suffix},
-                     "position": {"start": t.start, "end": t.end}} for t in mark.targets],
+        "id": mark.id,
+        "note": mark.note,
+        "tag": mark.tag,
+        "created": mark.created,
+        "modified": mark.modified,
+        "counterparts": mark.counterparts,
+        "targets": [
+            {
+                "source": t.source,
+                "role": t.role,
+                "score": t.score,
+                "quote": {"exact": t.exact, "prefix": t.prefix, "suffix": t.suffix},
+                "position": {"start": t.start, "end": t.end},
+            }
+            for t in mark.targets
+        ],
     }
 
 
@@ -103,10 +126,17 @@ def _target_from_dict(d: dict[str, Any]) -> Target:
     if not isinstance(d["source"], str):
         raise ValueError("bad source")
     role = d.get("role", PRIMARY)
-    return Target(source=d["source"], start=start, end=end, exact=quote["exact"],
-                  prefix=quote.get("prefix", ""), suffix=quote.get("suffix", ""),
-                  role=role if role in (PRIMARY, COUNTERPART) else PRIMARY,
-                  score=score, status=EXACT)
+    return Target(
+        source=d["source"],
+        start=start,
+        end=end,
+        exact=quote["exact"],
+        prefix=quote.get("prefix", ""),
+        suffix=quote.get("suffix", ""),
+        role=role if role in (PRIMARY, COUNTERPART) else PRIMARY,
+        score=score,
+        status=EXACT,
+    )
 
 
 def mark_from_dict(d: dict[str, Any]) -> Mark:
@@ -114,9 +144,15 @@ def mark_from_dict(d: dict[str, Any]) -> Mark:
     if not targets:
         raise ValueError("a mark without targets")
     tag = d.get("tag", DEFAULT_TAG)
-    return Mark(id=str(d["id"]), targets=targets, note=str(d.get("note", "")),
-                tag=tag if tag in TAGS else DEFAULT_TAG, created=str(d.get("created", "")),
-                modified=str(d.get("modified", "")), counterparts=bool(d.get("counterparts", True)))
+    return Mark(
+        id=str(d["id"]),
+        targets=targets,
+        note=str(d.get("note", "")),
+        tag=tag if tag in TAGS else DEFAULT_TAG,
+        created=str(d.get("created", "")),
+        modified=str(d.get("modified", "")),
+        counterparts=bool(d.get("counterparts", True)),
+    )
 
 
 #: marks as one kind of record in the sidecar (corrections can be another)
@@ -125,8 +161,9 @@ MARKS: RecordKind[Mark] = RecordKind("marks", mark_to_dict, mark_from_dict, lamb
 
 def dumps(marks: Sequence[Mark]) -> str:
     """The text of a save file holding ``marks``."""
-    return file_text({"format": FORMAT, "version": VERSION,
-                  "marks": [mark_to_dict(m) for m in marks]})
+    return file_text(
+        {"format": FORMAT, "version": VERSION, "marks": [mark_to_dict(m) for m in marks]}
+    )
 
 
 def loads(text: str) -> list[Mark]:
@@ -160,8 +197,14 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
     except FileNotFoundError:
         return LoadResult([])
     except OSError as exc:
-        return LoadResult([], [f"cannot read marks from {shown}: {read_problem(exc)}; "
-                               "marks will not be saved this session"], writable=False)
+        return LoadResult(
+            [],
+            [
+                f"cannot read marks from {shown}: {read_problem(exc)}; "
+                "marks will not be saved this session"
+            ],
+            writable=False,
+        )
     try:
         doc = parse(raw)
         try:
@@ -169,21 +212,36 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
         except MALFORMED as exc:
             raise Corrupt(f"a mark is malformed ({type(exc).__name__}: {exc})") from None
     except TooNew as exc:
-        return LoadResult([], [f"cannot use marks in {shown}: {exc}; marks will not be "
-                               "saved this session"], writable=False)
+        return LoadResult(
+            [],
+            [f"cannot use marks in {shown}: {exc}; marks will not be saved this session"],
+            writable=False,
+        )
     except Corrupt as exc:
         problem = str(exc)
     if not move_corrupt:
-        return LoadResult([], [f"marks file {shown} is corrupt ({problem}); left as is"],
-                          writable=False)
+        return LoadResult(
+            [], [f"marks file {shown} is corrupt ({problem}); left as is"], writable=False
+        )
     try:
         moved = set_aside(path)
     except OSError as exc:
-        return LoadResult([], [f"marks file {shown} is corrupt ({problem}) and could not be "
-                               f"moved aside ({exc.strerror}); marks will not be saved"],
-                          writable=False)
-    return LoadResult([], [f"marks file {shown} was corrupt ({problem}); moved it to "
-                           f"{display_path(moved.name)} and started afresh"], set_aside=moved)
+        return LoadResult(
+            [],
+            [
+                f"marks file {shown} is corrupt ({problem}) and could not be "
+                f"moved aside ({exc.strerror}); marks will not be saved"
+            ],
+            writable=False,
+        )
+    return LoadResult(
+        [],
+        [
+            f"marks file {shown} was corrupt ({problem}); moved it to "
+            f"{display_path(moved.name)} and started afresh"
+        ],
+        set_aside=moved,
+    )
 
 
 def save_marks(path: Path, marks: Sequence[Mark]) -> None:
@@ -192,8 +250,9 @@ def save_marks(path: Path, marks: Sequence[Mark]) -> None:
     try:
         atomic_write(Path(path), dumps(marks))
     except OSError as exc:
-        raise StorageError(f"cannot save marks to {display_path(path)}: "
-                           f"{read_problem(exc)}") from None
+        raise StorageError(
+            f"cannot save marks to {display_path(path)}: {read_problem(exc)}"
+        ) from None
 
 
 def remove_stale_temps(folder: Path, older_than: float = 60.0) -> int:
@@ -213,9 +272,13 @@ class MarkStore:
     re-anchors them to the texts); ``records`` is the session's marks (the app's
     mark book shares it)."""
 
-    def __init__(self, path: str | os.PathLike[str], *,
-                 prepare: Callable[[list[Mark]], list[Mark]] | None = None,
-                 records: SyncedRecords[Mark] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        prepare: Callable[[list[Mark]], list[Mark]] | None = None,
+        records: SyncedRecords[Mark] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.records = records if records is not None else SyncedRecords(MARKS, prepare)
         if prepare is not None:

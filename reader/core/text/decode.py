@@ -33,7 +33,7 @@ def utf16_without_bom(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # a byte order mark: the detector handles UTF-16 with one
     head = data[:SNIFF]
-    head = head[:len(head) - len(head) % 2]
+    head = head[: len(head) - len(head) % 2]
     if len(head) < 8:
         return None
     half = len(head) // 2
@@ -70,9 +70,22 @@ def looks_binary(head: bytes) -> bool:
 #: too, after the detector's best match and in this order.
 _PREFERRED = ("cp1252", "cp1250", "iso8859_15")
 #: languages (as charset-normalizer names them) written with Latin letters beyond Latin-1
-_EXTENDED_LATIN = frozenset({"Croatian", "Czech", "Estonian", "Hungarian", "Latvian",
-                             "Lithuanian", "Polish", "Romanian", "Slovak", "Slovene",
-                             "Turkish", "Vietnamese"})
+_EXTENDED_LATIN = frozenset(
+    {
+        "Croatian",
+        "Czech",
+        "Estonian",
+        "Hungarian",
+        "Latvian",
+        "Lithuanian",
+        "Polish",
+        "Romanian",
+        "Slovak",
+        "Slovene",
+        "Turkish",
+        "Vietnamese",
+    }
+)
 #: non-ASCII characters other than letters that Latin-script prose often holds
 _TYPOGRAPHY = frozenset("“”‘’‚„–—…«»‹›€£¥°§©®™·•¡¿ºª")
 
@@ -99,8 +112,9 @@ def _surprises(text: str) -> tuple[int, int]:
                 other += 1
         elif ch.isspace():
             continue
-        elif ch not in _TYPOGRAPHY or (0 < k < last and text[k - 1].isalpha()
-                                       and text[k + 1].isalpha()):
+        elif ch not in _TYPOGRAPHY or (
+            0 < k < last and text[k - 1].isalpha() and text[k + 1].isalpha()
+        ):
             odd += 1
     return odd + (other if latin > other else 0), extended
 
@@ -152,8 +166,11 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         except UnicodeDecodeError:
             text = data.decode(utf16, errors="replace")
         order = "little" if utf16.endswith("le") else "big"
-        return normalise_newlines(text), utf16, \
-            f"decoded as UTF-16 ({order}-endian, without a byte order mark)"
+        return (
+            normalise_newlines(text),
+            utf16,
+            f"decoded as UTF-16 ({order}-endian, without a byte order mark)",
+        )
     try:
         return normalise_newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
@@ -164,8 +181,11 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     if decoded > bad:
         # UTF-8 with a few broken bytes (a legacy text almost never holds valid UTF-8
         # sequences): keep it, rather than read all of it in a guessed code page
-        return normalise_newlines(lenient), "utf-8", \
-            f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD"
+        return (
+            normalise_newlines(lenient),
+            "utf-8",
+            f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD",
+        )
     from charset_normalizer import from_bytes
 
     chosen = _choose(from_bytes(data), data)

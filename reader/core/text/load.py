@@ -54,7 +54,9 @@ def _candidate_files(folder: Path, warnings: list[str]) -> list[Path]:
     try:
         entries = list(os.scandir(folder))
     except PermissionError:
-        raise SourceError(f"cannot read folder: {display_path(folder)} (permission denied)") from None
+        raise SourceError(
+            f"cannot read folder: {display_path(folder)} (permission denied)"
+        ) from None
     except OSError as exc:
         raise SourceError(f"cannot read folder: {display_path(folder)} ({exc.strerror})") from None
     out = []
@@ -69,8 +71,11 @@ def _candidate_files(folder: Path, warnings: list[str]) -> list[Path]:
                 warnings.append(f"skipped {shown}: a broken symbolic link")
             continue
         except OSError as exc:
-            why = ("a loop of symbolic links" if exc.errno == errno.ELOOP
-                   else f"cannot read it ({exc.strerror})")
+            why = (
+                "a loop of symbolic links"
+                if exc.errno == errno.ELOOP
+                else f"cannot read it ({exc.strerror})"
+            )
             warnings.append(f"skipped {shown}: {why}")
             continue
         if stat.S_ISREG(mode):
@@ -107,8 +112,10 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
             size = os.stat(path).st_size
         except OSError:
             size = max_bytes + 1
-        raise SourceError(f"{shown} is too large to be a text version "
-                          f"({size_over(size, max_bytes)}; see --max-size)") from None
+        raise SourceError(
+            f"{shown} is too large to be a text version "
+            f"({size_over(size, max_bytes)}; see --max-size)"
+        ) from None
     except OSError as exc:
         raise SourceError(f"cannot read {shown}: {exc.strerror}") from None
     if utf16_without_bom(data) is None and looks_binary(data[:SNIFF]):
@@ -156,8 +163,9 @@ def load_paths(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> L
             found = _candidate_files(p, warnings)
             if not found:
                 why = "; ".join(warnings) if warnings else ""
-                raise SourceError(f"folder has no files: {display_path(p)}"
-                                  + (f" ({why})" if why else ""))
+                raise SourceError(
+                    f"folder has no files: {display_path(p)}" + (f" ({why})" if why else "")
+                )
             files.extend(found)
         elif stat.S_ISREG(mode):
             files.append(p)

@@ -21,8 +21,11 @@ class CompactWhenShort(Screen[Any]):
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.height < COMPACT_BELOW
         widgets: list[RadioSet | Checkbox | Input | Button] = [
-            *self.query(RadioSet), *self.query(Checkbox), *self.query(Input),
-            *self.query(Button)]
+            *self.query(RadioSet),
+            *self.query(Checkbox),
+            *self.query(Input),
+            *self.query(Button),
+        ]
         for widget in widgets:
             widget.compact = compact
         self.set_class(compact, "-compact")

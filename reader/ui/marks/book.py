@@ -18,7 +18,7 @@ from reader.core.text.segment import Source
 
 def excerpt(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class MarkBook:
@@ -93,8 +93,11 @@ class MarkBook:
             after = [k for k in starts if k > current]
             return after[0] if after else starts[0]
         run_start = max((k for k in starts if k <= current), default=None)
-        before = [k for k in starts if k < (run_start if current in marked and run_start
-                                            is not None else current)]
+        before = [
+            k
+            for k in starts
+            if k < (run_start if current in marked and run_start is not None else current)
+        ]
         return before[-1] if before else starts[-1]
 
     def first_live(self, mark: Mark) -> tuple[int, int] | None:

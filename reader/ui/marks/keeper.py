@@ -89,8 +89,11 @@ class MarkKeeper(Widget):
 
             sources = list(self.sources)
             # marks read from the file are found again in the texts as they are now
-            self.store = MarkStore(self.marks_path, records=self.book.records,
-                                   prepare=lambda marks: reanchor_marks(marks, sources))
+            self.store = MarkStore(
+                self.marks_path,
+                records=self.book.records,
+                prepare=lambda marks: reanchor_marks(marks, sources),
+            )
             self._sync_marks(first=True)
             self.set_interval(POLL_EVERY, self._poll_marks)
 
@@ -112,8 +115,11 @@ class MarkKeeper(Widget):
             except Exception as exc:  # never a traceback; never save over what we misread
                 if first:
                     store.writable = False
-                self.post_message(MarksSaveFailed(
-                    f"cannot {'load' if first else 'save'} marks: {type(exc).__name__}: {exc}"))
+                self.post_message(
+                    MarksSaveFailed(
+                        f"cannot {'load' if first else 'save'} marks: {type(exc).__name__}: {exc}"
+                    )
+                )
                 return
         self.post_message(MarksSynced(result, first))
 
@@ -129,9 +135,14 @@ class MarkKeeper(Widget):
             self.loaded = True
             orphans = sum(1 for m in self.book.marks if any(t.orphaned for t in m.targets))
             if orphans:
-                self.notify(f"{orphans} saved mark(s) could not be found again in the texts; "
-                            "they are kept and listed as orphaned in the marks panel (l)",
-                            title="marks", severity="warning", markup=False, timeout=10)
+                self.notify(
+                    f"{orphans} saved mark(s) could not be found again in the texts; "
+                    "they are kept and listed as orphaned in the marks panel (l)",
+                    title="marks",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
         if message.first or result.changed:
             self.changed(save=False)
 
@@ -139,8 +150,10 @@ class MarkKeeper(Widget):
         if conflict.why == BOTH_EDITED:
             lost = (conflict.dropped or {}).get("note", "")
             where = "here" if conflict.kept == "theirs" else "in the other window"
-            text = (f"A mark was edited here and in another window: kept the later edit; "
-                    f"the note {where} was \u201c{excerpt(str(lost), 60)}\u201d")
+            text = (
+                f"A mark was edited here and in another window: kept the later edit; "
+                f"the note {where} was \u201c{excerpt(str(lost), 60)}\u201d"
+            )
         elif conflict.why == EDITED_THERE:
             text = "A mark you removed was edited in another window meanwhile: it is back"
         else:
@@ -172,9 +185,13 @@ class MarkKeeper(Widget):
         return result.error
 
     def on_marks_save_failed(self, message: MarksSaveFailed) -> None:
-        self.notify(f"{message.text}. Your marks are kept in memory; export them (e) "
-                    "to keep a copy.", title="marks not saved", severity="error",
-                    markup=False, timeout=12)
+        self.notify(
+            f"{message.text}. Your marks are kept in memory; export them (e) to keep a copy.",
+            title="marks not saved",
+            severity="error",
+            markup=False,
+            timeout=12,
+        )
 
     # -- marking ----------------------------------------------------------------------
     def make(self, source: int, first: int, last: int) -> Mark | None:
@@ -187,8 +204,9 @@ class MarkKeeper(Widget):
             al, counterparts = self.alignment, self.counterparts
         else:  # its counterparts are added when the alignment is ready
             al, counterparts = Alignment(self.sources, []), False
-        mark = create_mark(al, source, min(first, last), max(first, last),
-                           counterparts=counterparts)
+        mark = create_mark(
+            al, source, min(first, last), max(first, last), counterparts=counterparts
+        )
         if self.alignment is None and self.counterparts:
             self._awaiting_counterparts.add(mark.id)
         self.book.add(mark)
@@ -201,8 +219,12 @@ class MarkKeeper(Widget):
         if not run:
             here = self.book.at(source, first)
             if here is not None and here[1] is here[0].primary:
-                self.notify("Already marked: a edits its note and colour, l lists the marks "
-                            "(d removes one there)", markup=False, timeout=4)
+                self.notify(
+                    "Already marked: a edits its note and colour, l lists the marks "
+                    "(d removes one there)",
+                    markup=False,
+                    timeout=4,
+                )
                 return
         mark = self.make(source, first, last)
         if mark is None:
@@ -210,9 +232,13 @@ class MarkKeeper(Widget):
         n = last - first + 1
         what = "sentence" if n == 1 else f"{n} sentences"
         extra = len(mark.targets) - 1
-        self.post_message(StatusNote(
-            f"marked {what}" + (f" and {extra} counterpart passage(s)" if extra else "")
-            + " · a adds a note · l lists marks"))
+        self.post_message(
+            StatusNote(
+                f"marked {what}"
+                + (f" and {extra} counterpart passage(s)" if extra else "")
+                + " · a adds a note · l lists marks"
+            )
+        )
 
     def annotate(self, source: int, sentence: int) -> None:
         """``a``: the note and colour of the mark here (marking the sentence first)."""
@@ -266,9 +292,16 @@ class MarkKeeper(Widget):
                 if yes:
                     self.remove_mark(mark_id, confirm=False)
 
-            self.app.push_screen(Confirm(Content.assemble(
-                "Remove this mark?\n\n", (f"{sanitise(mark.source)}: ", "bold"),
-                excerpt(sanitise(mark.primary.exact), 120))), answered)
+            self.app.push_screen(
+                Confirm(
+                    Content.assemble(
+                        "Remove this mark?\n\n",
+                        (f"{sanitise(mark.source)}: ", "bold"),
+                        excerpt(sanitise(mark.primary.exact), 120),
+                    )
+                ),
+                answered,
+            )
             return
         self.book.remove(mark_id)
         self.changed()
@@ -276,9 +309,13 @@ class MarkKeeper(Widget):
 
     def toggle_counterparts(self) -> None:
         self.counterparts = not self.counterparts
-        self.notify("m marks the sentence and its counterparts in the other sources"
-                    if self.counterparts else "m marks the sentence in this pane only",
-                    markup=False, timeout=3)
+        self.notify(
+            "m marks the sentence and its counterparts in the other sources"
+            if self.counterparts
+            else "m marks the sentence in this pane only",
+            markup=False,
+            timeout=3,
+        )
 
     # -- copy and export --------------------------------------------------------------
     def copy_mark(self, mark_id: str | None) -> None:
@@ -287,8 +324,9 @@ class MarkKeeper(Widget):
         if mark is None:
             self.app.bell()
             return
-        self._copy(mark, mark.primary.source, mark.primary.exact, mark.primary.start,
-                   mark.primary.end)
+        self._copy(
+            mark, mark.primary.source, mark.primary.exact, mark.primary.start, mark.primary.end
+        )
 
     def copy_here(self, here: tuple[int, int] | None) -> None:
         """Copy the mark covering sentence ``here`` (source, sentence), else the sentence."""
@@ -315,9 +353,13 @@ class MarkKeeper(Widget):
         # encode is replaced
         self.app.copy_to_clipboard(encodable(payload))
         what = "the mark" if mark is not None else "the sentence"
-        self.notify(f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
-                    "blocks OSC 52, export to a file with e: that always works.",
-                    title="copied", markup=False, timeout=5)
+        self.notify(
+            f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
+            "blocks OSC 52, export to a file with e: that always works.",
+            title="copied",
+            markup=False,
+            timeout=5,
+        )
 
     def export(self, alignment: Alignment | None, done: Callable[[], None]) -> None:
         """The export dialog, on a snapshot of the marks and ``alignment``; ``done`` runs

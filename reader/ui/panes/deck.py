@@ -35,8 +35,13 @@ class PaneDeck(Horizontal):
     ``reserved``: the columns the screen gives to something else beside the deck now
     (the marks panel); ``activity``: called on every move (the app's idle collector)."""
 
-    def __init__(self, *, reserved: Callable[[], int] = lambda: 0,
-                 activity: Callable[[], None] = lambda: None, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        reserved: Callable[[], int] = lambda: 0,
+        activity: Callable[[], None] = lambda: None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.reserved = reserved
         self.activity = activity
@@ -46,8 +51,8 @@ class PaneDeck(Horizontal):
         self.sync_on = True
         self.leader = 0
         self.anchor_row = 0
-        self.priority: list[int] = []   # most recently focused first
-        self.hidden: set[int] = set()   # hidden by the user
+        self.priority: list[int] = []  # most recently focused first
+        self.hidden: set[int] = set()  # hidden by the user
         self.shown: list[int] = []
         self._resync_pending = False
 
@@ -96,7 +101,7 @@ class PaneDeck(Horizontal):
         if not self.panes:
             return
         wanted = [i for i in self.priority if i not in self.hidden] or [self.leader]
-        shown = sorted(wanted[:self.capacity()])
+        shown = sorted(wanted[: self.capacity()])
         if shown == self.shown:
             return
         self.shown = shown
@@ -207,8 +212,9 @@ class PaneDeck(Horizontal):
         row = leader.natural_row(sentence) if screen_row is None else screen_row
         row = max(0, min(row, leader.size.height - 1, top))
         al = self.alignment
-        followers: list[tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]],
-                              frozenset[int]]] = []
+        followers: list[
+            tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]], frozenset[int]]
+        ] = []
         leader_diffs: set[tuple[int, int]] = set()
         for i in self.shown:
             if i == source:
@@ -222,13 +228,11 @@ class PaneDeck(Horizontal):
             marks = {}
             for c in al.counterparts(source, sentence):
                 if c.source == i:
-                    mine, theirs = differing_words(leader.source, sentence, view.source,
-                                                   c.sentence)
+                    mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
                     marks[c.sentence] = theirs
                     leader_diffs.update(mine)
             # related sentences get a quiet mark where they are; they never move a pane
-            related = frozenset(c.sentence for c in al.related(source, sentence)
-                                if c.source == i)
+            related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
             followers.append((view, j, found, marks, related))
             if self.sync_on:
                 row = min(row, view.row_of(j))
@@ -243,8 +247,9 @@ class PaneDeck(Horizontal):
                 view.set_highlight(marks, None if found else target, False, related)
                 if self.sync_on:
                     view.show_sentence(target, row)
-                self.panes[view.index].set_note("" if found or not self.sync_on
-                                                else "no counterpart here ▸")
+                self.panes[view.index].set_note(
+                    "" if found or not self.sync_on else "no counterpart here ▸"
+                )
             self.panes[source].set_note("")
 
     def jump_to(self, source: int, sentence: int) -> None:

@@ -23,8 +23,14 @@ from reader.ui.panes.rows import SOME, UNIQUE, Window
 
 
 class OverviewStrip(Widget):
-    COMPONENT_CLASSES = {"overview--all", "overview--some", "overview--unique",
-                         "overview--unknown", "overview--view", "overview--current"}
+    COMPONENT_CLASSES = {
+        "overview--all",
+        "overview--some",
+        "overview--unique",
+        "overview--unknown",
+        "overview--view",
+        "overview--current",
+    }
 
     DEFAULT_CSS = """
     OverviewStrip {

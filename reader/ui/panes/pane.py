@@ -62,8 +62,9 @@ class SourcePane(Vertical):
         self.index = index
         self.overview = OverviewStrip()
         # the view tells the strip where it is (a service passed down, no climbing)
-        self.view = SentenceView(source, index, on_window=self.overview.show_window,
-                                 id=f"view-{index}")
+        self.view = SentenceView(
+            source, index, on_window=self.overview.show_window, id=f"view-{index}"
+        )
         self._figures = f"{len(source)} sent."
         self._note = ""
         self.title_bar = TitleBar(self._title(), classes="pane-title")
@@ -75,8 +76,11 @@ class SourcePane(Vertical):
             yield self.overview
 
     def _title(self) -> Content:
-        parts = [(f"{self.index + 1} ", "bold"), (sanitise(self.source.name), "bold"),
-                 (f"  {self._figures}", "dim")]
+        parts = [
+            (f"{self.index + 1} ", "bold"),
+            (sanitise(self.source.name), "bold"),
+            (f"  {self._figures}", "dim"),
+        ]
         if self._note:
             parts.append((f"  {self._note}", "bold $text-error"))
         return Content.assemble(*parts)
@@ -95,8 +99,7 @@ class SourcePane(Vertical):
         parent handles one would stop at the parent)."""
         message.stop()
         self.view.focus()
-        self.post_message(Moved(self.index, message.sentence,
-                                max(0, self.view.size.height // 3)))
+        self.post_message(Moved(self.index, message.sentence, max(0, self.view.size.height // 3)))
 
     def set_note(self, note: str) -> None:
         if note != self._note:

@@ -38,8 +38,13 @@ from reader.ui.panes.wrap import BLANK, Layout, layout
 
 # How many sources share a sentence.
 ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
-KIND_CLASS = {ALL: "pane--all", SOME: "pane--some", UNIQUE: "pane--unique",
-              BOILER: "pane--boiler", UNKNOWN: "pane--all"}
+KIND_CLASS = {
+    ALL: "pane--all",
+    SOME: "pane--some",
+    UNIQUE: "pane--unique",
+    BOILER: "pane--boiler",
+    UNKNOWN: "pane--all",
+}
 GUTTER = 2  # a glyph and a space
 
 #: Rows kept painted: a few screens of plain rows plus the highlighted variants.
@@ -68,8 +73,13 @@ class SentenceRows(ScrollView):
 
     current: reactive[int] = reactive(0, layout=False, repaint=False)
 
-    def __init__(self, source: Source, index: int,
-                 on_window: Callable[[Window], None] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        source: Source,
+        index: int,
+        on_window: Callable[[Window], None] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.index = index
@@ -79,7 +89,7 @@ class SentenceRows(ScrollView):
         self.leader = False
         # sentence -> differing-word spans, for the current sentence and its counterparts
         self.marks: dict[int, list[tuple[int, int]]] = {}
-        self.gap: int | None = None    # sentence before which a missing counterpart would sit
+        self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
@@ -138,8 +148,9 @@ class SentenceRows(ScrollView):
     def show_sentence(self, sentence: int, screen_row: int) -> None:
         """Scroll (no animation) so ``sentence`` starts on ``screen_row``."""
         self.current = sentence
-        self.scroll_to(y=max(0, self.row_of(sentence) - screen_row), animate=False,
-                       force=True, immediate=True)
+        self.scroll_to(
+            y=max(0, self.row_of(sentence) - screen_row), animate=False, force=True, immediate=True
+        )
         self.refresh()
         self._window_changed()
 
@@ -149,8 +160,12 @@ class SentenceRows(ScrollView):
         lay = self.wrapped
         if n == 0 or lay is None or not lay.total:
             return (-1, -1, -1, n)
-        return (lay.sentence_at(self.top_row), lay.sentence_at(self.top_row + self.size.height - 1),
-                self.current, n)
+        return (
+            lay.sentence_at(self.top_row),
+            lay.sentence_at(self.top_row + self.size.height - 1),
+            self.current,
+            n,
+        )
 
     def _window_changed(self) -> None:
         if self._on_window is not None:
@@ -168,8 +183,13 @@ class SentenceRows(ScrollView):
         self._clear_painted()
         self.refresh()
 
-    def set_highlight(self, marks: dict[int, list[tuple[int, int]]], gap: int | None,
-                      leader: bool, related: frozenset[int] = frozenset()) -> None:
+    def set_highlight(
+        self,
+        marks: dict[int, list[tuple[int, int]]],
+        gap: int | None,
+        leader: bool,
+        related: frozenset[int] = frozenset(),
+    ) -> None:
         self.marks = marks
         self.gap = gap
         self.leader = leader
@@ -206,8 +226,7 @@ class SentenceRows(ScrollView):
 
     # -- Textual entry points -------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        return self._row_strips(range(self.top_row + y, self.top_row + y + 1),
-                                self.size.width)[0]
+        return self._row_strips(range(self.top_row + y, self.top_row + y + 1), self.size.width)[0]
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self._plain_box():
@@ -230,11 +249,16 @@ class SentenceRows(ScrollView):
     def _plain_box(self) -> bool:
         """Whether Textual's styles cache would return the content lines unchanged."""
         styles = self.styles
-        return (not self.BLANK and not any(edge for edge, _ in styles.border)
-                and not any(edge for edge, _ in styles.outline) and not any(styles.padding)
-                and not styles.tint.a
-                and styles.text_opacity == 1.0 and styles.hatch in (None, "none")
-                and self.opacity == 1.0)
+        return (
+            not self.BLANK
+            and not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and styles.text_opacity == 1.0
+            and styles.hatch in (None, "none")
+            and self.opacity == 1.0
+        )
 
     # -- rows -----------------------------------------------------------------------------
     def _row_strips(self, rows: range, width: int) -> list[Strip]:
@@ -258,9 +282,17 @@ class SentenceRows(ScrollView):
             key: object = row
             if k in (current, gap) or k in marks or k in related or visual:
                 spans = marks.get(k)
-                key = (row, k == current, leader, any_marks,
-                       None if spans is None else tuple(spans), k == gap, no_gap,
-                       self.in_visual(k), k in related)
+                key = (
+                    row,
+                    k == current,
+                    leader,
+                    any_marks,
+                    None if spans is None else tuple(spans),
+                    k == gap,
+                    no_gap,
+                    self.in_visual(k),
+                    k in related,
+                )
             strip = cache.get(key)
             if strip is None or strip.cell_length != width:
                 strip = cache[key] = self._render_row(row, k, width)
@@ -314,8 +346,11 @@ class SentenceRows(ScrollView):
             # related to the current sentence, not a counterpart: a quiet mark only
             glyph, gstyle = "┆", base + self._style("pane--related", True)
         tag = self.marked.get(k)
-        mark = (Segment("▌", base + self._style(f"pane--tag-{tag}", True)) if tag
-                else Segment(" ", base))
+        mark = (
+            Segment("▌", base + self._style(f"pane--tag-{tag}", True))
+            if tag
+            else Segment(" ", base)
+        )
         segments = [Segment(glyph, gstyle), mark]
         s, e = lay.rows[row]
         used = GUTTER

@@ -23,8 +23,10 @@ REWRAP_LATER = 2000
 RESIZE_SETTLE = 0.08  # seconds without a resize
 
 #: the gutter bar of a mark, in its tag's colour (one rule per tag)
-TAG_RULES = "\n".join(f"        & > .pane--tag-{name} {{ color: {colour.screen}; }}"
-                      for name, colour in TAG_COLOURS.items())
+TAG_RULES = "\n".join(
+    f"        & > .pane--tag-{name} {{ color: {colour.screen}; }}"
+    for name, colour in TAG_COLOURS.items()
+)
 
 
 class SentenceView(SentenceRows, can_focus=True):
@@ -33,13 +35,26 @@ class SentenceView(SentenceRows, can_focus=True):
     BINDINGS = bindings(PANE_KEYS) + bindings(ALIGN_KEYS) + bindings(MARK_KEYS)
 
     COMPONENT_CLASSES = {
-        "pane--all", "pane--some", "pane--unique", "pane--boiler", "pane--current",
-        "pane--current-blurred", "pane--match", "pane--diff", "pane--gutter-some",
-        "pane--gutter-unique", "pane--gutter-current", "pane--gap", "pane--hit",
-        "pane--visual", "pane--related", *(f"pane--tag-{tag}" for tag in TAG_COLOURS),
+        "pane--all",
+        "pane--some",
+        "pane--unique",
+        "pane--boiler",
+        "pane--current",
+        "pane--current-blurred",
+        "pane--match",
+        "pane--diff",
+        "pane--gutter-some",
+        "pane--gutter-unique",
+        "pane--gutter-current",
+        "pane--gap",
+        "pane--hit",
+        "pane--visual",
+        "pane--related",
+        *(f"pane--tag-{tag}" for tag in TAG_COLOURS),
     }
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     SentenceView {
         height: 1fr;
         width: 1fr;
@@ -63,13 +78,19 @@ class SentenceView(SentenceRows, can_focus=True):
         & > .pane--hit { color: $accent; text-style: bold; }
         & > .pane--visual { background: $reader-visual; }
         & > .pane--related { color: $text-muted; }
-""" + TAG_RULES + """
+"""
+        + TAG_RULES
+        + """
     }
     """
+    )
 
     def on_resize(self, event: events.Resize) -> None:
-        if (self.wrapped is not None and self.wrapped.width != self.text_width
-                and len(self.source) > REWRAP_LATER):
+        if (
+            self.wrapped is not None
+            and self.wrapped.width != self.text_width
+            and len(self.source) > REWRAP_LATER
+        ):
             # A resize comes in steps (Textual lays the panes out at the old container
             # width first, and a dragged window sends many): re-wrap a long text once,
             # when they stop. Until then the old rows are shown, cut to the new width.
@@ -115,8 +136,11 @@ class SentenceView(SentenceRows, can_focus=True):
         """To the next sentence shared with another source (or unique to this one)."""
         from reader.core.alignment.navigation import next_matching
 
-        found = (None if self.alignment is None else
-                 next_matching(self.alignment, self.index, self.current, step, unique))
+        found = (
+            None
+            if self.alignment is None
+            else next_matching(self.alignment, self.index, self.current, step, unique)
+        )
         if found is None:
             self.app.bell()
             return
@@ -140,8 +164,9 @@ class SentenceView(SentenceRows, can_focus=True):
             self.action_visual_cancel()
             return
         self.set_visual(self.current)
-        self.post_message(StatusNote("visual: j/k extend the run, m or Enter marks it, "
-                                     "Esc cancels"))
+        self.post_message(
+            StatusNote("visual: j/k extend the run, m or Enter marks it, Esc cancels")
+        )
 
     def action_visual_cancel(self) -> None:
         if self.visual_anchor is None:

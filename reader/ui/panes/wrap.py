@@ -45,8 +45,9 @@ def _ascii_rows(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return row, re.compile(rf"\S{{{width + 1}}}")
 
 
-def wrap(text: str, start: int, end: int, width: int, *,
-         short_words: bool = False) -> list[tuple[int, int]]:
+def wrap(
+    text: str, start: int, end: int, width: int, *, short_words: bool = False
+) -> list[tuple[int, int]]:
     """Rows ``(start, end)`` of ``text[start:end]`` greedily word-wrapped to ``width`` cells.
 
     Spaces between words stay inside the row they follow; a row's end excludes
@@ -76,8 +77,9 @@ def _longest_word(text: str) -> int:
     return max(map(len, text.split()), default=0)
 
 
-def _wrap_words(text: str, start: int, end: int, width: int,
-                ascii_only: bool) -> list[tuple[int, int]]:
+def _wrap_words(
+    text: str, start: int, end: int, width: int, ascii_only: bool
+) -> list[tuple[int, int]]:
     """:func:`wrap` a word at a time: for wide characters and words longer than a row."""
     measure = len if ascii_only else cell_len
     rows: list[tuple[int, int]] = []
@@ -110,8 +112,8 @@ class Layout:
     """The wrapped rows of one source at one width, and the row <-> sentence index."""
 
     width: int
-    rows: list[tuple[int, int]]   # (start, end) offsets into the text, or BLANK
-    first_row: list[int]          # first row of each sentence, plus the total at the end
+    rows: list[tuple[int, int]]  # (start, end) offsets into the text, or BLANK
+    first_row: list[int]  # first row of each sentence, plus the total at the end
 
     @property
     def total(self) -> int:
@@ -125,8 +127,11 @@ class Layout:
         return max(0, min(n - 1, bisect_right(self.first_row, row) - 1))
 
     def row_of(self, sentence: int) -> int:
-        return self.first_row[max(0, min(sentence, len(self.first_row) - 2))] if len(
-            self.first_row) > 1 else 0
+        return (
+            self.first_row[max(0, min(sentence, len(self.first_row) - 2))]
+            if len(self.first_row) > 1
+            else 0
+        )
 
     def height_of(self, sentence: int) -> int:
         return self.first_row[sentence + 1] - self.first_row[sentence]
