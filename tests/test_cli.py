@@ -363,3 +363,16 @@ def test_markup_and_escape_in_file_name_in_output(reader_cli, tmp_path):
     proc = reader_cli("align", folder, "--json")
     assert proc.returncode == 0
     assert NASTY in [s["name"] for s in json.loads(proc.stdout)["sources"]]
+
+
+def test_what_the_closed_view_could_not_show_goes_to_stderr(capsys):
+    from reader.cli import after_view
+
+    assert after_view([], None) == 0 and after_view([], 143) == 143
+    assert capsys.readouterr().err == ""
+    assert after_view(["cannot save marks to x\x1b[2J: No space left on device"], None) == 1
+    assert capsys.readouterr().err == (
+        "reader: error: cannot save marks to x\u241b[2J: No space left on device\n"
+    )
+    assert after_view(["lost"], 143) == 143  # a signal's exit code stands
+    assert capsys.readouterr().err == "reader: error: lost\n"

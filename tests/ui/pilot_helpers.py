@@ -36,12 +36,13 @@ async def settle(pilot) -> None:
     raise AssertionError(f"workers still running after {MAX_ROUNDS} rounds")
 
 
-async def until(pilot, condition, what: str = "the condition") -> None:
-    """Wait, a message round at a time, until ``condition()`` holds (for what is not a
-    message: a resize that settles on a timer, a worker's result)."""
-    for _ in range(MAX_ROUNDS * 10):
+async def until(pilot, condition, what: str = "the condition", limit: float = 30.0) -> None:
+    """Wait until ``condition()`` holds, looking after every round of messages (for what
+    a timer starts: a resize that settles, a poll of the marks file). ``limit`` seconds
+    only bound a wait for something that never comes; the test states the condition."""
+    for _ in range(int(limit / 0.01)):
         if condition():
             return
-        await pilot.pause()
+        await pilot.pause(0.01)
         await pilot.app.workers.wait_for_complete()
     raise AssertionError(f"{what} never happened")

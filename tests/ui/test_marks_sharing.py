@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import settle, until
 
 import reader.ui.marks.keeper as marking
 from reader.core.marks.marks import Mark, quote_target
@@ -120,11 +120,8 @@ async def test_another_instances_marks_come_in_and_are_kept(folder, monkeypatch)
         assert "16" in str(app.query_one(MarksPanel).query_one("#marks-title").render())
         # without a save of ours: the poll of the file brings the next ones in
         other.save(other.load() + saved_marks(folder, 3, prefix="late", start=90))
-        for _ in range(200):
-            if len(app.marks.book.marks) == 19:
-                break
-            await pilot.pause(0.02)
-        assert len(app.marks.book.marks) == 19
+        await until(pilot, lambda: len(app.marks.book.marks) == 19, "the poll of the file")
+        assert len(app.marks.book.marks) == 19 and len(on_disk(folder)) == 19
 
 
 async def test_a_mark_removed_here_does_not_come_back(folder):
@@ -188,3 +185,27 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
         assert any("could not be found again" in n for n in told)  # the load's own report
         assert app.marks.loaded  # and the file is watched from now on
     assert len(on_disk(folder)) == 5  # untouched
+
+
+async def test_a_failed_save_at_exit_is_reported(folder, monkeypatch):
+    """The last save runs as the app closes; when it fails, the app keeps the reason
+    for the command line to print once the terminal is back (never swallowed)."""
+    import errno
+
+    import reader.core.marks.sidecar as sidecar
+    from reader.core.fs import display_path
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def disk_full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(sidecar, "atomic_write", disk_full)
+        await pilot.press("m")
+        await settle(pilot)  # the autosave fails: a notice, the mark kept in memory
+        assert len(app.marks.book.marks) == 1 and app.marks.store.records.pending()
+    reason = f"cannot save marks to {display_path(folder / FILE_NAME)}: No space left on device"
+    assert app.exit_errors == [f"{reason}; the marks made since the last save are lost"]
+    assert not (folder / FILE_NAME).exists()

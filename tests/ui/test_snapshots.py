@@ -7,6 +7,8 @@ pictures do not move while the aligner is tuned. Update with --snapshot-update.
 
 from __future__ import annotations
 
+from pilot_helpers import settle
+
 from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 
@@ -36,9 +38,8 @@ def make_app() -> ReaderApp:
 
 
 async def ready(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(3):
-        await pilot.pause()
+    """Loaded, aligned, every strictness prepared and every message handled."""
+    await settle(pilot)
 
 
 def test_reading_view(snap_compare):
