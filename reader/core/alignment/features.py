@@ -22,6 +22,13 @@ from reader.core.text.roles import FURNITURE, HEADLINE, roles
 from reader.core.text.segment import Source
 from reader.core.text.tokens import STOPWORDS, sentence_terms
 
+#: share of its weight a function word keeps: it still counts, a little, so that inputs
+#: too small for document frequencies (two sentences) are not matched on "the" and "said"
+STOPWORD_WEIGHT = 0.15
+#: share a name's consonant skeleton (``~psk``) keeps: it rescues a garbled name, but the
+#: name's own term, when it matches, already counts in full
+SKELETON_WEIGHT = 0.5
+
 _BOILERPLATE = re.compile(
     r"^\W*(?:leave a (?:comment|reply)|post a comment|no comments?:?|\d+ comments?|comments?"
     r"|share(?: this(?: article| story| post)?)?(?: on \w+)?|advertisement|advertising"
@@ -77,9 +84,9 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
     damp = np.ones(n_terms)
     for t, i in vocab.items():
         if t in STOPWORDS:
-            damp[i] = 0.15
+            damp[i] = STOPWORD_WEIGHT
         elif t.startswith("~"):
-            damp[i] = 0.5
+            damp[i] = SKELETON_WEIGHT
     weights *= damp
     informative = (df_max <= settings.max_df) & (damp == 1.0)
     index_weights = np.where(informative, weights, 0.0)
