@@ -51,6 +51,8 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
 class Bare(App):
+    CSS = "Static { width: 1fr; }"  # five panes side by side, as reader's
+
     def compose(self):
         with Horizontal():
             for i in range(5):
@@ -170,7 +172,7 @@ async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str
     moves: list[float] = []
     original_display = app._display
     original_move = app.deck.move_to
-    original_ready = app.on_alignment_ready
+    original_level = app.deck.set_level
     aligned: list[float] = []
 
     def display(screen, renderable):
@@ -181,13 +183,13 @@ async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str
         original_move(*args, **kwargs)
         moves.append(time.perf_counter())
 
-    def on_alignment_ready(message):
+    def set_level(*args, **kwargs):  # first called when the alignment is ready
         aligned.append(time.perf_counter())
-        original_ready(message)
+        original_level(*args, **kwargs)
 
     app._display = display
     app.deck.move_to = move_to
-    app.on_alignment_ready = on_alignment_ready
+    app.deck.set_level = set_level
     results: dict[str, list[float]] = {}
     idle: dict[str, int] = {}  # presses that moved nothing (at an end): not timed
     async with app.run_test(size=(160, 40)) as pilot:
@@ -293,6 +295,7 @@ async def _bare_latency(presses: int) -> list[tuple[str, str]]:
     from textual.widgets import Footer, Static
 
     class Bare(App):
+        CSS = "Static { width: 1fr; }"  # five panes side by side, as reader's
         BINDINGS = [Binding("j", "step", "step")]
         n = 0
         moved = 0.0

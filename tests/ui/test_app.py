@@ -52,7 +52,7 @@ def assert_synced(app: ReaderApp) -> None:
 def expected_sentence(app: ReaderApp, key: str, before: int) -> int | None:
     """Where ``key`` takes the leader (pane 0) from sentence ``before``, by the core's
     navigation; None for the page keys, whose target depends on the wrapped rows."""
-    from reader.core.alignment.navigation import next_shared, next_unique
+    from reader.core.alignment.navigation import next_matching
 
     al = app.alignment
     last = len(app.deck.panes[0].view.source) - 1
@@ -60,10 +60,11 @@ def expected_sentence(app: ReaderApp, key: str, before: int) -> int | None:
     if key in steps:
         return max(0, min(last, before + steps[key]))
     if key in ("J", "right_square_bracket", "K", "left_square_bracket"):
-        found = next_shared(al, 0, before, 1 if key in ("J", "right_square_bracket") else -1)
+        step = 1 if key in ("J", "right_square_bracket") else -1
+        found = next_matching(al, 0, before, step, unique=False)
         return before if found is None else found
     if key in ("u", "U"):
-        found = next_unique(al, 0, before, 1 if key == "u" else -1)
+        found = next_matching(al, 0, before, 1 if key == "u" else -1, unique=True)
         return before if found is None else found
     return {"G": last, "end": last, "g": 0, "home": 0}.get(key)
 

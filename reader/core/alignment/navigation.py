@@ -19,7 +19,9 @@ def next_matching(
     alignment: Alignment, source: int, sentence: int, step: int, unique: bool
 ) -> int | None:
     """The next sentence after ``sentence`` (``step`` +1 or -1) that is unique to this
-    source (``unique``) or shared with another source; ``None`` when there is none."""
+    source (``unique``; boilerplate excluded) or shared with another source; ``None``
+    when there is none. ``J``/``K`` walk shared sentences one by one, ``u``/``U`` unique
+    ones."""
     n = len(alignment.sources[source])
     i = sentence + step
     while 0 <= i < n:
@@ -29,17 +31,6 @@ def next_matching(
             return i
         i += step
     return None
-
-
-def next_shared(alignment: Alignment, source: int, sentence: int, step: int = 1) -> int | None:
-    """Next sentence shared with at least one other source, skipping the rest of a run of
-    shared sentences is *not* done: J walks shared sentences one by one."""
-    return next_matching(alignment, source, sentence, step, unique=False)
-
-
-def next_unique(alignment: Alignment, source: int, sentence: int, step: int = 1) -> int | None:
-    """Next sentence found in no other source (boilerplate excluded)."""
-    return next_matching(alignment, source, sentence, step, unique=True)
 
 
 def differing_words(

@@ -37,10 +37,7 @@ class MarkBook:
         self.sources = list(sources)
         self._index = {s.name: i for i, s in enumerate(self.sources)}
 
-    # -- lookups ----------------------------------------------------------------------
-    def source_index(self, name: str) -> int | None:
-        return self._index.get(name)
-
+    # -- lookups ---------------------------------------------------------------------
     def sentences_of(self, target: Target) -> range:
         """The sentences a live target covers in its source (empty when orphaned or the
         source is not open)."""
