@@ -25,7 +25,8 @@ Why SQLite (the standard library's ``sqlite3``) and not files of our own:
   cannot be written at all, the cache turns itself off for the session and says so
   once in :attr:`VectorCache.warnings`.
 - **Bounded.** At most ``max_bytes`` (default 256 MB, ``READER_VECTOR_CACHE_MB``
-  overrides; ``0`` turns the cache off): ~230k sentences of a 512-d model. When a write
+  overrides; ``0`` turns the cache off): ~190k sentences of a 512-d model (1.4 kB
+  each with its key and index entries). When a write
   takes the file past it, the least recently used entries are deleted down to 80 % and
   the freed pages returned to the file system (incremental vacuum). "Used" is the time
   an entry was last written or read, refreshed at most once an hour per entry so that
@@ -58,9 +59,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
                                    dim INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS vectors (model INTEGER NOT NULL, key BLOB NOT NULL,
-                                    vec BLOB NOT NULL, used INTEGER NOT NULL,
-                                    PRIMARY KEY (model, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, model INTEGER NOT NULL,
+                                    key BLOB NOT NULL, vec BLOB NOT NULL,
+                                    used INTEGER NOT NULL, UNIQUE (model, key));
 CREATE INDEX IF NOT EXISTS vectors_used ON vectors (used);
 """
 _TABLES = {"meta", "models", "vectors"}
@@ -226,7 +227,7 @@ class VectorCache:
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
             raise _Corrupt(f"not a reader vector cache (meta: {meta})")
         cols = [r[1] for r in conn.execute("PRAGMA table_info(vectors)")]
-        if cols != ["model", "key", "vec", "used"]:
+        if cols != ["id", "model", "key", "vec", "used"]:
             raise _Corrupt(f"unexpected columns {cols}")
 
     def _rollback(self, conn: sqlite3.Connection | None = None) -> None:
@@ -358,8 +359,8 @@ class VectorCache:
         keep = int(count * _PRUNE_TO * self.max_bytes / used_bytes)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM vectors WHERE (model, key) IN (SELECT model, key FROM "
-                         "vectors ORDER BY used DESC LIMIT -1 OFFSET ?)", (keep,))
+            conn.execute("DELETE FROM vectors WHERE id IN (SELECT id FROM vectors "
+                         "ORDER BY used DESC LIMIT -1 OFFSET ?)", (keep,))
             conn.execute("COMMIT")
         except BaseException:
             self._rollback(conn)
