@@ -15,7 +15,11 @@ scored with ``../shared/eval/score.py`` on a ``reader align --json``-shaped pred
   bead DP (1-1, 1-2, 2-1, 1-3, 3-1, 2-2, skips; a bead's vector is the normalised sum of
   its sentences' vectors) in a band of +-10 sentences around the chain; otherwise (b);
 - (d) **order + names/numbers**: (c) with a bonus on the pair score for numbers and
-  capitalised names (folded, as reader's terms) the two sentences share.
+  capitalised names (folded, as reader's terms) the two sentences share;
+- (e) **pipeline**: the steps reader's aligner already has (README "How the alignment
+  works", 5-6) fed with vector scores instead of the DP: (c)'s chain, every pair of a
+  small gap (<= 16) with cosine >= 0.30 a candidate, greedy one-to-one by margin, then a
+  leftover neighbour joins a link when the merged vector's cosine gains >= 0.02 (up to 4).
 
 Cases: ``bible-mark-xl`` (5 languages, P/R/F1, micro over the 10 file pairs) and
 ``lk-news-comparable`` (en/si/ta news; recall only: its gold is not exhaustive).
@@ -174,6 +178,60 @@ def bead_dp(a: np.ndarray, b: np.ndarray, ch: list[tuple[int, int]], bonus=None
     return out
 
 
+GAP_MAX = 16        # (e): a gap of the chain up to this size gets all its pairs as candidates
+GAP_FLOOR = 0.30    # (e): cosine a pair inside a gap needs
+MERGE_GAIN = 0.02   # (e): a merge must raise the cosine by this much
+
+
+def pipeline_like(a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray,
+                  ch: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(e): the steps reader's pipeline already has (README, steps 5-6), fed with vector
+    scores: chain anchors, every pair in a small gap a candidate, best pairs first one to
+    one, then a leftover neighbour joins a link when the merged vector matches better."""
+    n, m = len(a), len(b)
+    cand: dict[tuple[int, int], float] = {p: float(mg[p]) + 1.0 for p in ch}
+    pts = [(-1, -1), *ch, (n, m)]
+    for (i0, j0), (i1, j1) in zip(pts, pts[1:]):
+        gi, gj = range(i0 + 1, i1), range(j0 + 1, j1)
+        if not len(gi) or not len(gj):
+            continue
+        if len(gi) <= GAP_MAX and len(gj) <= GAP_MAX:
+            for i in gi:
+                for j in gj:
+                    if s[i, j] >= GAP_FLOOR:
+                        cand[(i, j)] = float(mg[i, j])
+        else:   # a large gap: its own mutual-best pairs only
+            sub = mg[i0 + 1:i1, j0 + 1:j1]
+            for i, j in mutual_best(sub, 1.0):
+                cand[(i0 + 1 + i, j0 + 1 + j)] = float(sub[i, j])
+    used_a: dict[int, int] = {}
+    used_b: dict[int, int] = {}
+    links = []
+    for (i, j), _ in sorted(cand.items(), key=lambda kv: -kv[1]):
+        if i not in used_a and j not in used_b:
+            used_a[i], used_b[j] = j, i
+            links.append((i, j))
+    out = set(links)
+    for i, j in links:   # 1-n merges: grow the run of i (in a) and of j (in b)
+        for src, dst, used, k, other in ((a, b, used_a, i, j), (b, a, used_b, j, i)):
+            run = [k]
+            for step in (-1, 1):
+                while len(run) < 4:
+                    nxt = (min(run) if step < 0 else max(run)) + step
+                    if not 0 <= nxt < len(src) or nxt in used:
+                        break
+                    cur = src[run].sum(0)
+                    new = cur + src[nxt]
+                    before = cur @ dst[other] / max(np.linalg.norm(cur), 1e-9)
+                    after = new @ dst[other] / max(np.linalg.norm(new), 1e-9)
+                    if after < before + MERGE_GAIN:
+                        break
+                    run.append(nxt)
+                    used[nxt] = other
+                    out.add((nxt, other) if src is a else (other, nxt))
+    return sorted(out)
+
+
 def select(method: str, a: np.ndarray, b: np.ndarray, bonus=None) -> list[tuple[int, int]]:
     s = a @ b.T
     if method == "cos":
@@ -187,6 +245,8 @@ def select(method: str, a: np.ndarray, b: np.ndarray, bonus=None) -> list[tuple[
     ch = chain(mb, [mg[i, j] for i, j in mb])
     if len(ch) < PARALLEL * min(len(a), len(b)):
         return mutual_best(mg, 1.0)          # no order: rewrites, comparable news
+    if method == "pipeline":
+        return pipeline_like(a, b, mg, s, ch)
     return bead_dp(a, b, ch, bonus)
 
 
@@ -280,7 +340,7 @@ def predict(srcs, vecs, method: str, names: bool) -> dict:
 
 
 METHODS = [("a cos", "cos", False), ("b margin", "margin", False), ("c order", "order", False),
-           ("d order+names", "order", True)]
+           ("d order+names", "order", True), ("e pipeline", "pipeline", False)]
 
 
 def encode_case(encode, subs):
