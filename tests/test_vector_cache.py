@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,7 +82,7 @@ def test_round_trip_and_misses(cache_path):
 def test_default_location_is_the_platform_cache_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("READER_CACHE_DIR", raising=False)
     from platformdirs import user_cache_dir
-    assert default_dir() == __import__("pathlib").Path(user_cache_dir("reader", appauthor=False))
+    assert default_dir() == Path(user_cache_dir("reader", appauthor=False))
     monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path))
     assert VectorCache().path == tmp_path / FILE_NAME
 
