@@ -110,6 +110,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
         return _fail("need at least two usable text files to align, found "
                      f"{len(loaded.documents)}")
     al = align(loaded.documents, strictness=args.strictness)
+    for note in al.notes:
+        print(f"reader: warning: {note}", file=sys.stderr)
     if args.explain is not None:
         from reader.core import explain
         from reader.core.refs import RefError, parse_ref

@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 
+from reader.core.model import Source
 from reader.core.segment import split_sentences
 
 MAX_SENTENCES = 200   # sentences classified per source (evenly spread)
@@ -79,11 +81,12 @@ def classify(text: str) -> tuple[str | None, float]:
     return _MACRO.get(lang, lang), float(result[0]["score"])
 
 
-def language_shares(text: str) -> list[tuple[str, float]]:
+def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
+                    ) -> list[tuple[str, float]]:
     """The languages of ``text`` with their share of its classified letters, largest first.
 
-    Empty when nothing could be classified."""
-    spans = split_sentences(text)
+    ``spans``: its sentences, if already split. Empty when nothing could be classified."""
+    spans = split_sentences(text) if spans is None else list(spans)
     if len(spans) > MAX_SENTENCES:
         step = len(spans) / MAX_SENTENCES
         spans = [spans[int(k * step)] for k in range(MAX_SENTENCES)]
@@ -102,11 +105,12 @@ def language_shares(text: str) -> list[tuple[str, float]]:
     return [(lang, w / total) for lang, w in weights.most_common()]
 
 
-def detect_language(text: str) -> str | None:
+def detect_language(text: str, spans: Sequence[tuple[int, int]] | None = None) -> str | None:
     """The language of a source (ISO 639-1 code where the language has one), or None
     when it has too few letters, no confident guess, or no language covers
-    :data:`DOMINANT` of it (a text mixing two languages evenly)."""
-    shares = language_shares(text)
+    :data:`DOMINANT` of it (a text mixing two languages evenly). ``spans``: its
+    sentences, if already split."""
+    shares = language_shares(text, spans)
     if shares and shares[0][1] >= DOMINANT:
         return shares[0][0]
     if not shares and _letters(text) >= MIN_LETTERS:
@@ -115,3 +119,9 @@ def detect_language(text: str) -> str | None:
         if lang is not None and score >= MIN_SCORE:
             return lang
     return None
+
+
+def assign_languages(sources: Sequence[Source]) -> None:
+    """Set ``lang`` on every source (see :func:`detect_language`)."""
+    for src in sources:
+        src.lang = detect_language(src.text, src.sentences)
