@@ -23,12 +23,12 @@ NWAY_CALIBRATION = Calibration(
 #: vectors: other evidence, so another model). Fitted by
 #: ``benchmarks/fit_confidence.py --cross`` (see the README, "Confidence").
 CROSS_CALIBRATION = Calibration(
-    coef=(3.0, 3.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0),
-    intercept=-4.0,
+    coef=(1.599, 1.731, 1.096, 1.675, 0.464, -0.833, 0.0, 0.0, 0.738, 1.907),
+    intercept=-2.012,
 )
 CROSS_NWAY_CALIBRATION = Calibration(
-    coef=(1.0, 0.5, 0.0),
-    intercept=0.0,
+    coef=(0.655, -0.176, 0.989),
+    intercept=-0.864,
 )
 
 
