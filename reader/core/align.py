@@ -87,7 +87,7 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     plan = crosslang.plan(sources, encoder)
     notes = list(plan.notes)
     vectors = _vectors(sources, plan, cache, report, notes) if plan.sources else {}
-    by_vectors = {p for p in plan.pairs if p[0] in vectors and p[1] in vectors}
+    by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
     sims = similarities(feats, found)
     names = [s for (a, b) in by_vectors for s in (a, b)]
     anchor_sets = {s: [crosslang.anchors(sources[s].text, *span) for span in sources[s].sentences]
@@ -105,12 +105,8 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
                                                   anchor_sets[b], feats.boiler[a],
                                                   feats.boiler[b], found.get((a, b)),
                                                   cross_settings.top_k, settings.cross.knn)
-            r = pair_links(scorer, cross_settings, c)
-            # a language the encoder was not trained on: its cosines are trusted only
-            # where the order of the texts vouches for them
-            if r.parallel or (a, b) not in plan.uncovered:
-                results[(a, b)] = (r, True)
-                continue
+            results[(a, b)] = (pair_links(scorer, cross_settings, c), True)
+            continue
         i, j = found.get((a, b), ((), ()))
         if len(i) == 0:
             continue

