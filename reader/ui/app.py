@@ -35,6 +35,7 @@ from reader.ui.palette import tint_variables
 from reader.ui.pane import SentenceView, SourcePane
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
+from reader.ui.wrap import sanitise
 
 #: Narrowest pane worth reading in; more sources than fit are hidden, never squashed.
 MIN_PANE_WIDTH = 30
@@ -134,14 +135,16 @@ class ReaderApp(MarkingMixin, App):
         """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
         worker = get_current_worker()
         started = time.perf_counter()
-        last = [0.0]
+        last: list = [0.0, ""]
 
         def progress(text: str, fraction: float) -> None:
             if worker.is_cancelled:
                 raise _Cancelled
             now = time.monotonic()
-            if now - last[0] >= 0.25 or fraction >= 1.0:
-                last[0] = now
+            # a new step at once (the next may be long: loading the encoder, a batch of
+            # sentences), the same step's progress every 0.25 s
+            if text != last[1] or now - last[0] >= 0.25 or fraction >= 1.0:
+                last[:] = [now, text]
                 self.post_message(LoadProgress(text, fraction))
 
         try:
@@ -209,8 +212,18 @@ class ReaderApp(MarkingMixin, App):
         self.align_seconds = message.seconds
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
-        self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart links"
-                                f", {message.prepared.related} related")
+        notes = message.alignment.notes
+        if notes:
+            # how the alignment was made matters (sources in different languages without
+            # the encoder): the first note stays in the status line, every note is shown
+            for note in notes:
+                self.notify(sanitise(note), title="alignment", severity="warning",
+                            markup=False, timeout=12)
+            more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
+            self.status.set_message(sanitise(notes[0]) + more, warning=True)
+        else:
+            self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart "
+                                    f"links, {message.prepared.related} related")
         self._add_awaited_counterparts()
         self.resync()
         if wanted != levels.shown:  # chosen while the aligner ran
