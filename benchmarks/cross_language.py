@@ -17,7 +17,7 @@ scored with ``../shared/eval/score.py`` on a ``reader align --json``-shaped pred
 - (d) **order + names/numbers**: (c) with a bonus on the pair score for numbers and
   capitalised names (folded, as reader's terms) the two sentences share;
 - (e) **pipeline**: the steps reader's aligner already has (README "How the alignment
-  works", 5-6) fed with vector scores instead of the DP: (c)'s chain, every pair of a
+  works", 6-8) fed with vector scores instead of the DP: (c)'s chain, every pair of a
   small gap (<= 16) with cosine >= 0.30 a candidate, greedy one-to-one by margin, then a
   leftover neighbour joins a link when the merged vector's cosine gains >= 0.02 (up to 4).
 
@@ -190,7 +190,7 @@ MERGE_GAIN = 0.02   # (e): a merge must raise the cosine by this much
 
 def pipeline_like(a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray,
                   ch: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(e): the steps reader's pipeline already has (README, steps 5-6), fed with vector
+    """(e): the steps reader's pipeline already has (README, steps 6-8), fed with vector
     scores: chain anchors, every pair in a small gap a candidate, best pairs first one to
     one, then a leftover neighbour joins a link when the merged vector matches better."""
     n, m = len(a), len(b)

@@ -50,7 +50,19 @@ DERIVED = {
                         "(bible-mark-xl): a mixed folder",
     "bible-mark-xl-shuffled": "bible-mark-xl with each file's verses in a random order "
                               "(seed 12): across languages with no order to lean on",
+    "bible-mark-xl-kjv-numbers": "bible-mark-xl with the French verse numbers mapped to the "
+                                 "KJV's (Crampon's 9:k is the KJV's 9:k+1; its 8:38 also "
+                                 "holds 9:1, its 4:40 also 4:41)",
 }
+
+
+def _kjv_numbers(unit_id: str) -> list[str]:
+    """The KJV verses a verse of Crampon's French Mark holds (see DERIVED)."""
+    chapter, verse = (int(x) for x in unit_id.split()[1].split(":"))
+    if chapter == 9:
+        return [f"Mark 9:{verse + 1}"]
+    extra = {(8, 38): "Mark 9:1", (4, 40): "Mark 4:41"}.get((chapter, verse))
+    return [unit_id] + ([extra] if extra else [])
 _MIXED = [("bible-mark-5", "asv.txt"), ("bible-mark-5", "bbe.txt"), ("bible-mark-5", "web.txt"),
           ("bible-mark-xl", "de-elberfelder1905.txt"), ("bible-mark-xl", "ru-synodal.txt")]
 
@@ -99,11 +111,18 @@ def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
         (root / "sources" / f).write_text(text, encoding="utf-8")
         units[f], ids[f] = [list(s) for s in spans], uid
     names = [f for _, f in files]
+    held = {f: [_kjv_numbers(u) if name == "bible-mark-xl-kjv-numbers" and f.startswith("fr-")
+                else [u] for u in ids[f]] for f in names}
     pairs = []
     for x, fa in enumerate(names):
         for fb in names[x + 1:]:
-            where = {u: k for k, u in enumerate(ids[fb])}
-            pairs += [[[fa, k], [fb, where[u]]] for k, u in enumerate(ids[fa]) if u in where]
+            where: dict[str, list[int]] = {}
+            for k, us in enumerate(held[fb]):
+                for u in us:
+                    where.setdefault(u, []).append(k)
+            found = {(k, kb) for k, us in enumerate(held[fa]) for u in us
+                     for kb in where.get(u, ())}
+            pairs += [[[fa, k], [fb, kb]] for k, kb in sorted(found)]
     (root / "gold.json").write_text(json.dumps({"units": units, "unit_ids": ids,
                                                 "pairs": pairs}), encoding="utf-8")
     return root
