@@ -2,11 +2,13 @@
 
     python benchmarks/bench_align.py [--eval-dir DIR] [--quick]
 
-Three tables:
+Four tables:
 1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
 2. `reader align DIR --json` on bible-nt-5 and bible-full-3 as real commands: wall
    time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
-3. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
+3. many small sources: 100, 200 and 500 one-line files, and 50 news articles, aligned in
+   process (targets: 500 one-line files <= 20 s, 50 articles <= 5 s);
+4. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
    in process; time per 1k sentences shows how close to linear it is.
 Cases missing from ../shared/eval are skipped with a note. Wall-clock figures on a
 shared machine: read medians and ratios, not single numbers.
@@ -74,6 +76,46 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
               f"{rss:>7.0f}MB")
 
 
+def many_sources_table(counts: list[int], articles: int) -> None:
+    """Many small sources: one-line files, and whole news articles. Built from our own
+    news set (benchmarks/cases/news-en, no ../shared needed), deterministically."""
+    import random
+
+    from reader.core.align import align
+    from reader.core.segment import split_sentences
+    from reader.core.sources import documents_from_texts
+
+    files = sorted((HERE / "cases" / "news-en").glob("*/sources/*.txt"))
+    if not files:
+        print("\nmany sources: SKIPPED: benchmarks/cases/news-en not found")
+        return
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    lines = [t[s:e] for t in texts for s, e in split_sentences(t) if e - s > 40]
+    rnd = random.Random(1)
+    print("\nmany small sources, in process (median of 3 runs)")
+    print(f"  {'sources':<28} {'sentences':>9} {'links':>7} {'align':>8}")
+    cases = [(f"{n} one-line files", {f"{k:04d}.txt": rnd.choice(lines) + "\n"
+                                        for k in range(n)}) for n in counts]
+    # whole articles: our 30, then the same articles with their paragraphs in another order
+    arts = {}
+    for k in range(articles):
+        paras = texts[k % len(texts)].split("\n\n")
+        if k >= len(texts):
+            rnd.shuffle(paras)
+        arts[f"{k:03d}.txt"] = "\n\n".join(paras)
+    cases.append((f"{articles} news articles", arts))
+    for label, case in cases:
+        docs = documents_from_texts(case)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            al = align(docs)
+            times.append(time.perf_counter() - t)
+        sents = sum(len(s) for s in al.sources)
+        print(f"  {label:<28} {sents:>9,} {len(al.counterpart_links):>7,} "
+              f"{statistics.median(times):>7.2f}s", flush=True)
+
+
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
     from reader.core.align import align_sources, segment
     from reader.core.model import Source
@@ -102,6 +144,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
     args = ap.parse_args()
     seeds_table(30)
+    many_sources_table([100, 200] if args.quick else [100, 200, 500], 50)
     if not args.eval_dir.exists():
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0
