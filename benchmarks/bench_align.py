@@ -2,13 +2,15 @@
 
     python benchmarks/bench_align.py [--eval-dir DIR] [--quick]
 
-Three tables:
+Five tables:
 1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
 2. `reader align DIR --json` on bible-nt-5 and bible-full-3 as real commands: wall
    time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
-3. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
+3. many small sources: 100, 200 and 500 one-line files, and 50 news articles, aligned in
+   process (targets: 500 one-line files <= 20 s, 50 articles <= 5 s);
+4. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
    in process; time per 1k sentences shows how close to linear it is;
-4. across languages (with the multilingual extra; ``--cross`` for this table alone):
+5. across languages (with the multilingual extra; ``--cross`` for this table alone):
    bible-mark-xl from an empty vector cache and from the cache (targets <= 10 s / <= 2 s
    to aligned), as `reader align` and in the reading view.
 Cases missing from ../shared/eval are skipped with a note. Wall-clock figures on a
@@ -75,6 +77,46 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
         variant = "no spans" if extra else "full"
         print(f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
               f"{rss:>7.0f}MB")
+
+
+def many_sources_table(counts: list[int], articles: int) -> None:
+    """Many small sources: one-line files, and whole news articles. Built from our own
+    news set (benchmarks/cases/news-en, no ../shared needed), deterministically."""
+    import random
+
+    from reader.core.align import align
+    from reader.core.segment import split_sentences
+    from reader.core.sources import documents_from_texts
+
+    files = sorted((HERE / "cases" / "news-en").glob("*/sources/*.txt"))
+    if not files:
+        print("\nmany sources: SKIPPED: benchmarks/cases/news-en not found")
+        return
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    lines = [t[s:e] for t in texts for s, e in split_sentences(t) if e - s > 40]
+    rnd = random.Random(1)
+    print("\nmany small sources, in process (median of 3 runs)")
+    print(f"  {'sources':<28} {'sentences':>9} {'links':>7} {'align':>8}")
+    cases = [(f"{n} one-line files", {f"{k:04d}.txt": rnd.choice(lines) + "\n"
+                                        for k in range(n)}) for n in counts]
+    # whole articles: our 30, then the same articles with their paragraphs in another order
+    arts = {}
+    for k in range(articles):
+        paras = texts[k % len(texts)].split("\n\n")
+        if k >= len(texts):
+            rnd.shuffle(paras)
+        arts[f"{k:03d}.txt"] = "\n\n".join(paras)
+    cases.append((f"{articles} news articles", arts))
+    for label, case in cases:
+        docs = documents_from_texts(case)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            al = align(docs)
+            times.append(time.perf_counter() - t)
+        sents = sum(len(s) for s in al.sources)
+        print(f"  {label:<28} {sents:>9,} {len(al.counterpart_links):>7,} "
+              f"{statistics.median(times):>7.2f}s", flush=True)
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
@@ -173,6 +215,7 @@ def main() -> int:
         cross_table(args.eval_dir)
         return 0
     seeds_table(30)
+    many_sources_table([100, 200] if args.quick else [100, 200, 500], 50)
     if not args.eval_dir.exists():
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0

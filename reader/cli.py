@@ -10,13 +10,13 @@ Kept cheap to import: Textual and the aligner load only when a command needs the
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
 from collections.abc import Sequence
 
 from reader import __version__
+from reader.core.visible import one_line
 
 COMMANDS = ("view", "align", "export")
 
@@ -29,21 +29,34 @@ EPILOG = """commands:
 Run 'reader align --help' for the options of a command."""
 
 
+#: the largest --max-size: files cannot be larger (8 EiB)
+MAX_SIZE_LIMIT = 2 ** 63 - 1
+
+
 def _max_size(value: str) -> int:
+    """``--max-size`` in MiB (1,048,576 bytes) -> bytes: at least one byte, and no more
+    than any file can be (never a silent change to the default, never a traceback)."""
+    shown = one_line(value)
     try:
-        mb = float(value)
+        mib = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {value!r}")
-    if not math.isfinite(mb) or mb <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number of megabytes above 0: {value!r}")
-    return int(mb * 1024 * 1024)
+        raise argparse.ArgumentTypeError(f"not a number of MiB: {shown!r}")
+    if not math.isfinite(mib) or mib <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of MiB above 0: {shown!r}")
+    size = mib * 1024 * 1024
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{shown} MiB is less than one byte")
+    if not math.isfinite(size) or size > MAX_SIZE_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{shown} MiB is more than any file can be (at most {MAX_SIZE_LIMIT >> 20} MiB)")
+    return int(size)
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="a folder of text versions (every non-hidden file in it) or two or more files")
-    p.add_argument("--max-size", type=_max_size, default=None, metavar="MB",
-                   help="largest file accepted, in megabytes (default 50)")
+    p.add_argument("--max-size", type=_max_size, default=None, metavar="MiB",
+                   help="largest file accepted, in MiB of 1,048,576 bytes (default 50)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,17 +100,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(kind: str, message: str) -> None:
+    """One line on stderr, shown literally (escape sequences in file names, marks and
+    text made visible: reader.core.visible, the sanitiser of every surface)."""
+    print(f"reader: {kind}: {one_line(message)}", file=sys.stderr)
+
+
 def _fail(message: str, code: int = 2) -> int:
-    print(f"reader: error: {message}", file=sys.stderr)
+    _say("error", message)
     return code
+
+
+def _warn(message: str) -> None:
+    _say("warning", message)
 
 
 def _load(args: argparse.Namespace):
     from reader.core.sources import DEFAULT_MAX_BYTES, load_paths
 
-    loaded = load_paths(args.paths, max_bytes=args.max_size or DEFAULT_MAX_BYTES)
+    limit = DEFAULT_MAX_BYTES if args.max_size is None else args.max_size
+    loaded = load_paths(args.paths, max_bytes=limit)
     for w in loaded.warnings:
-        print(f"reader: warning: {w}", file=sys.stderr)
+        _warn(w)
     return loaded
 
 
@@ -109,9 +133,15 @@ def _cmd_align(args: argparse.Namespace) -> int:
     if len(loaded.documents) < 2:
         return _fail("need at least two usable text files to align, found "
                      f"{len(loaded.documents)}")
+    from reader.core.visible import json_text
+
+    if args.output:  # before the work: an existing file is refused at once
+        refused = _refuse_output(args.output)
+        if refused:
+            return _fail(refused)
     al = align(loaded.documents, strictness=args.strictness)
     for note in al.notes:
-        print(f"reader: warning: {note}", file=sys.stderr)
+        _warn(note)
     if args.explain is not None:
         from reader.core import explain
         from reader.core.refs import RefError, parse_ref
@@ -121,28 +151,46 @@ def _cmd_align(args: argparse.Namespace) -> int:
         except RefError as exc:
             return _fail(str(exc))
         if args.json:
-            out = json.dumps(explain.to_json(al, source, sentence), ensure_ascii=False,
-                             separators=(",", ":"))
+            out = json_text(explain.to_json(al, source, sentence), separators=(",", ":"))
         else:
             out = explain.to_text(al, source, sentence)
     elif args.json:
-        out = json.dumps(to_json(al, spans=not args.no_spans, text=args.text),
-                         ensure_ascii=False, separators=(",", ":"))
+        out = json_text(to_json(al, spans=not args.no_spans, text=args.text),
+                        separators=(",", ":"))
     else:
         out = summary(al)
     if args.output:
-        from reader.core.sources import display_path
+        from reader.core.export import ExportError, write_export
 
-        if os.path.exists(args.output):
-            return _fail(f"{display_path(args.output)} exists; not overwriting it")
-        try:
-            with open(args.output, "x", encoding="utf-8") as fh:
-                fh.write(out + "\n")
-        except OSError as exc:
-            return _fail(f"cannot write {display_path(args.output)}: {exc.strerror}")
-    else:
-        return _print(out + "\n")
-    return 0
+        try:  # atomic: a full disk or a kill leaves no partial file behind
+            write_export(args.output, out + "\n")
+        except ExportError as exc:
+            return _fail(str(exc))
+        return 0
+    return _print(out + "\n")
+
+
+def _refuse_output(path: str, force: bool | None = None) -> str | None:
+    """Why ``-o path`` cannot be written, when that is known before any work: it
+    exists (without --force; None: the command has no --force), or it is a folder,
+    FIFO, device or socket (never replaced, even with --force)."""
+    import stat
+
+    from reader.core.files import kind_of
+    from reader.core.sources import display_path
+
+    shown = display_path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"{shown} is a folder; give a file name"
+    if mode is not None and not stat.S_ISREG(mode):
+        return f"{shown} is {kind_of(mode)}, not a regular file; not writing to it"
+    if not force and os.path.lexists(path):
+        return f"{shown} exists; not overwriting it" + ("" if force is None else " (use --force)")
+    return None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -150,6 +198,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from reader.core.export import ExportError, collect_marks, collect_matches, render, write_export
 
     loaded = _load(args)
+    if args.output:  # before the work: an existing file is refused at once
+        refused = _refuse_output(args.output, args.force)
+        if refused:
+            return _fail(refused)
     if args.matches:
         data = collect_matches(align(loaded.documents))
     else:
@@ -162,12 +214,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if result.warnings:
             return _fail(result.warnings[0])  # before the alignment, not after
         if not result.marks:
-            print(f"reader: warning: no marks saved in {display_path(path)}; "
-                  "exporting none (--matches exports the shared passages)", file=sys.stderr)
+            _warn(f"no marks saved in {display_path(path)}; exporting none (--matches "
+                  "exports the shared passages)")
         al = align(loaded.documents)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
-            print(f"reader: warning: {line}", file=sys.stderr)
+            _warn(line)
         data = collect_marks(al, marks)
     out = render(data, args.format)
     if args.output:
@@ -184,7 +236,11 @@ def _print(text: str) -> int:
     """Write ``text`` to standard output, which may have been closed (``>&-``)."""
     if sys.stdout is None:
         return _fail("standard output is closed; give -o FILE to write to a file")
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:  # a terminal set to ASCII or Latin-1: the exports are UTF-8
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
     return 0
 
@@ -196,9 +252,12 @@ def _cmd_view(args: argparse.Namespace) -> int:
     if not all(s is not None and s.isatty() for s in (sys.__stdin__, sys.__stderr__)):
         return _fail("the reading view needs a terminal; for scripts use 'reader align "
                      "PATH --json' or 'reader export PATH --format FMT'")
+    from reader.core.storage import marks_path
     from reader.ui.app import ReaderApp
 
-    app = ReaderApp(loaded.documents, warnings=loaded.warnings)
+    # the marks file of these arguments: the same rule as 'reader export' (first path)
+    app = ReaderApp(loaded.documents, warnings=loaded.warnings,
+                    marks_path=marks_path(args.paths), exit_on_signals=True)
     app.run()
     return app.return_code or 0
 
@@ -234,5 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except MemoryError:
         return _fail("out of memory", 1)
+    except OSError as exc:  # a path the checks above did not foresee: still one line, 2
+        from reader.core.sources import display_path
+
+        where = f": {display_path(exc.filename)}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}")
     except Exception as exc:  # never a traceback for the user
         return _fail(f"unexpected {type(exc).__name__}: {exc}", 1)

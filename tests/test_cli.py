@@ -83,7 +83,7 @@ def test_align_summary_columns_line_up_with_odd_file_names(make_docs):
     names = ["notes[red]\x1b[31m.txt", "日本語のファイル名.txt", "plain.txt"]
     out = summary(align(make_docs({n: ARTICLE_A if k % 2 else ARTICLE_B
                                    for k, n in enumerate(names)})))
-    assert "\x1b" not in out and "notes[red]\\x1b[31m.txt" in out
+    assert "\x1b" not in out and "notes[red]␛[31m.txt" in out  # as the panes show it
     assert "日本語のファイル名.txt" in out
     rows = out.splitlines()[2:6]  # the header and one row per source
     # the sentence counts end in the same terminal column (CJK characters are two wide)
@@ -281,7 +281,7 @@ def test_too_large_message_states_the_default_limit(reader_cli, tmp_path):
     with open(folder / "huge.txt", "wb") as fh:  # sparse: takes no disk space
         fh.truncate(60 * 1024 * 1024)
     line = assert_clean_failure(reader_cli("align", folder), contains="huge.txt")
-    assert "50 MB" in line, line
+    assert "60 MiB > 50 MiB limit" in line, line
 
 
 def test_output_into_missing_folder(reader_cli, tmp_path):

@@ -254,3 +254,74 @@ def test_citation_for_the_clipboard(al):
     assert citation(al, 1, s, e) == (
         "\u201c-1 is what the markets did, café owners said.\u201d \u2014 outlet [red].txt, "
         f"characters {s}\u2013{e}")
+
+
+# -- Markdown structure: a note or quote never opens a block that swallows the rest ----------
+@pytest.mark.parametrize("hostile", ["~~~", "```", "~~~python", "    ~~~", "<div>", "---",
+                                     "> quote", "| a | b |", "[x]: http://evil.example"])
+def test_a_note_with_a_block_opener_stays_inside_its_passage(al, hostile):
+    from markdown_it import MarkdownIt
+
+    marks = [create_mark(al, 0, 1, note=f"before\n{hostile}\nafter", now="2024-01-01T00:00:00Z",
+                         mark_id="m-1"),
+             create_mark(al, 1, 2, note="the second note", now="2024-01-01T00:00:00Z",
+                         mark_id="m-2")]
+    text = render(collect_marks(al, marks), "md")
+    tokens = MarkdownIt("gfm-like").parse(text)
+    kinds = {t.type for t in tokens}
+    assert not kinds & {"fence", "code_block", "html_block", "hr", "table_open"}, kinds
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
+                and t.tag == "h2"]
+    assert len(headings) == 2 and headings[1].startswith("2.")  # the second passage is intact
+    assert "the second note" in text
+
+
+def _highlighted_by_definition(text, spans, si):
+    """The HTML highlighting as specified (and as first written, quadratic): each piece
+    between span boundaries takes the first covering span, own before counterpart."""
+    from html import escape
+
+    from reader.core.export_html import _anchor, _tag_class
+
+    cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
+    starts, seen = {}, set()
+    for s, _e, k, _own, _p in sorted(spans, key=lambda x: (x[0], x[2])):
+        if k not in seen:
+            seen.add(k)
+            starts.setdefault(s, []).append(k)
+    order = sorted(spans, key=lambda x: (not x[3], x[2]))
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        for k in starts.get(a, []):
+            out.append(f'<span id="{_anchor(k, si)}"></span>')
+        piece = escape(text[a:b])
+        cover = next((x for x in order if x[0] <= a and b <= x[1] and x[0] < x[1]), None)
+        if cover is None:
+            out.append(piece)
+            continue
+        _s, _e, k, own, p = cover
+        title = f"{k}. " + (p.note if p.note else (p.tag or "shared passage"))
+        out.append(f'<mark class="{"own" if own else "cp"} {_tag_class(p)}" '
+                   f'title="{escape(title)}">{piece}</mark>')
+    for k in starts.get(len(text), []):
+        out.append(f'<span id="{_anchor(k, si)}"></span>')
+    return "".join(out)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.booleans(),
+                          st.sampled_from(["", "yellow", "blue"])), max_size=12))
+def test_html_highlighting_matches_its_definition(raw):
+    from reader.core.export import ExportPassage, Occurrence
+    from reader.core.export_html import _highlighted
+
+    text = "The <quick> brown fox & the lazy dog, again."
+    spans = []
+    for k, (start, length, own, tag) in enumerate(raw, 1):
+        end = min(len(text), start + length)
+        p = ExportPassage(f"p{k}", Occurrence("a.txt", start, end, text[start:end]), tag=tag)
+        spans.append((start, end, 1 + k % 5, own, p))
+    assert _highlighted(text, spans, 0) == _highlighted_by_definition(text, spans, 0)

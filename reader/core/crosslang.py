@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from reader.core import encoders
+from reader.core.encoders import Encoder
 from reader.core.model import Source
 from reader.core.pairs import Candidates
 from reader.core.sources import display_path
@@ -51,7 +53,7 @@ class Plan:
 
     pairs: list[tuple[int, int]]          # (a, b), a < b: in different known languages
     uncovered: frozenset[tuple[int, int]]  # ... of which a language the encoder lacks
-    encoder: object | None                 # the Encoder, or None (the extra is missing)
+    encoder: Encoder | None                # None: the extra is missing (or not needed)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -75,8 +77,8 @@ def _names(sources: Sequence[Source], which: Sequence[int]) -> str:
     return " · ".join(f"{lang}: {', '.join(names)}" for lang, names in sorted(by_lang.items()))
 
 
-def plan(sources: Sequence[Source], encoder: object | None = None,
-         load: Callable[[], object] | None = None) -> Plan:
+def plan(sources: Sequence[Source], encoder: Encoder | None = None,
+         load: Callable[[], Encoder] | None = None) -> Plan:
     """The pairs of sources whose languages are both known and differ. Their encoder:
     ``encoder`` if given, else ``load()`` (default: the multilingual extra's), which
     may raise :class:`reader.core.encoders.EncoderUnavailable`: then the pairs are
@@ -87,8 +89,6 @@ def plan(sources: Sequence[Source], encoder: object | None = None,
     best cosine is the right sentence 36-44 % of the time against 15-17 % by chance).
     A source of unknown language (a mix, too little text) pairs by words with every
     other."""
-    from reader.core import encoders
-
     pairs = [(a, b) for a in range(len(sources)) for b in range(a + 1, len(sources))
              if sources[a].lang and sources[b].lang and sources[a].lang != sources[b].lang]
     if not pairs:

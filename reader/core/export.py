@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import os
+import stat
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reader import __version__
 from reader.core.marks import CONTEXT_CHARS, Mark, counterpart_spans
 from reader.core.model import Alignment, Source
+from reader.core.visible import json_text, visible
 
 FORMATS = ("md", "json", "csv", "html")
 MARKS, MATCHES = "marks", "matches"
@@ -139,7 +141,7 @@ def citation(al: Alignment, source: int, start: int, end: int) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------
-_MD_SPECIAL = set("\\`*[]<>|")
+_MD_SPECIAL = set("\\`*[]<>|~")
 
 
 def md_escape(text: str) -> str:
@@ -249,7 +251,7 @@ def to_json(data: ExportData) -> str:
         "first": {"type": "AnnotationPage", "startIndex": 0,
                   "items": [_annotation(p, data.kind) for p in data.passages]},
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc, indent=2) + "\n"
 
 
 # -- CSV --------------------------------------------------------------------------------
@@ -285,19 +287,51 @@ def to_csv(data: ExportData) -> str:
 
 
 # -- all formats --------------------------------------------------------------------------
+def _visible_occurrence(o: Occurrence) -> Occurrence:
+    fields = (o.source, o.text, o.prefix, o.suffix)
+    safe = tuple(map(visible, fields))
+    if all(a is b for a, b in zip(safe, fields)):  # the common case: no copy
+        return o
+    return replace(o, source=safe[0], text=safe[1], prefix=safe[2], suffix=safe[3])
+
+
+def _visible_passage(p: ExportPassage) -> ExportPassage:
+    occurrence = _visible_occurrence(p.occurrence)
+    counterparts = tuple(map(_visible_occurrence, p.counterparts))
+    fields = (p.note, p.tag, p.created, p.modified)
+    safe = tuple(map(visible, fields))
+    if (occurrence is p.occurrence and all(a is b for a, b in zip(counterparts, p.counterparts))
+            and all(a is b for a, b in zip(safe, fields))):
+        return p
+    return replace(p, occurrence=occurrence, counterparts=counterparts, note=safe[0],
+                   tag=safe[1], created=safe[2], modified=safe[3])
+
+
+def visible_data(data: ExportData) -> ExportData:
+    """``data`` with every text made safe to print (:func:`reader.core.visible.visible`:
+    control characters, escape sequences, bidi controls and lone surrogates become
+    visible stand-ins, one character for one, so offsets still hold; tab and newline
+    stay). What the Markdown, CSV and HTML exports are made from."""
+    return replace(data, sources=tuple((visible(n), visible(t)) for n, t in data.sources),
+                   passages=tuple(map(_visible_passage, data.passages)))
+
+
 def render(data: ExportData, fmt: str) -> str:
-    """The text of ``data`` in format ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "md":
-        return to_markdown(data)
+    """The text of ``data`` in format ``fmt`` (one of :data:`FORMATS`). No format ever
+    carries a raw control character (but tab, newline, and CSV's CRLF row ends): the
+    text formats show them as visible stand-ins, JSON as ``\\u`` escapes."""
     if fmt == "json":
         return to_json(data)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    data = visible_data(data)
+    if fmt == "md":
+        return to_markdown(data)
     if fmt == "csv":
         return to_csv(data)
-    if fmt == "html":
-        from reader.core.export_html import to_html
+    from reader.core.export_html import to_html
 
-        return to_html(data)
-    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    return to_html(data)
 
 
 def format_for_path(path: str | Path) -> str | None:
@@ -308,23 +342,42 @@ def format_for_path(path: str | Path) -> str | None:
 
 
 def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` (UTF-8). An existing file is replaced only with
-    ``force``; the text goes to a temporary file in the same folder first and is renamed
-    into place, so a failure leaves any existing file as it was. Raises
-    :class:`ExportError` with a one-line message."""
+    """Write ``text`` to ``path`` (UTF-8) through a temporary file in the same folder,
+    renamed into place, so a failure (a full disk, a kill) leaves no partial file and
+    any existing file as it was. Raises :class:`ExportError` with a one-line message.
+
+    What may be replaced: nothing without ``force``; with ``force``, only a regular
+    file. A symbolic link to a regular file is written through (the file it points to
+    is replaced, the link stays); a folder, FIFO, device or socket is refused, with
+    or without ``force``."""
+    import errno
+
+    from reader.core.files import RefusedFile, atomic_write, kind_of
     from reader.core.sources import display_path
-    from reader.core.storage import atomic_write
 
     path = Path(path)
     shown = display_path(path)
-    if path.is_dir():
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ExportError(f"cannot write {shown}: a loop of symbolic links") from None
+        mode = None  # a permission problem: the write says so below
+    if mode is not None and stat.S_ISDIR(mode):
         raise ExportError(f"{shown} is a folder; give a file name")
-    if not force and path.exists():
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ExportError(f"{shown} is {kind_of(mode)}, not a regular file; not writing "
+                          "to it")
+    if not force and os.path.lexists(path):
         raise ExportError(f"{shown} exists; not overwriting it (use --force)")
     try:
         atomic_write(path, text, overwrite=force)
     except FileExistsError:
         raise ExportError(f"{shown} exists; not overwriting it (use --force)") from None
+    except RefusedFile as exc:
+        raise ExportError(f"{shown} is {exc.strerror}; not writing to it") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if isinstance(exc, FileNotFoundError):

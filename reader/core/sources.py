@@ -7,24 +7,21 @@ merely skipped (binary, empty) are reported as warnings.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.core.files import RefusedFile, kind_of, read_regular, size_over
 from reader.core.segment import is_blank
+from reader.core.visible import one_line
 
 #: Default largest file accepted as "a text version of a story".
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 _SNIFF = 8192
-
-
-def _megabytes(n: int) -> str:
-    """Sizes in MB of 1024*1024 bytes (what --max-size takes), at a useful precision."""
-    mb = n / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.3g} MB"
 
 
 class SourceError(Exception):
@@ -48,8 +45,10 @@ class Loaded:
 
 
 def display_path(path: Path | str) -> str:
-    """A path for a one-line message: control characters made visible."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(path))
+    """A path for a one-line message, shown literally: control characters, escape
+    sequences, bidi controls and bytes that are not UTF-8 made visible
+    (:func:`reader.core.visible.one_line`, the sanitiser of every surface)."""
+    return one_line(str(path))
 
 
 def normalise_newlines(text: str) -> str:
@@ -57,6 +56,37 @@ def normalise_newlines(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` (no byte order mark) is UTF-16
+    text: in its first 8 kB, zero bytes sit at one parity only (the high bytes of
+    ASCII spaces, digits and letters) and it decodes to text without control
+    characters. None otherwise: valid UTF-8 text holds no NUL bytes this way."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # a byte order mark: the detector handles UTF-16 with one
+    head = data[:_SNIFF]
+    head = head[:len(head) - len(head) % 2]
+    if len(head) < 8:
+        return None
+    half = len(head) // 2
+    even = head[0::2].count(0) / half
+    odd = head[1::2].count(0) / half
+    if odd >= 0.2 and even <= 0.02:
+        encoding = "utf-16-le"
+    elif even >= 0.2 and odd <= 0.02:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError:
+        try:  # the sample may end inside a surrogate pair
+            text = head[:-2].decode(encoding)
+        except UnicodeDecodeError:
+            return None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return encoding if controls <= len(text) * 0.01 else None
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -148,6 +178,15 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     text as U+FEFF and newlines are translated. Other encodings are detected
     with charset-normalizer; ``note`` then says what was assumed.
     """
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            text = data.decode(utf16, errors="replace")
+        order = "little" if utf16.endswith("le") else "big"
+        return normalise_newlines(text), utf16, \
+            f"decoded as UTF-16 ({order}-endian, without a byte order mark)"
     try:
         return normalise_newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
@@ -171,7 +210,10 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     return normalise_newlines(lenient), "utf-8", "invalid UTF-8 bytes replaced with U+FFFD"
 
 
-def _candidate_files(folder: Path) -> list[Path]:
+def _candidate_files(folder: Path, warnings: list[str]) -> list[Path]:
+    """The regular files of ``folder`` (not hidden; links followed), sorted by name.
+    FIFOs, devices, sockets, broken links and link loops are skipped with a warning
+    in ``warnings``; subfolders silently (not recursive)."""
     try:
         entries = list(os.scandir(folder))
     except PermissionError:
@@ -182,11 +224,22 @@ def _candidate_files(folder: Path) -> list[Path]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
+        shown = display_path(entry.path)
         try:
-            if entry.is_file():  # follows symlinks: a link to a file counts
-                out.append(Path(entry.path))
-        except OSError:
+            mode = os.stat(entry.path).st_mode  # follows symlinks: a link to a file counts
+        except FileNotFoundError:
+            if os.path.islink(entry.path):
+                warnings.append(f"skipped {shown}: a broken symbolic link")
             continue
+        except OSError as exc:
+            why = ("a loop of symbolic links" if exc.errno == errno.ELOOP
+                   else f"cannot read it ({exc.strerror})")
+            warnings.append(f"skipped {shown}: {why}")
+            continue
+        if stat.S_ISREG(mode):
+            out.append(Path(entry.path))
+        elif not stat.S_ISDIR(mode):
+            warnings.append(f"skipped {shown}: {kind_of(mode)}, not a regular file")
     return sorted(out, key=lambda p: (p.name.casefold(), p.name))
 
 
@@ -201,27 +254,27 @@ def _unique_names(paths: list[Path]) -> list[str]:
 
 
 def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | None, str | None]:
-    """Read one file. Returns (document, warning); a skipped file has no document."""
+    """Read one file (a regular file only, opened without blocking, at most
+    ``max_bytes``). Returns (document, warning); a skipped file has no document."""
     shown = display_path(path)
     try:
-        st = path.stat()
+        data = read_regular(path, max_bytes)
     except FileNotFoundError:
         raise SourceError(f"no such file: {shown}")
-    except OSError as exc:
-        raise SourceError(f"cannot read {shown}: {exc.strerror}")
-    if not stat.S_ISREG(st.st_mode):
-        raise SourceError(f"not a regular file: {shown}")
-    if st.st_size > max_bytes:
-        raise SourceError(
-            f"{shown} is too large to be a text version ({_megabytes(st.st_size)} > "
-            f"{_megabytes(max_bytes)} limit; see --max-size)")
-    try:
-        data = path.read_bytes()
     except PermissionError:
         raise SourceError(f"cannot read {shown}: permission denied")
+    except RefusedFile as exc:
+        if exc.errno != errno.EFBIG:
+            raise SourceError(f"not a regular file: {shown} ({exc.strerror})")
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = max_bytes + 1
+        raise SourceError(f"{shown} is too large to be a text version "
+                          f"({size_over(size, max_bytes)}; see --max-size)")
     except OSError as exc:
         raise SourceError(f"cannot read {shown}: {exc.strerror}")
-    if _looks_binary(data[:_SNIFF]):
+    if utf16_without_bom(data) is None and _looks_binary(data[:_SNIFF]):
         return None, f"skipped {shown}: looks like a binary file"
     text, encoding, note = decode(data)
     if all(is_blank(c) for c in text):  # stops at the first visible character
@@ -230,37 +283,61 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
     return Document(name=name, path=path, text=text, encoding=encoding), warning
 
 
+def _kind_of_path(p: Path) -> int:
+    """``st_mode`` of what ``p`` points to; a :class:`SourceError` for what cannot be
+    looked at (missing, a broken link, a loop, no permission on a folder above it)."""
+    shown = display_path(p)
+    try:
+        return os.stat(p).st_mode
+    except FileNotFoundError:
+        if os.path.islink(p):
+            raise SourceError(f"broken symbolic link: {shown}") from None
+        raise SourceError(f"no such file or folder: {shown}") from None
+    except PermissionError:
+        raise SourceError(f"cannot read {shown}: permission denied") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceError(f"a loop of symbolic links: {shown}") from None
+        raise SourceError(f"cannot read {shown}: {exc.strerror}") from None
+
+
 def load_paths(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """Load the documents named on the command line.
 
     One folder: every regular, non-hidden file in it (not recursive), sorted by
     name. Several paths: each must be a file (folders are expanded the same way).
+    What is skipped is said in ``warnings``.
     """
     if not paths:
         raise SourceError("no input: give a folder or two or more files")
     files: list[Path] = []
+    warnings: list[str] = []
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            raise SourceError(f"no such file or folder: {display_path(p)}")
-        if p.is_dir():
-            found = _candidate_files(p)
+        mode = _kind_of_path(p)
+        if stat.S_ISDIR(mode):
+            found = _candidate_files(p, warnings)
             if not found:
-                raise SourceError(f"folder has no files: {display_path(p)}")
+                why = "; ".join(warnings) if warnings else ""
+                raise SourceError(f"folder has no files: {display_path(p)}"
+                                  + (f" ({why})" if why else ""))
             files.extend(found)
-        elif p.is_file():
+        elif stat.S_ISREG(mode):
             files.append(p)
         else:
-            raise SourceError(f"not a file or folder: {display_path(p)}")
+            raise SourceError(f"not a file or folder: {display_path(p)} ({kind_of(mode)})")
     seen: set[Path] = set()
     unique_files = []
     for f in files:
-        key = f.resolve()
+        try:
+            key = f.resolve()
+        except (OSError, RuntimeError):
+            key = f
         if key not in seen:
             seen.add(key)
             unique_files.append(f)
     names = _unique_names(unique_files)
-    loaded = Loaded(documents=[])
+    loaded = Loaded(documents=[], warnings=warnings)
     for path, name in zip(unique_files, names):
         doc, warning = read_document(path, name, max_bytes)
         if warning:

@@ -35,7 +35,7 @@ from reader.ui.palette import tint_variables
 from reader.ui.pane import SentenceView, SourcePane
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
-from reader.ui.wrap import sanitise
+from reader.ui.wrap import safe_content, sanitise
 
 #: Narrowest pane worth reading in; more sources than fit are hidden, never squashed.
 MIN_PANE_WIDTH = 30
@@ -48,14 +48,15 @@ class _Cancelled(Exception):
 class ReaderApp(MarkingMixin, App):
     TITLE = "reader"
     CSS_PATH = "reader.tcss"
-    BINDINGS = [*bindings(APP_KEYS),
-                *bindings([])]
+    BINDINGS = bindings(APP_KEYS)
 
     def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = (),
-                 marks_path: Path | None | bool = True) -> None:
+                 marks_path: Path | None | bool = True, exit_on_signals: bool = False) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
-        the documents (none for documents not read from files), None for no saving."""
+        the documents (none for documents not read from files), None for no saving.
+        ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
         super().__init__()
+        self.exit_on_signals = exit_on_signals
         self._init_marking(marks_file(documents) if marks_path is True
                            else marks_path or None)
         self.documents = list(documents)
@@ -98,6 +99,12 @@ class ReaderApp(MarkingMixin, App):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
+    def on_load(self) -> None:
+        if self.exit_on_signals:  # before the terminal is in application mode
+            from reader.ui.signals import install_exit_signals
+
+            install_exit_signals(self)  # removed when the event loop closes
+
     def on_mount(self) -> None:
         for w in self.warnings:
             self.notify(w, title="warning", severity="warning", markup=False, timeout=8)
@@ -108,9 +115,14 @@ class ReaderApp(MarkingMixin, App):
         self.status.set_message("segmenting…")
         self._load()
 
+    def notify(self, message: str, *, title: str = "", **kwargs) -> None:
+        """Every notification shows file names and text literally (never as markup)."""
+        kwargs["markup"] = False
+        super().notify(str(safe_content(message)), title=sanitise(str(title)), **kwargs)
+
     def _fail_screen(self, text: str) -> None:
         msg = self.query_one("#message", Static)
-        msg.update(Content(text))
+        msg.update(safe_content(text))
         msg.add_class("-error")
         msg.remove_class("-hidden")
         self.status.set_progress(None)
@@ -216,11 +228,10 @@ class ReaderApp(MarkingMixin, App):
         if notes:
             # how the alignment was made matters (sources in different languages without
             # the encoder): the first note stays in the status line, every note is shown
-            for note in notes:
-                self.notify(sanitise(note), title="alignment", severity="warning",
-                            markup=False, timeout=12)
+            for note in notes:  # (notify and the status line show text literally)
+                self.notify(note, title="alignment", severity="warning", timeout=12)
             more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
-            self.status.set_message(sanitise(notes[0]) + more, warning=True)
+            self.status.set_message(notes[0] + more, warning=True)
         else:
             self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart "
                                     f"links, {message.prepared.related} related")

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from reader.ui.wrap import safe_content
+
 
 class Confirm(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -37,7 +39,7 @@ class Confirm(ModalScreen[bool]):
 
     def __init__(self, question: Content, yes: str = "Yes (y)", no: str = "No (n)") -> None:
         super().__init__()
-        self.question = question
+        self.question = safe_content(question)  # file names and text, literally
         self.yes, self.no = yes, no
 
     def compose(self) -> ComposeResult:

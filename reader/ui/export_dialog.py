@@ -22,6 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from reader.ui.compact import CompactWhenShort
+from reader.ui.safe_input import SafeInput
+from reader.ui.wrap import safe_content
 
 FORMATS = ("md", "json", "csv", "html")
 FORMAT_NAMES = {"md": "Markdown", "json": "JSON (W3C)", "csv": "CSV", "html": "HTML"}
@@ -109,7 +111,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             yield Static(Content(marks), classes="export-hint", id="export-what")
             yield Static(Content("File (relative paths are next to the sources)"),
                          classes="export-label")
-            yield Input(id="export-path")
+            yield SafeInput(id="export-path")
             yield Static(Content(""), id="export-error")
             with Horizontal(classes="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
@@ -137,7 +139,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
 
     def _show(self, text: str, warning: bool = False) -> None:
         error = self.query_one("#export-error", Static)
-        error.update(Content(text))
+        error.update(safe_content(text))  # paths and file names, literally
         error.set_class(warning, "-warning")
 
     def _disarm(self) -> None:
@@ -208,7 +210,11 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
                        "shared passages.")
             return
         force = False
-        if path.exists() and not path.is_dir():
+        try:  # only a regular file (or a link to one) is ever replaced
+            replaceable = path.is_file()
+        except OSError:  # no permission to look: the write says why
+            replaceable = False
+        if replaceable:
             if self.confirm_overwrite != path:
                 self._arm(path)
                 return
@@ -235,7 +241,10 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             text = self.build(fmt, matches)
             written = write_export(path, text, force=force)
         except ExportError as exc:
-            exists = not force and path.exists()
+            try:
+                exists = not force and path.is_file()
+            except OSError:
+                exists = False
             self.post_message(self.Failed(str(exc), exists=exists))
             return
         except Exception as exc:

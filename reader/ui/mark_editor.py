@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reader.core.marks import TAGS, Mark
 from reader.ui.compact import CompactWhenShort
+from reader.ui.safe_input import SafeInput
 from reader.ui.wrap import sanitise
 
 NOTE_MAX = 500
@@ -67,7 +68,7 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
                                           excerpt(sanitise(self.mark.primary.exact), 300)),
                          classes="editor-quote")
             yield Static(Content("Note"), classes="editor-label")
-            yield Input(value=self.mark.note, placeholder="a short note (optional)",
+            yield SafeInput(value=self.mark.note, placeholder="a short note (optional)",
                         max_length=NOTE_MAX, id="mark-note")
             yield Static(Content("Colour"), classes="editor-label")
             with RadioSet(id="mark-tag"):

@@ -7,9 +7,13 @@ autosave and the load at start-up. The marks themselves, their anchors, storage 
 export formats are the core's (:mod:`reader.core.marks`, :mod:`reader.core.storage`,
 :mod:`reader.core.export`); this module only wires them to the screen.
 
-Saving: every change hands an immutable snapshot to a thread worker; a worker saves
-the newest snapshot at the moment it gets the save lock, so the file always ends with
-the latest state however the threads interleave. The core writes atomically.
+Saving: the book's marks are the core's :class:`~reader.core.records.SyncedRecords`;
+every change starts a thread worker that syncs them with the marks file
+(:class:`~reader.core.storage.MarkStore`): the file is read as it is on disk, merged
+with this session's changes and written atomically under a lock. The first sync is
+the load, so nothing is written before the file has been read. What another instance
+saved comes in with every sync, and a poll of the file every few seconds: panes and
+panel repaint when a merge changes what this session holds.
 """
 
 from __future__ import annotations
@@ -25,11 +29,18 @@ from textual.content import Content
 from reader.core.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
                                sentences_in)
 from reader.core.model import Alignment, Source
-from reader.ui.messages import MarksLoaded, MarksSaveFailed
+from reader.core.records import SyncedRecords
+from reader.core.storage import MARKS
+from reader.core.visible import encodable
+from reader.ui.messages import MarksSaveFailed, MarksSynced
+from reader.ui.wrap import sanitise
 
 if TYPE_CHECKING:
     from reader.core.sources import Document
     from reader.core.storage import MarkStore
+
+#: seconds between two looks at the marks file for what another instance saved
+POLL_EVERY = 3.0
 
 #: How each tag is drawn (a block in the gutter, a swatch in the panel): mid-luminance
 #: colours that read on dark and light themes alike. The pane's CSS has the same values
@@ -55,11 +66,16 @@ def excerpt(text: str, limit: int = 70) -> str:
 
 
 class MarkBook:
-    """The marks of this session, in creation order."""
+    """The marks of this session, in order (the file's, then the new ones). They live in
+    ``records`` (shared with the store, which merges them with the file)."""
 
     def __init__(self, sources: Sequence[Source] = ()) -> None:
-        self.marks: list[Mark] = []
+        self.records: SyncedRecords[Mark] = SyncedRecords(MARKS)
         self.set_sources(sources)
+
+    @property
+    def marks(self) -> list[Mark]:
+        return self.records.items
 
     def set_sources(self, sources: Sequence[Source]) -> None:
         self.sources = list(sources)
@@ -78,7 +94,7 @@ class MarkBook:
         return sentences_in(self.sources[i], target.start, target.end)
 
     def find(self, mark_id: str) -> Mark | None:
-        return next((m for m in self.marks if m.id == mark_id), None)
+        return self.records.get(mark_id)
 
     def per_source(self) -> list[dict[int, str]]:
         """For each source: sentence -> tag of the marks covering it (a sentence the
@@ -120,23 +136,13 @@ class MarkBook:
 
     # -- changes --------------------------------------------------------------------
     def add(self, mark: Mark) -> None:
-        self.marks.append(mark)
+        self.records.put(mark)
 
     def replace(self, mark: Mark) -> None:
-        self.marks = [mark if m.id == mark.id else m for m in self.marks]
+        self.records.put(mark)
 
     def remove(self, mark_id: str) -> Mark | None:
-        gone = self.find(mark_id)
-        self.marks = [m for m in self.marks if m.id != mark_id]
-        return gone
-
-    def merge_loaded(self, loaded: Sequence[Mark]) -> bool:
-        """Put the saved marks first, keeping any made before they arrived. Returns
-        True when marks made this session were kept (so the file needs a save)."""
-        ids = {m.id for m in loaded}
-        fresh = [m for m in self.marks if m.id not in ids]
-        self.marks = list(loaded) + fresh
-        return bool(fresh)
+        return self.records.remove(mark_id)
 
 
 class MarkingMixin:
@@ -151,43 +157,76 @@ class MarkingMixin:
         self.marks_path = marks_path
         self.store: MarkStore | None = None
         self._save_lock = threading.Lock()
-        self._latest: tuple[Mark, ...] = ()
-        self._saved: tuple[Mark, ...] = ()
+        self._marks_loaded = False
 
     # -- start-up ---------------------------------------------------------------------
     def _start_marks(self) -> None:
         self.book.set_sources(self.sources)
         if self.marks_path is not None:
+            from reader.core.marks import reanchor_marks
             from reader.core.storage import MarkStore
 
-            self.store = MarkStore(self.marks_path)
-            self._load_marks(self.store, list(self.sources))
+            sources = list(self.sources)
+            # marks read from the file are found again in the texts as they are now
+            self.store = MarkStore(self.marks_path, records=self.book.records,
+                                   prepare=lambda marks: reanchor_marks(marks, sources))
+            self._sync_marks(first=True)
+            self.set_interval(POLL_EVERY, self._poll_marks)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="marks-load")
-    def _load_marks(self, store: MarkStore, sources: list[Source]) -> None:
-        """Read the save file and re-anchor every mark to the texts (never touches a
-        widget)."""
-        from reader.core.marks import reanchor_marks
+    def _poll_marks(self) -> None:
+        if self.store is not None and self.store.writable and self._marks_loaded:
+            self._sync_marks()
 
-        try:
-            marks = reanchor_marks(store.load(), sources)
-        except Exception as exc:  # never a traceback: report, and do not save over it
-            store.writable = False
-            self.post_message(MarksLoaded([], [f"cannot load marks: {type(exc).__name__}: "
-                                               f"{exc}; marks will not be saved"]))
+    @work(thread=True, exit_on_error=False, group="marks-save")
+    def _sync_marks(self, first: bool = False) -> None:
+        """Merge the marks with the file and save what it lacks (never touches a
+        widget). The first call is the load: it reads the file before anything can be
+        written, keeping marks made meanwhile."""
+        store = self.store
+        if store is None:
             return
-        self.post_message(MarksLoaded(marks, list(store.warnings)))
+        with self._save_lock:
+            try:
+                result = store.sync()  # a failed write is result.error: the merge stands
+            except Exception as exc:  # never a traceback; never save over what we misread
+                if first:
+                    store.writable = False
+                self.post_message(MarksSaveFailed(
+                    f"cannot {'load' if first else 'save'} marks: {type(exc).__name__}: {exc}"))
+                return
+        self.post_message(MarksSynced(result, first))
 
-    def on_marks_loaded(self, message: MarksLoaded) -> None:
-        for warning in message.warnings:
+    def on_marks_synced(self, message: MarksSynced) -> None:
+        result = message.result
+        if result.error:
+            self.on_marks_save_failed(MarksSaveFailed(result.error))
+        for warning in result.warnings:
             self.notify(warning, title="marks", severity="warning", markup=False, timeout=12)
-        kept_new = self.book.merge_loaded(message.marks)
-        orphans = sum(1 for m in message.marks if any(t.orphaned for t in m.targets))
-        if orphans:
-            self.notify(f"{orphans} saved mark(s) could not be found again in the texts; "
-                        "they are kept and listed as orphaned in the marks panel (l)",
-                        title="marks", severity="warning", markup=False, timeout=10)
-        self._marks_changed(save=kept_new)
+        for conflict in result.conflicts:
+            self._report_conflict(conflict)
+        if message.first:
+            self._marks_loaded = True
+            orphans = sum(1 for m in self.book.marks if any(t.orphaned for t in m.targets))
+            if orphans:
+                self.notify(f"{orphans} saved mark(s) could not be found again in the texts; "
+                            "they are kept and listed as orphaned in the marks panel (l)",
+                            title="marks", severity="warning", markup=False, timeout=10)
+        if message.first or result.changed:
+            self._marks_changed(save=False)
+
+    def _report_conflict(self, conflict) -> None:
+        from reader.core.records import BOTH_EDITED, EDITED_THERE
+
+        if conflict.why == BOTH_EDITED:
+            lost = (conflict.dropped or {}).get("note", "")
+            where = "here" if conflict.kept == "theirs" else "in the other window"
+            text = (f"A mark was edited here and in another window: kept the later edit; "
+                    f"the note {where} was \u201c{excerpt(str(lost), 60)}\u201d")
+        elif conflict.why == EDITED_THERE:
+            text = "A mark you removed was edited in another window meanwhile: it is back"
+        else:
+            text = "A mark removed in another window was edited here: it is kept"
+        self.notify(text, title="marks", severity="warning", markup=False, timeout=10)
 
     # -- saving -----------------------------------------------------------------------
     def _marks_changed(self, save: bool = True) -> None:
@@ -198,44 +237,18 @@ class MarkingMixin:
                                  else {})
         self._marks_panel().set_marks(self.book.marks, self.book)
         if save and self.store is not None:
-            self._latest = tuple(self.book.marks)
-            self._save_marks()
-
-    @work(thread=True, exit_on_error=False, group="marks-save")
-    def _save_marks(self) -> None:
-        from reader.core.storage import StorageError
-
-        store = self.store
-        if store is None:
-            return
-        with self._save_lock:
-            latest = self._latest
-            if latest is self._saved:
-                return
-            try:
-                saved = store.save(latest)
-            except StorageError as exc:
-                self.post_message(MarksSaveFailed(str(exc)))
-                return
-            except Exception as exc:
-                self.post_message(MarksSaveFailed(f"cannot save marks: "
-                                                  f"{type(exc).__name__}: {exc}"))
-                return
-            if saved:
-                self._saved = latest
-            elif not store.writable:
-                self._saved = latest  # read-only this session: reported at load
+            self._sync_marks()
 
     def flush_marks(self) -> None:
-        """Save now, in this thread, if the newest marks are not on disk (at exit)."""
+        """Save now, in this thread, if the file lacks this session's marks (at exit).
+        Merged like every save: a load still running cannot make it lose anything."""
         store = self.store
         if store is None or not store.writable:
             return
         with self._save_lock:
-            if self._latest is not self._saved:
+            if store.records.pending():
                 try:
-                    store.save(self._latest)
-                    self._saved = self._latest
+                    store.sync()
                 except Exception:
                     pass
 
@@ -340,8 +353,8 @@ class MarkingMixin:
                     self.remove_mark(mark_id, confirm=False)
 
             self.push_screen(Confirm(Content.assemble(
-                "Remove this mark?\n\n", (f"{mark.source}: ", "bold"),
-                excerpt(mark.primary.exact, 120))), answered)
+                "Remove this mark?\n\n", (f"{sanitise(mark.source)}: ", "bold"),
+                excerpt(sanitise(mark.primary.exact), 120))), answered)
             return
         self.book.remove(mark_id)
         self._marks_changed()
@@ -451,7 +464,9 @@ class MarkingMixin:
         payload = f"\u201c{' '.join(text.split())}\u201d \u2014 {name}"
         if mark is not None and mark.note:
             payload += f"\nNote: {mark.note}"
-        self.copy_to_clipboard(payload)
+        # the text itself (sent base64-encoded: never drawn); only what UTF-8 cannot
+        # encode is replaced
+        self.copy_to_clipboard(encodable(payload))
         what = "the mark" if mark is not None else "the sentence"
         self.notify(f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
                     "blocks OSC 52, export to a file with e: that always works.",

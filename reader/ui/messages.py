@@ -88,13 +88,15 @@ class SearchDone(Message):
         self.hits = hits
 
 
-class MarksLoaded(Message):
-    """The marks worker read the save file and re-anchored the marks to the texts."""
+class MarksSynced(Message):
+    """The marks worker merged the marks with the file (``first``: the load, with the
+    marks re-anchored to the texts); ``result`` says whether what the session holds
+    changed, and what to tell the user."""
 
-    def __init__(self, marks: list, warnings: list[str]) -> None:
+    def __init__(self, result, first: bool = False) -> None:
         super().__init__()
-        self.marks = marks
-        self.warnings = warnings
+        self.result = result
+        self.first = first
 
 
 class MarksSaveFailed(Message):

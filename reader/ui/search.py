@@ -8,6 +8,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from reader.ui.safe_input import SafeInput
+
 
 class SearchBar(Horizontal):
     DEFAULT_CSS = """
@@ -33,7 +35,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/")
-        yield Input(placeholder="search all sources (fuzzy); Enter to search, Esc to close",
+        yield SafeInput(placeholder="search all sources (fuzzy); Enter to search, Esc to close",
                     id="search-input", select_on_focus=True)
 
     @property

@@ -9,6 +9,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar, Static
 
+from reader.ui.wrap import safe_content
+
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = """
@@ -60,7 +62,7 @@ class StatusBar(Horizontal):
     def set_message(self, text: str | Content, error: bool = False, warning: bool = False
                     ) -> None:
         msg = self.query_one("#status-message", Static)
-        msg.update(text if isinstance(text, Content) else Content(text))
+        msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")
         msg.set_class(warning and not error, "-warning")
 

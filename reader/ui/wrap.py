@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
+from textual.content import Content
 
 from reader.core.model import Source
+from reader.core.visible import TABLE
 
-# Control characters (C0, DEL, C1) become their visible "control picture" so that an
-# ESC in a document can never reach the terminal; tabs and newlines become spaces.
-_TABLE: dict[int, str] = {c: chr(0x2400 + c) for c in range(0x20)}
-_TABLE[0x7F] = "\u2421"
-_TABLE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
+# The core's sanitiser (control characters, bidi controls and lone surrogates made
+# visible, one character for one) plus what a pane lays out itself: tabs, newlines and
+# the other line breaks become spaces.
+_TABLE: dict[int, str] = dict(TABLE)
 _TABLE.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " ", 0x0B: " ", 0x0C: " "})
-# Bidirectional overrides and isolates would reorder the rest of the terminal line.
-_TABLE.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 # Line and paragraph separators break lines in some terminals.
 _TABLE.update({0x2028: " ", 0x2029: " ", 0x85: " "})
 
@@ -36,6 +35,18 @@ BLANK = (-1, -1)
 def sanitise(text: str) -> str:
     """The same text, one character per character, safe to print literally."""
     return text.translate(_TABLE)
+
+
+def safe_content(text: str | Content) -> Content:
+    """``text`` as Content that shows literally on one screen line per line of it:
+    control characters, escape sequences, bidi controls made visible (newlines kept,
+    so a dialog can hold several lines); a Content's styles are kept."""
+    if isinstance(text, Content):
+        lines = [Content(sanitise(line.plain), spans=list(line.spans),
+                         strip_control_codes=False) for line in text.split("\n")]
+        return Content("\n").join(lines)
+    return Content("\n".join(sanitise(line) for line in str(text).split("\n")),
+                   strip_control_codes=False)
 
 
 def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:

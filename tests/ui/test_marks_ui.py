@@ -491,6 +491,28 @@ async def test_export_to_an_unwritable_path_keeps_the_dialog(folder):
         assert not isinstance(app.screen, ExportDialog)
 
 
+async def test_export_to_a_fifo_is_refused_without_offering_to_overwrite(folder):
+    import os
+    import stat
+
+    fifo = folder.parent / "pipe.md"
+    os.mkfifo(fifo)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#export-path").value = str(fifo)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert str(dialog.query_one("#export-go").label) == "Export"  # no "Overwrite"
+        error = str(dialog.query_one("#export-error").render())
+        assert "FIFO" in error and "Not exported" in error
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
 # -- copy -----------------------------------------------------------------------------------
 async def test_y_copies_sentence_or_mark_with_its_source(folder):
     app = make_app(folder)

@@ -4,48 +4,17 @@ highlight moves after a key, and q quits cleanly. Skipped when tmux is missing."
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from tmux_helpers import READER, TMUX, Tmux
 
 ROOT = Path(__file__).resolve().parents[2]
-TMUX = shutil.which("tmux")
-READER = Path(sys.executable).parent / "reader"
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
-
-
-class Tmux:
-    def __init__(self, tmp: Path) -> None:
-        self.socket = f"reader-test-{uuid.uuid4().hex[:8]}"
-        self.session = "reader"
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True,
-                             text=True, timeout=10)
-        return out.stdout
-
-    def capture(self) -> list[str]:
-        return self.run("capture-pane", "-p", "-t", self.session).splitlines()
-
-    def wait_for(self, predicate, timeout: float = 30.0) -> list[str]:
-        deadline = time.monotonic() + timeout
-        lines = self.capture()
-        while time.monotonic() < deadline:
-            lines = self.capture()
-            if predicate(lines):
-                return lines
-            time.sleep(0.1)
-        raise AssertionError("timed out; screen was:\n" + "\n".join(lines))
-
-    def alive(self) -> bool:
-        return subprocess.run([TMUX, "-L", self.socket, "has-session", "-t", self.session],
-                              capture_output=True, timeout=10).returncode == 0
 
 
 def current_rows(lines: list[str]) -> list[str]:
@@ -57,7 +26,7 @@ def current_rows(lines: list[str]) -> list[str]:
 def tmux(tmp_path):
     if not READER.exists():
         pytest.skip(f"the reader command is not installed next to {sys.executable}")
-    t = Tmux(tmp_path)
+    t = Tmux()
     yield t
     t.run("kill-server")
 
