@@ -86,3 +86,10 @@ def test_a_megabyte_line_is_judged_quickly():
     t0 = time.perf_counter()
     assert detect_language(text) == "de"
     assert time.perf_counter() - t0 < 20   # bounded: 200 sentences of 2,000 characters at most
+
+
+def test_a_short_line_needs_a_sure_guess():
+    """One short line the model is unsure of has no language (its pairs stay with the
+    word pipeline) rather than a wrong one: this headline reads as Indonesian, 0.44."""
+    assert detect_language("Harry Potter's latest wizard trick?") is None
+    assert detect_language("Looking to buy the latest Harry Potter?") == "en"

@@ -36,6 +36,8 @@ MAX_CHARS = 1000      # characters of one sentence given to the classifier
 MIN_SCORE = 0.40      # a guess below this does not count
 MIN_LETTERS = 6       # fewer letters counted: no language
 DOMINANT = 0.60       # share of the counted letters the language needs
+SHORT_LETTERS = 200   # a text with fewer letters than this ...
+SHORT_SCORE = 0.60    # ... needs this mean score for its language (weighted by letters)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 # fastText labels without an ISO 639-1 code that belong to a macrolanguage that has one
@@ -96,6 +98,12 @@ def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
     """The languages of ``text`` with their share of its classified letters, largest first.
 
     ``spans``: its sentences, if already split. Empty when nothing could be classified."""
+    return [(lang, share) for lang, share, _ in _shares(text, spans)]
+
+
+def _shares(text: str, spans: Sequence[tuple[int, int]] | None
+            ) -> list[tuple[str, float, float]]:
+    """(language, share of the classified letters, mean score weighted by letters)."""
     spans = split_sentences(text) if spans is None else list(spans)
     chars = sum(e - s for s, e in spans)
     # as many sentences as make SAMPLE_CHARS characters (the classifier's cost is per
@@ -106,6 +114,7 @@ def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
         step = len(spans) / take
         spans = [spans[int(k * step)] for k in range(take)]
     weights: Counter[str] = Counter()
+    scores: Counter[str] = Counter()
     for s, e in spans:
         sentence = text[s:e]
         n = _letters(sentence)
@@ -114,10 +123,11 @@ def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
         lang, score = classify(sentence)
         if lang is not None and score >= MIN_SCORE:
             weights[lang] += n
+            scores[lang] += n * score
     total = sum(weights.values())
     if total < MIN_LETTERS:
         return []
-    return [(lang, w / total) for lang, w in weights.most_common()]
+    return [(lang, w / total, scores[lang] / w) for lang, w in weights.most_common()]
 
 
 def detect_language(text: str, spans: Sequence[tuple[int, int]] | None = None) -> str | None:
@@ -125,13 +135,18 @@ def detect_language(text: str, spans: Sequence[tuple[int, int]] | None = None) -
     when it has too few letters, no confident guess, or no language covers
     :data:`DOMINANT` of it (a text mixing two languages evenly). ``spans``: its
     sentences, if already split."""
-    shares = language_shares(text, spans)
+    shares = _shares(text, spans)
     if shares and shares[0][1] >= DOMINANT:
-        return shares[0][0]
+        lang, _share, score = shares[0]
+        # a short text needs a surer guess: a wrong language would send its pairs to
+        # the encoder ("Harry Potter's latest wizard trick?" reads as Indonesian, 0.44)
+        if score >= SHORT_SCORE or _letters(text) >= SHORT_LETTERS:
+            return lang
+        return None
     if not shares and _letters(text) >= MIN_LETTERS:
         # one line the sentence splitter cut into pieces too short to judge alone
         lang, score = classify(text)
-        if lang is not None and score >= MIN_SCORE:
+        if lang is not None and score >= max(MIN_SCORE, SHORT_SCORE):
             return lang
     return None
 
