@@ -37,7 +37,7 @@ MIN_SCORE = 0.40      # a guess below this does not count
 MIN_LETTERS = 6       # fewer letters counted: no language
 DOMINANT = 0.60       # share of the counted letters the language needs
 SHORT_LETTERS = 200   # a text with fewer letters than this ...
-SHORT_SCORE = 0.60    # ... needs this mean score for its language (weighted by letters)
+SHORT_SCORE = 0.5     # ... needs this score for its language, the whole text classified at once
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 # fastText labels without an ISO 639-1 code that belong to a macrolanguage that has one
@@ -137,12 +137,14 @@ def detect_language(text: str, spans: Sequence[tuple[int, int]] | None = None) -
     sentences, if already split."""
     shares = _shares(text, spans)
     if shares and shares[0][1] >= DOMINANT:
-        lang, _share, score = shares[0]
-        # a short text needs a surer guess: a wrong language would send its pairs to
-        # the encoder ("Harry Potter's latest wizard trick?" reads as Indonesian, 0.44)
-        if score >= SHORT_SCORE or _letters(text) >= SHORT_LETTERS:
+        lang = shares[0][0]
+        # a short text needs a surer guess, judged on the whole of it: a wrong language
+        # would send its pairs to the encoder ("Harry Potter's latest wizard trick?" reads
+        # as Indonesian, 0.44)
+        if _letters(text) >= SHORT_LETTERS:
             return lang
-        return None
+        whole, score = classify(text)
+        return lang if whole == lang and score >= SHORT_SCORE else None
     if not shares and _letters(text) >= MIN_LETTERS:
         # one line the sentence splitter cut into pieces too short to judge alone
         lang, score = classify(text)
