@@ -36,6 +36,8 @@ MAX_CHARS = 1000      # characters of one sentence given to the classifier
 MIN_SCORE = 0.40      # a guess below this does not count
 MIN_LETTERS = 6       # fewer letters counted: no language
 DOMINANT = 0.60       # share of the counted letters the language needs
+FIRST_LOOK = 8        # sentences of a first look (spread evenly) that settle it when ...
+FIRST_LOOK_SCORE = 0.8  # ... they all give one language with this mean score
 SHORT_LETTERS = 200   # a text with fewer letters than this ...
 SHORT_SCORE = 0.5     # ... needs this score for its language, the whole text classified at once
 
@@ -77,10 +79,19 @@ def _letters(text: str) -> int:
     return sum(map(len, _LETTER_RUN.findall(text)))
 
 
+def _has_letters(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` letters (looking no further than needed)."""
+    for k in range(0, len(text), 8 * n):
+        n -= _letters(text[k:k + 8 * n])
+        if n <= 0:
+            return True
+    return False
+
+
 def classify(text: str) -> tuple[str | None, float]:
     """The most likely language of one short text, and the classifier's score."""
     clean = _CONTROL.sub(" ", text[:MAX_CHARS]).strip()
-    if not clean or _letters(clean) == 0:
+    if not clean or _LETTER_RUN.search(clean) is None:
         return None, 0.0
     model = _model()
     try:
@@ -103,16 +114,33 @@ def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
 
 def _shares(text: str, spans: Sequence[tuple[int, int]] | None
             ) -> list[tuple[str, float, float]]:
-    """(language, share of the classified letters, mean score weighted by letters)."""
+    """(language, share of the classified letters, mean score weighted by letters).
+
+    A first look at :data:`FIRST_LOOK` sentences spread over the text settles it when
+    they all give one language surely (at least :data:`FIRST_LOOK_SCORE` on average);
+    otherwise (a mix, an unsure model) the full sample is judged."""
     spans = split_sentences(text) if spans is None else list(spans)
+    if len(spans) > FIRST_LOOK:
+        first = _judge(text, _spread(spans, FIRST_LOOK))
+        if (len(first) == 1 and first[0][2] >= FIRST_LOOK_SCORE):
+            return first
     chars = sum(e - s for s, e in spans)
     # as many sentences as make SAMPLE_CHARS characters (the classifier's cost is per
     # character), at least MIN_SENTENCES, at most MAX_SENTENCES, spread evenly
     take = min(MAX_SENTENCES, max(MIN_SENTENCES,
                                   math.ceil(SAMPLE_CHARS * len(spans) / max(1, chars))))
-    if len(spans) > take:
-        step = len(spans) / take
-        spans = [spans[int(k * step)] for k in range(take)]
+    return _judge(text, _spread(spans, take))
+
+
+def _spread(spans: list[tuple[int, int]], take: int) -> list[tuple[int, int]]:
+    """``take`` of the spans, evenly spread (all of them if there are no more)."""
+    if len(spans) <= take:
+        return spans
+    step = len(spans) / take
+    return [spans[int(k * step)] for k in range(take)]
+
+
+def _judge(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float, float]]:
     weights: Counter[str] = Counter()
     scores: Counter[str] = Counter()
     for s, e in spans:
@@ -141,7 +169,7 @@ def detect_language(text: str, spans: Sequence[tuple[int, int]] | None = None) -
         # a short text needs a surer guess, judged on the whole of it: a wrong language
         # would send its pairs to the encoder ("Harry Potter's latest wizard trick?" reads
         # as Indonesian, 0.44)
-        if _letters(text) >= SHORT_LETTERS:
+        if _has_letters(text, SHORT_LETTERS):
             return lang
         whole, score = classify(text)
         return lang if whole == lang and score >= SHORT_SCORE else None
