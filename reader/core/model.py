@@ -43,6 +43,9 @@ class Source:
     sentences: list[tuple[int, int]]
     path: Path | None = None
     encoding: str = "utf-8"
+    #: ISO 639-1 code of its language, set by the aligner (:mod:`reader.core.language`);
+    #: None when it cannot be told (too little text, a mix) or before alignment
+    lang: str | None = None
 
     def sentence(self, i: int) -> str:
         s, e = self.sentences[i]
@@ -120,18 +123,22 @@ class Alignment:
     boilerplate: list[frozenset[int]] = field(default_factory=list)
     strictness: str = NORMAL
     pool: Pool | None = None
+    #: one-line notes for the reader about how this alignment was made (sources in
+    #: different languages without the encoder, languages the encoder does not know,
+    #: a vector cache that was rebuilt): the status bar and ``reader align``'s stderr
+    notes: tuple[str, ...] = ()
     _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
 
     @classmethod
     def classified(cls, sources: list[Source], pool: Pool, boilerplate: list[frozenset[int]],
-                   strictness: str = NORMAL) -> Alignment:
+                   strictness: str = NORMAL, notes: tuple[str, ...] = ()) -> Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
         levels = pool.levels
         links = classify(pool.links, pool.order, levels.bars[strictness], pool.parallel,
                          levels.implied_confidence if levels.implied else None)
-        return cls(sources, links, boilerplate, strictness, pool)
+        return cls(sources, links, boilerplate, strictness, pool, notes)
 
     @property
     def parallel(self) -> frozenset[tuple[int, int]]:
@@ -144,7 +151,8 @@ class Alignment:
             return self
         other = self._siblings.get(strictness)
         if other is None:
-            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness)
+            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness,
+                                         self.notes)
             family = self._siblings
             family[self.strictness] = self
             other._siblings = family

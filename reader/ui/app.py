@@ -147,14 +147,16 @@ class ReaderApp(MarkingMixin, App):
         """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
         worker = get_current_worker()
         started = time.perf_counter()
-        last = [0.0]
+        last: list = [0.0, ""]
 
         def progress(text: str, fraction: float) -> None:
             if worker.is_cancelled:
                 raise _Cancelled
             now = time.monotonic()
-            if now - last[0] >= 0.25 or fraction >= 1.0:
-                last[0] = now
+            # a new step at once (the next may be long: loading the encoder, a batch of
+            # sentences), the same step's progress every 0.25 s
+            if text != last[1] or now - last[0] >= 0.25 or fraction >= 1.0:
+                last[:] = [now, text]
                 self.post_message(LoadProgress(text, fraction))
 
         try:
@@ -222,8 +224,17 @@ class ReaderApp(MarkingMixin, App):
         self.align_seconds = message.seconds
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
-        self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart links"
-                                f", {message.prepared.related} related")
+        notes = message.alignment.notes
+        if notes:
+            # how the alignment was made matters (sources in different languages without
+            # the encoder): the first note stays in the status line, every note is shown
+            for note in notes:  # (notify and the status line show text literally)
+                self.notify(note, title="alignment", severity="warning", timeout=12)
+            more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
+            self.status.set_message(notes[0] + more, warning=True)
+        else:
+            self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart "
+                                    f"links, {message.prepared.related} related")
         self._add_awaited_counterparts()
         self.resync()
         if wanted != levels.shown:  # chosen while the aligner ran
