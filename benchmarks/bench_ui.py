@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIBLE = ROOT.parent / "shared" / "eval" / "cases" / "bible-nt-5" / "sources"
 PYTHON = sys.executable
 
-BARE_APP = '''
+BARE_APP = """
 from textual.app import App
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
@@ -51,14 +51,15 @@ class Bare(App):
         yield Footer()
 
 Bare().run()
-'''
+"""
 
 PANES_MARK = "004_d1f00b8bd1bc2569"  # the fifth pane's title
 READY_MARK = "links"  # the status line once aligned: "aligned: N links"
 
 
-def _first_frame(argv: list[str], ready: tuple[str, ...] = (),
-                 timeout: float = 20.0) -> tuple[float, list[float | None]]:
+def _first_frame(
+    argv: list[str], ready: tuple[str, ...] = (), timeout: float = 20.0
+) -> tuple[float, list[float | None]]:
     """Seconds until the first frame (the first write of 1 kB or more: a full-screen
     paint, after the few bytes of terminal set-up) and until each ``ready`` text shows."""
     pid, fd = pty.fork()
@@ -108,8 +109,9 @@ def bench_startup(runs: int) -> list[tuple[str, str]]:
     bare, ours, panes, ready = [], [], [], []
     for _ in range(runs):
         bare.append(_first_frame([PYTHON, bare_path])[0])
-        first, (shown, done) = _first_frame([reader, str(ROOT / "sample_data")],
-                                            (PANES_MARK, READY_MARK))
+        first, (shown, done) = _first_frame(
+            [reader, str(ROOT / "sample_data")], (PANES_MARK, READY_MARK)
+        )
         ours.append(first)
         if shown is not None:
             panes.append(shown)
@@ -117,16 +119,23 @@ def bench_startup(runs: int) -> list[tuple[str, str]]:
             ready.append(done)
     os.unlink(bare_path)
     mb, mo = statistics.median(bare), statistics.median(ours)
-    rows = [("first frame, bare Textual app, 5 panes", f"{mb * 1000:.0f} ms"),
-            ("first frame, reader sample_data/", f"{mo * 1000:.0f} ms"),
-            ("ratio reader / bare (target <= 1.6)", f"{mo / mb:.2f}x"),
-            ("target first frame <= 500 ms", "met" if mo <= 0.5 else "NOT met")]
+    rows = [
+        ("first frame, bare Textual app, 5 panes", f"{mb * 1000:.0f} ms"),
+        ("first frame, reader sample_data/", f"{mo * 1000:.0f} ms"),
+        ("ratio reader / bare (target <= 1.6)", f"{mo / mb:.2f}x"),
+        ("target first frame <= 500 ms", "met" if mo <= 0.5 else "NOT met"),
+    ]
     if panes:
-        rows.append(("text in all panes, reader sample_data/",
-                     f"{statistics.median(panes) * 1000:.0f} ms"))
+        rows.append(
+            ("text in all panes, reader sample_data/", f"{statistics.median(panes) * 1000:.0f} ms")
+        )
     if ready:
-        rows.append(("aligned, shaded and synced, reader sample_data/",
-                     f"{statistics.median(ready) * 1000:.0f} ms"))
+        rows.append(
+            (
+                "aligned, shaded and synced, reader sample_data/",
+                f"{statistics.median(ready) * 1000:.0f} ms",
+            )
+        )
     return rows
 
 
@@ -200,20 +209,32 @@ async def _latency(presses: int, strictness_presses: int) -> list[tuple[str, str
         ts = sorted(ts)
         return ts[min(len(ts) - 1, int(round(p * (len(ts) - 1))))] * 1000
 
-    rows = [("bible-nt-5: panes shown", str(len(app.shown))),
-            ("bible-nt-5: aligning, in the worker", f"{app.align_seconds:.1f} s"),
-            ("bible-nt-5: load, align, prepare 3 strictness levels (headless)",
-             f"{levels:.1f} s")]
+    rows = [
+        ("bible-nt-5: panes shown", str(len(app.shown))),
+        ("bible-nt-5: aligning, in the worker", f"{app.align_seconds:.1f} s"),
+        ("bible-nt-5: load, align, prepare 3 strictness levels (headless)", f"{levels:.1f} s"),
+    ]
     for key, ts in results.items():
         label = "j" if key == "j" else key
-        rows.append((f"key {label}{' / g' if key == 'G' else ''}: p50 / p95",
-                     f"{pct(ts, .5):.1f} / {pct(ts, .95):.1f} ms"))
-    rows.append((f"all {len(everything)} presses: p50 / p95 (target p95 <= 16 ms)",
-                 f"{pct(everything, .5):.1f} / {pct(everything, .95):.1f} ms"))
-    rows.append((f"strictness key c, {len(strictness)} presses: p50 / p95 / max "
-                 "(target <= 100 ms)",
-                 f"{pct(strictness, .5):.1f} / {pct(strictness, .95):.1f} / "
-                 f"{max(strictness) * 1000:.1f} ms"))
+        rows.append(
+            (
+                f"key {label}{' / g' if key == 'G' else ''}: p50 / p95",
+                f"{pct(ts, 0.5):.1f} / {pct(ts, 0.95):.1f} ms",
+            )
+        )
+    rows.append(
+        (
+            f"all {len(everything)} presses: p50 / p95 (target p95 <= 16 ms)",
+            f"{pct(everything, 0.5):.1f} / {pct(everything, 0.95):.1f} ms",
+        )
+    )
+    rows.append(
+        (
+            f"strictness key c, {len(strictness)} presses: p50 / p95 / max (target <= 100 ms)",
+            f"{pct(strictness, 0.5):.1f} / {pct(strictness, 0.95):.1f} / "
+            f"{max(strictness) * 1000:.1f} ms",
+        )
+    )
     return rows
 
 
@@ -268,8 +289,9 @@ async def _bare_latency(presses: int) -> list[tuple[str, str]]:
     ts.sort()
     p50 = ts[len(ts) // 2] * 1000
     p95 = ts[min(len(ts) - 1, int(round(0.95 * (len(ts) - 1))))] * 1000
-    return [("floor: bare Textual app, 5 Static panes updated: p50 / p95",
-             f"{p50:.1f} / {p95:.1f} ms")]
+    return [
+        ("floor: bare Textual app, 5 Static panes updated: p50 / p95", f"{p50:.1f} / {p95:.1f} ms")
+    ]
 
 
 def main() -> int:

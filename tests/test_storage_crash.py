@@ -61,8 +61,12 @@ def test_kill_9_mid_save_never_corrupts(tmp_path):
     deadline = time.monotonic() + TIME_BUDGET
     last, kills, torn_writes = 0, 0, 0
     while kills < KILLS and (kills < MIN_KILLS or time.monotonic() < deadline):
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             line = proc.stdout.readline()
             assert line.strip() == "ready", proc.stderr.read()

@@ -36,8 +36,14 @@ from reader.core.confidence import PairEvidence, agreement, features
 from reader.core.features import build_features, is_boilerplate
 from reader.core.model import Alignment, Levels, Link, Pool, Source
 from reader.core.candidates import candidate_pairs, similarities
-from reader.core.pairs import (Candidates, LexicalScorer, PairResult, hub_corrected, margins,
-                               pair_links)
+from reader.core.pairs import (
+    Candidates,
+    LexicalScorer,
+    PairResult,
+    hub_corrected,
+    margins,
+    pair_links,
+)
 from reader.core.params import DEFAULT, Settings
 from reader.core.language import assign_languages
 from reader.core.segment import segment
@@ -63,9 +69,14 @@ class Proposal:
     notes: list[str] = field(default_factory=list)  # for the reader (see Alignment.notes)
 
 
-def propose(sources: list[Source], settings: Settings = DEFAULT,
-            progress: Progress | None = None, *, encoder: Encoder | None = None,
-            cache: VectorCache | None = None) -> Proposal:
+def propose(
+    sources: list[Source],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Proposal:
     """Candidates, scores and selection for every pair of sources, and the evidence
     each proposed link has (see :mod:`reader.core.confidence`).
 
@@ -91,21 +102,35 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
     by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
     sims = similarities(feats, found)
     names = [s for (a, b) in by_vectors for s in (a, b)]
-    anchor_sets = {s: [frozenset(k for k, _ in names_and_numbers(sources[s].text, *span))
-                       for span in sources[s].sentences] for s in set(names)}
+    anchor_sets = {
+        s: [
+            frozenset(k for k, _ in names_and_numbers(sources[s].text, *span))
+            for span in sources[s].sentences
+        ]
+        for s in set(names)
+    }
     cross_settings = settings.for_vectors()
     results: dict[tuple[int, int], tuple[PairResult, bool]] = {}
     todo = sorted(set(found) | by_vectors)
     step = max(1, len(todo) // 100)
     for k, (a, b) in enumerate(todo):
         if k % step == 0:
-            report(f"matching {sources[a].name} with {sources[b].name}",
-                   0.6 + 0.3 * k / max(1, len(todo)))
+            report(
+                f"matching {sources[a].name} with {sources[b].name}",
+                0.6 + 0.3 * k / max(1, len(todo)),
+            )
         if (a, b) in by_vectors:
-            c, scorer = crosslang.pair_candidates(vectors[a], vectors[b], anchor_sets[a],
-                                                  anchor_sets[b], feats.boiler[a],
-                                                  feats.boiler[b], found.get((a, b)),
-                                                  cross_settings.top_k, settings.cross.knn)
+            c, scorer = crosslang.pair_candidates(
+                vectors[a],
+                vectors[b],
+                anchor_sets[a],
+                anchor_sets[b],
+                feats.boiler[a],
+                feats.boiler[b],
+                found.get((a, b)),
+                cross_settings.top_k,
+                settings.cross.knn,
+            )
             results[(a, b)] = (pair_links(scorer, cross_settings, c), True)
             continue
         i, j = found.get((a, b), ((), ()))
@@ -115,15 +140,22 @@ def propose(sources: list[Source], settings: Settings = DEFAULT,
         c = Candidates(i, j, sim, len(sources[b]), words)
         results[(a, b)] = (pair_links(LexicalScorer(feats, a, b), settings, c), False)
     report("combining evidence from all sources", 0.9)
-    evidence = [_evidence(a, b, r, cross_settings if cross else settings, cross)
-                for (a, b), (r, cross) in sorted(results.items())]
+    evidence = [
+        _evidence(a, b, r, cross_settings if cross else settings, cross)
+        for (a, b), (r, cross) in sorted(results.items())
+    ]
     rows = features(evidence, feats.headline)
     boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
     return Proposal(evidence, rows, boiler, notes)
 
 
-def _vectors(sources: list[Source], plan: crosslang.Plan, cache: VectorCache | None,
-             report: Progress, notes: list[str]) -> dict[int, np.ndarray]:
+def _vectors(
+    sources: list[Source],
+    plan: crosslang.Plan,
+    cache: VectorCache | None,
+    report: Progress,
+    notes: list[str],
+) -> dict[int, np.ndarray]:
     """The sentence vectors of the sources that take part in a pair across languages,
     from the cache where it has them; encoding reports progress from 0.05 to 0.6. An
     encoder that fails gives a note and no vectors (those pairs are aligned by words)."""
@@ -146,12 +178,14 @@ def _vectors(sources: list[Source], plan: crosslang.Plan, cache: VectorCache | N
                 share = (start + n * k / max(1, m)) / total
                 report(f"encoding sentences of {name}", 0.05 + 0.55 * share)
 
-            out[s] = sentence_vectors(plan.encoder, [src.sentence(i) for i in range(n)],
-                                      store, progress=step)
+            out[s] = sentence_vectors(
+                plan.encoder, [src.sentence(i) for i in range(n)], store, progress=step
+            )
             done += n
     except EncoderUnavailable as exc:
-        notes.append(f"{exc}; sources in different languages are linked only by shared "
-                     f"names and numbers")
+        notes.append(
+            f"{exc}; sources in different languages are linked only by shared names and numbers"
+        )
         return {}
     finally:
         notes.extend(store.warnings)
@@ -160,10 +194,15 @@ def _vectors(sources: list[Source], plan: crosslang.Plan, cache: VectorCache | N
     return out
 
 
-def align_sources(sources: list[Source], settings: Settings = DEFAULT,
-                  progress: Progress | None = None, strictness: str | None = None, *,
-                  encoder: Encoder | None = None, cache: VectorCache | None = None
-                  ) -> Alignment:
+def align_sources(
+    sources: list[Source],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Alignment:
     """Align already segmented sources (at ``strictness``, default the settings'); see
     :func:`propose` for ``encoder`` and ``cache``."""
     report = progress or (lambda _msg, _frac: None)
@@ -173,8 +212,13 @@ def align_sources(sources: list[Source], settings: Settings = DEFAULT,
     return al
 
 
-def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
-           strictness: str | None = None, conf: list[np.ndarray] | None = None) -> Alignment:
+def decide(
+    sources: list[Source],
+    prop: Proposal,
+    settings: Settings = DEFAULT,
+    strictness: str | None = None,
+    conf: list[np.ndarray] | None = None,
+) -> Alignment:
     """The alignment from the proposed links: each gets its calibrated confidence
     (``conf``, if given, instead), then its kind at ``strictness`` (see
     :mod:`reader.core.links`)."""
@@ -184,14 +228,21 @@ def decide(sources: list[Source], prop: Proposal, settings: Settings = DEFAULT,
         # across languages the score shown is the cosine of the two sentences
         shown = np.clip(ev.own, 0.0, 1.0) if ev.cross else np.minimum(ev.score, 1.0)
         scores = np.round(shown, 4).tolist()
-        pool += [Link((a, i), (b, j), f, c) for i, j, f, c in
-                 zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())]
-    levels = Levels(bars=dict(settings.bars), floor=settings.related_floor,
-                    implied=settings.implied)
+        pool += [
+            Link((a, i), (b, j), f, c)
+            for i, j, f, c in zip(ev.i.tolist(), ev.j.tolist(), scores, np.round(conf, 4).tolist())
+        ]
+    levels = Levels(
+        bars=dict(settings.bars), floor=settings.related_floor, implied=settings.implied
+    )
     parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
-    return Alignment.classified(sources, Pool.of(pool, levels, [s.name for s in sources], parallel),
-                                prop.boilerplate, strictness or settings.strictness,
-                                tuple(prop.notes))
+    return Alignment.classified(
+        sources,
+        Pool.of(pool, levels, [s.name for s in sources], parallel),
+        prop.boilerplate,
+        strictness or settings.strictness,
+        tuple(prop.notes),
+    )
 
 
 def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
@@ -200,14 +251,19 @@ def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray
     :mod:`reader.core.confidence`). Links across languages have models of their own
     (``settings.cross``)."""
     cross = settings.cross
-    first = [(cross.calibration if ev.cross else settings.calibration)(x)
-             for ev, x in zip(prop.evidence, prop.features)]
-    return [(cross.nway_calibration if ev.cross else settings.nway_calibration)(x)
-            for ev, x in zip(prop.evidence, agreement(prop.evidence, first))]
+    first = [
+        (cross.calibration if ev.cross else settings.calibration)(x)
+        for ev, x in zip(prop.evidence, prop.features)
+    ]
+    return [
+        (cross.nway_calibration if ev.cross else settings.nway_calibration)(x)
+        for ev, x in zip(prop.evidence, agreement(prop.evidence, first))
+    ]
 
 
-def _evidence(a: int, b: int, r: PairResult, settings: Settings, cross: bool = False
-              ) -> PairEvidence:
+def _evidence(
+    a: int, b: int, r: PairResult, settings: Settings, cross: bool = False
+) -> PairEvidence:
     """The links the selection chose, then (in rewrites) the other candidates scoring at
     least ``settings.extra_threshold``, with the measurements the confidence needs."""
     c = r.candidates
@@ -220,27 +276,42 @@ def _evidence(a: int, b: int, r: PairResult, settings: Settings, cross: bool = F
         taken = np.zeros(len(c.i), dtype=bool)
         if len(chosen):
             taken[np.searchsorted(c.keys, ci * c.n_b + cj)] = True
-        extra = np.flatnonzero(~taken & (r.scores >= settings.extra_threshold)
-                               & (c.sim >= settings.min_own))
+        extra = np.flatnonzero(
+            ~taken & (r.scores >= settings.extra_threshold) & (c.sim >= settings.min_own)
+        )
     i = np.concatenate([ci, c.i[extra]])
     j = np.concatenate([cj, c.j[extra]])
-    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64),
-                        r.scores[extra]])
+    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64), r.scores[extra]])
     adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
     m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
     sel = np.zeros(len(i))
-    sel[:len(chosen)] = 1.0
-    return PairEvidence(a, b, i, j, f, c.lookup(c.sim, i, j), m_a, m_b,
-                        c.lookup(c.words, i, j), r.parallel, sel, cross)
+    sel[: len(chosen)] = 1.0
+    return PairEvidence(
+        a,
+        b,
+        i,
+        j,
+        f,
+        c.lookup(c.sim, i, j),
+        m_a,
+        m_b,
+        c.lookup(c.words, i, j),
+        r.parallel,
+        sel,
+        cross,
+    )
 
 
-def align(documents: Sequence[Document], settings: Settings = DEFAULT,
-          progress: Progress | None = None, strictness: str | None = None, *,
-          encoder: Encoder | None = None, cache: VectorCache | None = None) -> Alignment:
+def align(
+    documents: Sequence[Document],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Alignment:
     """Segment and align the documents (the whole core pipeline)."""
-    return align_sources(segment(documents), settings, progress, strictness,
-                         encoder=encoder, cache=cache)
-
-
-
-
+    return align_sources(
+        segment(documents), settings, progress, strictness, encoder=encoder, cache=cache
+    )

@@ -20,13 +20,14 @@ from scipy import sparse
 
 from reader.core.features import Features
 
-_PRUNE = 0.2    # candidates below this share of the best (per sentence and other source)
-                # are not ranked
+_PRUNE = 0.2  # candidates below this share of the best (per sentence and other source)
+# are not ranked
 _CHUNK = 200_000  # pairs whose exact similarity is computed in one step (bounds memory)
 
 
-def candidate_pairs(feats: Features, top_k: int, block: int
-                    ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+def candidate_pairs(
+    feats: Features, top_k: int, block: int
+) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
     """For every pair of sources (a < b) with candidates: sentence indexes (i of a, j of
     b), each pair once, sorted by (i, j)."""
     sizes = [m.shape[0] for m in feats.matrices]
@@ -40,13 +41,14 @@ def candidate_pairs(feats: Features, top_k: int, block: int
     weight = np.concatenate(feats.row_weight)
     rows_out, cols_out = [], []
     for r0 in range(0, total, block):
-        part = index if block >= total else index[r0:r0 + block]
+        part = index if block >= total else index[r0 : r0 + block]
         r1 = r0 + part.shape[0]
         for b in range(n):
             if offsets[b] <= r0 and r1 <= offsets[b + 1]:
                 continue  # the whole block is source b itself
-            rows, cols = _best_in(part, feats.index_columns[b], weight[r0:r1],
-                                  feats.row_weight[b], top_k)
+            rows, cols = _best_in(
+                part, feats.index_columns[b], weight[r0:r1], feats.row_weight[b], top_k
+            )
             # not source b with itself
             own = (rows >= offsets[b] - r0) & (rows < offsets[b + 1] - r0)
             rows_out.append(r0 + rows[~own])
@@ -75,8 +77,9 @@ def candidate_pairs(feats: Features, top_k: int, block: int
     return out
 
 
-def _best_in(rows_a: sparse.csr_matrix, columns_b: sparse.csc_matrix, wa: np.ndarray,
-             wb: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _best_in(
+    rows_a: sparse.csr_matrix, columns_b: sparse.csc_matrix, wa: np.ndarray, wb: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The best ``k`` sentences of b for every row of ``rows_a``, by approximate Dice."""
     prod = (rows_a @ columns_b).tocsr()
     if prod.nnz == 0:
@@ -102,8 +105,9 @@ def _best_in(rows_a: sparse.csr_matrix, columns_b: sparse.csc_matrix, wa: np.nda
     return rows[sel].astype(np.int64), cols[sel].astype(np.int64)
 
 
-def similarities(feats: Features, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]
-                 ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+def similarities(
+    feats: Features, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]
+) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
     """Weighted Dice over all terms, and the content words shared, of every pair given
     (computed in chunks over all pairs of sources together)."""
     if not pairs:
@@ -118,15 +122,15 @@ def similarities(feats: Features, pairs: dict[tuple[int, int], tuple[np.ndarray,
     sim = np.zeros(len(rows))
     words = np.zeros(len(rows))
     for c0 in range(0, len(rows), _CHUNK):
-        r, c = rows[c0:c0 + _CHUNK], cols[c0:c0 + _CHUNK]
+        r, c = rows[c0 : c0 + _CHUNK], cols[c0 : c0 + _CHUNK]
         both = matrix[r].multiply(matrix[c])
         shared = np.asarray(both @ feats.weights).ravel()
-        sim[c0:c0 + _CHUNK] = 2 * shared / (weight[r] + weight[c] + 1e-9)
-        words[c0:c0 + _CHUNK] = np.asarray(both @ feats.content).ravel()
+        sim[c0 : c0 + _CHUNK] = 2 * shared / (weight[r] + weight[c] + 1e-9)
+        words[c0 : c0 + _CHUNK] = np.asarray(both @ feats.content).ravel()
     out = {}
     start = 0
     for k in keys:
         m = len(pairs[k][0])
-        out[k] = (sim[start:start + m], words[start:start + m])
+        out[k] = (sim[start : start + m], words[start : start + m])
         start += m
     return out

@@ -32,9 +32,20 @@ from dataclasses import dataclass
 import numpy as np
 
 
-FEATURES = ("score", "own", "margin_low", "margin_high", "words", "split",
-            "headlines", "headline_body", "parallel", "chosen")
+FEATURES = (
+    "score",
+    "own",
+    "margin_low",
+    "margin_high",
+    "words",
+    "split",
+    "headlines",
+    "headline_body",
+    "parallel",
+    "chosen",
+)
 NWAY_FEATURES = ("first", "agree", "agree_strong")
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -56,17 +67,17 @@ class PairEvidence:
 
     a: int
     b: int
-    i: np.ndarray         # sentence of a
-    j: np.ndarray         # sentence of b
+    i: np.ndarray  # sentence of a
+    j: np.ndarray  # sentence of b
     score: np.ndarray
     own: np.ndarray
     margin_a: np.ndarray
     margin_b: np.ndarray
     words: np.ndarray
     parallel: bool
-    chosen: np.ndarray    # 1.0 where the selection took the pair, 0.0 for another candidate
-    cross: bool = False   # sources in different languages: scored by sentence vectors
-                          # (score: margin of cosines; own: cosine; words: names, numbers)
+    chosen: np.ndarray  # 1.0 where the selection took the pair, 0.0 for another candidate
+    cross: bool = False  # sources in different languages: scored by sentence vectors
+    # (score: margin of cosines; own: cosine; words: names, numbers)
 
 
 def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -83,8 +94,13 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
         if len(p.i) == 0:
             out.append(rows)
             continue
-        split = np.array([partners[(p.a, i, p.b)] > 1 or partners[(p.b, j, p.a)] > 1
-                          for i, j in zip(p.i.tolist(), p.j.tolist())], dtype=float)
+        split = np.array(
+            [
+                partners[(p.a, i, p.b)] > 1 or partners[(p.b, j, p.a)] > 1
+                for i, j in zip(p.i.tolist(), p.j.tolist())
+            ],
+            dtype=float,
+        )
         ta = headline[p.a][p.i].astype(float)
         tb = headline[p.b][p.j].astype(float)
         # across languages the score is a margin around 1 (see reader.core.crosslang):
@@ -120,7 +136,7 @@ def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> lis
     width = 1 + max(int(max(p.i.max(initial=0), p.j.max(initial=0))) for p in pairs)
     sa = np.concatenate([np.full(len(p.i), p.a) for p in pairs])
     sb = np.concatenate([np.full(len(p.j), p.b) for p in pairs])
-    na = sa * width + np.concatenate([p.i for p in pairs])   # sentence ids, all sources
+    na = sa * width + np.concatenate([p.i for p in pairs])  # sentence ids, all sources
     nb = sb * width + np.concatenate([p.j for p in pairs])
     conf = np.concatenate(list(first))
     keys = na * (width * (1 + max(sb.max(), sa.max()))) + nb
@@ -155,8 +171,10 @@ def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> lis
         found_value.append(val[hit])
     agree = np.zeros(len(na))
     strong = np.zeros(len(na))
-    li, t, value = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64)
-                    for x in (found_link, found_third, found_value))
+    li, t, value = (
+        np.concatenate(x) if x else np.zeros(0, dtype=np.int64)
+        for x in (found_link, found_third, found_value)
+    )
     if len(li):
         # the best path through each third source, then summed over the sources
         by_key = np.lexsort((t, li))
@@ -165,6 +183,7 @@ def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> lis
         best = np.maximum.reduceat(value, starts)
         np.add.at(agree, li[starts], best)
         np.add.at(strong, li[starts], best >= 0.5)
-    rows = np.column_stack([np.log(np.clip(conf, 1e-4, 1 - 1e-4) / np.clip(1 - conf, 1e-4, 1)),
-                            agree, strong])
+    rows = np.column_stack(
+        [np.log(np.clip(conf, 1e-4, 1 - 1e-4) / np.clip(1 - conf, 1e-4, 1)), agree, strong]
+    )
     return np.split(rows, np.cumsum(sizes)[:-1])

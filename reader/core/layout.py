@@ -79,7 +79,12 @@ def roles(src: Source) -> np.ndarray:
         tokens = _TOKEN.findall(sentence)
         if _BULLET.match(sentence) and len(tokens) >= 4:
             continue  # a list item stating something ("• Third rise this year"): body
-        titled = (header and len(tokens) >= 4 and not _mostly_figures(tokens)
-                  and not _URL.search(sentence) and not _SEPARATOR.search(sentence))
+        titled = (
+            header
+            and len(tokens) >= 4
+            and not _mostly_figures(tokens)
+            and not _URL.search(sentence)
+            and not _SEPARATOR.search(sentence)
+        )
         out[k] = HEADLINE if titled else FURNITURE
     return out

@@ -99,9 +99,13 @@ class _Groups:
         del self.members[rb]
 
 
-def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
-             parallel: frozenset[tuple[int, int]] = frozenset(),
-             implied: Callable[[float], float] | None = None) -> list[Link]:
+def classify(
+    pool: Sequence[Link],
+    order: Sequence[int],
+    bar: float,
+    parallel: frozenset[tuple[int, int]] = frozenset(),
+    implied: Callable[[float], float] | None = None,
+) -> list[Link]:
     """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
     ``order`` (see :func:`decision_order`); the result keeps the pool's order.
 
@@ -127,15 +131,18 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
             break  # the order is by confidence: every later link is weaker
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra != rb:
-            if (link.a[0], link.b[0]) not in parallel and not _can_join(groups, ra, rb, link,
-                                                                          strong):
+            if (link.a[0], link.b[0]) not in parallel and not _can_join(
+                groups, ra, rb, link, strong
+            ):
                 continue
             if implied is not None:
                 _cross(groups, ra, rb, link.confidence, joined)
             groups.union(ra, rb)
         kinds[k] = COUNTERPART
-    out = [x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
-           for x, kind in zip(pool, kinds)]
+    out = [
+        x if x.kind == kind else Link(x.a, x.b, x.score, x.confidence, kind, x.by)
+        for x, kind in zip(pool, kinds)
+    ]
     if implied is not None:
         counterparts = [x for x in out if x.kind == COUNTERPART]
         extra = {(x.a, x.b): x for x in _implied(groups, joined, counterparts, implied)}
@@ -146,12 +153,18 @@ def classify(pool: Sequence[Link], order: Sequence[int], bar: float,
 
 
 def _promote(link: Link, implied: Link) -> Link:
-    return Link(link.a, link.b, link.score, max(link.confidence, implied.confidence),
-                COUNTERPART, BY_GROUP)
+    return Link(
+        link.a, link.b, link.score, max(link.confidence, implied.confidence), COUNTERPART, BY_GROUP
+    )
 
 
-def _cross(groups: _Groups, ra: SentenceRef, rb: SentenceRef, confidence: float,
-           out: list[tuple[SentenceRef, SentenceRef, float]]) -> None:
+def _cross(
+    groups: _Groups,
+    ra: SentenceRef,
+    rb: SentenceRef,
+    confidence: float,
+    out: list[tuple[SentenceRef, SentenceRef, float]],
+) -> None:
     ma, mb = groups.members[ra], groups.members[rb]
     if any(len(xs) > 1 for xs in ma.values()) or any(len(xs) > 1 for xs in mb.values()):
         return
@@ -161,8 +174,12 @@ def _cross(groups: _Groups, ra: SentenceRef, rb: SentenceRef, confidence: float,
                 out.append(((s, x), (t, y), confidence))
 
 
-def _implied(groups: _Groups, joined: list[tuple[SentenceRef, SentenceRef, float]],
-             counterparts: list[Link], implied: Callable[[float], float]) -> list[Link]:
+def _implied(
+    groups: _Groups,
+    joined: list[tuple[SentenceRef, SentenceRef, float]],
+    counterparts: list[Link],
+    implied: Callable[[float], float],
+) -> list[Link]:
     """The pairs a group joins with no link of their own, with the confidence ``implied``
     gives the weakest link between them. In a group of one sentence per source, every
     such pair (``joined``: the link that joined their two groups is the weakest on the
@@ -178,15 +195,19 @@ def _implied(groups: _Groups, joined: list[tuple[SentenceRef, SentenceRef, float
         if key not in direct and weakest > found.get(key, 0.0):
             found[key] = weakest
 
-    simple = {root for root, members in groups.members.items()
-              if all(len(xs) == 1 for xs in members.values())}
+    simple = {
+        root
+        for root, members in groups.members.items()
+        if all(len(xs) == 1 for xs in members.values())
+    }
     for u, v, c in joined:
         if groups.find(u) in simple:  # the group stayed one sentence per source
             add(u, v, c)
     for u, v, c in _bridged(counterparts):
         add(u, v, c)
-    return [Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
-            for (u, v), c in found.items()]
+    return [
+        Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP) for (u, v), c in found.items()
+    ]
 
 
 def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, float]]:
@@ -199,7 +220,7 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
     a = np.array([x.a[0] * width + x.a[1] for x in counterparts], dtype=np.int64)
     b = np.array([x.b[0] * width + x.b[1] for x in counterparts], dtype=np.int64)
     conf = np.array([x.confidence for x in counterparts])
-    w = np.concatenate([a, b])   # each link seen from both of its ends
+    w = np.concatenate([a, b])  # each link seen from both of its ends
     p = np.concatenate([b, a])
     c = np.concatenate([conf, conf])
     # a partner that is w's only one in its source
@@ -217,13 +238,20 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
             break
         u, v = p[x], p[x + d]
         weakest = np.minimum(c[x], c[x + d])
-        out.extend(((int(i) // width, int(i) % width), (int(j) // width, int(j) % width), float(k))
-                   for i, j, k in zip(u.tolist(), v.tolist(), weakest.tolist()))
+        out.extend(
+            ((int(i) // width, int(i) % width), (int(j) // width, int(j) % width), float(k))
+            for i, j, k in zip(u.tolist(), v.tolist(), weakest.tolist())
+        )
     return out
 
 
-def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,
-              strong: set[tuple[SentenceRef, SentenceRef]]) -> bool:
+def _can_join(
+    groups: _Groups,
+    ra: SentenceRef,
+    rb: SentenceRef,
+    link: Link,
+    strong: set[tuple[SentenceRef, SentenceRef]],
+) -> bool:
     """May ``link`` join these two groups? Where both hold a sentence of one source, only
     as a split in two: the two sentences are neighbours, or one end of the link (in
     another source) has a confident link to each of them (it covers both halves:
@@ -235,8 +263,10 @@ def _can_join(groups: _Groups, ra: SentenceRef, rb: SentenceRef, link: Link,
         (x,), (y,) = ma[s], mb[s]
         if abs(x - y) <= _NEIGHBOURS:
             continue
-        if not any(end[0] != s and _linked(strong, end, (s, x)) and _linked(strong, end, (s, y))
-                   for end in (link.a, link.b)):
+        if not any(
+            end[0] != s and _linked(strong, end, (s, x)) and _linked(strong, end, (s, y))
+            for end in (link.a, link.b)
+        ):
             return False
     return True
 

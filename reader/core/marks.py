@@ -113,14 +113,22 @@ class CounterpartSpan:
 
 
 # -- building targets -------------------------------------------------------------------
-def quote_target(text: str, source: str, start: int, end: int, *, role: str = PRIMARY,
-                 score: float | None = None) -> Target:
+def quote_target(
+    text: str, source: str, start: int, end: int, *, role: str = PRIMARY, score: float | None = None
+) -> Target:
     """A target for ``text[start:end]`` with its quote and context captured."""
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"bad range {start}:{end} for a text of {len(text)} characters")
-    return Target(source=source, start=start, end=end, exact=text[start:end],
-                  prefix=text[max(0, start - CONTEXT_CHARS):start],
-                  suffix=text[end:end + CONTEXT_CHARS], role=role, score=score)
+    return Target(
+        source=source,
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        role=role,
+        score=score,
+    )
 
 
 def sentence_span(src: Source, first: int, last: int) -> tuple[int, int]:
@@ -156,17 +164,27 @@ def counterpart_spans(al: Alignment, source: int, start: int, end: int) -> list[
         for j in sorted(scores) + [None]:
             if run and (j is None or j != run[-1] + 1):
                 s, e = sentence_span(al.sources[other], run[0], run[-1])
-                out.append(CounterpartSpan(other, s, e, round(max(scores[k] for k in run), 4),
-                                           tuple(run)))
+                out.append(
+                    CounterpartSpan(other, s, e, round(max(scores[k] for k in run), 4), tuple(run))
+                )
                 run = []
             if j is not None:
                 run.append(j)
     return out
 
 
-def create_mark(al: Alignment, source: int, first: int, last: int | None = None, *,
-                note: str = "", tag: str = DEFAULT_TAG, counterparts: bool = True,
-                now: str | None = None, mark_id: str | None = None) -> Mark:
+def create_mark(
+    al: Alignment,
+    source: int,
+    first: int,
+    last: int | None = None,
+    *,
+    note: str = "",
+    tag: str = DEFAULT_TAG,
+    counterparts: bool = True,
+    now: str | None = None,
+    mark_id: str | None = None,
+) -> Mark:
     """Mark sentences ``first..last`` (inclusive; ``last`` defaults to ``first``) of
     source ``source``. With ``counterparts`` (the default) the aligned sentences of the
     other sources are marked too, so the quote is captured everywhere it appears."""
@@ -178,16 +196,24 @@ def create_mark(al: Alignment, source: int, first: int, last: int | None = None,
     if counterparts:
         targets += _counterpart_targets(al, source, start, end)
     stamp = now or now_iso()
-    return Mark(id=mark_id or str(uuid.uuid4()), targets=tuple(targets), note=note, tag=tag,
-                created=stamp, modified=stamp, counterparts=counterparts)
+    return Mark(
+        id=mark_id or str(uuid.uuid4()),
+        targets=tuple(targets),
+        note=note,
+        tag=tag,
+        created=stamp,
+        modified=stamp,
+        counterparts=counterparts,
+    )
 
 
 def _counterpart_targets(al: Alignment, source: int, start: int, end: int) -> list[Target]:
     out = []
     for cp in counterpart_spans(al, source, start, end):
         other = al.sources[cp.source]
-        out.append(quote_target(other.text, other.name, cp.start, cp.end,
-                                role=COUNTERPART, score=cp.score))
+        out.append(
+            quote_target(other.text, other.name, cp.start, cp.end, role=COUNTERPART, score=cp.score)
+        )
     return out
 
 
@@ -203,20 +229,29 @@ def add_counterparts(al: Alignment, mark: Mark) -> Mark:
     return replace(mark, targets=(primary, *extra), counterparts=True)
 
 
-def edit_mark(mark: Mark, *, note: str | None = None, tag: str | None = None,
-              now: str | None = None) -> Mark:
+def edit_mark(
+    mark: Mark, *, note: str | None = None, tag: str | None = None, now: str | None = None
+) -> Mark:
     """A copy of ``mark`` with a new note and/or tag and an updated ``modified`` time."""
     if tag is not None and tag not in TAGS:
         raise ValueError(f"unknown tag {tag!r}; one of {', '.join(TAGS)}")
-    return replace(mark, note=mark.note if note is None else note,
-                   tag=mark.tag if tag is None else tag, modified=now or now_iso())
+    return replace(
+        mark,
+        note=mark.note if note is None else note,
+        tag=mark.tag if tag is None else tag,
+        modified=now or now_iso(),
+    )
 
 
 def marks_in_source(marks: Iterable[Mark], name: str) -> list[tuple[int, int, Mark, Target]]:
     """The live (not orphaned) targets of ``marks`` in the source named ``name``, as
     ``(start, end, mark, target)`` sorted by position: what a pane highlights."""
-    out = [(t.start, t.end, m, t) for m in marks for t in m.targets
-           if t.source == name and not t.orphaned]
+    out = [
+        (t.start, t.end, m, t)
+        for m in marks
+        for t in m.targets
+        if t.source == name and not t.orphaned
+    ]
     out.sort(key=lambda x: (x[0], x[1], x[2].created, x[2].id))
     return out
 
@@ -296,23 +331,25 @@ def _fuzzy_find(text: str, target: Target, threshold: float) -> tuple[int, int, 
     return None
 
 
-def reanchor(target: Target, text: str | None, *,
-             threshold: float = FUZZY_THRESHOLD) -> Target:
+def reanchor(target: Target, text: str | None, *, threshold: float = FUZZY_THRESHOLD) -> Target:
     """``target`` re-found in ``text`` (the source's current text; ``None`` when the
     source is missing). Position check, then exact quote nearest the old offset, then
     fuzzy; otherwise the target is returned unchanged but flagged ``orphaned``."""
     if text is None:
         return replace(target, status=ORPHANED, similarity=None)
     exact = target.exact
-    if target.end <= len(text) and text[target.start:target.end] == exact:
+    if target.end <= len(text) and text[target.start : target.end] == exact:
         return _anchored(target, text, target.start, target.end, EXACT, None)
     if exact:
         cands = _exact_candidates(text, exact)
         if cands:
+
             def rank(i: int) -> tuple[int, int]:
-                ctx = (_common_suffix(text[max(0, i - CONTEXT_CHARS):i], target.prefix)
-                       + _common_prefix(text[i + len(exact):i + len(exact) + CONTEXT_CHARS],
-                                        target.suffix))
+                ctx = _common_suffix(
+                    text[max(0, i - CONTEXT_CHARS) : i], target.prefix
+                ) + _common_prefix(
+                    text[i + len(exact) : i + len(exact) + CONTEXT_CHARS], target.suffix
+                )
                 return (-ctx, abs(i - target.start))
 
             i = min(cands, key=rank)
@@ -324,23 +361,31 @@ def reanchor(target: Target, text: str | None, *,
     return _anchored(target, text, s, e, FUZZY, r)
 
 
-def _anchored(target: Target, text: str, start: int, end: int, status: str,
-              similarity: float | None) -> Target:
+def _anchored(
+    target: Target, text: str, start: int, end: int, status: str, similarity: float | None
+) -> Target:
     """The target at its new place. The stored quote is updated to the current text, so
     the next re-anchoring starts from what is there now."""
     fresh = quote_target(text, target.source, start, end, role=target.role, score=target.score)
     return replace(fresh, status=status, similarity=similarity)
 
 
-def reanchor_mark(mark: Mark, texts: Mapping[str, str], *,
-                  threshold: float = FUZZY_THRESHOLD) -> Mark:
+def reanchor_mark(
+    mark: Mark, texts: Mapping[str, str], *, threshold: float = FUZZY_THRESHOLD
+) -> Mark:
     """Every target of ``mark`` re-found in ``texts`` (source name -> current text)."""
-    return replace(mark, targets=tuple(reanchor(t, texts.get(t.source), threshold=threshold)
-                                       for t in mark.targets))
+    return replace(
+        mark,
+        targets=tuple(reanchor(t, texts.get(t.source), threshold=threshold) for t in mark.targets),
+    )
 
 
-def reanchor_marks(marks: Sequence[Mark], texts: Mapping[str, str] | Sequence[Source], *,
-                   threshold: float = FUZZY_THRESHOLD) -> list[Mark]:
+def reanchor_marks(
+    marks: Sequence[Mark],
+    texts: Mapping[str, str] | Sequence[Source],
+    *,
+    threshold: float = FUZZY_THRESHOLD,
+) -> list[Mark]:
     """All ``marks`` re-found; ``texts`` maps names to texts, or is the loaded sources.
     Orphaned marks stay in the list (flagged), in the same order."""
     if not isinstance(texts, Mapping):

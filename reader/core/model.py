@@ -32,8 +32,7 @@ from reader.core.links import (
     decision_order,
 )
 
-__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef",
-           "Source"]
+__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef", "Source"]
 
 
 @dataclass(eq=False)
@@ -95,10 +94,14 @@ class Pool:
     order: list[int]
 
     @classmethod
-    def of(cls, links: list[Link], levels: Levels, names: list[str],
-           parallel: frozenset[tuple[int, int]] = frozenset()) -> Pool:
-        kept = sorted((x for x in links if x.confidence >= levels.floor),
-                      key=lambda x: (x.a, x.b))
+    def of(
+        cls,
+        links: list[Link],
+        levels: Levels,
+        names: list[str],
+        parallel: frozenset[tuple[int, int]] = frozenset(),
+    ) -> Pool:
+        kept = sorted((x for x in links if x.confidence >= levels.floor), key=lambda x: (x.a, x.b))
         return cls(kept, levels, parallel, decision_order(kept, names))
 
 
@@ -130,14 +133,25 @@ class Alignment:
     _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def classified(cls, sources: list[Source], pool: Pool, boilerplate: list[frozenset[int]],
-                   strictness: str = NORMAL, notes: tuple[str, ...] = ()) -> Alignment:
+    def classified(
+        cls,
+        sources: list[Source],
+        pool: Pool,
+        boilerplate: list[frozenset[int]],
+        strictness: str = NORMAL,
+        notes: tuple[str, ...] = (),
+    ) -> Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
         levels = pool.levels
-        links = classify(pool.links, pool.order, levels.bars[strictness], pool.parallel,
-                         levels.implied_confidence if levels.implied else None)
+        links = classify(
+            pool.links,
+            pool.order,
+            levels.bars[strictness],
+            pool.parallel,
+            levels.implied_confidence if levels.implied else None,
+        )
         return cls(sources, links, boilerplate, strictness, pool, notes)
 
     @property
@@ -151,8 +165,9 @@ class Alignment:
             return self
         other = self._siblings.get(strictness)
         if other is None:
-            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness,
-                                         self.notes)
+            other = Alignment.classified(
+                self.sources, self.pool, self.boilerplate, strictness, self.notes
+            )
             family = self._siblings
             family[self.strictness] = self
             other._siblings = family

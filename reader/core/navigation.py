@@ -14,15 +14,17 @@ from reader.core.spans import across_languages, word_matches
 from reader.core.tokens import WORD, names_and_numbers
 
 
-def next_matching(alignment: Alignment, source: int, sentence: int, step: int,
-                  unique: bool) -> int | None:
+def next_matching(
+    alignment: Alignment, source: int, sentence: int, step: int, unique: bool
+) -> int | None:
     """The next sentence after ``sentence`` (``step`` +1 or -1) that is unique to this
     source (``unique``) or shared with another source; ``None`` when there is none."""
     n = len(alignment.sources[source])
     i = sentence + step
     while 0 <= i < n:
         if alignment.is_unique(source, i) == unique and not (
-                unique and alignment.is_boilerplate(source, i)):
+            unique and alignment.is_boilerplate(source, i)
+        ):
             return i
         i += step
     return None
@@ -39,8 +41,9 @@ def next_unique(alignment: Alignment, source: int, sentence: int, step: int = 1)
     return next_matching(alignment, source, sentence, step, unique=True)
 
 
-def differing_words(a: Source, i: int, b: Source, j: int) -> tuple[list[tuple[int, int]],
-                                                                    list[tuple[int, int]]]:
+def differing_words(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of the words of sentence ``i`` of ``a`` and ``j`` of ``b`` that the other
     sentence lacks: the complement of :func:`word_matches` within each sentence.
 
@@ -54,8 +57,9 @@ def differing_words(a: Source, i: int, b: Source, j: int) -> tuple[list[tuple[in
     return _unmatched(a, i, ma), _unmatched(b, j, mb)
 
 
-def _differing_numbers(a: Source, i: int, b: Source, j: int
-                       ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _differing_numbers(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     na = [(k, s) for k, s in names_and_numbers(a.text, *a.sentences[i]) if k[:1].isdigit()]
     nb = [(k, s) for k, s in names_and_numbers(b.text, *b.sentences[j]) if k[:1].isdigit()]
     if not na or not nb:
@@ -105,8 +109,13 @@ def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[
         scores: dict[int, float] = {i: 100.0 for i in exact}
         if len(q) >= 4:
             for _text, score, i in process.extract(
-                    q, texts, scorer=fuzz.partial_ratio, processor=utils.default_process,
-                    score_cutoff=cutoff, limit=None):
+                q,
+                texts,
+                scorer=fuzz.partial_ratio,
+                processor=utils.default_process,
+                score_cutoff=cutoff,
+                limit=None,
+            ):
                 scores.setdefault(i, score)
         hits.extend(Hit(si, i, sc) for i, sc in sorted(scores.items()))
     return hits

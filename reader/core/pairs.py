@@ -24,10 +24,8 @@ from reader.core.features import Features
 from reader.core.params import Settings
 
 
-
-
 _SAME_TEXT = 0.8  # rewrites: sentences sharing fewer than settings.min_shared_words
-                  # content words are no counterparts unless they are nearly the same text
+# content words are no counterparts unless they are nearly the same text
 
 
 @dataclass
@@ -57,8 +55,14 @@ class Candidates:
 
     def take(self, idx: np.ndarray) -> Candidates:
         """The candidates at ``idx`` (an index array or a mask)."""
-        return Candidates(self.i[idx], self.j[idx], self.sim[idx], self.n_b, self.words[idx],
-                          None if self.base is None else self.base[idx])
+        return Candidates(
+            self.i[idx],
+            self.j[idx],
+            self.sim[idx],
+            self.n_b,
+            self.words[idx],
+            None if self.base is None else self.base[idx],
+        )
 
     def merged(self, other: Candidates) -> Candidates:
         """These candidates and ``other`` (pairs not among these), sorted by key."""
@@ -66,9 +70,15 @@ class Candidates:
         base = None
         if self.base is not None or other.base is not None:
             base = np.concatenate([self.score, other.score])[order]
-        return Candidates(*(np.concatenate([x, y])[order] for x, y in
-                            ((self.i, other.i), (self.j, other.j), (self.sim, other.sim))),
-                          self.n_b, np.concatenate([self.words, other.words])[order], base)
+        return Candidates(
+            *(
+                np.concatenate([x, y])[order]
+                for x, y in ((self.i, other.i), (self.j, other.j), (self.sim, other.sim))
+            ),
+            self.n_b,
+            np.concatenate([self.words, other.words])[order],
+            base,
+        )
 
     def lookup(self, values: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """``values`` at pairs (i, j), 0 where the pair is not a candidate."""
@@ -82,17 +92,21 @@ class Candidates:
         return np.where(hit, values[pos], 0.0)
 
 
-def margins(cand_i: np.ndarray, cand_j: np.ndarray, cand_f: np.ndarray,
-            i: np.ndarray, j: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def margins(
+    cand_i: np.ndarray,
+    cand_j: np.ndarray,
+    cand_f: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    f: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """For links (i, j) scoring f: f minus the best score of another candidate of i
     (margin_a), and of j (margin_b). Vectorised: the two best candidates of every
     sentence are found with one sort."""
-    return (_margin(cand_i, cand_j, cand_f, i, j, f),
-            _margin(cand_j, cand_i, cand_f, j, i, f))
+    return (_margin(cand_i, cand_j, cand_f, i, j, f), _margin(cand_j, cand_i, cand_f, j, i, f))
 
 
-def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float
-                  ) -> np.ndarray:
+def hub_corrected(i: np.ndarray, j: np.ndarray, f: np.ndarray, k: int, weight: float) -> np.ndarray:
     """Scores with each sentence's hubness taken off (CSLS, as in cross-lingual word
     retrieval): ``f - weight * (h_i + h_j) / 2``, where ``h`` is the mean of a
     sentence's ``k`` best scores. A headline or a lead that shares the story's names
@@ -115,8 +129,14 @@ def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     return per[group]
 
 
-def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
-            g: np.ndarray, o: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _margin(
+    group: np.ndarray,
+    other: np.ndarray,
+    vals: np.ndarray,
+    g: np.ndarray,
+    o: np.ndarray,
+    f: np.ndarray,
+) -> np.ndarray:
     if len(g) == 0:
         return np.zeros(0)
     if len(group) == 0:
@@ -140,8 +160,9 @@ def _margin(group: np.ndarray, other: np.ndarray, vals: np.ndarray,
     return f - alt
 
 
-def similarity(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
+def similarity(
+    feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted Dice over all terms of the sentence pairs (i of a, j of b), and the
     number of content words they share."""
     if len(i) == 0:
@@ -264,8 +285,9 @@ def mutual_best(c: Candidates, f: np.ndarray) -> np.ndarray:
     return np.intersect1d(_best_per(c.i, c.j, f), _best_per(c.j, c.i, f))
 
 
-def anchor_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
-                 ) -> tuple[list[tuple[int, int]], int]:
+def anchor_chain(
+    c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
+) -> tuple[list[tuple[int, int]], int]:
     """The order of the two texts: the heaviest chain of strong mutual-best pairs
     (score >= ``strong``) increasing in i and j, and how many strong pairs there are,
     on the chain or not."""
@@ -274,9 +296,14 @@ def anchor_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray, strong: float
     return chain, len(m)
 
 
-def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
-                 chain: list[tuple[int, int]], strong: float, weak: float
-                 ) -> list[tuple[int, int]]:
+def extend_chain(
+    c: Candidates,
+    f: np.ndarray,
+    mutual: np.ndarray,
+    chain: list[tuple[int, int]],
+    strong: float,
+    weak: float,
+) -> list[tuple[int, int]]:
     """``chain`` with the weaker mutual-best pairs (``weak`` <= score < ``strong``) that
     fall inside one of its gaps, in order."""
     if len(chain) < 2:
@@ -298,8 +325,9 @@ def extend_chain(c: Candidates, f: np.ndarray, mutual: np.ndarray,
     return _heaviest_chain(heavy + extra)
 
 
-def gap_candidates(scorer: PairScorer, c: Candidates, chain: list[tuple[int, int]],
-                   gap_max: int) -> Candidates:
+def gap_candidates(
+    scorer: PairScorer, c: Candidates, chain: list[tuple[int, int]], gap_max: int
+) -> Candidates:
     """``c`` plus every pair inside a small gap between consecutive anchors, the two
     ends of the texts counting as anchors (so the last verses of a book, after its
     last anchor, are paired too); only the pairs not scored yet are scored."""
@@ -321,12 +349,13 @@ def gap_candidates(scorer: PairScorer, c: Candidates, chain: list[tuple[int, int
     return c.merged(scorer.candidates(keys // c.n_b, keys % c.n_b))
 
 
-def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
-         ) -> tuple[np.ndarray, np.ndarray]:
+def _box(
+    ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Seen from the i side: is (i, j) between the anchors around i, and is that gap small?"""
     big = np.int64(1) << 60
-    lo_k = np.searchsorted(ci, i, side="left") - 1     # last anchor strictly before i
-    hi_k = np.searchsorted(ci, i, side="right")        # first anchor strictly after i
+    lo_k = np.searchsorted(ci, i, side="left") - 1  # last anchor strictly before i
+    hi_k = np.searchsorted(ci, i, side="right")  # first anchor strictly after i
     has_lo, has_hi = lo_k >= 0, hi_k < len(ci)
     lo = np.where(has_lo, cj[np.maximum(lo_k, 0)], -1)
     hi = np.where(has_hi, cj[np.minimum(hi_k, len(ci) - 1)], big)
@@ -337,8 +366,9 @@ def _box(ci: np.ndarray, cj: np.ndarray, i: np.ndarray, j: np.ndarray, gap_max: 
     return in_order, small
 
 
-def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
-               settings: Settings) -> tuple[Candidates, np.ndarray]:
+def with_order(
+    c: Candidates, f: np.ndarray, chain: list[tuple[int, int]], settings: Settings
+) -> tuple[Candidates, np.ndarray]:
     """Reward pairs inside a small gap between anchors; drop weak pairs that cross
     the chain. Judged from both sides, so the result does not depend on which
     source is which."""
@@ -353,17 +383,19 @@ def with_order(c: Candidates, f: np.ndarray, chain: list[tuple[int, int]],
     # a pair out of the order survives only when strong and clearly the best of both
     # its sentences: a repeated sentence ("Amen." at the end of many books) is not
     margin_i, margin_j = margins(c.i, c.j, f, c.i, c.j, f)
-    keep = in_order | ((f >= settings.cross_keep) & (np.minimum(margin_i, margin_j)
-                                                      >= settings.cross_margin))
+    keep = in_order | (
+        (f >= settings.cross_keep) & (np.minimum(margin_i, margin_j) >= settings.cross_margin)
+    )
     return c.take(keep), f[keep]
 
 
 def _terms(m: sparse.csr_matrix, i: int) -> np.ndarray:
-    return m.indices[m.indptr[i]:m.indptr[i + 1]]
+    return m.indices[m.indptr[i] : m.indptr[i + 1]]
 
 
-def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, long_src: int,
-               j: int) -> float:
+def merge_gain(
+    feats: Features, short_src: int, group: list[int], extra: int, long_src: int, j: int
+) -> float:
     """How much better sentence j of ``long_src`` matches the sentences ``group`` of
     ``short_src`` together with ``extra`` than without it."""
     w = feats.weights
@@ -383,8 +415,9 @@ def merge_gain(feats: Features, short_src: int, group: list[int], extra: int, lo
     return sim(with_extra) - sim(without)
 
 
-def select(c: Candidates, f: np.ndarray, scorer: PairScorer, settings: Settings,
-           parallel: bool = True) -> dict[tuple[int, int], float]:
+def select(
+    c: Candidates, f: np.ndarray, scorer: PairScorer, settings: Settings, parallel: bool = True
+) -> dict[tuple[int, int], float]:
     """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
     Every pair with a score above the threshold is taken, best first, when neither
@@ -420,8 +453,13 @@ def select(c: Candidates, f: np.ndarray, scorer: PairScorer, settings: Settings,
             return None
         return [other, k]
 
-    def join_leftovers(best: dict, matched: dict, partner_of: dict, side: int,
-                       key: Callable[[int, int], tuple[int, int]]) -> None:
+    def join_leftovers(
+        best: dict,
+        matched: dict,
+        partner_of: dict,
+        side: int,
+        key: Callable[[int, int], tuple[int, int]],
+    ) -> None:
         for k, (t, score) in best.items():
             other = partner_of.get(t)
             if k in matched or other is None:
@@ -460,8 +498,10 @@ def pair_links(scorer: PairScorer, settings: Settings, c: Candidates) -> PairRes
     mutual = mutual_best(c, f)
     chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
     shorter = max(1, min(scorer.n_a, scorer.n_b))
-    parallel = (len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
-                and len(chain) >= settings.parallel_in_order * n_strong)
+    parallel = (
+        len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
+        and len(chain) >= settings.parallel_in_order * n_strong
+    )
     if parallel:
         chain = extend_chain(c, f, mutual, chain, settings.anchor_min, settings.anchor_weak)
         c2 = gap_candidates(scorer, c, chain, settings.gap_max)

@@ -41,45 +41,45 @@ class CrossSettings:
     multilingual v3: the cosine of two sentences covering the same verse has a median
     of 0.58, of two random ones 0.15; the margin of the first a median of 1.16)."""
 
-    knn: int = 4                     # hubness: mean cosine of a sentence's k nearest
-    threshold: float = 1.0           # margin a link needs to be proposed
-    min_own: float = 0.30            # cosine a link needs, whatever its context
-    context_weight: float = 0.0      # neighbourhood bonus (the order does this better)
-    anchor_min: float = 1.05         # margin of a mutual best pair to anchor the order
-    anchor_weak: float = 1.0         # ... of a weaker one inside a gap of the chain
-    gap_bonus: float = 0.30          # bonus for a pair inside a small gap between anchors
-    cross_keep: float = 1.30         # a pair crossing the chain needs this margin ...
-    cross_margin: float = 0.10       # ... and to beat its sentences' other candidates by this
-    extra_threshold: float = 1.05    # other candidates proposed beside the selection's
-    merge_gain: float = 0.02         # cosine a merged vector must gain
+    knn: int = 4  # hubness: mean cosine of a sentence's k nearest
+    threshold: float = 1.0  # margin a link needs to be proposed
+    min_own: float = 0.30  # cosine a link needs, whatever its context
+    context_weight: float = 0.0  # neighbourhood bonus (the order does this better)
+    anchor_min: float = 1.05  # margin of a mutual best pair to anchor the order
+    anchor_weak: float = 1.0  # ... of a weaker one inside a gap of the chain
+    gap_bonus: float = 0.30  # bonus for a pair inside a small gap between anchors
+    cross_keep: float = 1.30  # a pair crossing the chain needs this margin ...
+    cross_margin: float = 0.10  # ... and to beat its sentences' other candidates by this
+    extra_threshold: float = 1.05  # other candidates proposed beside the selection's
+    merge_gain: float = 0.02  # cosine a merged vector must gain
     calibration: Calibration = CROSS_CALIBRATION
     nway_calibration: Calibration = CROSS_NWAY_CALIBRATION
 
 
 @dataclass(frozen=True)
 class Settings:
-    threshold: float = 0.20          # final score a link needs to be proposed at all
-    min_own: float = 0.10            # Dice a pair needs on its own words, whatever its context
-    context_weight: float = 0.35     # weight of the neighbourhood bonus
-    top_k: int = 6                   # candidates kept per sentence and direction
-    anchor_min: float = 0.45         # score of a mutual best pair to anchor the order
-    anchor_weak: float = 0.30        # a weaker one anchors only inside a gap of the chain
-    parallel_min: float = 0.25       # parallel texts: chain length / sentences of the shorter text
-    parallel_in_order: float = 0.9   # parallel texts: share of strong pairs on the chain
-    parallel_anchors: int = 8        # parallel texts: fewest anchors on the chain
-    gap_bonus: float = 0.12          # bonus for a pair inside a small gap between anchors
-    gap_max: int = 16                # largest gap (sentences) that earns the bonus
-    cross_keep: float = 0.60         # a pair crossing the anchor chain needs this score
-    cross_margin: float = 0.10       # ... and to beat both its sentences' other candidates by this
-    extra_threshold: float = 0.25    # other candidates proposed beside the selection's
-    hub_weight: float = 1.0          # margins: how much of each sentence's hubness is taken off
-    hub_k: int = 3                   # ... measured as the mean of its k best scores
-    merge_gain: float = 0.03         # an n-1 merge must improve the similarity by this much
-    merge_max: int = 4               # most sentences merged into one
-    min_shared_words: int = 2        # rewrites: content words two sentences must share
-                                     # (unless nearly the same text)
-    max_df: int = 120                # terms in more sentences of one source are not indexed
-                                     # (constant, so candidate generation stays linear)
+    threshold: float = 0.20  # final score a link needs to be proposed at all
+    min_own: float = 0.10  # Dice a pair needs on its own words, whatever its context
+    context_weight: float = 0.35  # weight of the neighbourhood bonus
+    top_k: int = 6  # candidates kept per sentence and direction
+    anchor_min: float = 0.45  # score of a mutual best pair to anchor the order
+    anchor_weak: float = 0.30  # a weaker one anchors only inside a gap of the chain
+    parallel_min: float = 0.25  # parallel texts: chain length / sentences of the shorter text
+    parallel_in_order: float = 0.9  # parallel texts: share of strong pairs on the chain
+    parallel_anchors: int = 8  # parallel texts: fewest anchors on the chain
+    gap_bonus: float = 0.12  # bonus for a pair inside a small gap between anchors
+    gap_max: int = 16  # largest gap (sentences) that earns the bonus
+    cross_keep: float = 0.60  # a pair crossing the anchor chain needs this score
+    cross_margin: float = 0.10  # ... and to beat both its sentences' other candidates by this
+    extra_threshold: float = 0.25  # other candidates proposed beside the selection's
+    hub_weight: float = 1.0  # margins: how much of each sentence's hubness is taken off
+    hub_k: int = 3  # ... measured as the mean of its k best scores
+    merge_gain: float = 0.03  # an n-1 merge must improve the similarity by this much
+    merge_max: int = 4  # most sentences merged into one
+    min_shared_words: int = 2  # rewrites: content words two sentences must share
+    # (unless nearly the same text)
+    max_df: int = 120  # terms in more sentences of one source are not indexed
+    # (constant, so candidate generation stays linear)
     block_rows: int = 4096
     calibration: Calibration = CALIBRATION
     nway_calibration: Calibration = NWAY_CALIBRATION
@@ -97,13 +97,23 @@ class Settings:
         """These settings with the thresholds of :attr:`cross` (pairs in different
         languages, scored by sentence vectors)."""
         c = self.cross
-        return replace(self, threshold=c.threshold, min_own=c.min_own,
-                       context_weight=c.context_weight, anchor_min=c.anchor_min,
-                       anchor_weak=c.anchor_weak, gap_bonus=c.gap_bonus,
-                       cross_keep=c.cross_keep, cross_margin=c.cross_margin,
-                       extra_threshold=c.extra_threshold, merge_gain=c.merge_gain,
-                       min_shared_words=0, hub_weight=0.0, calibration=c.calibration,
-                       nway_calibration=c.nway_calibration)
+        return replace(
+            self,
+            threshold=c.threshold,
+            min_own=c.min_own,
+            context_weight=c.context_weight,
+            anchor_min=c.anchor_min,
+            anchor_weak=c.anchor_weak,
+            gap_bonus=c.gap_bonus,
+            cross_keep=c.cross_keep,
+            cross_margin=c.cross_margin,
+            extra_threshold=c.extra_threshold,
+            merge_gain=c.merge_gain,
+            min_shared_words=0,
+            hub_weight=0.0,
+            calibration=c.calibration,
+            nway_calibration=c.nway_calibration,
+        )
 
 
 DEFAULT = Settings()

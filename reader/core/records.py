@@ -32,8 +32,11 @@ Record = dict[str, Any]
 T = TypeVar("T")
 
 #: what a conflict was about
-BOTH_EDITED, EDITED_THERE, EDITED_HERE = "both edited", "edited there, removed here", \
-    "edited here, removed there"
+BOTH_EDITED, EDITED_THERE, EDITED_HERE = (
+    "both edited",
+    "edited there, removed here",
+    "edited here, removed there",
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,9 @@ def _stamp(record: Record | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-def three_way(base: Mapping[str, Record], ours: Mapping[str, Record],
-              theirs: Mapping[str, Record]) -> Merged:
+def three_way(
+    base: Mapping[str, Record], ours: Mapping[str, Record], theirs: Mapping[str, Record]
+) -> Merged:
     """Merge two descendants of ``base`` record by record (rules in the module doc).
     Order: the records of ``theirs`` in their order, then the ones only ``ours`` has."""
     out = Merged({})
@@ -132,8 +136,9 @@ class SyncedRecords(Generic[T]):
     further) is not taken for an edit and written back by a session that changed
     nothing."""
 
-    def __init__(self, kind: RecordKind[T],
-                 prepare: Callable[[list[T]], list[T]] | None = None) -> None:
+    def __init__(
+        self, kind: RecordKind[T], prepare: Callable[[list[T]], list[T]] | None = None
+    ) -> None:
         self.kind = kind
         self.prepare = prepare
         self._lock = threading.RLock()
@@ -222,18 +227,17 @@ class SyncedRecords(Generic[T]):
                 out[rid] = (rec, rec if prepared == rec else prepared, obj)  # share if equal
         return out
 
-    def merge(self, theirs: Mapping[str, tuple[Record, Record, T | None]] | None
-              ) -> MergeOutcome[T]:
+    def merge(
+        self, theirs: Mapping[str, tuple[Record, Record, T | None]] | None
+    ) -> MergeOutcome[T]:
         """Merge this session's records with the file's (from :meth:`read`; None: the
         file is as this session last left it). This session then holds the merged
         records and the base is the file as read; call :meth:`written` once the
         outcome's records are on disk."""
         with self._lock:
             if theirs is None:
-                theirs = {rid: (self._base_raw[rid], rec, None)
-                          for rid, rec in self._base.items()}
-            result = three_way(self._base, self._ours(),
-                               {rid: v[1] for rid, v in theirs.items()})
+                theirs = {rid: (self._base_raw[rid], rec, None) for rid, rec in self._base.items()}
+            result = three_way(self._base, self._ours(), {rid: v[1] for rid, v in theirs.items()})
             items: dict[str, T] = {}
             records: list[Record] = []
             for rid, rec in result.records.items():
@@ -253,8 +257,12 @@ class SyncedRecords(Generic[T]):
             self._list = list(items.values())
             self._base_raw = {rid: v[0] for rid, v in theirs.items()}
             self._base = {rid: v[1] for rid, v in theirs.items()}
-            return MergeOutcome(records, write=records != list(self._base_raw.values()),
-                                changed=changed, conflicts=result.conflicts)
+            return MergeOutcome(
+                records,
+                write=records != list(self._base_raw.values()),
+                changed=changed,
+                conflicts=result.conflicts,
+            )
 
     def _decode_one(self, raw: Record) -> T:
         obj = self.kind.decode(raw)
@@ -265,6 +273,8 @@ class SyncedRecords(Generic[T]):
         base. A record this session encoded is its own prepared form."""
         with self._lock:
             base_raw = {r["id"]: r for r in records}
-            self._base = {rid: self._base[rid] if self._base_raw.get(rid) == r else r
-                          for rid, r in base_raw.items()}
+            self._base = {
+                rid: self._base[rid] if self._base_raw.get(rid) == r else r
+                for rid, r in base_raw.items()
+            }
             self._base_raw = base_raw

@@ -21,12 +21,16 @@ def parse_ref(text: str, sources: Sequence[Source]) -> tuple[int, int]:
     """``FILE:N`` as (source index, sentence index, 0-based)."""
     name, sep, number = text.rpartition(":")
     if not sep or not name:
-        raise RefError(f"{display_path(text)}: expected FILE:N (a file name as in the pane "
-                       "title, a colon, the sentence number)")
+        raise RefError(
+            f"{display_path(text)}: expected FILE:N (a file name as in the pane "
+            "title, a colon, the sentence number)"
+        )
     names = [s.name for s in sources]
     if name not in names:
-        raise RefError(f"{display_path(name)} is not one of the sources: "
-                       + ", ".join(display_path(n) for n in names))
+        raise RefError(
+            f"{display_path(name)} is not one of the sources: "
+            + ", ".join(display_path(n) for n in names)
+        )
     k = names.index(name)
     try:
         n = int(number)
@@ -34,8 +38,11 @@ def parse_ref(text: str, sources: Sequence[Source]) -> tuple[int, int]:
         raise RefError(f"{display_path(text)}: {display_path(number)} is not a sentence number")
     count = len(sources[k])
     if not 1 <= n <= count:
-        raise RefError(f"{display_path(name)} has sentences 1 to {count}, not {n}"
-                       if count else f"{display_path(name)} has no sentences")
+        raise RefError(
+            f"{display_path(name)} has sentences 1 to {count}, not {n}"
+            if count
+            else f"{display_path(name)} has no sentences"
+        )
     return k, n - 1
 
 

@@ -38,25 +38,39 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
     per_link, found = all_matches(al) if spans else ([], [])
     links = []
     for k, link in enumerate(al.links):
-        item: dict[str, Any] = {"a": list(link.a), "b": list(link.b), "score": link.score,
-                                "confidence": link.confidence, "kind": link.kind}
+        item: dict[str, Any] = {
+            "a": list(link.a),
+            "b": list(link.b),
+            "score": link.score,
+            "confidence": link.confidence,
+            "kind": link.kind,
+        }
         if link.by != BY_ALIGNER:
             item["by"] = link.by
         if spans:
             sa, sb = per_link[k]
             item["spans"] = {"a": sa, "b": sb}
         links.append(item)
-    groups = [{"sources": len({s for s, _ in g}), "members": [list(m) for m in g]}
-              for g in al.groups]
+    groups = [
+        {"sources": len({s for s, _ in g}), "members": [list(m) for m in g]} for g in al.groups
+    ]
     passages = [{"words": p.words, "occurrences": p.occurrences} for p in found]
-    return {"reader": __version__, "strictness": al.strictness, "sources": sources,
-            "links": links, "groups": groups, "passages": passages}
+    return {
+        "reader": __version__,
+        "strictness": al.strictness,
+        "sources": sources,
+        "links": links,
+        "groups": groups,
+        "passages": passages,
+    }
 
 
 def _cells(text: str) -> int:
     """Terminal columns of ``text``: wide (CJK) characters take two, combining marks none."""
-    return sum(0 if unicodedata.combining(ch) else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def summary(al: Alignment) -> str:
@@ -72,8 +86,10 @@ def summary(al: Alignment) -> str:
     lines.append("")
     lines.append(f"{pad('source')}  {'lang':<4}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
     for si, src in enumerate(al.sources):
-        lines.append(f"{pad(names[si])}  {src.lang or '?':<4}  {len(src):>9}  "
-                     f"{al.shared_fraction(si):>6.0%}  {al.unique_count(si):>6}")
+        lines.append(
+            f"{pad(names[si])}  {src.lang or '?':<4}  {len(src):>9}  "
+            f"{al.shared_fraction(si):>6.0%}  {al.unique_count(si):>6}"
+        )
     by_k = Counter(len({s for s, _ in g}) for g in al.groups)
     lines.append("")
     lines.append("passages shared by k of the sources:")

@@ -44,35 +44,45 @@ if TYPE_CHECKING:
 MAX_SENTENCE = 2000
 
 # Titles: a period after them never ends a sentence (``Mr. Putin``, ``Sir. Ushakov``).
-TITLES = frozenset("""
+TITLES = frozenset(
+    """
 mr mrs ms messrs mme mlle dr drs prof profa sr sra srta sres dra jr sir st sto sta mt ft
 gen sen rep gov col lt sgt capt cmdr cdr adm maj brig rev hon pres supt insp det esq
 cel sgto
-""".split())
+""".split()
+)
 # Abbreviations that are never ordinary words: no sentence ends after them.
-ABBREVIATIONS = TITLES | frozenset("""
+ABBREVIATIONS = TITLES | frozenset(
+    """
 vs cf approx eg ie al pp vol vols fig figs pág av ave blvd univ dept tel
-""".split())
+""".split()
+)
 # Abbreviations that are also words (``Jan.``, ``ago.``, ``No.``): a period after them
 # ends the sentence unless a number follows (``Jan. 13``, ``No. 5``, ``set. 2006``).
-BEFORE_NUMBER = frozenset("""
+BEFORE_NUMBER = frozenset(
+    """
 jan feb mar apr jun jul aug sep sept oct nov dec fev abr mai ago set out dez
 no nos nr p ed op pg ref ca
-""".split())
+""".split()
+)
 
-MONTHS = frozenset("""
+MONTHS = frozenset(
+    """
 january february march april may june july august september october november december
 januar februar märz april mai juni juli august september oktober november dezember
 janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro
 enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
 janvier février mars avril mai juin juillet août septembre octobre novembre décembre
 gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
-""".split())
+""".split()
+)
 
-SENTENCE_OPENERS = frozenset("""
+SENTENCE_OPENERS = frozenset(
+    """
 the a an he she it they we i you but and in on at this that these those there his her
 their its our my however meanwhile after before when while if as so yet
-""".split())
+""".split()
+)
 
 _TERMINATOR = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _LINE = re.compile(r"[^\n]+")
@@ -102,8 +112,11 @@ def is_hard_wrapped(text: str) -> bool:
         return False
     near_full = sum(1 for n in followed if n >= 0.6 * width)
     # wrapped prose breaks lines mid-sentence; one paragraph per line ends them
-    ends = sum(1 for a, b in zip(lines, lines[1:])
-               if a.strip() and b.strip() and a.rstrip()[-1] in ".!?\"'”’»):")
+    ends = sum(
+        1
+        for a, b in zip(lines, lines[1:])
+        if a.strip() and b.strip() and a.rstrip()[-1] in ".!?\"'”’»):"
+    )
     return near_full >= 0.7 * len(followed) and ends < 0.5 * len(followed)
 
 
@@ -199,5 +212,13 @@ def segment(documents: Sequence[Document]) -> list[Source]:
     """The documents as sources split into sentences (pure Python: no numpy)."""
     from reader.core.model import Source
 
-    return [Source(name=d.name, text=d.text, sentences=split_sentences(d.text), path=d.path,
-                   encoding=d.encoding) for d in documents]
+    return [
+        Source(
+            name=d.name,
+            text=d.text,
+            sentences=split_sentences(d.text),
+            path=d.path,
+            encoding=d.encoding,
+        )
+        for d in documents
+    ]

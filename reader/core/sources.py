@@ -66,7 +66,7 @@ def utf16_without_bom(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # a byte order mark: the detector handles UTF-16 with one
     head = data[:_SNIFF]
-    head = head[:len(head) - len(head) % 2]
+    head = head[: len(head) - len(head) % 2]
     if len(head) < 8:
         return None
     half = len(head) // 2
@@ -103,9 +103,22 @@ def _looks_binary(head: bytes) -> bool:
 #: too, after the detector's best match and in this order.
 _PREFERRED = ("cp1252", "cp1250", "iso8859_15")
 #: languages (as charset-normalizer names them) written with Latin letters beyond Latin-1
-_EXTENDED_LATIN = frozenset({"Croatian", "Czech", "Estonian", "Hungarian", "Latvian",
-                             "Lithuanian", "Polish", "Romanian", "Slovak", "Slovene",
-                             "Turkish", "Vietnamese"})
+_EXTENDED_LATIN = frozenset(
+    {
+        "Croatian",
+        "Czech",
+        "Estonian",
+        "Hungarian",
+        "Latvian",
+        "Lithuanian",
+        "Polish",
+        "Romanian",
+        "Slovak",
+        "Slovene",
+        "Turkish",
+        "Vietnamese",
+    }
+)
 #: non-ASCII characters other than letters that Latin-script prose often holds
 _TYPOGRAPHY = frozenset("“”‘’‚„–—…«»‹›€£¥°§©®™·•¡¿ºª")
 
@@ -132,8 +145,9 @@ def _surprises(text: str) -> tuple[int, int]:
                 other += 1
         elif ch.isspace():
             continue
-        elif ch not in _TYPOGRAPHY or (0 < k < last and text[k - 1].isalpha()
-                                       and text[k + 1].isalpha()):
+        elif ch not in _TYPOGRAPHY or (
+            0 < k < last and text[k - 1].isalpha() and text[k + 1].isalpha()
+        ):
             odd += 1
     return odd + (other if latin > other else 0), extended
 
@@ -185,8 +199,11 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         except UnicodeDecodeError:
             text = data.decode(utf16, errors="replace")
         order = "little" if utf16.endswith("le") else "big"
-        return normalise_newlines(text), utf16, \
-            f"decoded as UTF-16 ({order}-endian, without a byte order mark)"
+        return (
+            normalise_newlines(text),
+            utf16,
+            f"decoded as UTF-16 ({order}-endian, without a byte order mark)",
+        )
     try:
         return normalise_newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError:
@@ -197,8 +214,11 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     if decoded > bad:
         # UTF-8 with a few broken bytes (a legacy text almost never holds valid UTF-8
         # sequences): keep it, rather than read all of it in a guessed code page
-        return normalise_newlines(lenient), "utf-8", \
-            f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD"
+        return (
+            normalise_newlines(lenient),
+            "utf-8",
+            f"{bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD",
+        )
     from charset_normalizer import from_bytes
 
     chosen = _choose(from_bytes(data), data)
@@ -232,8 +252,11 @@ def _candidate_files(folder: Path, warnings: list[str]) -> list[Path]:
                 warnings.append(f"skipped {shown}: a broken symbolic link")
             continue
         except OSError as exc:
-            why = ("a loop of symbolic links" if exc.errno == errno.ELOOP
-                   else f"cannot read it ({exc.strerror})")
+            why = (
+                "a loop of symbolic links"
+                if exc.errno == errno.ELOOP
+                else f"cannot read it ({exc.strerror})"
+            )
             warnings.append(f"skipped {shown}: {why}")
             continue
         if stat.S_ISREG(mode):
@@ -270,8 +293,10 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
             size = os.stat(path).st_size
         except OSError:
             size = max_bytes + 1
-        raise SourceError(f"{shown} is too large to be a text version "
-                          f"({size_over(size, max_bytes)}; see --max-size)")
+        raise SourceError(
+            f"{shown} is too large to be a text version "
+            f"({size_over(size, max_bytes)}; see --max-size)"
+        )
     except OSError as exc:
         raise SourceError(f"cannot read {shown}: {exc.strerror}")
     if utf16_without_bom(data) is None and _looks_binary(data[:_SNIFF]):
@@ -319,8 +344,9 @@ def load_paths(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> L
             found = _candidate_files(p, warnings)
             if not found:
                 why = "; ".join(warnings) if warnings else ""
-                raise SourceError(f"folder has no files: {display_path(p)}"
-                                  + (f" ({why})" if why else ""))
+                raise SourceError(
+                    f"folder has no files: {display_path(p)}" + (f" ({why})" if why else "")
+                )
             files.extend(found)
         elif stat.S_ISREG(mode):
             files.append(p)

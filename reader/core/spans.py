@@ -18,13 +18,15 @@ def across_languages(a: Source, b: Source) -> bool:
     return bool(a.lang and b.lang and a.lang != b.lang)
 
 
-def shared_names_and_numbers(a: Source, i: int, b: Source, j: int
-                             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def shared_names_and_numbers(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the names and numbers sentence i of a and j of b share."""
     na = names_and_numbers(a.text, *a.sentences[i])
     nb = names_and_numbers(b.text, *b.sentences[j])
     shared = {k for k, _ in na} & {k for k, _ in nb}
     return [s for k, s in na if k in shared], [s for k, s in nb if k in shared]
+
 
 #: Shortest run of words reported as a verbatim shared passage.
 MIN_PASSAGE_WORDS = 6
@@ -38,17 +40,24 @@ def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[
     return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
-def _equal_runs(seq_a: list[str], seq_b: list[str], min_words: int
-                ) -> list[tuple[int, int, int, int]]:
+def _equal_runs(
+    seq_a: list[str], seq_b: list[str], min_words: int
+) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
-    return [(a0, a1, b0, b1) for tag, a0, a1, b0, b1 in Indel.opcodes(seq_a, seq_b).as_list()
-            if tag == "equal" and a1 - a0 >= min_words]
+    return [
+        (a0, a1, b0, b1)
+        for tag, a0, a1, b0, b1 in Indel.opcodes(seq_a, seq_b).as_list()
+        if tag == "equal" and a1 - a0 >= min_words
+    ]
 
 
-def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
-            seq_a: list[str], seq_b: list[str]
-            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _blocks(
+    spans_a: list[tuple[int, int]],
+    spans_b: list[tuple[int, int]],
+    seq_a: list[str],
+    seq_b: list[str],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the runs of words that match in order. Consecutive words of a
     sentence are separated only by non-word characters, so each run is one span."""
     out_a, out_b = [], []
@@ -58,8 +67,9 @@ def _blocks(spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]],
     return out_a, out_b
 
 
-def word_matches(a: Source, i: int, b: Source, j: int
-                 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def word_matches(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the words that match (in order) in sentence i of a and j of b;
     across languages, of the names and numbers they share."""
     if across_languages(a, b):
@@ -69,8 +79,9 @@ def word_matches(a: Source, i: int, b: Source, j: int
     return _blocks(sa, sb, ta, tb)
 
 
-def all_matches(al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
-                ) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+def all_matches(
+    al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
+) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
     """For every link its matched word spans (as :func:`word_matches`; an empty list
     without ``spans``), and the runs of at least ``min_words`` words (case and accents
     folded) shared verbatim by linked sentences, grouped across all the sources they

@@ -46,18 +46,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.core.files import (RefusedFile, atomic_write, destination,
-                               exclusive_lock, fsync_dir)
+from reader.core.files import RefusedFile, atomic_write, destination, exclusive_lock, fsync_dir
 from reader.core.files import remove_stale_temps as _remove_stale_temps
 from reader.core.marks import COUNTERPART, DEFAULT_TAG, EXACT, PRIMARY, TAGS, Mark, Target
 from reader.core.records import Conflict, RecordKind, SyncedRecords
 from reader.core.sources import display_path
 from reader.core.visible import json_text
 
-__all__ = ["FILE_NAME", "MARKS", "MAX_BYTES", "LoadResult", "MarkStore", "Sidecar",
-           "StorageError", "SyncResult", "atomic_write", "dumps", "load_marks", "loads",
-           "mark_from_dict", "mark_to_dict", "marks_path", "remove_stale_temps",
-           "save_marks", "set_aside"]
+__all__ = [
+    "FILE_NAME",
+    "MARKS",
+    "MAX_BYTES",
+    "LoadResult",
+    "MarkStore",
+    "Sidecar",
+    "StorageError",
+    "SyncResult",
+    "atomic_write",
+    "dumps",
+    "load_marks",
+    "loads",
+    "mark_from_dict",
+    "mark_to_dict",
+    "marks_path",
+    "remove_stale_temps",
+    "save_marks",
+    "set_aside",
+]
 
 FILE_NAME = ".reader-marks.json"
 FORMAT = "reader-marks"
@@ -87,11 +102,22 @@ def marks_path(paths: Sequence[str | os.PathLike[str]]) -> Path:
 # -- JSON <-> marks ---------------------------------------------------------------------
 def mark_to_dict(mark: Mark) -> dict[str, Any]:
     return {
-        "id": mark.id, "note": mark.note, "tag": mark.tag, "created": mark.created,
-        "modified": mark.modified, "counterparts": mark.counterparts,
-        "targets": [{"source": t.source, "role": t.role, "score": t.score,
-                     "quote": {"exact": t.exact, "prefix": t.prefix, "suffix": t.suffix},
-                     "position": {"start": t.start, "end": t.end}} for t in mark.targets],
+        "id": mark.id,
+        "note": mark.note,
+        "tag": mark.tag,
+        "created": mark.created,
+        "modified": mark.modified,
+        "counterparts": mark.counterparts,
+        "targets": [
+            {
+                "source": t.source,
+                "role": t.role,
+                "score": t.score,
+                "quote": {"exact": t.exact, "prefix": t.prefix, "suffix": t.suffix},
+                "position": {"start": t.start, "end": t.end},
+            }
+            for t in mark.targets
+        ],
     }
 
 
@@ -109,10 +135,17 @@ def _target_from_dict(d: dict[str, Any]) -> Target:
     if not isinstance(d["source"], str):
         raise ValueError("bad source")
     role = d.get("role", PRIMARY)
-    return Target(source=d["source"], start=start, end=end, exact=quote["exact"],
-                  prefix=quote.get("prefix", ""), suffix=quote.get("suffix", ""),
-                  role=role if role in (PRIMARY, COUNTERPART) else PRIMARY,
-                  score=score, status=EXACT)
+    return Target(
+        source=d["source"],
+        start=start,
+        end=end,
+        exact=quote["exact"],
+        prefix=quote.get("prefix", ""),
+        suffix=quote.get("suffix", ""),
+        role=role if role in (PRIMARY, COUNTERPART) else PRIMARY,
+        score=score,
+        status=EXACT,
+    )
 
 
 def mark_from_dict(d: dict[str, Any]) -> Mark:
@@ -120,9 +153,15 @@ def mark_from_dict(d: dict[str, Any]) -> Mark:
     if not targets:
         raise ValueError("a mark without targets")
     tag = d.get("tag", DEFAULT_TAG)
-    return Mark(id=str(d["id"]), targets=targets, note=str(d.get("note", "")),
-                tag=tag if tag in TAGS else DEFAULT_TAG, created=str(d.get("created", "")),
-                modified=str(d.get("modified", "")), counterparts=bool(d.get("counterparts", True)))
+    return Mark(
+        id=str(d["id"]),
+        targets=targets,
+        note=str(d.get("note", "")),
+        tag=tag if tag in TAGS else DEFAULT_TAG,
+        created=str(d.get("created", "")),
+        modified=str(d.get("modified", "")),
+        counterparts=bool(d.get("counterparts", True)),
+    )
 
 
 #: marks as one kind of record in the sidecar (corrections can be another)
@@ -153,8 +192,7 @@ def _text(doc: dict[str, Any]) -> str:
 
 def dumps(marks: Sequence[Mark]) -> str:
     """The text of a save file holding ``marks``."""
-    return _text({"format": FORMAT, "version": VERSION,
-                  "marks": [mark_to_dict(m) for m in marks]})
+    return _text({"format": FORMAT, "version": VERSION, "marks": [mark_to_dict(m) for m in marks]})
 
 
 class _Corrupt(Exception):
@@ -248,8 +286,14 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
     except FileNotFoundError:
         return LoadResult([])
     except OSError as exc:
-        return LoadResult([], [f"cannot read marks from {shown}: {_read_problem(exc)}; "
-                               "marks will not be saved this session"], writable=False)
+        return LoadResult(
+            [],
+            [
+                f"cannot read marks from {shown}: {_read_problem(exc)}; "
+                "marks will not be saved this session"
+            ],
+            writable=False,
+        )
     try:
         doc = _parse(raw)
         try:
@@ -257,21 +301,36 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
         except _MALFORMED as exc:
             raise _Corrupt(f"a mark is malformed ({type(exc).__name__}: {exc})") from None
     except _TooNew as exc:
-        return LoadResult([], [f"cannot use marks in {shown}: {exc}; marks will not be "
-                               "saved this session"], writable=False)
+        return LoadResult(
+            [],
+            [f"cannot use marks in {shown}: {exc}; marks will not be saved this session"],
+            writable=False,
+        )
     except _Corrupt as exc:
         problem = str(exc)
     if not move_corrupt:
-        return LoadResult([], [f"marks file {shown} is corrupt ({problem}); left as is"],
-                          writable=False)
+        return LoadResult(
+            [], [f"marks file {shown} is corrupt ({problem}); left as is"], writable=False
+        )
     try:
         moved = set_aside(path)
     except OSError as exc:
-        return LoadResult([], [f"marks file {shown} is corrupt ({problem}) and could not be "
-                               f"moved aside ({exc.strerror}); marks will not be saved"],
-                          writable=False)
-    return LoadResult([], [f"marks file {shown} was corrupt ({problem}); moved it to "
-                           f"{display_path(moved.name)} and started afresh"], set_aside=moved)
+        return LoadResult(
+            [],
+            [
+                f"marks file {shown} is corrupt ({problem}) and could not be "
+                f"moved aside ({exc.strerror}); marks will not be saved"
+            ],
+            writable=False,
+        )
+    return LoadResult(
+        [],
+        [
+            f"marks file {shown} was corrupt ({problem}); moved it to "
+            f"{display_path(moved.name)} and started afresh"
+        ],
+        set_aside=moved,
+    )
 
 
 def save_marks(path: Path, marks: Sequence[Mark]) -> None:
@@ -280,8 +339,9 @@ def save_marks(path: Path, marks: Sequence[Mark]) -> None:
     try:
         atomic_write(Path(path), dumps(marks))
     except OSError as exc:
-        raise StorageError(f"cannot save marks to {display_path(path)}: "
-                           f"{_read_problem(exc)}") from None
+        raise StorageError(
+            f"cannot save marks to {display_path(path)}: {_read_problem(exc)}"
+        ) from None
 
 
 def remove_stale_temps(folder: Path, older_than: float = 60.0) -> int:
@@ -352,8 +412,11 @@ class Sidecar:
             return None  # removed since: this session still holds everything
         except OSError as exc:
             self.writable = False
-            self._warn(f"cannot read marks from {shown}: {_read_problem(exc)}; marks will "
-                       "not be saved this session", result)
+            self._warn(
+                f"cannot read marks from {shown}: {_read_problem(exc)}; marks will "
+                "not be saved this session",
+                result,
+            )
             raise _ReadOnly from None
         try:
             doc = _parse(raw)
@@ -363,8 +426,9 @@ class Sidecar:
                 raise _Corrupt(f"a record is malformed ({type(exc).__name__}: {exc})") from None
         except _TooNew as exc:
             self.writable = False
-            self._warn(f"cannot use marks in {shown}: {exc}; marks will not be saved this "
-                       "session", result)
+            self._warn(
+                f"cannot use marks in {shown}: {exc}; marks will not be saved this session", result
+            )
             raise _ReadOnly from None
         except _Corrupt as exc:
             if not locked:
@@ -373,16 +437,21 @@ class Sidecar:
                 moved = set_aside(self.path)
             except OSError as err:
                 self.writable = False
-                self._warn(f"marks file {shown} is corrupt ({exc}) and could not be moved "
-                           f"aside ({err.strerror}); marks will not be saved", result)
+                self._warn(
+                    f"marks file {shown} is corrupt ({exc}) and could not be moved "
+                    f"aside ({err.strerror}); marks will not be saved",
+                    result,
+                )
                 raise _ReadOnly from None
             first = not self._known
             self._known = True
             self._missing = True
-            self._warn(f"marks file {shown} was corrupt ({exc}); moved it to "
-                       f"{display_path(moved.name)} and "
-                       + ("started afresh" if first else "saved the marks of this session"),
-                       result)
+            self._warn(
+                f"marks file {shown} was corrupt ({exc}); moved it to "
+                f"{display_path(moved.name)} and "
+                + ("started afresh" if first else "saved the marks of this session"),
+                result,
+            )
             return {} if first else None
         self._doc = doc
         self._seen = identity
@@ -414,8 +483,12 @@ class Sidecar:
                     outcome = records.merge(self._read(records, result, locked=True))
                     self._absorb(outcome, result)
                     if write and (outcome.write or (self._missing and outcome.records)):
-                        doc = {**self._doc, "format": FORMAT, "version": VERSION,
-                               records.kind.key: outcome.records}
+                        doc = {
+                            **self._doc,
+                            "format": FORMAT,
+                            "version": VERSION,
+                            records.kind.key: outcome.records,
+                        }
                         atomic_write(self.path, _text(doc))
                         records.written(outcome.records)
                         self._doc = doc
@@ -424,8 +497,9 @@ class Sidecar:
             except _ReadOnly:
                 return result
             except OSError as exc:  # LockTimeout included
-                result.error = (f"cannot save marks to {display_path(self.path)}: "
-                                f"{_read_problem(exc)}")
+                result.error = (
+                    f"cannot save marks to {display_path(self.path)}: {_read_problem(exc)}"
+                )
         return result
 
     @staticmethod
@@ -454,9 +528,13 @@ class MarkStore:
     re-anchors them to the texts); ``records`` is the session's marks (the app's
     mark book shares it)."""
 
-    def __init__(self, path: str | os.PathLike[str], *,
-                 prepare: Callable[[list[Mark]], list[Mark]] | None = None,
-                 records: SyncedRecords[Mark] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        prepare: Callable[[list[Mark]], list[Mark]] | None = None,
+        records: SyncedRecords[Mark] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.records = records if records is not None else SyncedRecords(MARKS, prepare)
         if prepare is not None:

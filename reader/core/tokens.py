@@ -124,7 +124,12 @@ def names_and_numbers(text: str, start: int, end: int) -> list[tuple[str, tuple[
         w = m.group()
         if w[0].isdigit():
             out.append((term(w), m.span()))
-        elif (k > 0 and len(w) >= 3 and w[0].isupper() and not w.isupper()
-              and term(w) not in STOPWORDS):
+        elif (
+            k > 0
+            and len(w) >= 3
+            and w[0].isupper()
+            and not w.isupper()
+            and term(w) not in STOPWORDS
+        ):
             out.append((fold(w), m.span()))
     return out

@@ -49,9 +49,9 @@ FILE_NAME = "vectors-v1.sqlite3"
 FORMAT = "reader-vectors"
 VERSION = "1"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-_BATCH = 500              # keys per SELECT (well under SQLite's variable limit)
-_REFRESH_SECONDS = 3600   # a read refreshes an entry's "used" time at most this often
-_PRUNE_TO = 0.8           # share of max_bytes kept after a prune
+_BATCH = 500  # keys per SELECT (well under SQLite's variable limit)
+_REFRESH_SECONDS = 3600  # a read refreshes an entry's "used" time at most this often
+_PRUNE_TO = 0.8  # share of max_bytes kept after a prune
 _BUSY_SECONDS = 5.0
 _CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
 
@@ -99,8 +99,9 @@ class VectorCache:
     """Sentence vectors on disk. Thread-safe; every method is best effort and never
     raises for a problem with the cache file (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None,
-                 max_bytes: int | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, max_bytes: int | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else default_dir() / FILE_NAME
         self.max_bytes = default_max_bytes() if max_bytes is None else max(0, int(max_bytes))
         self.warnings: list[str] = []
@@ -175,9 +176,11 @@ class VectorCache:
                     self._rebuild(str(exc))
                 except sqlite3.Error as exc:
                     name = getattr(exc, "sqlite_errorname", "")
-                    if name in _CORRUPT or (isinstance(exc, sqlite3.DatabaseError)
-                                            and not isinstance(exc, sqlite3.OperationalError)
-                                            and not name):
+                    if name in _CORRUPT or (
+                        isinstance(exc, sqlite3.DatabaseError)
+                        and not isinstance(exc, sqlite3.OperationalError)
+                        and not name
+                    ):
                         self._rebuild(f"{type(exc).__name__}: {exc}")
                     elif name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in str(exc):
                         self._rollback()
@@ -195,8 +198,9 @@ class VectorCache:
         if self._conn is not None:
             return self._conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, check_same_thread=False,
-                               isolation_level=None)
+        conn = sqlite3.connect(
+            self.path, timeout=_BUSY_SECONDS, check_same_thread=False, isolation_level=None
+        )
         try:
             self._check_or_create(conn)
         except BaseException:
@@ -206,16 +210,17 @@ class VectorCache:
         return conn
 
     def _check_or_create(self, conn: sqlite3.Connection) -> None:
-        tables = {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before the first table
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for stmt in filter(str.strip, _SCHEMA.split(";")):
                     conn.execute(stmt)
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?), ('version', ?)",
-                             (FORMAT, VERSION))
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('format', ?), ('version', ?)",
+                    (FORMAT, VERSION),
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback(conn)
@@ -251,8 +256,10 @@ class VectorCache:
         except OSError as exc:
             self._disable(f"could not move the unreadable cache aside: {exc.strerror or exc}")
             return
-        self.warnings.append(f"vector cache {self.path} was unreadable ({reason}); "
-                             f"moved aside to {aside.name} and rebuilt")
+        self.warnings.append(
+            f"vector cache {self.path} was unreadable ({reason}); "
+            f"moved aside to {aside.name} and rebuilt"
+        )
 
     def close_unlocked(self) -> None:
         """Close the connection (the caller holds the lock)."""
@@ -267,8 +274,7 @@ class VectorCache:
     def _disable(self, reason: str) -> None:
         self.close_unlocked()
         if not self._disabled:
-            self.warnings.append(f"vector cache {self.path} turned off for this session: "
-                                 f"{reason}")
+            self.warnings.append(f"vector cache {self.path} turned off for this session: {reason}")
         self._disabled = True
 
     # --- operations (called under the lock with a live connection) --------------------
@@ -291,8 +297,9 @@ class VectorCache:
         self._model_ids[key] = mid
         return mid
 
-    def _get(self, conn: sqlite3.Connection, model: str, dim: int,
-             keys: list[bytes]) -> dict[bytes, np.ndarray]:
+    def _get(
+        self, conn: sqlite3.Connection, model: str, dim: int, keys: list[bytes]
+    ) -> dict[bytes, np.ndarray]:
         mid = self._model_id(conn, model, dim, create=False)
         if mid is None:
             return {}
@@ -303,11 +310,12 @@ class VectorCache:
         now = int(time.time())
         nbytes = dim * 2
         for b0 in range(0, len(want), _BATCH):
-            chunk = want[b0:b0 + _BATCH]
+            chunk = want[b0 : b0 + _BATCH]
             marks = ",".join("?" * len(chunk))
             for key, vec, used in conn.execute(
-                    f"SELECT key, vec, used FROM vectors WHERE model = ? AND key IN ({marks})",
-                    (mid, *chunk)):
+                f"SELECT key, vec, used FROM vectors WHERE model = ? AND key IN ({marks})",
+                (mid, *chunk),
+            ):
                 if not isinstance(vec, bytes) or len(vec) != nbytes:
                     bad.append(key)
                     continue
@@ -321,23 +329,29 @@ class VectorCache:
         if stale or bad:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany("UPDATE vectors SET used = ? WHERE model = ? AND key = ?",
-                                 [(now, mid, k) for k in stale])
-                conn.executemany("DELETE FROM vectors WHERE model = ? AND key = ?",
-                                 [(mid, k) for k in bad])
+                conn.executemany(
+                    "UPDATE vectors SET used = ? WHERE model = ? AND key = ?",
+                    [(now, mid, k) for k in stale],
+                )
+                conn.executemany(
+                    "DELETE FROM vectors WHERE model = ? AND key = ?", [(mid, k) for k in bad]
+                )
                 conn.execute("COMMIT")
             except sqlite3.OperationalError:
                 self._rollback(conn)  # busy: the refresh can wait for another time
         return found
 
-    def _put(self, conn: sqlite3.Connection, model: str, dim: int,
-             rows: list[tuple[bytes, bytes]]) -> None:
+    def _put(
+        self, conn: sqlite3.Connection, model: str, dim: int, rows: list[tuple[bytes, bytes]]
+    ) -> None:
         now = int(time.time())
         conn.execute("BEGIN IMMEDIATE")
         try:
             mid = self._model_id(conn, model, dim, create=True)
-            conn.executemany("INSERT OR REPLACE INTO vectors (model, key, vec, used) "
-                             "VALUES (?, ?, ?, ?)", [(mid, k, v, now) for k, v in rows])
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors (model, key, vec, used) VALUES (?, ?, ?, ?)",
+                [(mid, k, v, now) for k, v in rows],
+            )
             conn.execute("COMMIT")
         except BaseException:
             self._rollback(conn)
@@ -359,8 +373,11 @@ class VectorCache:
         keep = int(count * _PRUNE_TO * self.max_bytes / used_bytes)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM vectors WHERE id IN (SELECT id FROM vectors "
-                         "ORDER BY used DESC LIMIT -1 OFFSET ?)", (keep,))
+            conn.execute(
+                "DELETE FROM vectors WHERE id IN (SELECT id FROM vectors "
+                "ORDER BY used DESC LIMIT -1 OFFSET ?)",
+                (keep,),
+            )
             conn.execute("COMMIT")
         except BaseException:
             self._rollback(conn)
@@ -369,10 +386,14 @@ class VectorCache:
 
 
 def _file_bytes(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA page_count").fetchone()[0] * \
-        conn.execute("PRAGMA page_size").fetchone()[0]
+    return (
+        conn.execute("PRAGMA page_count").fetchone()[0]
+        * conn.execute("PRAGMA page_size").fetchone()[0]
+    )
 
 
 def _free_bytes(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA freelist_count").fetchone()[0] * \
-        conn.execute("PRAGMA page_size").fetchone()[0]
+    return (
+        conn.execute("PRAGMA freelist_count").fetchone()[0]
+        * conn.execute("PRAGMA page_size").fetchone()[0]
+    )

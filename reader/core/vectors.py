@@ -23,10 +23,14 @@ class EncodingCancelled(Exception):
     """The caller asked to stop; vectors encoded so far were kept in the cache."""
 
 
-def sentence_vectors(encoder: Encoder, texts: Sequence[str], cache: VectorCache | None = None,
-                     progress: Callable[[int, int], None] | None = None,
-                     should_stop: Callable[[], bool] | None = None,
-                     batch: int = BATCH) -> np.ndarray:
+def sentence_vectors(
+    encoder: Encoder,
+    texts: Sequence[str],
+    cache: VectorCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    batch: int = BATCH,
+) -> np.ndarray:
     """Unit vectors of ``texts`` (float32, one row per text, in order).
 
     ``progress(done, total)`` counts the distinct texts not found in the cache;
@@ -47,12 +51,14 @@ def sentence_vectors(encoder: Encoder, texts: Sequence[str], cache: VectorCache 
     for b0 in range(0, total, max(1, batch)):
         if should_stop is not None and should_stop():
             raise EncodingCancelled(f"stopped after {b0} of {total} sentences")
-        rows = todo[b0:b0 + batch]
+        rows = todo[b0 : b0 + batch]
         chunk = [distinct[r] for r in rows]
         out = unit_rows(encoder.encode(chunk))
         if out.shape != (len(chunk), encoder.dim):
-            raise ValueError(f"encoder {encoder.name} returned shape {out.shape} "
-                             f"for {len(chunk)} sentences of dimension {encoder.dim}")
+            raise ValueError(
+                f"encoder {encoder.name} returned shape {out.shape} "
+                f"for {len(chunk)} sentences of dimension {encoder.dim}"
+            )
         # kept at the cache's precision, so a first open and a re-open align alike
         out = out.astype(np.float16).astype(np.float32)
         vecs[rows] = out

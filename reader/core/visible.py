@@ -33,8 +33,10 @@ TABLE.update({c: REPLACEMENT for c in range(0xD800, 0xE000)})
 
 #: the same set as a regex class: C0 without tab and newline, then tab and newline
 _OTHERS = "\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_PATTERNS = {"": re.compile(f"[\x00-\x1f{_OTHERS}]"),
-             "\t\n": re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")}
+_PATTERNS = {
+    "": re.compile(f"[\x00-\x1f{_OTHERS}]"),
+    "\t\n": re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]"),
+}
 _TABLES: dict[str, dict[int, str]] = {}
 
 

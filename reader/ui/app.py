@@ -29,8 +29,16 @@ from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.levels import Prepared, Strictness, describe, next_level, preparation_order
 from reader.ui.marking import MarkingMixin, marks_file
 from reader.ui.marks_panel import MarksPanel
-from reader.ui.messages import (AlignmentReady, LoadFailed, LoadProgress, Moved, Resized,
-                                SearchDone, SourcesReady, StrictnessReady)
+from reader.ui.messages import (
+    AlignmentReady,
+    LoadFailed,
+    LoadProgress,
+    Moved,
+    Resized,
+    SearchDone,
+    SourcesReady,
+    StrictnessReady,
+)
 from reader.ui.palette import tint_variables
 from reader.ui.pane import SentenceView, SourcePane
 from reader.ui.search import SearchBar
@@ -50,15 +58,19 @@ class ReaderApp(MarkingMixin, App):
     CSS_PATH = "reader.tcss"
     BINDINGS = bindings(APP_KEYS)
 
-    def __init__(self, documents: Sequence[Document], warnings: Iterable[str] = (),
-                 marks_path: Path | None | bool = True, exit_on_signals: bool = False) -> None:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        warnings: Iterable[str] = (),
+        marks_path: Path | None | bool = True,
+        exit_on_signals: bool = False,
+    ) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
         ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
         super().__init__()
         self.exit_on_signals = exit_on_signals
-        self._init_marking(marks_file(documents) if marks_path is True
-                           else marks_path or None)
+        self._init_marking(marks_file(documents) if marks_path is True else marks_path or None)
         self.documents = list(documents)
         self.warnings = list(warnings)
         self.sources: list[Source] = []
@@ -69,8 +81,8 @@ class ReaderApp(MarkingMixin, App):
         self.sync_on = True
         self.leader = 0
         self.anchor_row = 0
-        self.priority: list[int] = []   # most recently focused first
-        self.hidden: set[int] = set()   # hidden by the user
+        self.priority: list[int] = []  # most recently focused first
+        self.hidden: set[int] = set()  # hidden by the user
         self.shown: list[int] = []
         self.hits: list = []
         self.hit_index = -1
@@ -166,8 +178,9 @@ class ReaderApp(MarkingMixin, App):
             alignment = align_sources(sources, progress=progress)
             ready = prepare(alignment)  # indexes and shading here, not on the first key
         except _Cancelled:
-            self.post_message(LoadFailed("aligning", "alignment cancelled: panes scroll "
-                                                     "independently"))
+            self.post_message(
+                LoadFailed("aligning", "alignment cancelled: panes scroll independently")
+            )
             return
         except Exception as exc:
             self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
@@ -183,8 +196,9 @@ class ReaderApp(MarkingMixin, App):
             try:
                 self.post_message(StrictnessReady(prepare(alignment.at(level))))
             except Exception as exc:
-                self.post_message(LoadFailed(f"preparing strictness {level}",
-                                             f"{type(exc).__name__}: {exc}"))
+                self.post_message(
+                    LoadFailed(f"preparing strictness {level}", f"{type(exc).__name__}: {exc}")
+                )
                 return
 
     async def on_sources_ready(self, message: SourcesReady) -> None:
@@ -233,8 +247,10 @@ class ReaderApp(MarkingMixin, App):
             more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
             self.status.set_message(notes[0] + more, warning=True)
         else:
-            self.status.set_message(f"aligned: {message.prepared.counterparts} counterpart "
-                                    f"links, {message.prepared.related} related")
+            self.status.set_message(
+                f"aligned: {message.prepared.counterparts} counterpart "
+                f"links, {message.prepared.related} related"
+            )
         self._add_awaited_counterparts()
         self.resync()
         if wanted != levels.shown:  # chosen while the aligner ran
@@ -263,8 +279,9 @@ class ReaderApp(MarkingMixin, App):
         levels.wanted = None if level == levels.shown else level
         self.status.set_strictness(levels.shown, levels.wanted)
         if levels.wanted is not None:
-            self.status.set_message(f"strictness {level}: applied once "
-                                    + ("prepared…" if levels.ready else "aligned…"))
+            self.status.set_message(
+                f"strictness {level}: applied once " + ("prepared…" if levels.ready else "aligned…")
+            )
 
     def _show_level(self, prepared: Prepared, resync: bool = True) -> None:
         """Swap every pane to ``prepared`` (no aligning, no re-classifying): shading,
@@ -319,7 +336,7 @@ class ReaderApp(MarkingMixin, App):
         if not self.panes:
             return
         wanted = [i for i in self.priority if i not in self.hidden] or [self.leader]
-        shown = sorted(wanted[:self.capacity()])
+        shown = sorted(wanted[: self.capacity()])
         if shown == self.shown:
             return
         self.shown = shown
@@ -422,13 +439,11 @@ class ReaderApp(MarkingMixin, App):
             marks = {}
             for c in al.counterparts(source, sentence):
                 if c.source == i:
-                    mine, theirs = differing_words(leader.source, sentence, view.source,
-                                                   c.sentence)
+                    mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
                     marks[c.sentence] = theirs
                     leader_diffs.update(mine)
             # related sentences get a quiet mark where they are; they never move a pane
-            related = frozenset(c.sentence for c in al.related(source, sentence)
-                                if c.source == i)
+            related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
             followers.append((view, j, found, marks, related))
             if self.sync_on:
                 row = min(row, view.row_of(j))
@@ -443,8 +458,9 @@ class ReaderApp(MarkingMixin, App):
                 view.set_highlight(marks, None if found else j, False, related)
                 if self.sync_on:
                     view.show_sentence(j, row)
-                self.panes[view.index].set_note("" if found or not self.sync_on
-                                                else "no counterpart here ▸")
+                self.panes[view.index].set_note(
+                    "" if found or not self.sync_on else "no counterpart here ▸"
+                )
             self.panes[source].set_note("")
 
     def synced_rows(self) -> dict[int, int]:
@@ -481,8 +497,11 @@ class ReaderApp(MarkingMixin, App):
             return
         if self.alignment is None:
             self.bell()
-            self.status.set_message(self.unaligned or "the alignment is still running: w shows "
-                                    "why sentences are linked once it is done")
+            self.status.set_message(
+                self.unaligned
+                or "the alignment is still running: w shows "
+                "why sentences are linked once it is done"
+            )
             return
         source, sentence = self.leader, self.panes[self.leader].view.current
 
@@ -508,8 +527,13 @@ class ReaderApp(MarkingMixin, App):
     def action_toggle_sync(self) -> None:
         self.sync_on = not self.sync_on
         self.status.set_sync(self.sync_on)
-        self.notify("sync on: panes follow the current sentence" if self.sync_on
-                    else "sync off: panes scroll independently", markup=False, timeout=2)
+        self.notify(
+            "sync on: panes follow the current sentence"
+            if self.sync_on
+            else "sync off: panes scroll independently",
+            markup=False,
+            timeout=2,
+        )
         self.resync()
 
     def action_pick_panes(self) -> None:
@@ -528,8 +552,9 @@ class ReaderApp(MarkingMixin, App):
             self._apply_visibility()
             self.call_after_refresh(self.panes[self.leader].view.focus)
 
-        self.push_screen(PanePicker([s.name for s in self.sources], self.shown,
-                                    self.capacity()), chosen)
+        self.push_screen(
+            PanePicker([s.name for s in self.sources], self.shown, self.capacity()), chosen
+        )
 
     def action_hide_pane(self) -> None:
         if len(self.shown) <= 1:
@@ -603,8 +628,9 @@ class ReaderApp(MarkingMixin, App):
             k = before[-1] if before else len(keys) - 1
         self.hit_index = k
         hit = self.hits[k]
-        self.status.set_message(Content(f"/{self.query_text}: match {k + 1} of {len(self.hits)}"
-                                        f" · n/N next/previous"))
+        self.status.set_message(
+            Content(f"/{self.query_text}: match {k + 1} of {len(self.hits)} · n/N next/previous")
+        )
         view = self.panes[hit.source].view
         self.show_source(hit.source)
         self.leader = hit.source

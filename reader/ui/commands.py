@@ -23,34 +23,70 @@ def _commands(app: ReaderApp) -> list[tuple[str, str, Callable[[], object]]]:
         ("view: choose panes", "Choose which sources are shown (p)", app.action_pick_panes),
         ("view: hide this pane", "Hide the focused pane (x)", app.action_hide_pane),
         ("search: find in all sources", "Fuzzy search (/)", app.action_search),
-        *[(f"alignment: strictness {level}", f"{what} (c cycles; now "
-           f"{app.strictness.target})", lambda level=level: app.set_strictness(level))
-          for level, what in ((STRICT, "Only the most confident links are counterparts"),
-                              (NORMAL, "The default: counterparts a reader can trust"),
-                              (LOOSE, "Weaker links count as counterparts too"))],
-        ("alignment: why are these linked", "Counterparts and related sentences of the "
-         "current sentence, with confidence and matched words (w)", app.action_why),
-        ("marks: mark this sentence", "Mark the current sentence and its counterparts (m)",
-         app.action_mark),
-        ("marks: note and colour", "Edit the note and colour of the mark here (a)",
-         app.action_annotate),
+        *[
+            (
+                f"alignment: strictness {level}",
+                f"{what} (c cycles; now {app.strictness.target})",
+                lambda level=level: app.set_strictness(level),
+            )
+            for level, what in (
+                (STRICT, "Only the most confident links are counterparts"),
+                (NORMAL, "The default: counterparts a reader can trust"),
+                (LOOSE, "Weaker links count as counterparts too"),
+            )
+        ],
+        (
+            "alignment: why are these linked",
+            "Counterparts and related sentences of the "
+            "current sentence, with confidence and matched words (w)",
+            app.action_why,
+        ),
+        (
+            "marks: mark this sentence",
+            "Mark the current sentence and its counterparts (m)",
+            app.action_mark,
+        ),
+        (
+            "marks: note and colour",
+            "Edit the note and colour of the mark here (a)",
+            app.action_annotate,
+        ),
         ("marks: show or hide the list", "The marks panel (l)", app.action_toggle_marks_panel),
-        ("marks: next mark", "Jump to the next mark in this pane (M)",
-         lambda: app.action_mark_step(1)),
-        ("marks: previous mark", "Jump to the previous mark in this pane (')",
-         lambda: app.action_mark_step(-1)),
-        ("marks: copy to clipboard", "Copy the sentence or mark with its source (y)",
-         app.action_copy),
-        ("marks: counterparts on/off", "Whether m also marks the aligned sentences of the "
-         "other sources", app.action_toggle_mark_counterparts),
-        ("export: marks or shared passages to a file", "Markdown, JSON, CSV or HTML (e)",
-         app.action_export),
+        (
+            "marks: next mark",
+            "Jump to the next mark in this pane (M)",
+            lambda: app.action_mark_step(1),
+        ),
+        (
+            "marks: previous mark",
+            "Jump to the previous mark in this pane (')",
+            lambda: app.action_mark_step(-1),
+        ),
+        (
+            "marks: copy to clipboard",
+            "Copy the sentence or mark with its source (y)",
+            app.action_copy,
+        ),
+        (
+            "marks: counterparts on/off",
+            "Whether m also marks the aligned sentences of the other sources",
+            app.action_toggle_mark_counterparts,
+        ),
+        (
+            "export: marks or shared passages to a file",
+            "Markdown, JSON, CSV or HTML (e)",
+            app.action_export,
+        ),
         ("help: keys", "Every key (?)", app.action_help),
     ]
     for i, src in enumerate(app.sources):
-        out.append((f"pane: show {i + 1} {sanitise(src.name)}",
-                    "Focus this source, showing it if hidden",
-                    lambda i=i: app.action_focus_pane(i)))
+        out.append(
+            (
+                f"pane: show {i + 1} {sanitise(src.name)}",
+                "Focus this source, showing it if hidden",
+                lambda i=i: app.action_focus_pane(i),
+            )
+        )
     return out
 
 

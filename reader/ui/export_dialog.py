@@ -85,8 +85,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             self.text = text
             self.exists = exists
 
-    def __init__(self, folder: Path, n_marks: int,
-                 build: Callable[[str, bool], str]) -> None:
+    def __init__(self, folder: Path, n_marks: int, build: Callable[[str, bool], str]) -> None:
         super().__init__()
         self.folder = folder
         self.n_marks = n_marks
@@ -102,22 +101,33 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             yield Static(Content("Format"), classes="export-label")
             with RadioSet(id="export-format"):
                 for i, fmt in enumerate(FORMATS):
-                    yield RadioButton(Content(FORMAT_NAMES[fmt]), value=i == 0,
-                                      id=f"fmt-{fmt}")
-            yield Checkbox(Content("Shared passages instead of marks"),
-                           value=self.n_marks == 0, id="export-matches")
-            marks = (f"{self.n_marks} mark(s) to export" if self.n_marks
-                     else "no marks yet: exporting the passages the sources share verbatim")
+                    yield RadioButton(Content(FORMAT_NAMES[fmt]), value=i == 0, id=f"fmt-{fmt}")
+            yield Checkbox(
+                Content("Shared passages instead of marks"),
+                value=self.n_marks == 0,
+                id="export-matches",
+            )
+            marks = (
+                f"{self.n_marks} mark(s) to export"
+                if self.n_marks
+                else "no marks yet: exporting the passages the sources share verbatim"
+            )
             yield Static(Content(marks), classes="export-hint", id="export-what")
-            yield Static(Content("File (relative paths are next to the sources)"),
-                         classes="export-label")
+            yield Static(
+                Content("File (relative paths are next to the sources)"), classes="export-label"
+            )
             yield SafeInput(id="export-path")
             yield Static(Content(""), id="export-error")
             with Horizontal(classes="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-            yield Static(Content("Enter exports · an existing file is only replaced after "
-                                 "you confirm · Esc cancels"), classes="export-hint export-keys")
+            yield Static(
+                Content(
+                    "Enter exports · an existing file is only replaced after "
+                    "you confirm · Esc cancels"
+                ),
+                classes="export-hint export-keys",
+            )
 
     def on_mount(self) -> None:
         self._set_default_path()
@@ -159,8 +169,9 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
         event.stop()
         what = self.query_one("#export-what", Static)
         if self.matches:
-            what.update(Content("exporting the shared passages, each with every source it "
-                                "appears in"))
+            what.update(
+                Content("exporting the shared passages, each with every source it appears in")
+            )
         else:
             what.update(Content(f"{self.n_marks} mark(s) to export"))
         self._refresh_defaults()
@@ -206,8 +217,9 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             self._show("Give a file name to export to.")
             return
         if not self.matches and self.n_marks == 0:
-            self._show("There are no marks to export: mark sentences with m, or tick "
-                       "shared passages.")
+            self._show(
+                "There are no marks to export: mark sentences with m, or tick shared passages."
+            )
             return
         force = False
         try:  # only a regular file (or a link to one) is ever replaced
@@ -229,8 +241,11 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
         button = self.query_one("#export-go", Button)
         button.label = "Overwrite"
         button.variant = "error"
-        self._show(f"{path.name} already exists. Press Overwrite (or Enter) to replace it, "
-                   "or change the file name.", warning=True)
+        self._show(
+            f"{path.name} already exists. Press Overwrite (or Enter) to replace it, "
+            "or change the file name.",
+            warning=True,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write(self, path: Path, fmt: str, matches: bool, force: bool) -> None:
@@ -263,5 +278,6 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
         if message.exists and path is not None:
             self._arm(path)
         else:
-            self._show(f"Not exported: {message.text}. Nothing was written; change the "
-                       "path and try again.")
+            self._show(
+                f"Not exported: {message.text}. Nothing was written; change the path and try again."
+            )

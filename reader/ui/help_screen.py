@@ -12,15 +12,26 @@ from textual.widgets import Static
 from reader.ui.keys import help_rows
 
 LEGEND = [
-    ("shading", "plain: in every source · green: in some · amber: only in this source · "
-                "dim: boilerplate"),
-    ("gutter", "┃ unique  │ shared by some  ▌ current sentence and its counterparts  "
-               "┆ related to the current sentence, not a counterpart (never moves a pane)  "
-               "▸ where a missing counterpart would be  • search match"),
-    ("marks", "▌ in the second column: a mark, in its colour (yellow, green, blue, pink, "
-              "orange); visual mode shades the selected run"),
-    ("words", "inside the current sentence (blue) and its counterparts, bold underlined "
-              "words differ between sources"),
+    (
+        "shading",
+        "plain: in every source · green: in some · amber: only in this source · dim: boilerplate",
+    ),
+    (
+        "gutter",
+        "┃ unique  │ shared by some  ▌ current sentence and its counterparts  "
+        "┆ related to the current sentence, not a counterpart (never moves a pane)  "
+        "▸ where a missing counterpart would be  • search match",
+    ),
+    (
+        "marks",
+        "▌ in the second column: a mark, in its colour (yellow, green, blue, pink, "
+        "orange); visual mode shades the selected run",
+    ),
+    (
+        "words",
+        "inside the current sentence (blue) and its counterparts, bold underlined "
+        "words differ between sources",
+    ),
 ]
 
 

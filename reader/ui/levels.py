@@ -23,7 +23,7 @@ class Prepared:
 
     alignment: Alignment
     kinds: tuple[list[int], ...]  # per source: the shading of each sentence (rows.ALL ...)
-    counterparts: int             # links by kind, for the status line
+    counterparts: int  # links by kind, for the status line
     related: int
 
     @property
@@ -57,8 +57,7 @@ def preparation_order(level: str) -> list[str]:
 
 def describe(p: Prepared) -> str:
     """One line for the status bar."""
-    return (f"strictness {p.level}: {p.counterparts} counterpart links, "
-            f"{p.related} related")
+    return f"strictness {p.level}: {p.counterparts} counterpart links, {p.related} related"
 
 
 class Strictness:

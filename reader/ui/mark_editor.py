@@ -64,22 +64,29 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
 
         with Vertical() as box:
             box.border_title = "mark: note and colour"
-            yield Static(Content.assemble((sanitise(self.mark.source), "bold"), ": ",
-                                          excerpt(sanitise(self.mark.primary.exact), 300)),
-                         classes="editor-quote")
+            yield Static(
+                Content.assemble(
+                    (sanitise(self.mark.source), "bold"),
+                    ": ",
+                    excerpt(sanitise(self.mark.primary.exact), 300),
+                ),
+                classes="editor-quote",
+            )
             yield Static(Content("Note"), classes="editor-label")
-            yield SafeInput(value=self.mark.note, placeholder="a short note (optional)",
-                        max_length=NOTE_MAX, id="mark-note")
+            yield SafeInput(
+                value=self.mark.note,
+                placeholder="a short note (optional)",
+                max_length=NOTE_MAX,
+                id="mark-note",
+            )
             yield Static(Content("Colour"), classes="editor-label")
             with RadioSet(id="mark-tag"):
                 for tag in TAGS:
-                    yield RadioButton(Content(tag), value=tag == self.mark.tag,
-                                      id=f"tag-{tag}")
+                    yield RadioButton(Content(tag), value=tag == self.mark.tag, id=f"tag-{tag}")
             with Horizontal(classes="editor-buttons"):
                 yield Button("Save", variant="primary", id="mark-save")
                 yield Button("Cancel", id="mark-cancel")
-            yield Static(Content("Enter saves · Tab moves · Esc cancels"),
-                         classes="editor-hint")
+            yield Static(Content("Enter saves · Tab moves · Esc cancels"), classes="editor-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.content import Content
 
-from reader.core.marks import (Mark, Target, add_counterparts, create_mark, edit_mark,
-                               sentences_in)
+from reader.core.marks import Mark, Target, add_counterparts, create_mark, edit_mark, sentences_in
 from reader.core.model import Alignment, Source
 from reader.core.records import SyncedRecords
 from reader.core.storage import MARKS
@@ -45,8 +44,13 @@ POLL_EVERY = 3.0
 #: How each tag is drawn (a block in the gutter, a swatch in the panel): mid-luminance
 #: colours that read on dark and light themes alike. The pane's CSS has the same values
 #: as component classes (``pane--tag-<name>``), so a stylesheet can change them.
-TAG_COLOURS = {"yellow": "#d4b106", "green": "#3fa34d", "blue": "#3d7eff",
-               "pink": "#e055a8", "orange": "#e8772e"}
+TAG_COLOURS = {
+    "yellow": "#d4b106",
+    "green": "#3fa34d",
+    "blue": "#3d7eff",
+    "pink": "#e055a8",
+    "orange": "#e8772e",
+}
 
 
 def marks_file(documents: Sequence[Document]) -> Path | None:
@@ -62,7 +66,7 @@ def marks_file(documents: Sequence[Document]) -> Path | None:
 
 def excerpt(text: str, limit: int = 70) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class MarkBook:
@@ -168,8 +172,11 @@ class MarkingMixin:
 
             sources = list(self.sources)
             # marks read from the file are found again in the texts as they are now
-            self.store = MarkStore(self.marks_path, records=self.book.records,
-                                   prepare=lambda marks: reanchor_marks(marks, sources))
+            self.store = MarkStore(
+                self.marks_path,
+                records=self.book.records,
+                prepare=lambda marks: reanchor_marks(marks, sources),
+            )
             self._sync_marks(first=True)
             self.set_interval(POLL_EVERY, self._poll_marks)
 
@@ -191,8 +198,11 @@ class MarkingMixin:
             except Exception as exc:  # never a traceback; never save over what we misread
                 if first:
                     store.writable = False
-                self.post_message(MarksSaveFailed(
-                    f"cannot {'load' if first else 'save'} marks: {type(exc).__name__}: {exc}"))
+                self.post_message(
+                    MarksSaveFailed(
+                        f"cannot {'load' if first else 'save'} marks: {type(exc).__name__}: {exc}"
+                    )
+                )
                 return
         self.post_message(MarksSynced(result, first))
 
@@ -208,9 +218,14 @@ class MarkingMixin:
             self._marks_loaded = True
             orphans = sum(1 for m in self.book.marks if any(t.orphaned for t in m.targets))
             if orphans:
-                self.notify(f"{orphans} saved mark(s) could not be found again in the texts; "
-                            "they are kept and listed as orphaned in the marks panel (l)",
-                            title="marks", severity="warning", markup=False, timeout=10)
+                self.notify(
+                    f"{orphans} saved mark(s) could not be found again in the texts; "
+                    "they are kept and listed as orphaned in the marks panel (l)",
+                    title="marks",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
         if message.first or result.changed:
             self._marks_changed(save=False)
 
@@ -220,8 +235,10 @@ class MarkingMixin:
         if conflict.why == BOTH_EDITED:
             lost = (conflict.dropped or {}).get("note", "")
             where = "here" if conflict.kept == "theirs" else "in the other window"
-            text = (f"A mark was edited here and in another window: kept the later edit; "
-                    f"the note {where} was \u201c{excerpt(str(lost), 60)}\u201d")
+            text = (
+                f"A mark was edited here and in another window: kept the later edit; "
+                f"the note {where} was \u201c{excerpt(str(lost), 60)}\u201d"
+            )
         elif conflict.why == EDITED_THERE:
             text = "A mark you removed was edited in another window meanwhile: it is back"
         else:
@@ -233,8 +250,7 @@ class MarkingMixin:
         """Repaint the panes and the panel; save (in a thread) when asked."""
         per_source = self.book.per_source()
         for pane in self.panes:
-            pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source)
-                                 else {})
+            pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source) else {})
         self._marks_panel().set_marks(self.book.marks, self.book)
         if save and self.store is not None:
             self._sync_marks()
@@ -253,9 +269,13 @@ class MarkingMixin:
                     pass
 
     def on_marks_save_failed(self, message: MarksSaveFailed) -> None:
-        self.notify(f"{message.text}. Your marks are kept in memory; export them (e) "
-                    "to keep a copy.", title="marks not saved", severity="error",
-                    markup=False, timeout=12)
+        self.notify(
+            f"{message.text}. Your marks are kept in memory; export them (e) to keep a copy.",
+            title="marks not saved",
+            severity="error",
+            markup=False,
+            timeout=12,
+        )
 
     # -- marking ----------------------------------------------------------------------
     def make_mark(self, source: int, first: int, last: int, **kw) -> Mark | None:
@@ -266,8 +286,9 @@ class MarkingMixin:
             al, counterparts = self.alignment, self.mark_counterparts
         else:  # its counterparts are added when the alignment is ready
             al, counterparts = Alignment(self.sources, []), False
-        mark = create_mark(al, source, min(first, last), max(first, last),
-                           counterparts=counterparts, **kw)
+        mark = create_mark(
+            al, source, min(first, last), max(first, last), counterparts=counterparts, **kw
+        )
         if self.alignment is None and self.mark_counterparts:
             self._awaiting_counterparts.add(mark.id)
         self.book.add(mark)
@@ -296,8 +317,12 @@ class MarkingMixin:
         else:
             here = self.book.at(self.leader, view.current)
             if here is not None and here[1] is here[0].primary:
-                self.notify("Already marked: a edits its note and colour, l lists the marks "
-                            "(d removes one there)", markup=False, timeout=4)
+                self.notify(
+                    "Already marked: a edits its note and colour, l lists the marks "
+                    "(d removes one there)",
+                    markup=False,
+                    timeout=4,
+                )
                 return
             first = last = view.current
         mark = self.make_mark(self.leader, first, last)
@@ -306,9 +331,13 @@ class MarkingMixin:
         n = last - first + 1
         what = "sentence" if n == 1 else f"{n} sentences"
         extra = len(mark.targets) - 1
-        self.status.set_message(Content(
-            f"marked {what}" + (f" and {extra} counterpart passage(s)" if extra else "")
-            + " · a adds a note · l lists marks"))
+        self.status.set_message(
+            Content(
+                f"marked {what}"
+                + (f" and {extra} counterpart passage(s)" if extra else "")
+                + " · a adds a note · l lists marks"
+            )
+        )
 
     def action_annotate(self) -> None:
         if not self.panes:
@@ -352,9 +381,16 @@ class MarkingMixin:
                 if yes:
                     self.remove_mark(mark_id, confirm=False)
 
-            self.push_screen(Confirm(Content.assemble(
-                "Remove this mark?\n\n", (f"{sanitise(mark.source)}: ", "bold"),
-                excerpt(sanitise(mark.primary.exact), 120))), answered)
+            self.push_screen(
+                Confirm(
+                    Content.assemble(
+                        "Remove this mark?\n\n",
+                        (f"{sanitise(mark.source)}: ", "bold"),
+                        excerpt(sanitise(mark.primary.exact), 120),
+                    )
+                ),
+                answered,
+            )
             return
         self.book.remove(mark_id)
         self._marks_changed()
@@ -377,8 +413,11 @@ class MarkingMixin:
             target = after[0] if after else starts[0]
         else:
             run_start = max((k for k in starts if k <= cur), default=None)
-            before = [k for k in starts if k < (run_start if cur in marked and run_start
-                                                is not None else cur)]
+            before = [
+                k
+                for k in starts
+                if k < (run_start if cur in marked and run_start is not None else cur)
+            ]
             target = before[-1] if before else starts[-1]
         self.move_to(self.leader, target)
 
@@ -389,16 +428,23 @@ class MarkingMixin:
         where = self.book.first_live(mark)
         if where is None:
             self.bell()
-            self.notify("This mark is orphaned: its text was not found in the sources as "
-                        "they are now", markup=False, timeout=5)
+            self.notify(
+                "This mark is orphaned: its text was not found in the sources as they are now",
+                markup=False,
+                timeout=5,
+            )
             return
         self.jump_to(*where)
 
     def action_toggle_mark_counterparts(self) -> None:
         self.mark_counterparts = not self.mark_counterparts
-        self.notify("m marks the sentence and its counterparts in the other sources"
-                    if self.mark_counterparts else "m marks the sentence in this pane only",
-                    markup=False, timeout=3)
+        self.notify(
+            "m marks the sentence and its counterparts in the other sources"
+            if self.mark_counterparts
+            else "m marks the sentence in this pane only",
+            markup=False,
+            timeout=3,
+        )
 
     # -- the panel ------------------------------------------------------------------
     def _marks_panel(self):
@@ -412,8 +458,9 @@ class MarkingMixin:
             panel.close()
             self._focus_leader()
             return
-        here = (self.book.at(self.leader, self.panes[self.leader].view.current)
-                if self.panes else None)
+        here = (
+            self.book.at(self.leader, self.panes[self.leader].view.current) if self.panes else None
+        )
         panel.open(here[0].id if here else None)  # on the mark under the cursor
         self.call_after_refresh(self._apply_visibility)  # fewer panes may fit now
         self.request_resync()
@@ -468,9 +515,13 @@ class MarkingMixin:
         # encode is replaced
         self.copy_to_clipboard(encodable(payload))
         what = "the mark" if mark is not None else "the sentence"
-        self.notify(f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
-                    "blocks OSC 52, export to a file with e: that always works.",
-                    title="copied", markup=False, timeout=5)
+        self.notify(
+            f"Copied {what} from {name} to the clipboard (OSC 52). If your terminal "
+            "blocks OSC 52, export to a file with e: that always works.",
+            title="copied",
+            markup=False,
+            timeout=5,
+        )
 
     def action_export(self) -> None:
         from reader.ui.export_dialog import ExportDialog

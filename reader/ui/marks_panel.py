@@ -44,11 +44,12 @@ def mark_prompt(mark: Mark, book: MarkBook | None = None) -> Content:
         head.append(("  orphaned", "bold $text-error"))
     elif any(t.orphaned for t in mark.targets):
         head.append(("  some counterparts orphaned", "$text-warning"))
-    lines = [Content.assemble(*head),
-             Content.assemble(("  ", ""), (excerpt(sanitise(mark.primary.exact), 80), "italic"))]
+    lines = [
+        Content.assemble(*head),
+        Content.assemble(("  ", ""), (excerpt(sanitise(mark.primary.exact), 80), "italic")),
+    ]
     if mark.note:
-        lines.append(Content.assemble(("  ✎ ", "$text-accent"),
-                                      excerpt(sanitise(mark.note), 80)))
+        lines.append(Content.assemble(("  ✎ ", "$text-accent"), excerpt(sanitise(mark.note), 80)))
     return Content("\n").join(lines)
 
 
@@ -123,10 +124,15 @@ class MarksPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("marks"), classes="marks-title", id="marks-title")
-        yield Static(Content("Enter jumps · a edits · d removes · y copies · Esc closes"),
-                     classes="marks-hint")
-        yield Static(Content("No marks yet: m marks the current sentence, v starts a run."),
-                     classes="marks-empty", id="marks-empty")
+        yield Static(
+            Content("Enter jumps · a edits · d removes · y copies · Esc closes"),
+            classes="marks-hint",
+        )
+        yield Static(
+            Content("No marks yet: m marks the current sentence, v starts a run."),
+            classes="marks-empty",
+            id="marks-empty",
+        )
         yield MarkList(id="marks-list")
 
     @property

@@ -22,8 +22,14 @@ if TYPE_CHECKING:
 
 
 class OverviewStrip(Widget):
-    COMPONENT_CLASSES = {"overview--all", "overview--some", "overview--unique",
-                         "overview--unknown", "overview--view", "overview--current"}
+    COMPONENT_CLASSES = {
+        "overview--all",
+        "overview--some",
+        "overview--unique",
+        "overview--unknown",
+        "overview--view",
+        "overview--current",
+    }
 
     DEFAULT_CSS = """
     OverviewStrip {

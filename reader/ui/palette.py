@@ -44,8 +44,9 @@ def _as_256(color: Color) -> Color:
 
 def _luminance(color: Color) -> float:
     """WCAG 2 relative luminance."""
-    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-               for c in color.normalized)
+    r, g, b = (
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in color.normalized
+    )
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -79,16 +80,21 @@ def tints(variables: dict[str, str]) -> dict[str, Color]:
         taken = {shown[n] for n in neighbours}
         # the current sentence stays stronger than its counterparts
         least = used["match"] if name == "current" else 0.0
-        tries = [(a, surface.blend(colour, a)) for a in
-                 [opacity, *sorted(_OPACITIES, key=lambda a: abs(a - opacity))] if a >= least]
+        tries = [
+            (a, surface.blend(colour, a))
+            for a in [opacity, *sorted(_OPACITIES, key=lambda a: abs(a - opacity))]
+            if a >= least
+        ]
         distinct = [t for t in tries if palette_entry(t[1]) not in taken] or tries
-        used[name], tint = next((t for t in distinct if legible(t[1]) >= floor), None) \
-            or max(distinct, key=lambda t: legible(t[1]))
+        used[name], tint = next((t for t in distinct if legible(t[1]) >= floor), None) or max(
+            distinct, key=lambda t: legible(t[1])
+        )
         out[name], shown[name] = tint, palette_entry(tint)
     return out
 
 
 def tint_variables(variables: dict[str, str]) -> dict[str, str]:
     """The CSS variables ``reader-<tint>`` for the theme's ``variables``."""
-    return {f"reader-{name}": colour.hex for name, colour in tints(variables).items()
-            if name != "all"}
+    return {
+        f"reader-{name}": colour.hex for name, colour in tints(variables).items() if name != "all"
+    }

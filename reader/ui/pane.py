@@ -50,10 +50,22 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
     BINDINGS = bindings(PANE_KEYS) + bindings(ALIGN_KEYS) + bindings(MARK_KEYS)
 
     COMPONENT_CLASSES = {
-        "pane--all", "pane--some", "pane--unique", "pane--boiler", "pane--current",
-        "pane--current-blurred", "pane--match", "pane--diff", "pane--gutter-some",
-        "pane--gutter-unique", "pane--gutter-current", "pane--gap", "pane--hit",
-        "pane--visual", "pane--related", *(f"pane--tag-{tag}" for tag in TAGS),
+        "pane--all",
+        "pane--some",
+        "pane--unique",
+        "pane--boiler",
+        "pane--current",
+        "pane--current-blurred",
+        "pane--match",
+        "pane--diff",
+        "pane--gutter-some",
+        "pane--gutter-unique",
+        "pane--gutter-current",
+        "pane--gap",
+        "pane--hit",
+        "pane--visual",
+        "pane--related",
+        *(f"pane--tag-{tag}" for tag in TAGS),
     }
 
     DEFAULT_CSS = """
@@ -100,7 +112,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         self.leader = False
         # sentence -> differing-word spans, for the current sentence and its counterparts
         self.marks: dict[int, list[tuple[int, int]]] = {}
-        self.gap: int | None = None    # sentence before which a missing counterpart would sit
+        self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
@@ -114,8 +126,11 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         return max(4, self.size.width - GUTTER)
 
     def on_resize(self, event: events.Resize) -> None:
-        if (self.wrapped is not None and self.wrapped.width != self.text_width
-                and len(self.source) > REWRAP_LATER):
+        if (
+            self.wrapped is not None
+            and self.wrapped.width != self.text_width
+            and len(self.source) > REWRAP_LATER
+        ):
             # A resize comes in steps (Textual lays the panes out at the old container
             # width first, and a dragged window sends many): re-wrap a long text once,
             # when they stop. Until then the old rows are shown, cut to the new width.
@@ -173,8 +188,9 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
     def show_sentence(self, sentence: int, screen_row: int) -> None:
         """Scroll (no animation) so ``sentence`` starts on ``screen_row``."""
         self.current = sentence
-        self.scroll_to(y=max(0, self.row_of(sentence) - screen_row), animate=False,
-                       force=True, immediate=True)
+        self.scroll_to(
+            y=max(0, self.row_of(sentence) - screen_row), animate=False, force=True, immediate=True
+        )
         self.refresh()
 
     # -- state from the app -------------------------------------------------------------
@@ -188,8 +204,13 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         self._clear_painted()
         self.refresh()
 
-    def set_highlight(self, marks: dict[int, list[tuple[int, int]]], gap: int | None,
-                      leader: bool, related: frozenset[int] = frozenset()) -> None:
+    def set_highlight(
+        self,
+        marks: dict[int, list[tuple[int, int]]],
+        gap: int | None,
+        leader: bool,
+        related: frozenset[int] = frozenset(),
+    ) -> None:
         self.marks = marks
         self.gap = gap
         self.leader = leader
@@ -275,8 +296,7 @@ class SentenceView(RowPainter, ScrollView, can_focus=True):
         if self.visual_anchor is not None:
             return self.action_visual_cancel()
         self.set_visual(self.current)
-        self.app.status.set_message("visual: j/k extend the run, m or Enter marks it, "
-                                    "Esc cancels")
+        self.app.status.set_message("visual: j/k extend the run, m or Enter marks it, Esc cancels")
 
     def action_visual_mark(self) -> None:
         if self.visual_anchor is None:
@@ -405,8 +425,11 @@ class SourcePane(Vertical):
             yield self.overview
 
     def _title(self) -> Content:
-        parts = [(f"{self.index + 1} ", "bold"), (sanitise(self.source.name), "bold"),
-                 (f"  {self._figures}", "dim")]
+        parts = [
+            (f"{self.index + 1} ", "bold"),
+            (sanitise(self.source.name), "bold"),
+            (f"  {self._figures}", "dim"),
+        ]
         if self._note:
             parts.append((f"  {self._note}", "bold $text-error"))
         return Content.assemble(*parts)

@@ -48,12 +48,19 @@ class PanePicker(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "panes"
-            yield Static(Content(f"Space toggles, Enter shows the chosen sources "
-                                 f"(up to {self.capacity} fit at this width), Esc cancels."),
-                         classes="picker-hint")
-            yield SelectionList[int](*[
-                Selection(Content(f"{i + 1}  {sanitise(name)}"), i, i in self.shown)
-                for i, name in enumerate(self.names)])
+            yield Static(
+                Content(
+                    f"Space toggles, Enter shows the chosen sources "
+                    f"(up to {self.capacity} fit at this width), Esc cancels."
+                ),
+                classes="picker-hint",
+            )
+            yield SelectionList[int](
+                *[
+                    Selection(Content(f"{i + 1}  {sanitise(name)}"), i, i in self.shown)
+                    for i, name in enumerate(self.names)
+                ]
+            )
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

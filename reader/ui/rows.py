@@ -27,8 +27,13 @@ from reader.ui.wrap import BLANK
 
 # How many sources share a sentence.
 ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
-KIND_CLASS = {ALL: "pane--all", SOME: "pane--some", UNIQUE: "pane--unique",
-              BOILER: "pane--boiler", UNKNOWN: "pane--all"}
+KIND_CLASS = {
+    ALL: "pane--all",
+    SOME: "pane--some",
+    UNIQUE: "pane--unique",
+    BOILER: "pane--boiler",
+    UNKNOWN: "pane--all",
+}
 GUTTER = 2  # a glyph and a space
 
 #: Rows kept painted: a few screens of plain rows plus the highlighted variants.
@@ -53,8 +58,7 @@ class RowPainter:
 
     # -- Textual entry points -------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        return self._row_strips(range(self.top_row + y, self.top_row + y + 1),
-                                self.size.width)[0]
+        return self._row_strips(range(self.top_row + y, self.top_row + y + 1), self.size.width)[0]
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if not self._plain_box():
@@ -77,11 +81,16 @@ class RowPainter:
     def _plain_box(self) -> bool:
         """Whether Textual's styles cache would return the content lines unchanged."""
         styles = self.styles
-        return (not self.BLANK and not any(edge for edge, _ in styles.border)
-                and not any(edge for edge, _ in styles.outline) and not any(styles.padding)
-                and not styles.tint.a
-                and styles.text_opacity == 1.0 and styles.hatch in (None, "none")
-                and self.opacity == 1.0)
+        return (
+            not self.BLANK
+            and not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and styles.text_opacity == 1.0
+            and styles.hatch in (None, "none")
+            and self.opacity == 1.0
+        )
 
     # -- rows -----------------------------------------------------------------------------
     def _row_strips(self, rows: range, width: int) -> list[Strip]:
@@ -105,9 +114,17 @@ class RowPainter:
             key: object = row
             if k == current or k in marks or k == gap or k in related or visual:
                 spans = marks.get(k)
-                key = (row, k == current, leader, any_marks,
-                       None if spans is None else tuple(spans), k == gap, no_gap,
-                       self.in_visual(k), k in related)
+                key = (
+                    row,
+                    k == current,
+                    leader,
+                    any_marks,
+                    None if spans is None else tuple(spans),
+                    k == gap,
+                    no_gap,
+                    self.in_visual(k),
+                    k in related,
+                )
             strip = cache.get(key)
             if strip is None or strip.cell_length != width:
                 strip = cache[key] = self._render_row(row, k, width)
@@ -161,8 +178,11 @@ class RowPainter:
             # related to the current sentence, not a counterpart: a quiet mark only
             glyph, gstyle = "┆", base + self._style("pane--related", True)
         tag = self.marked.get(k)
-        mark = (Segment("▌", base + self._style(f"pane--tag-{tag}", True)) if tag
-                else Segment(" ", base))
+        mark = (
+            Segment("▌", base + self._style(f"pane--tag-{tag}", True))
+            if tag
+            else Segment(" ", base)
+        )
         segments = [Segment(glyph, gstyle), mark]
         s, e = lay.rows[row]
         used = GUTTER

@@ -35,8 +35,11 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/")
-        yield SafeInput(placeholder="search all sources (fuzzy); Enter to search, Esc to close",
-                    id="search-input", select_on_focus=True)
+        yield SafeInput(
+            placeholder="search all sources (fuzzy); Enter to search, Esc to close",
+            id="search-input",
+            select_on_focus=True,
+        )
 
     @property
     def input(self) -> Input:

@@ -59,8 +59,7 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
-    def set_message(self, text: str | Content, error: bool = False, warning: bool = False
-                    ) -> None:
+    def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
         msg = self.query_one("#status-message", Static)
         msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")

@@ -41,8 +41,13 @@ HINTS = [("Enter", "jumps there"), ("j/k", "move"), ("c", "strictness"), ("Esc",
 MATCHED = "bold $text-success"  # the words two linked sentences share
 
 
-def sentence_content(al: Alignment, source: int, sentence: int,
-                     spans: tuple[tuple[int, int], ...] = (), style: str = MATCHED) -> Content:
+def sentence_content(
+    al: Alignment,
+    source: int,
+    sentence: int,
+    spans: tuple[tuple[int, int], ...] = (),
+    style: str = MATCHED,
+) -> Content:
     """The text of a sentence, sanitised as in the panes, with ``spans`` (offsets in the
     source text) in ``style``."""
     src = al.sources[source]
@@ -68,8 +73,9 @@ def reason_prompt(al: Alignment, r: Reason) -> Content:
     if r.by == BY_GROUP:
         head.append((" · by its group (no direct link)", "dim"))
     if r.agree:
-        head.append((" · also linked through "
-                     + ", ".join(sanitise(names[k].name) for k in r.agree), "dim"))
+        head.append(
+            (" · also linked through " + ", ".join(sanitise(names[k].name) for k in r.agree), "dim")
+        )
     body = sentence_content(al, r.source, r.sentence, r.there)
     return Content.assemble(*head, "\n", Content("  "), body)
 
@@ -127,8 +133,9 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
             yield Static(id="why-title")
             yield Static(id="why-sentence")
             yield ReasonList(id="why-list")
-            yield Static(Content(" · ".join(f"{k} {what}" for k, what in HINTS)),
-                         classes="why-hint")
+            yield Static(
+                Content(" · ".join(f"{k} {what}" for k, what in HINTS)), classes="why-hint"
+            )
 
     def on_mount(self) -> None:
         self._fill()
@@ -151,22 +158,35 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
         keep = self._highlighted_id()
         reasons = explain(al, source, sentence)
         self.reasons = {reason_id(r): r for r in reasons}
-        self.query_one("#why-title", Static).update(Content.assemble(
-            (sanitise(format_ref(al.sources, source, sentence)), "bold $text-accent"),
-            (f"  shared by {al.support(source, sentence)} of {len(al.sources)} sources"
-             f" · strictness {al.strictness}", "$text-muted")))
+        self.query_one("#why-title", Static).update(
+            Content.assemble(
+                (sanitise(format_ref(al.sources, source, sentence)), "bold $text-accent"),
+                (
+                    f"  shared by {al.support(source, sentence)} of {len(al.sources)} sources"
+                    f" · strictness {al.strictness}",
+                    "$text-muted",
+                ),
+            )
+        )
         options: list[Option] = []
-        for kind, title in ((COUNTERPART, "counterparts"),
-                            ("related", "related, not counterparts (never move a pane)")):
+        for kind, title in (
+            (COUNTERPART, "counterparts"),
+            ("related", "related, not counterparts (never move a pane)"),
+        ):
             mine = [r for r in reasons if r.kind == kind]
-            options.append(Option(Content.assemble((f"{title}: {len(mine) or 'none'}",
-                                                    "bold")), disabled=True))
+            options.append(
+                Option(Content.assemble((f"{title}: {len(mine) or 'none'}", "bold")), disabled=True)
+            )
             options += [Option(reason_prompt(al, r), id=reason_id(r)) for r in mine]
         linked = {r.source for r in reasons} | {source}
         alone = [sanitise(src.name) for k, src in enumerate(al.sources) if k not in linked]
         if alone:
-            options.append(Option(Content.assemble(
-                ("nothing linked in: ", "bold"), ", ".join(alone)), disabled=True))
+            options.append(
+                Option(
+                    Content.assemble(("nothing linked in: ", "bold"), ", ".join(alone)),
+                    disabled=True,
+                )
+            )
         lst.clear_options()
         lst.add_options(options)
         if reasons:
@@ -190,8 +210,10 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
         """The sentence explained, with the words it shares with the highlighted entry."""
         r = self.highlighted_reason()
         self.query_one("#why-sentence", Static).update(
-            sentence_content(self.alignment, self.source, self.sentence,
-                             r.here if r is not None else ()))
+            sentence_content(
+                self.alignment, self.source, self.sentence, r.here if r is not None else ()
+            )
+        )
 
     # -- events and actions ----------------------------------------------------------------
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

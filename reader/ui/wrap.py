@@ -42,11 +42,14 @@ def safe_content(text: str | Content) -> Content:
     control characters, escape sequences, bidi controls made visible (newlines kept,
     so a dialog can hold several lines); a Content's styles are kept."""
     if isinstance(text, Content):
-        lines = [Content(sanitise(line.plain), spans=list(line.spans),
-                         strip_control_codes=False) for line in text.split("\n")]
+        lines = [
+            Content(sanitise(line.plain), spans=list(line.spans), strip_control_codes=False)
+            for line in text.split("\n")
+        ]
         return Content("\n").join(lines)
-    return Content("\n".join(sanitise(line) for line in str(text).split("\n")),
-                   strip_control_codes=False)
+    return Content(
+        "\n".join(sanitise(line) for line in str(text).split("\n")), strip_control_codes=False
+    )
 
 
 def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
@@ -72,8 +75,9 @@ def _ascii_rows(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return row, re.compile(r"\S{%d}" % (width + 1))
 
 
-def wrap(text: str, start: int, end: int, width: int, *,
-         short_words: bool = False) -> list[tuple[int, int]]:
+def wrap(
+    text: str, start: int, end: int, width: int, *, short_words: bool = False
+) -> list[tuple[int, int]]:
     """Rows ``(start, end)`` of ``text[start:end]`` greedily word-wrapped to ``width`` cells.
 
     Spaces between words stay inside the row they follow; a row's end excludes
@@ -103,8 +107,9 @@ def _longest_word(text: str) -> int:
     return max(map(len, text.split()), default=0)
 
 
-def _wrap_words(text: str, start: int, end: int, width: int,
-                ascii_only: bool) -> list[tuple[int, int]]:
+def _wrap_words(
+    text: str, start: int, end: int, width: int, ascii_only: bool
+) -> list[tuple[int, int]]:
     """:func:`wrap` a word at a time: for wide characters and words longer than a row."""
     measure = len if ascii_only else cell_len
     rows: list[tuple[int, int]] = []
@@ -137,8 +142,8 @@ class Layout:
     """The wrapped rows of one source at one width, and the row <-> sentence index."""
 
     width: int
-    rows: list[tuple[int, int]]   # (start, end) offsets into the text, or BLANK
-    first_row: list[int]          # first row of each sentence, plus the total at the end
+    rows: list[tuple[int, int]]  # (start, end) offsets into the text, or BLANK
+    first_row: list[int]  # first row of each sentence, plus the total at the end
 
     @property
     def total(self) -> int:
@@ -152,8 +157,11 @@ class Layout:
         return max(0, min(n - 1, bisect_right(self.first_row, row) - 1))
 
     def row_of(self, sentence: int) -> int:
-        return self.first_row[max(0, min(sentence, len(self.first_row) - 2))] if len(
-            self.first_row) > 1 else 0
+        return (
+            self.first_row[max(0, min(sentence, len(self.first_row) - 2))]
+            if len(self.first_row) > 1
+            else 0
+        )
 
     def height_of(self, sentence: int) -> int:
         return self.first_row[sentence + 1] - self.first_row[sentence]

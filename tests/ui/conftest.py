@@ -22,11 +22,13 @@ MARKUP_TEXTS = {
         "The [bold]spokesman[/bold] said talks were [/b] serious.\n\n"
         "An escape \x1b[31mred\x1b[0m sequence\tand a tab stayed literal.\n\n"
         "東京の会議は長く続いた。 Émoji 🙂 appear here too.\n\n"
-        "Averyveryveryveryveryveryveryveryveryveryveryverylongwordthatmustwrap ends it."),
+        "Averyveryveryveryveryveryveryveryveryveryveryverylongwordthatmustwrap ends it."
+    ),
     "[link=x]other[/link].txt": (
         "The spokesman said talks were [/b] serious and useful.\n\n"
         "Nothing else matches this sentence about weather in Lisbon.\n\n"
-        "東京の会議は長く続いた。 Émoji 🙂 appear here too."),
+        "東京の会議は長く続いた。 Émoji 🙂 appear here too."
+    ),
 }
 
 

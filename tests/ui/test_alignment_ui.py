@@ -29,15 +29,21 @@ SIZE = (140, 36)
 
 TEXTS = {
     "a.txt": "Leaders spoke by phone on Thursday.\n\nMarkets rose after the call.\n\n"
-             "The weather was mild in Geneva.\n\nTalks will resume in January.",
+    "The weather was mild in Geneva.\n\nTalks will resume in January.",
     "b.txt": "The leaders spoke by phone Thursday.\n\nNobody commented on the economy.\n\n"
-             "Stock markets gained after the talk.\n\nTalks resume in January.",
+    "Stock markets gained after the talk.\n\nTalks resume in January.",
     "c.txt": "Leaders held a phone call on Thursday.\n\nAnalysts were cautious.\n\n"
-             "Snow fell in the mountains.\n\nA weak echo of the call on Thursday.",
+    "Snow fell in the mountains.\n\nA weak echo of the call on Thursday.",
 }
 
-POOL = [((0, 0), (1, 0), 0.95), ((0, 0), (2, 0), 0.90), ((1, 0), (2, 0), 0.92),
-        ((0, 3), (1, 3), 0.70), ((0, 1), (1, 2), 0.45), ((0, 0), (2, 3), 0.20)]
+POOL = [
+    ((0, 0), (1, 0), 0.95),
+    ((0, 0), (2, 0), 0.90),
+    ((1, 0), (2, 0), 0.92),
+    ((0, 3), (1, 3), 0.70),
+    ((0, 1), (1, 2), 0.45),
+    ((0, 0), (2, 3), 0.20),
+]
 LEVELS = Levels(bars={STRICT: 0.8, NORMAL: 0.55, LOOSE: 0.35}, floor=0.15)
 
 
@@ -50,8 +56,9 @@ def calls(monkeypatch) -> dict[str, int]:
         counts["align"] += 1
         links = [Link(a, b, c, c) for a, b, c in POOL]
         pool = Pool.of(links, LEVELS, [s.name for s in sources])
-        return Alignment.classified(sources, pool, [frozenset() for _ in sources],
-                                    strictness or NORMAL)
+        return Alignment.classified(
+            sources, pool, [frozenset() for _ in sources], strictness or NORMAL
+        )
 
     classify = reader.core.model.classify
 
@@ -111,8 +118,11 @@ async def test_strictness_changes_shading_titles_and_support(calls, settle):
         title = app.panes[0].title_bar
 
         def state():
-            return (view.kinds[:4], str(title.render()).split("·")[-1].strip(),
-                    app.alignment.support(0, 1))
+            return (
+                view.kinds[:4],
+                str(title.render()).split("·")[-1].strip(),
+                app.alignment.support(0, 1),
+            )
 
         assert state() == ([ALL, UNIQUE, UNIQUE, SOME], "50% shared", 1)
         await pilot.press("c")  # loose: a:2 – b:3 becomes a counterpart
@@ -124,8 +134,12 @@ async def test_strictness_changes_shading_titles_and_support(calls, settle):
         # the overview strip follows the new shading
         strip = app.panes[0].overview
         classes = strip._bucket_classes(4)
-        assert classes == ["overview--all", "overview--unique", "overview--unique",
-                           "overview--unique"]
+        assert classes == [
+            "overview--all",
+            "overview--unique",
+            "overview--unique",
+            "overview--unique",
+        ]
 
 
 async def test_loose_counterpart_is_highlighted_related_only_marked(calls, settle):
@@ -221,24 +235,28 @@ async def test_why_view_lists_counterparts_and_related(calls, settle):
         screen = why_screen(app)
         texts = option_texts(screen)
         assert texts[0] == "counterparts: 2"
-        assert texts[1].startswith("● b.txt:1  counterpart · confidence 0.95 · "
-                                   "also linked through c.txt")
+        assert texts[1].startswith(
+            "● b.txt:1  counterpart · confidence 0.95 · also linked through c.txt"
+        )
         assert "The leaders spoke by phone Thursday." in texts[1]
         assert texts[2].startswith("● c.txt:1  counterpart · confidence 0.90")
         assert texts[3].startswith("related, not counterparts")
         assert texts[4].startswith("◦ c.txt:4  related · confidence 0.20")
         assert "A weak echo of the call on Thursday." in texts[4]
-        assert str(screen.query_one("#why-title").render()).startswith("a.txt:1  shared by 3 "
-                                                                        "of 3 sources")
+        assert str(screen.query_one("#why-title").render()).startswith(
+            "a.txt:1  shared by 3 of 3 sources"
+        )
         head = screen.query_one("#why-sentence").render()
         assert head.plain == "Leaders spoke by phone on Thursday."
         # the matched words are highlighted in the entry and in the sentence explained
         entry = screen.list.get_option_at_index(1).prompt
         body_start = entry.plain.index("The leaders")
-        styled = [entry.plain[s.start:s.end] for s in entry.spans if s.start >= body_start]
+        styled = [entry.plain[s.start : s.end] for s in entry.spans if s.start >= body_start]
         assert styled == ["leaders spoke by phone", "Thursday"]
-        assert [head.plain[s.start:s.end] for s in head.spans] == ["Leaders spoke by phone",
-                                                                   "Thursday"]
+        assert [head.plain[s.start : s.end] for s in head.spans] == [
+            "Leaders spoke by phone",
+            "Thursday",
+        ]
         # j/k move over the entries (headers are skipped)
         assert screen.highlighted_reason().source == 1
         await pilot.press("j", "j")
@@ -247,8 +265,7 @@ async def test_why_view_lists_counterparts_and_related(calls, settle):
         assert (r.source, r.sentence, r.kind) == (2, 3, "related")
         await pilot.press("k")
         await pilot.pause()
-        assert (screen.highlighted_reason().source, screen.highlighted_reason().sentence) \
-            == (2, 0)
+        assert (screen.highlighted_reason().source, screen.highlighted_reason().sentence) == (2, 0)
 
 
 async def test_why_view_enter_jumps_to_the_sentence(calls, settle):
@@ -306,17 +323,21 @@ async def test_why_view_follows_the_strictness_key(calls, settle):
 
 HOSTILE = {
     "notes[red].txt": "The [bold]spokesman[/bold] said talks were [/b] serious.\n\n"
-                      "An escape \x1b[31mred\x1b[0m sequence stayed literal.",
+    "An escape \x1b[31mred\x1b[0m sequence stayed literal.",
     "[link=x]b[/link].txt": "The spokesman said \x1b[2J talks were [/b] serious.\n\n"
-                            "Weather in Lisbon [i]was[/i] mild.",
+    "Weather in Lisbon [i]was[/i] mild.",
 }
 
 
 async def test_why_view_shows_hostile_text_and_names_literally(monkeypatch, settle):
     def align_sources(sources, settings=None, progress=None, strictness=None):
         links = [Link((0, 0), (1, 0), 0.9, 0.9), Link((0, 1), (1, 1), 0.3, 0.3)]
-        return Alignment.classified(sources, Pool.of(links, LEVELS, [s.name for s in sources]),
-                                    [frozenset(), frozenset()], strictness or NORMAL)
+        return Alignment.classified(
+            sources,
+            Pool.of(links, LEVELS, [s.name for s in sources]),
+            [frozenset(), frozenset()],
+            strictness or NORMAL,
+        )
 
     monkeypatch.setattr(reader.core.align, "align_sources", align_sources)
     app = make_app(HOSTILE)
@@ -330,7 +351,8 @@ async def test_why_view_shows_hostile_text_and_names_literally(monkeypatch, sett
         assert "The spokesman said ␛[2J talks were [/b] serious." in texts[1]
         assert str(screen.query_one("#why-title").render()).startswith("notes[red].txt:1")
         assert screen.query_one("#why-sentence").render().plain == (
-            "The [bold]spokesman[/bold] said talks were [/b] serious.")
+            "The [bold]spokesman[/bold] said talks were [/b] serious."
+        )
         shown = app.export_screenshot().replace("&#160;", " ")
         assert "notes[red].txt:1" in shown and "[link=x]b[/link].txt:1" in shown
         lst = screen.list  # the rows as painted
@@ -360,13 +382,17 @@ async def test_why_before_alignment_and_on_real_alignment(sample_docs, settle):
         await pilot.pause()
         screen = why_screen(app)
         reasons = explain(app.alignment, 0, 7)
-        assert [(r.source, r.sentence) for r in screen.reasons.values()] == \
-            [(r.source, r.sentence) for r in reasons]
+        assert [(r.source, r.sentence) for r in screen.reasons.values()] == [
+            (r.source, r.sentence) for r in reasons
+        ]
         texts = option_texts(screen)
         for r in reasons:
             ref = f"{app.sources[r.source].name}:{r.sentence + 1}"
-            assert any(t.startswith(("● " if r.kind == "counterpart" else "◦ ") + ref)
-                       and f"confidence {r.confidence:.2f}" in t for t in texts)
+            assert any(
+                t.startswith(("● " if r.kind == "counterpart" else "◦ ") + ref)
+                and f"confidence {r.confidence:.2f}" in t
+                for t in texts
+            )
 
 
 def test_why_view_snapshot(calls, snap_compare):

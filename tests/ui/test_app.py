@@ -39,20 +39,34 @@ def assert_synced(app: ReaderApp) -> None:
         view = app.panes[i].view
         j, found = al.locate(app.leader, leader.current, i)
         assert view.screen_row(j) == row, (
-            f"pane {i}: sentence {j} (found={found}) on row {view.screen_row(j)}, "
-            f"leader row {row}")
-        marked = {c.sentence for c in al.counterparts(app.leader, leader.current)
-                  if c.source == i}
+            f"pane {i}: sentence {j} (found={found}) on row {view.screen_row(j)}, leader row {row}"
+        )
+        marked = {c.sentence for c in al.counterparts(app.leader, leader.current) if c.source == i}
         assert set(view.marks) == marked
         assert (view.gap is None) == found
 
 
-@pytest.mark.parametrize("keys", [
-    ["j"], ["j", "j", "j", "k"], ["down", "down", "up"], ["J"], ["J", "J", "K"],
-    ["right_square_bracket", "left_square_bracket", "right_square_bracket"],
-    ["u"], ["u", "u", "U"], ["G"], ["G", "g"], ["end", "home"], ["ctrl+d"],
-    ["ctrl+d", "ctrl+d", "ctrl+u"], ["space"], ["space", "space", "b"], ["pagedown"],
-])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["j"],
+        ["j", "j", "j", "k"],
+        ["down", "down", "up"],
+        ["J"],
+        ["J", "J", "K"],
+        ["right_square_bracket", "left_square_bracket", "right_square_bracket"],
+        ["u"],
+        ["u", "u", "U"],
+        ["G"],
+        ["G", "g"],
+        ["end", "home"],
+        ["ctrl+d"],
+        ["ctrl+d", "ctrl+d", "ctrl+u"],
+        ["space"],
+        ["space", "space", "b"],
+        ["pagedown"],
+    ],
+)
 async def test_sync_invariant_after_keys(sample_docs, keys, settle):
     app = ReaderApp(sample_docs)
     async with app.run_test(size=SIZE) as pilot:
@@ -241,10 +255,11 @@ async def test_a_long_text_rewraps_when_a_resize_settles(settle, monkeypatch):
     from reader.core.sources import documents_from_texts
 
     monkeypatch.setattr(pane_module, "RESIZE_SETTLE", 0.5)  # long, so "not yet" is sure
-    lines = [f"Sentence number {k} tells of the talks between the two leaders."
-             for k in range(pane_module.REWRAP_LATER + 300)]
-    docs = documents_from_texts({"a.txt": " ".join(lines),
-                                 "b.txt": " ".join(reversed(lines))})
+    lines = [
+        f"Sentence number {k} tells of the talks between the two leaders."
+        for k in range(pane_module.REWRAP_LATER + 300)
+    ]
+    docs = documents_from_texts({"a.txt": " ".join(lines), "b.txt": " ".join(reversed(lines))})
     wrapped: list[tuple[str, int]] = []
     real_layout = pane_module.layout
 
@@ -431,8 +446,10 @@ async def test_command_palette_names_are_literal(markup_docs, settle):
         assert app.leader == 1 and app.focused is app.panes[1].view
 
 
-@pytest.mark.skipif(not (EVAL / "bible-nt-5" / "sources").is_dir(),
-                    reason="../shared/eval (bible-nt-5) is not present")
+@pytest.mark.skipif(
+    not (EVAL / "bible-nt-5" / "sources").is_dir(),
+    reason="../shared/eval (bible-nt-5) is not present",
+)
 async def test_big_case_opens_before_alignment_ends(settle):
     """5 x ~8k sentences: the panes show (and move) while the aligner still runs in
     its worker, with a progress bar; afterwards the sync invariant holds."""
@@ -458,8 +475,10 @@ async def test_big_case_opens_before_alignment_ends(settle):
             assert_synced(app)
 
 
-@pytest.mark.skipif(not (EVAL / "bible-nt-5" / "gold.json").is_file(),
-                    reason="../shared/eval (bible-nt-5) is not present")
+@pytest.mark.skipif(
+    not (EVAL / "bible-nt-5" / "gold.json").is_file(),
+    reason="../shared/eval (bible-nt-5) is not present",
+)
 async def test_big_case_G_lands_every_pane_on_the_last_verse(settle):
     """`G` in any pane brings every pane to the last verse of Revelation (the "Amen."s that
     close other books must not pull a pane there)."""

@@ -16,17 +16,22 @@ from reader.ui.app import ReaderApp
 
 SIZE = (160, 30)
 
-EN = ("The city council approved the new bridge on Tuesday evening.\n"
-      "Construction will start in March and should take two years.\n"
-      "The bridge will cost 48 million euros, paid mostly by the region.\n"
-      "Residents of the old town had protested against the project for months.\n")
-DE = ("Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
-      "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
-      "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
-      "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n")
+EN = (
+    "The city council approved the new bridge on Tuesday evening.\n"
+    "Construction will start in March and should take two years.\n"
+    "The bridge will cost 48 million euros, paid mostly by the region.\n"
+    "Residents of the old town had protested against the project for months.\n"
+)
+DE = (
+    "Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
+    "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
+    "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
+    "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n"
+)
 
-needs_extra = pytest.mark.skipif(not encoders.available(),
-                                 reason=f"multilingual extra not installed ({INSTALL_HINT})")
+needs_extra = pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({INSTALL_HINT})"
+)
 
 
 def status_message(app: ReaderApp) -> str:
@@ -37,8 +42,7 @@ def make_app() -> ReaderApp:
     return ReaderApp(documents_from_texts({"de[1].txt": DE, "en.txt": EN}), marks_path=None)
 
 
-async def test_without_the_extra_the_status_line_names_sources_and_command(monkeypatch,
-                                                                             settle):
+async def test_without_the_extra_the_status_line_names_sources_and_command(monkeypatch, settle):
     monkeypatch.setattr(encoders, "available", lambda: False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

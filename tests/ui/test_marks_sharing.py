@@ -32,8 +32,7 @@ def folder(tmp_path: Path) -> Path:
     return dest
 
 
-def saved_marks(folder: Path, n: int, prefix: str = "saved",
-                start: int = 0) -> list[Mark]:
+def saved_marks(folder: Path, n: int, prefix: str = "saved", start: int = 0) -> list[Mark]:
     """``n`` marks on real sentences of the sample sources (so loading re-anchors them),
     none in the first source (where the tests mark)."""
     sources = segment(load_paths([folder]).documents)
@@ -41,9 +40,16 @@ def saved_marks(folder: Path, n: int, prefix: str = "saved",
     out = []
     for k in range(n):
         src, a, b = spans[(start + k) % len(spans)]
-        out.append(Mark(id=f"{prefix}-{k:06d}", targets=(quote_target(src.text, src.name, a, b),),
-                        note=f"note {k}", created="2024-01-01T00:00:00Z",
-                        modified="2024-01-01T00:00:00Z", counterparts=False))
+        out.append(
+            Mark(
+                id=f"{prefix}-{k:06d}",
+                targets=(quote_target(src.text, src.name, a, b),),
+                note=f"note {k}",
+                created="2024-01-01T00:00:00Z",
+                modified="2024-01-01T00:00:00Z",
+                counterparts=False,
+            )
+        )
     return out
 
 
@@ -151,8 +157,12 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
 
     from reader.core.marks import Target
 
-    orphan = Mark(id="orphan", targets=(Target(saved_marks(folder, 1)[0].source, 0, 30,
-                                               "Zebras sang opera on the moon."),))
+    orphan = Mark(
+        id="orphan",
+        targets=(
+            Target(saved_marks(folder, 1)[0].source, 0, 30, "Zebras sang opera on the moon."),
+        ),
+    )
     save_marks(folder / FILE_NAME, saved_marks(folder, 4) + [orphan])
     release = threading.Event()
     real = core_marks.reanchor_marks

@@ -31,15 +31,18 @@ STORY = {  # small and unambiguous, so the snapshot does not move with the align
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
         "White House spokeswoman Jen Psaki said the talks were a good basis for more.\n\n"
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
-        "Markets in Moscow rose slightly after the call."),
+        "Markets in Moscow rose slightly after the call."
+    ),
     "notes[red].txt": (
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
-        "White House spokeswoman Jen Pasky said the talks were a good background for more."),
+        "White House spokeswoman Jen Pasky said the talks were a good background for more."
+    ),
     "wire.txt": (
         "Biden and Putin spoke by telephone for fifty minutes on Thursday.\n\n"
         "Spokeswoman Jen Psaki said the talks were a good basis for more meetings.\n\n"
-        "The [bold]leaders[/bold] agreed to meet again in January."),
+        "The [bold]leaders[/bold] agreed to meet again in January."
+    ),
 }
 
 
@@ -74,6 +77,7 @@ async def go(pilot, source: int, sentence: int) -> None:
     app.move_to(source, sentence)
     await pilot.pause()
 
+
 async def mark_shared_sentence(pilot, app: ReaderApp) -> int:
     """Wait for the alignment, go to a shared sentence of pane 0 and mark it with m."""
     await settle(pilot)
@@ -82,7 +86,6 @@ async def mark_shared_sentence(pilot, app: ReaderApp) -> int:
     await pilot.press("m")
     await settle(pilot)
     return k
-
 
 
 def notices(app: ReaderApp) -> list[str]:
@@ -109,7 +112,8 @@ async def test_m_marks_the_sentence_and_its_counterparts(folder):
         for c in app.alignment.counterparts(0, k):
             assert c.sentence in app.panes[c.source].view.marked
         assert {t.source for t in mark.targets[1:]} == {
-            app.sources[c.source].name for c in app.alignment.counterparts(0, k)}
+            app.sources[c.source].name for c in app.alignment.counterparts(0, k)
+        }
         # saved as it was made, atomically, in the documented sidecar
         assert [m.id for m in saved(folder)] == [mark.id]
         # m again on a marked sentence does not make a duplicate
@@ -189,8 +193,9 @@ async def test_visual_mode_marks_a_run_and_esc_cancels(folder):
         await settle(pilot)
         last = len(app.sources[0]) - 1
         assert len(app.book.marks) == 2
-        assert (app.book.marks[1].primary.start, app.book.marks[1].primary.end) == \
-            sentence_span(app.sources[0], last - 1, last)
+        assert (app.book.marks[1].primary.start, app.book.marks[1].primary.end) == sentence_span(
+            app.sources[0], last - 1, last
+        )
 
 
 async def test_note_and_colour_dialog(folder):
@@ -323,14 +328,33 @@ async def test_autosave_and_reload_after_restart(folder):
 
 
 async def test_orphaned_marks_are_kept_and_listed(folder):
-    doc = {"format": "reader-marks", "version": 1, "marks": [{
-        "id": "gone-1", "note": "", "tag": "pink", "created": "", "modified": "",
-        "counterparts": False,
-        "targets": [{"source": "000_64ae4b69c7cf2bad.txt", "role": "primary",
-                     "score": None, "quote": {"exact": "Zebras sang opera on the moon "
-                                                        "while everyone watched.",
-                                              "prefix": "", "suffix": ""},
-                     "position": {"start": 5, "end": 60}}]}]}
+    doc = {
+        "format": "reader-marks",
+        "version": 1,
+        "marks": [
+            {
+                "id": "gone-1",
+                "note": "",
+                "tag": "pink",
+                "created": "",
+                "modified": "",
+                "counterparts": False,
+                "targets": [
+                    {
+                        "source": "000_64ae4b69c7cf2bad.txt",
+                        "role": "primary",
+                        "score": None,
+                        "quote": {
+                            "exact": "Zebras sang opera on the moon while everyone watched.",
+                            "prefix": "",
+                            "suffix": "",
+                        },
+                        "position": {"start": 5, "end": 60},
+                    }
+                ],
+            }
+        ],
+    }
     (folder / FILE_NAME).write_text(json.dumps(doc), encoding="utf-8")
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
@@ -429,16 +453,19 @@ async def test_mark_then_export_never_overwrites_without_confirmation(folder):
         assert sentence.split()[0] in json.dumps(data, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("size, compact", [((80, 20), True), ((60, 12), True),
-                                           ((40, 12), True), ((160, 40), False)])
+@pytest.mark.parametrize(
+    "size, compact", [((80, 20), True), ((60, 12), True), ((40, 12), True), ((160, 40), False)]
+)
 async def test_dialogs_keep_their_buttons_on_short_terminals(folder, size, compact):
     from textual.widgets import RadioButton, RadioSet
 
     app = make_app(folder)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        for key, buttons, options in (("e", ("#export-go", "#export-cancel"), "#export-format"),
-                                      ("a", ("#mark-save", "#mark-cancel"), "#mark-tag")):
+        for key, buttons, options in (
+            ("e", ("#export-go", "#export-cancel"), "#export-format"),
+            ("a", ("#mark-save", "#mark-cancel"), "#mark-tag"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             dialog = app.screen
@@ -480,8 +507,9 @@ async def test_export_to_an_unwritable_path_keeps_the_dialog(folder):
         # the shared passages need no marks
         dialog.query_one("#export-matches").value = True
         await pilot.pause()
-        assert "reader-matches" in dialog.query_one("#export-path").value or \
-            dialog.query_one("#export-path").value == str(bad)
+        assert "reader-matches" in dialog.query_one("#export-path").value or dialog.query_one(
+            "#export-path"
+        ).value == str(bad)
         dialog.query_one("#export-path").value = str(folder / "shared.csv")
         await pilot.click("#fmt-csv")
         dialog.query_one("#export-path").value = str(folder / "shared.csv")

@@ -72,7 +72,10 @@ async def test_panes_use_the_tints_of_the_current_theme() -> None:
             await pilot.pause()
             expected = tints(theme_variables(theme))
             view = app.panes[0].view
-            for name, cls in (("some", "pane--some"), ("unique", "pane--unique"),
-                              ("current", "pane--current")):
+            for name, cls in (
+                ("some", "pane--some"),
+                ("unique", "pane--unique"),
+                ("current", "pane--current"),
+            ):
                 bg = view.get_component_rich_style(cls).bgcolor
                 assert Color.from_rich_color(bg) == expected[name], (theme, name)

@@ -17,16 +17,19 @@ STORY = {
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
         "White House spokeswoman Jen Psaki said the talks were a good basis for more.\n\n"
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
-        "Markets in Moscow rose slightly after the call."),
+        "Markets in Moscow rose slightly after the call."
+    ),
     "notes[red].txt": (
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
         "White House spokeswoman Jen Pasky said the talks were a good background for more.\n\n"
-        "Read also"),
+        "Read also"
+    ),
     "wire.txt": (
         "Biden and Putin spoke by telephone for fifty minutes on Thursday.\n\n"
         "Spokeswoman Jen Psaki said the talks were a good basis for more meetings.\n\n"
-        "The [bold]leaders[/bold] agreed to meet again in January."),
+        "The [bold]leaders[/bold] agreed to meet again in January."
+    ),
 }
 
 
