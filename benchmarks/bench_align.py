@@ -2,12 +2,17 @@
 
     python benchmarks/bench_align.py [--eval-dir DIR] [--quick]
 
-Three tables:
+Five tables:
 1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
 2. `reader align DIR --json` on bible-nt-5 and bible-full-3 as real commands: wall
    time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
-3. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
-   in process; time per 1k sentences shows how close to linear it is.
+3. many small sources: 100, 200 and 500 one-line files, and 50 news articles, aligned in
+   process (targets: 500 one-line files <= 20 s, 50 articles <= 5 s);
+4. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
+   in process; time per 1k sentences shows how close to linear it is;
+5. across languages (with the multilingual extra; ``--cross`` for this table alone):
+   bible-mark-xl from an empty vector cache and from the cache (targets <= 10 s / <= 2 s
+   to aligned), as `reader align` and in the reading view.
 Cases missing from ../shared/eval are skipped with a note. Wall-clock figures on a
 shared machine: read medians and ratios, not single numbers.
 """
@@ -83,6 +88,51 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
         )
 
 
+def many_sources_table(counts: list[int], articles: int) -> None:
+    """Many small sources: one-line files, and whole news articles. Built from our own
+    news set (benchmarks/cases/news-en, no ../shared needed), deterministically."""
+    import random
+
+    from reader.core.alignment.pipeline import align
+    from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import split_sentences
+
+    files = sorted((HERE / "cases" / "news-en").glob("*/sources/*.txt"))
+    if not files:
+        print("\nmany sources: SKIPPED: benchmarks/cases/news-en not found")
+        return
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    lines = [t[s:e] for t in texts for s, e in split_sentences(t) if e - s > 40]
+    rnd = random.Random(1)
+    print("\nmany small sources, in process (median of 3 runs)")
+    print(f"  {'sources':<28} {'sentences':>9} {'links':>7} {'align':>8}")
+    cases = [
+        (f"{n} one-line files", {f"{k:04d}.txt": rnd.choice(lines) + "\n" for k in range(n)})
+        for n in counts
+    ]
+    # whole articles: our 30, then the same articles with their paragraphs in another order
+    arts = {}
+    for k in range(articles):
+        paras = texts[k % len(texts)].split("\n\n")
+        if k >= len(texts):
+            rnd.shuffle(paras)
+        arts[f"{k:03d}.txt"] = "\n\n".join(paras)
+    cases.append((f"{articles} news articles", arts))
+    for label, case in cases:
+        docs = documents_from_texts(case)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            al = align(docs)
+            times.append(time.perf_counter() - t)
+        sents = sum(len(s) for s in al.sources)
+        print(
+            f"  {label:<28} {sents:>9,} {len(al.counterpart_links):>7,} "
+            f"{statistics.median(times):>7.2f}s",
+            flush=True,
+        )
+
+
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
     from reader.core.alignment.pipeline import align_sources
     from reader.core.text.load import load_paths
@@ -104,17 +154,101 @@ def growth_table(eval_dir: Path, sizes: list[int]) -> None:
         print(f"  {n:>9,} {total:>7,} {dt:>7.2f}s {dt / total * 1e6:>19.1f}")
 
 
+_APP_RUN = """
+import asyncio, sys, time
+t0 = time.perf_counter()
+from reader.core.text.load import load_paths
+from reader.ui.app import ReaderApp
+
+async def run():
+    app = ReaderApp(load_paths([sys.argv[1]]).documents, marks_path=None)
+    async with app.run_test(size=(200, 50)) as pilot:
+        while app.alignment is None:
+            await pilot.pause(0.05)
+        print(f"{time.perf_counter() - t0:.2f} {app.align_seconds:.2f}")
+
+asyncio.run(run())
+"""
+
+
+def cross_table(eval_dir: Path, runs: int = 3) -> None:
+    """bible-mark-xl (5 languages) from an empty vector cache, then from the cache: the
+    command (`reader align DIR --json --no-spans`) and the reading view (launch to
+    aligned, headless, in a fresh process each time)."""
+    import tempfile
+
+    from reader.core.alignment import encoders
+
+    src = eval_dir / "cases" / "bible-mark-xl" / "sources"
+    if not src.exists() or not encoders.available():
+        why = "not found" if not src.exists() else f"no extra ({encoders.INSTALL_HINT})"
+        print(f"\nacross languages: SKIPPED: bible-mark-xl {why}")
+        return
+    print(
+        "\nacross languages: bible-mark-xl (5 x ~690 sentences, 5 languages), a fresh "
+        "process per run, a new empty vector cache for each 'cold' row"
+    )
+    print(f"  {'what':<44} {'wall':>7} {'peak RSS':>9}")
+    for where in ("command", "app"):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, READER_CACHE_DIR=tmp)
+            for k in range(1 + runs):
+                label = "cold (empty cache)" if k == 0 else f"from the cache, run {k}"
+                if where == "command":
+                    cmd = [
+                        sys.executable,
+                        "-m",
+                        "reader",
+                        "align",
+                        str(src),
+                        "--json",
+                        "--no-spans",
+                    ]
+                else:
+                    cmd = [sys.executable, "-c", _APP_RUN, str(src)]
+                t = time.perf_counter()
+                proc = subprocess.Popen(
+                    cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+                )
+                out = proc.stdout.read()
+                err = proc.stderr.read()
+                _, status, usage = os.wait4(proc.pid, 0)
+                wall = time.perf_counter() - t
+                rss = f"{usage.ru_maxrss / 1024:>7.0f}MB"
+                if os.waitstatus_to_exitcode(status) != 0:
+                    print(f"  {where} {label}: FAILED: {err.decode()[:200]}")
+                    break
+                if where == "app":
+                    launch, worker = out.decode().split()
+                    print(
+                        f"  {'reading view to aligned, ' + label:<44} "
+                        f"{float(launch):>6.2f}s {rss}  (worker {worker} s)"
+                    )
+                else:
+                    print(f"  {'reader align --json --no-spans, ' + label:<44} {wall:>6.2f}s {rss}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
+    ap.add_argument(
+        "--cross",
+        action="store_true",
+        help="only the cross-language timings (bible-mark-xl, cold and cached)",
+    )
     args = ap.parse_args()
+    if args.cross:
+        cross_table(args.eval_dir)
+        return 0
     seeds_table(30)
+    many_sources_table([100, 200] if args.quick else [100, 200, 500], 50)
     if not args.eval_dir.exists():
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0
+    cross_table(args.eval_dir)
     command_table(args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"])
     growth_table(
         args.eval_dir,

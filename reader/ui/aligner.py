@@ -92,14 +92,16 @@ class Aligner(Widget):
         import time
 
         worker = get_current_worker()
-        last = [0.0]
+        last: list = [0.0, ""]
 
         def progress(text: str, fraction: float) -> None:
             if worker.is_cancelled:
                 raise _Cancelled
             now = time.monotonic()
-            if now - last[0] >= 0.25 or fraction >= 1.0:
-                last[0] = now
+            # a new step at once (the next may be long: loading the encoder, a batch of
+            # sentences), the same step's progress every 0.25 s
+            if text != last[1] or now - last[0] >= 0.25 or fraction >= 1.0:
+                last[:] = [now, text]
                 self.post_message(LoadProgress(text, fraction))
 
         try:

@@ -185,10 +185,19 @@ class ReaderApp(App[None]):
         self.status.set_progress(None)
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
-        self.status.set_message(
-            f"aligned: {message.prepared.counterparts} counterpart links"
-            f", {message.prepared.related} related"
-        )
+        notes = message.prepared.alignment.notes
+        if notes:
+            # how the alignment was made matters (sources in different languages without
+            # the encoder): the first note stays in the status line, every note is shown
+            for note in notes:  # (notify and the status line show text literally)
+                self.notify(note, title="alignment", severity="warning", timeout=12)
+            more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
+            self.status.set_message(notes[0] + more, warning=True)
+        else:
+            self.status.set_message(
+                f"aligned: {message.prepared.counterparts} counterpart links"
+                f", {message.prepared.related} related"
+            )
         self.marks.set_alignment(message.prepared.alignment)
         self.deck.resync()
         if wanted != levels.shown:  # chosen while the aligner ran

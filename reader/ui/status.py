@@ -30,6 +30,7 @@ class StatusBar(Horizontal):
         & > #status-message { width: 1fr; padding: 0 1; text-wrap: nowrap;
                               text-overflow: ellipsis; }
         & > #status-message.-error { color: $text-error; text-style: bold; }
+        & > #status-message.-warning { color: $text-warning; text-style: bold; }
         & > ProgressBar { width: 24; padding: 0 1 0 0; }
         & > ProgressBar Bar { width: 14; }
         & > ProgressBar.-hidden { display: none; }
@@ -58,10 +59,11 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
-    def set_message(self, text: str | Content, error: bool = False) -> None:
+    def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
         msg = self.query_one("#status-message", Static)
         msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")
+        msg.set_class(warning and not error, "-warning")
 
     def set_progress(self, fraction: float | None) -> None:
         bar = self.query_one("#status-progress", ProgressBar)

@@ -75,6 +75,8 @@ class PairEvidence:
     words: np.ndarray
     parallel: bool
     chosen: np.ndarray  # 1.0 where the selection took the pair, 0.0 for another candidate
+    cross: bool = False  # sources in different languages: scored by sentence vectors
+    # (score: margin of cosines; own: cosine; words: names, numbers)
 
 
 def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -100,7 +102,9 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
         )
         ta = headline[p.a][p.i].astype(float)
         tb = headline[p.b][p.j].astype(float)
-        rows[:, 0] = np.minimum(p.score, 1.5)
+        # across languages the score is a margin around 1 (see reader.core.alignment.crosslang):
+        # centred on 0, so that one clip serves both
+        rows[:, 0] = np.clip(p.score - 1.0, -1.0, 1.0) if p.cross else np.minimum(p.score, 1.5)
         rows[:, 1] = p.own
         # the smaller and the larger margin, so that the result does not depend on
         # which source is called a

@@ -107,6 +107,10 @@ class Alignment:
     boilerplate: list[frozenset[int]] = field(default_factory=list)
     strictness: str = NORMAL
     pool: Pool | None = None
+    #: one-line notes for the reader about how this alignment was made (sources in
+    #: different languages without the encoder, languages the encoder does not know,
+    #: a vector cache that was rebuilt): the status bar and ``reader align``'s stderr
+    notes: tuple[str, ...] = ()
     _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -116,6 +120,7 @@ class Alignment:
         pool: Pool,
         boilerplate: list[frozenset[int]],
         strictness: str = NORMAL,
+        notes: tuple[str, ...] = (),
     ) -> Alignment:
         """The alignment at ``strictness`` of the links in ``pool``."""
         if strictness not in STRICTNESS:
@@ -128,7 +133,7 @@ class Alignment:
             pool.parallel,
             levels.implied_confidence if levels.implied else None,
         )
-        return cls(sources, links, boilerplate, strictness, pool)
+        return cls(sources, links, boilerplate, strictness, pool, notes)
 
     @property
     def parallel(self) -> frozenset[tuple[int, int]]:
@@ -141,7 +146,9 @@ class Alignment:
             return self
         other = self._siblings.get(strictness)
         if other is None:
-            other = Alignment.classified(self.sources, self.pool, self.boilerplate, strictness)
+            other = Alignment.classified(
+                self.sources, self.pool, self.boilerplate, strictness, self.notes
+            )
             family = self._siblings
             family[self.strictness] = self
             other._siblings = family

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reader.core.alignment.model import Alignment
-from reader.core.alignment.spans import word_matches
+from reader.core.alignment.spans import across_languages, word_matches
 from reader.core.text.segment import Source
-from reader.core.text.tokens import WORD
+from reader.core.text.tokens import WORD, names_and_numbers
 
 
 def next_matching(
@@ -37,9 +37,27 @@ def differing_words(
     a: Source, i: int, b: Source, j: int
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of the words of sentence ``i`` of ``a`` and ``j`` of ``b`` that the other
-    sentence lacks: the complement of :func:`word_matches` within each sentence."""
+    sentence lacks: the complement of :func:`word_matches` within each sentence.
+
+    Across languages every word differs, so marking them would be noise: only numbers
+    are compared there (written in digits they are the same in every language), a
+    number being marked when the other sentence has numbers too but not this one
+    ("50 minutes" against "40 Minuten"; not "12" against "zwölf")."""
+    if across_languages(a, b):
+        return _differing_numbers(a, i, b, j)
     ma, mb = word_matches(a, i, b, j)
     return _unmatched(a, i, ma), _unmatched(b, j, mb)
+
+
+def _differing_numbers(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    na = [(k, s) for k, s in names_and_numbers(a.text, *a.sentences[i]) if k[:1].isdigit()]
+    nb = [(k, s) for k, s in names_and_numbers(b.text, *b.sentences[j]) if k[:1].isdigit()]
+    if not na or not nb:
+        return [], []
+    ka, kb = {k for k, _ in na}, {k for k, _ in nb}
+    return [s for k, s in na if k not in kb], [s for k, s in nb if k not in ka]
 
 
 def _unmatched(src: Source, i: int, matched: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy import sparse
@@ -22,23 +23,64 @@ from scipy import sparse
 from reader.core.alignment.features import Features
 from reader.core.alignment.params import Settings
 
-_MIN_SHARED_WORDS = 2  # content words two sentences must share ...
-_SAME_TEXT = 0.8  # ... unless they are nearly the same text
+_SAME_TEXT = 0.8  # rewrites: sentences sharing fewer than settings.min_shared_words
+# content words are no counterparts unless they are nearly the same text
 
 
 @dataclass
 class Candidates:
-    """Pairs (i of source a, j of source b) sorted by key, with their similarity."""
+    """Pairs (i of source a, j of source b) sorted by key, with their similarity.
+
+    ``sim`` is the similarity of the two sentences' own content (weighted Dice of their
+    terms; across languages the cosine of their vectors); ``base``, where given, is the
+    score the selection starts from instead (across languages the margin of the cosine
+    over each sentence's nearest neighbours, see :mod:`reader.core.alignment.crosslang`)."""
 
     i: np.ndarray
     j: np.ndarray
     sim: np.ndarray
     n_b: int
-    words: np.ndarray  # content words shared
+    words: np.ndarray  # content words shared (across languages: names and numbers)
+    base: np.ndarray | None = None
 
     @property
     def keys(self) -> np.ndarray:
         return self.i * self.n_b + self.j
+
+    @property
+    def score(self) -> np.ndarray:
+        """The score the selection starts from."""
+        return self.sim if self.base is None else self.base
+
+    def take(self, idx: np.ndarray) -> Candidates:
+        """The candidates at ``idx`` (an index array or a mask)."""
+        return Candidates(
+            self.i[idx],
+            self.j[idx],
+            self.sim[idx],
+            self.n_b,
+            self.words[idx],
+            None if self.base is None else self.base[idx],
+        )
+
+    def merged(self, other: Candidates) -> Candidates:
+        """These candidates and ``other`` (pairs not among these), sorted by key."""
+        order = np.argsort(np.concatenate([self.keys, other.keys]), kind="stable")
+        base = None
+        if self.base is not None or other.base is not None:
+            base = np.concatenate([self.score, other.score])[order]
+        i, j, sim = (
+            np.concatenate([x, y])[order]
+            for x, y in ((self.i, other.i), (self.j, other.j), (self.sim, other.sim))
+        )
+        return Candidates(
+            i,
+            j,
+            sim,
+            self.n_b,
+            np.concatenate([self.words, other.words])[order],
+            base,
+        )
 
     def lookup(self, values: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """``values`` at pairs (i, j), 0 where the pair is not a candidate."""
@@ -146,10 +188,45 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
     return Candidates(i, j, sim, n_b, words)
 
 
+class PairScorer(Protocol):
+    """What linking two sources needs beyond their first candidates: their sizes, the
+    scores of pairs added later (gap filling) and whether a merge helps. Words
+    (:class:`LexicalScorer`) within one language, sentence vectors across languages
+    (:class:`reader.core.alignment.crosslang.VectorScorer`)."""
+
+    n_a: int
+    n_b: int
+
+    def candidates(self, i: np.ndarray, j: np.ndarray) -> Candidates:
+        """The pairs (i of a, j of b), keys unique and sorted, scored."""
+        ...
+
+    def merge_gain(self, side: int, group: list[int], extra: int, j: int) -> float:
+        """How much better sentence j of the other source matches the sentences
+        ``group`` of source a (``side`` 0) or b (1) with ``extra`` than without it."""
+        ...
+
+
+class LexicalScorer:
+    """Scores by shared terms (weighted Dice): sources in one language."""
+
+    def __init__(self, feats: Features, a: int, b: int) -> None:
+        self.feats, self.a, self.b = feats, a, b
+        self.n_a = feats.matrices[a].shape[0]
+        self.n_b = feats.matrices[b].shape[0]
+
+    def candidates(self, i: np.ndarray, j: np.ndarray) -> Candidates:
+        return _candidates(self.feats, self.a, self.b, i, j)
+
+    def merge_gain(self, side: int, group: list[int], extra: int, j: int) -> float:
+        src, other = (self.a, self.b) if side == 0 else (self.b, self.a)
+        return merge_gain(self.feats, src, group, extra, other, j)
+
+
 def with_context(c: Candidates, weight: float) -> np.ndarray:
     """Similarity plus a bonus when the neighbours (previous with previous, next with
     next, allowing one skipped sentence) also match."""
-    d, i, j = c.sim, c.i, c.j
+    d, i, j = c.score, c.i, c.j
 
     def at(di: int, dj: int) -> np.ndarray:
         return c.lookup(d, i + di, j + dj)
@@ -251,14 +328,14 @@ def extend_chain(
 
 
 def gap_candidates(
-    feats: Features, a: int, b: int, c: Candidates, chain: list[tuple[int, int]], gap_max: int
+    scorer: PairScorer, c: Candidates, chain: list[tuple[int, int]], gap_max: int
 ) -> Candidates:
     """``c`` plus every pair inside a small gap between consecutive anchors, the two
     ends of the texts counting as anchors (so the last verses of a book, after its
     last anchor, are paired too); only the pairs not scored yet are scored."""
     gi: list[int] = []
     gj: list[int] = []
-    n_a, n_b = feats.matrices[a].shape[0], c.n_b
+    n_a, n_b = scorer.n_a, c.n_b
     ends = [(-1, -1), *chain, (n_a, n_b)]
     for (i1, j1), (i2, j2) in zip(ends, ends[1:]):
         if i2 - i1 + j2 - j1 > 1 and i2 - i1 <= gap_max and j2 - j1 <= gap_max:
@@ -272,12 +349,7 @@ def gap_candidates(
     keys = keys[~np.isin(keys, c.keys, assume_unique=True)]
     if len(keys) == 0:
         return c
-    new = _candidates(feats, a, b, keys // c.n_b, keys % c.n_b)
-    order = np.argsort(np.concatenate([c.keys, new.keys]), kind="stable")
-    all_i, all_j, all_sim = (
-        np.concatenate([x, y])[order] for x, y in ((c.i, new.i), (c.j, new.j), (c.sim, new.sim))
-    )
-    return Candidates(all_i, all_j, all_sim, c.n_b, np.concatenate([c.words, new.words])[order])
+    return c.merged(scorer.candidates(keys // c.n_b, keys % c.n_b))
 
 
 def _box(
@@ -317,7 +389,7 @@ def with_order(
     keep = in_order | (
         (f >= settings.cross_keep) & (np.minimum(margin_i, margin_j) >= settings.cross_margin)
     )
-    return Candidates(c.i[keep], c.j[keep], c.sim[keep], c.n_b, c.words[keep]), f[keep]
+    return c.take(keep), f[keep]
 
 
 def _terms(m: sparse.csr_matrix, i: int) -> np.ndarray:
@@ -347,13 +419,7 @@ def merge_gain(
 
 
 def select(
-    c: Candidates,
-    f: np.ndarray,
-    feats: Features,
-    a: int,
-    b: int,
-    settings: Settings,
-    parallel: bool = True,
+    c: Candidates, f: np.ndarray, scorer: PairScorer, settings: Settings, parallel: bool = True
 ) -> dict[tuple[int, int], float]:
     """Links: a greedy one-to-one matching, best pairs first, then n-1 merges.
 
@@ -394,8 +460,7 @@ def select(
         best: dict,
         matched: dict,
         partner_of: dict,
-        src: int,
-        other_src: int,
+        side: int,
         key: Callable[[int, int], tuple[int, int]],
     ) -> None:
         for k, (t, score) in best.items():
@@ -403,11 +468,11 @@ def select(
             if k in matched or other is None:
                 continue
             members = group(k, other)
-            if members and merge_gain(feats, src, members, k, other_src, t) > settings.merge_gain:
+            if members and scorer.merge_gain(side, members, k, t) > settings.merge_gain:
                 links[key(k, t)] = score
 
-    join_leftovers(best_a, match_a, match_b, a, b, lambda i, j: (i, j))
-    join_leftovers(best_b, match_b, match_a, b, a, lambda j, i: (i, j))
+    join_leftovers(best_a, match_a, match_b, 0, lambda i, j: (i, j))
+    join_leftovers(best_b, match_b, match_a, 1, lambda j, i: (i, j))
     return links
 
 
@@ -423,7 +488,7 @@ class PairResult:
     parallel: bool
 
 
-def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidates) -> PairResult:
+def pair_links(scorer: PairScorer, settings: Settings, c: Candidates) -> PairResult:
     """Links between sources a and b, and the candidate pairs considered.
 
     Texts count as parallel (a translation or a close revision, not a rewrite) when
@@ -435,14 +500,14 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidate
     f = with_context(c, settings.context_weight)
     mutual = mutual_best(c, f)
     chain, n_strong = anchor_chain(c, f, mutual, settings.anchor_min)
-    shorter = max(1, min(feats.matrices[a].shape[0], feats.matrices[b].shape[0]))
+    shorter = max(1, min(scorer.n_a, scorer.n_b))
     parallel = (
         len(chain) >= max(settings.parallel_anchors, settings.parallel_min * shorter)
         and len(chain) >= settings.parallel_in_order * n_strong
     )
     if parallel:
         chain = extend_chain(c, f, mutual, chain, settings.anchor_min, settings.anchor_weak)
-        c2 = gap_candidates(feats, a, b, c, chain, settings.gap_max)
+        c2 = gap_candidates(scorer, c, chain, settings.gap_max)
         if c2 is not c:
             c, f = c2, with_context(c2, settings.context_weight)
         ordered, f = with_order(c, f, chain, settings)
@@ -450,6 +515,6 @@ def pair_links(feats: Features, a: int, b: int, settings: Settings, c: Candidate
         # Without an order to vouch for them, two sentences sharing one content word
         # (a dateline and a place name, a headline and a body sentence naming the same
         # place) are no counterparts unless nearly identical.
-        weak = (c.words < _MIN_SHARED_WORDS) & (c.sim < _SAME_TEXT)
+        weak = (c.words < settings.min_shared_words) & (c.sim < _SAME_TEXT)
         ordered, f = c, np.where(weak, 0.0, f)
-    return PairResult(select(ordered, f, feats, a, b, settings, parallel), ordered, f, parallel)
+    return PairResult(select(ordered, f, scorer, settings, parallel), ordered, f, parallel)

@@ -17,7 +17,8 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
     """The `reader align --json` contract (see score.py's docstring), plus extras.
 
     Required: ``sources[].name``, ``sources[].sentences`` ([start, end] offsets) and
-    ``links[].a/.b/.score``. Extra: per-source ``unique`` and ``boilerplate``
+    ``links[].a/.b/.score``. Extra: per-source ``lang`` (ISO 639-1, or null when it
+    cannot be told), ``unique`` and ``boilerplate``
     sentence indices, per-link matching word ``spans``, N-way ``groups`` and verbatim
     ``passages``.
     """
@@ -26,6 +27,7 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
         entry: dict[str, Any] = {
             "name": src.name,
             "encoding": src.encoding,
+            "lang": src.lang,
             "sentences": src.sentences,  # tuples serialise as JSON arrays
             "unique": [i for i in range(len(src)) if al.is_unique(si, i)],
             "boilerplate": sorted(al.boilerplate[si]) if al.boilerplate else [],
@@ -82,11 +84,11 @@ def summary(al: Alignment) -> str:
         return text + " " * (width - _cells(text))
 
     lines.append("")
-    lines.append(f"{pad('source')}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
+    lines.append(f"{pad('source')}  {'lang':<4}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
     for si, src in enumerate(al.sources):
         lines.append(
-            f"{pad(names[si])}  {len(src):>9}  {al.shared_fraction(si):>6.0%}  "
-            f"{al.unique_count(si):>6}"
+            f"{pad(names[si])}  {src.lang or '?':<4}  {len(src):>9}  "
+            f"{al.shared_fraction(si):>6.0%}  {al.unique_count(si):>6}"
         )
     by_k = Counter(len({s for s, _ in g}) for g in al.groups)
     lines.append("")

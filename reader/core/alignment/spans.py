@@ -1,5 +1,9 @@
 """Sub-sentence matches: which words of two linked sentences match, and which
-passages of several words appear verbatim in several sources."""
+passages of several words appear verbatim in several sources.
+
+Two sentences in different languages (both sources' ``lang`` known and different)
+share no words worth marking but their names and numbers: for them the matched words
+are those (:func:`reader.core.tokens.names_and_numbers`), never a word-by-word diff."""
 
 from __future__ import annotations
 
@@ -9,7 +13,23 @@ from rapidfuzz.distance import Indel
 
 from reader.core.alignment.model import Alignment, Passage
 from reader.core.text.segment import Source
-from reader.core.text.tokens import WORD, fold, term
+from reader.core.text.tokens import WORD, fold, names_and_numbers, term
+
+
+def across_languages(a: Source, b: Source) -> bool:
+    """Whether the two sources are in different (known) languages."""
+    return bool(a.lang and b.lang and a.lang != b.lang)
+
+
+def shared_names_and_numbers(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the names and numbers sentence i of a and j of b share."""
+    na = names_and_numbers(a.text, *a.sentences[i])
+    nb = names_and_numbers(b.text, *b.sentences[j])
+    shared = {k for k, _ in na} & {k for k, _ in nb}
+    return [s for k, s in na if k in shared], [s for k, s in nb if k in shared]
+
 
 #: Shortest run of words reported as a verbatim shared passage.
 MIN_PASSAGE_WORDS = 6
@@ -52,7 +72,10 @@ def _blocks(
 def word_matches(
     a: Source, i: int, b: Source, j: int
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Character spans of the words that match (in order) in sentence i of a and j of b."""
+    """Character spans of the words that match (in order) in sentence i of a and j of b;
+    across languages, of the names and numbers they share."""
+    if across_languages(a, b):
+        return shared_names_and_numbers(a, i, b, j)
     sa, ta, _ = _words(a, i)
     sb, tb, _ = _words(b, j)
     return _blocks(sa, sb, ta, tb)
@@ -80,7 +103,10 @@ def all_matches(
         spa, ta, fa = words(sa, ia)
         spb, tb, fb = words(sb, ib)
         if spans:
-            per_link.append(_blocks(spa, spb, ta, tb))
+            if across_languages(al.sources[sa], al.sources[sb]):
+                per_link.append(shared_names_and_numbers(al.sources[sa], ia, al.sources[sb], ib))
+            else:
+                per_link.append(_blocks(spa, spb, ta, tb))
         if len(fa) < min_words or len(fb) < min_words:
             continue
         for a0, a1, b0, b1 in _equal_runs(fa, fb, min_words):

@@ -214,6 +214,9 @@ class Source:
     sentences: list[tuple[int, int]]
     path: Path | None = None
     encoding: str = "utf-8"
+    #: ISO 639-1 code of its language, set by the aligner (:mod:`reader.core.text.language`);
+    #: None when it cannot be told (too little text, a mix) or before alignment
+    lang: str | None = None
 
     def sentence(self, i: int) -> str:
         s, e = self.sentences[i]

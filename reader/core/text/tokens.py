@@ -113,3 +113,23 @@ def sentence_terms(text: str, start: int, end: int) -> list[str]:
 #: The function words as matching terms (folded and cut like every word), so that
 #: ``não`` and ``também`` are recognised in the folded terms they become.
 STOPWORDS = frozenset(term(w) for w in _STOPWORDS.split())
+
+
+def names_and_numbers(text: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
+    """The numbers (normalised: ``13th`` = ``13``) and the capitalised words other than
+    the first (folded; function words left out) of a sentence, each with its span: what
+    two sentences in different languages can share literally."""
+    out = []
+    for k, m in enumerate(WORD.finditer(text, start, end)):
+        w = m.group()
+        if w[0].isdigit():
+            out.append((term(w), m.span()))
+        elif (
+            k > 0
+            and len(w) >= 3
+            and w[0].isupper()
+            and not w.isupper()
+            and term(w) not in STOPWORDS
+        ):
+            out.append((fold(w), m.span()))
+    return out

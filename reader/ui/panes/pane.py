@@ -86,7 +86,9 @@ class SourcePane(Vertical):
         return Content.assemble(*parts)
 
     def set_alignment(self, alignment: Alignment | None, kinds: list[int] | None = None) -> None:
-        self._figures = f"{len(self.source)} sent."
+        # the language is known once the aligner has recognised it
+        lang = f"{self.source.lang} · " if self.source.lang else ""
+        self._figures = f"{lang}{len(self.source)} sent."
         if alignment is not None:
             self._figures += f" · {alignment.shared_fraction(self.index):.0%} shared"
         self.title_bar.update(self._title())
