@@ -33,8 +33,8 @@ DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 
 
 def seeds_table(runs: int) -> None:
-    from reader.core.align import align
-    from reader.core.sources import load_paths
+    from reader.core.alignment.pipeline import align
+    from reader.core.text.load import load_paths
 
     docs = load_paths([ROOT / "sample_data"]).documents
     align(docs)  # warm caches and imports
@@ -46,21 +46,28 @@ def seeds_table(runs: int) -> None:
     n = sum(len(d.text) for d in docs)
     print(f"seeds (5 files, {n:,} chars), in process, {runs} runs")
     print(f"  {'median':>8} {'min':>8} {'max':>8}")
-    print(f"  {statistics.median(times) * 1000:>6.1f}ms {min(times) * 1000:>6.1f}ms "
-          f"{max(times) * 1000:>6.1f}ms")
+    print(
+        f"  {statistics.median(times) * 1000:>6.1f}ms {min(times) * 1000:>6.1f}ms "
+        f"{max(times) * 1000:>6.1f}ms"
+    )
 
 
 def command_table(eval_dir: Path, cases: list[str]) -> None:
     print("\n`reader align DIR --json [--no-spans]`, one process per run, output parsed")
-    print(f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}")
+    print(
+        f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}"
+    )
     for case, extra in [(c, x) for c in cases for x in (["--no-spans"], [])]:
         src = eval_dir / "cases" / case / "sources"
         if not src.exists():
             print(f"  {case:<14} SKIPPED: {src} not found")
             continue
         t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "reader", "align", str(src), "--json",
-                                 *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reader", "align", str(src), "--json", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         out = proc.stdout.read()
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -75,8 +82,10 @@ def command_table(eval_dir: Path, cases: list[str]) -> None:
         sents = sum(len(s["sentences"]) for s in data["sources"])
         rss = usage.ru_maxrss / 1024
         variant = "no spans" if extra else "full"
-        print(f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
-              f"{rss:>7.0f}MB")
+        print(
+            f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
+            f"{rss:>7.0f}MB"
+        )
 
 
 def many_sources_table(counts: list[int], articles: int) -> None:
@@ -84,9 +93,9 @@ def many_sources_table(counts: list[int], articles: int) -> None:
     news set (benchmarks/cases/news-en, no ../shared needed), deterministically."""
     import random
 
-    from reader.core.align import align
-    from reader.core.segment import split_sentences
-    from reader.core.sources import documents_from_texts
+    from reader.core.alignment.pipeline import align
+    from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import split_sentences
 
     files = sorted((HERE / "cases" / "news-en").glob("*/sources/*.txt"))
     if not files:
@@ -97,8 +106,10 @@ def many_sources_table(counts: list[int], articles: int) -> None:
     rnd = random.Random(1)
     print("\nmany small sources, in process (median of 3 runs)")
     print(f"  {'sources':<28} {'sentences':>9} {'links':>7} {'align':>8}")
-    cases = [(f"{n} one-line files", {f"{k:04d}.txt": rnd.choice(lines) + "\n"
-                                        for k in range(n)}) for n in counts]
+    cases = [
+        (f"{n} one-line files", {f"{k:04d}.txt": rnd.choice(lines) + "\n" for k in range(n)})
+        for n in counts
+    ]
     # whole articles: our 30, then the same articles with their paragraphs in another order
     arts = {}
     for k in range(articles):
@@ -115,14 +126,17 @@ def many_sources_table(counts: list[int], articles: int) -> None:
             al = align(docs)
             times.append(time.perf_counter() - t)
         sents = sum(len(s) for s in al.sources)
-        print(f"  {label:<28} {sents:>9,} {len(al.counterpart_links):>7,} "
-              f"{statistics.median(times):>7.2f}s", flush=True)
+        print(
+            f"  {label:<28} {sents:>9,} {len(al.counterpart_links):>7,} "
+            f"{statistics.median(times):>7.2f}s",
+            flush=True,
+        )
 
 
 def growth_table(eval_dir: Path, sizes: list[int]) -> None:
-    from reader.core.align import align_sources, segment
-    from reader.core.model import Source
-    from reader.core.sources import load_paths
+    from reader.core.alignment.pipeline import align_sources
+    from reader.core.text.load import load_paths
+    from reader.core.text.segment import Source, segment
 
     src = eval_dir / "cases" / "bible-full-3" / "sources"
     if not src.exists():
@@ -143,7 +157,7 @@ def growth_table(eval_dir: Path, sizes: list[int]) -> None:
 _APP_RUN = """
 import asyncio, sys, time
 t0 = time.perf_counter()
-from reader.core.sources import load_paths
+from reader.core.text.load import load_paths
 from reader.ui.app import ReaderApp
 
 async def run():
@@ -163,15 +177,17 @@ def cross_table(eval_dir: Path, runs: int = 3) -> None:
     aligned, headless, in a fresh process each time)."""
     import tempfile
 
-    from reader.core import encoders
+    from reader.core.alignment import encoders
 
     src = eval_dir / "cases" / "bible-mark-xl" / "sources"
     if not src.exists() or not encoders.available():
         why = "not found" if not src.exists() else f"no extra ({encoders.INSTALL_HINT})"
         print(f"\nacross languages: SKIPPED: bible-mark-xl {why}")
         return
-    print("\nacross languages: bible-mark-xl (5 x ~690 sentences, 5 languages), a fresh "
-          "process per run, a new empty vector cache for each 'cold' row")
+    print(
+        "\nacross languages: bible-mark-xl (5 x ~690 sentences, 5 languages), a fresh "
+        "process per run, a new empty vector cache for each 'cold' row"
+    )
     print(f"  {'what':<44} {'wall':>7} {'peak RSS':>9}")
     for where in ("command", "app"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -179,13 +195,21 @@ def cross_table(eval_dir: Path, runs: int = 3) -> None:
             for k in range(1 + runs):
                 label = "cold (empty cache)" if k == 0 else f"from the cache, run {k}"
                 if where == "command":
-                    cmd = [sys.executable, "-m", "reader", "align", str(src), "--json",
-                           "--no-spans"]
+                    cmd = [
+                        sys.executable,
+                        "-m",
+                        "reader",
+                        "align",
+                        str(src),
+                        "--json",
+                        "--no-spans",
+                    ]
                 else:
                     cmd = [sys.executable, "-c", _APP_RUN, str(src)]
                 t = time.perf_counter()
-                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        env=env)
+                proc = subprocess.Popen(
+                    cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+                )
                 out = proc.stdout.read()
                 err = proc.stderr.read()
                 _, status, usage = os.wait4(proc.pid, 0)
@@ -196,20 +220,25 @@ def cross_table(eval_dir: Path, runs: int = 3) -> None:
                     break
                 if where == "app":
                     launch, worker = out.decode().split()
-                    print(f"  {'reading view to aligned, ' + label:<44} "
-                          f"{float(launch):>6.2f}s {rss}  (worker {worker} s)")
+                    print(
+                        f"  {'reading view to aligned, ' + label:<44} "
+                        f"{float(launch):>6.2f}s {rss}  (worker {worker} s)"
+                    )
                 else:
-                    print(f"  {'reader align --json --no-spans, ' + label:<44} {wall:>6.2f}s "
-                          f"{rss}")
+                    print(f"  {'reader align --json --no-spans, ' + label:<44} {wall:>6.2f}s {rss}")
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
-    ap.add_argument("--cross", action="store_true",
-                    help="only the cross-language timings (bible-mark-xl, cold and cached)")
+    ap.add_argument(
+        "--cross",
+        action="store_true",
+        help="only the cross-language timings (bible-mark-xl, cold and cached)",
+    )
     args = ap.parse_args()
     if args.cross:
         cross_table(args.eval_dir)
@@ -221,8 +250,10 @@ def main() -> int:
         return 0
     cross_table(args.eval_dir)
     command_table(args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"])
-    growth_table(args.eval_dir, [1000, 2000, 4000, 8000] if args.quick
-                 else [1000, 2000, 4000, 8000, 16000, 30000])
+    growth_table(
+        args.eval_dir,
+        [1000, 2000, 4000, 8000] if args.quick else [1000, 2000, 4000, 8000, 16000, 30000],
+    )
     return 0
 
 

@@ -35,9 +35,22 @@ def run_export(src: Path, fmt: str, out: Path) -> tuple[float, float, int]:
     if out.exists():
         out.unlink()
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "reader", "export", str(src), "--format",
-                             fmt, "--matches", "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reader",
+            "export",
+            str(src),
+            "--format",
+            fmt,
+            "--matches",
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
@@ -65,14 +78,17 @@ def command_table(eval_dir: Path, cases: list[str], runs: int) -> None:
                 results[fmt] = (statistics.median(walls), rss, size)
             md = results["md"][0]
             for fmt, (wall, rss, size) in results.items():
-                print(f"  {case:<14} {fmt:<6} {wall:>7.1f}s {wall / md:>5.2f}x {rss:>7.0f}MB "
-                      f"{size / 1e6:>7.1f}MB")
+                print(
+                    f"  {case:<14} {fmt:<6} {wall:>7.1f}s {wall / md:>5.2f}x {rss:>7.0f}MB "
+                    f"{size / 1e6:>7.1f}MB"
+                )
 
 
 def split_table(eval_dir: Path, cases: list[str]) -> None:
-    from reader.core.align import align
-    from reader.core.export import collect_matches, render
-    from reader.core.sources import load_paths
+    from reader.core.alignment.pipeline import align
+    from reader.core.export.passages import collect_matches
+    from reader.core.export.render import render
+    from reader.core.text.load import load_paths
 
     print("\nthe same, in one process: where the time goes")
     print(f"  {'case':<14} {'align':>7} {'collect':>8} " + " ".join(f"{f:>7}" for f in FORMATS))
@@ -92,21 +108,25 @@ def split_table(eval_dir: Path, cases: list[str]) -> None:
             t = time.perf_counter()
             render(data, fmt)
             renders.append(time.perf_counter() - t)
-        print(f"  {case:<14} {t_align:>6.1f}s {t_collect:>7.1f}s "
-              + " ".join(f"{r:>6.1f}s" for r in renders)
-              + f"   ({len(data.passages):,} passages)")
+        print(
+            f"  {case:<14} {t_align:>6.1f}s {t_collect:>7.1f}s "
+            + " ".join(f"{r:>6.1f}s" for r in renders)
+            + f"   ({len(data.passages):,} passages)"
+        )
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="bible-nt-5 only, one run")
     args = ap.parse_args()
     if not args.eval_dir.exists():
-        print(f"SKIPPED: no evaluation data at {args.eval_dir} (this benchmark needs "
-              "../shared/eval)")
+        print(
+            f"SKIPPED: no evaluation data at {args.eval_dir} (this benchmark needs ../shared/eval)"
+        )
         return 0
     cases = ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"]
     command_table(args.eval_dir, cases, 1 if args.quick else args.runs)

@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reader.core.segment import split_sentences  # noqa: E402
+from reader.core.text.segment import split_sentences  # noqa: E402
 
 BIBLE = REPO.parent / "shared" / "eval" / "cases" / "bible-mark-5" / "sources"
 SAMPLE = REPO / "sample_data"
@@ -53,6 +53,7 @@ def _per_line(split_line: Callable[[str], list[str]]) -> Splitter:
             if line.strip():
                 out.extend(s for s in split_line(line) if s.strip())
         return out
+
     return run
 
 
@@ -76,8 +77,11 @@ def load_segmenters() -> tuple[dict[str, Splitter], list[str]]:
         import syntok.segmenter as syntok_seg
 
         def syntok_line(line: str) -> list[str]:
-            return ["".join(str(tok) for tok in sent)
-                    for para in syntok_seg.analyze(line) for sent in para]
+            return [
+                "".join(str(tok) for tok in sent)
+                for para in syntok_seg.analyze(line)
+                for sent in para
+            ]
 
         found["syntok"] = _per_line(syntok_line)
     except ImportError:
@@ -112,7 +116,10 @@ def build_corpus(kind: str, size_mb: float) -> tuple[str, str]:
             raise SystemExit(f"no Bible sources at {BIBLE}")
         files, label = sorted(BIBLE.glob("*.txt")), "bible-mark-5 (5 translations of Mark)"
     else:
-        files, label = sorted(p for p in SAMPLE.iterdir() if p.is_file()), "sample_data (5 articles)"
+        files, label = (
+            sorted(p for p in SAMPLE.iterdir() if p.is_file()),
+            "sample_data (5 articles)",
+        )
     parts = [p.read_text(encoding="utf-8") for p in files]
     target = int(size_mb * 1_000_000)
     chunks: list[str] = []
@@ -147,36 +154,81 @@ def _slice(text: str, size_mb: float) -> str:
 # -- tricky cases ----------------------------------------------------------------------------------
 
 CASES: list[tuple[str, str, list[str]]] = [
-    ("Sir. Ushakov", "Sir. Ushakov said Mr Putin responded at once. He added more.",
-     ["Sir. Ushakov said Mr Putin responded at once.", "He added more."]),
-    ("9-10. January", "A meeting on 9-10. January, followed by a NATO session. Talks went on.",
-     ["A meeting on 9-10. January, followed by a NATO session.", "Talks went on."]),
-    ("13. Januar", "Die Gespräche beginnen am 13. Januar in Wien. Russland fordert Garantien.",
-     ["Die Gespräche beginnen am 13. Januar in Wien.", "Russland fordert Garantien."]),
-    ("Mr. / Mrs.", "Mr. Biden spoke with Mrs. Harris on Thursday. Dr. Fauci joined later.",
-     ["Mr. Biden spoke with Mrs. Harris on Thursday.", "Dr. Fauci joined later."]),
-    ("U.S. + lowercase", "A senior U.S. administration official spoke. Moscow disagreed.",
-     ["A senior U.S. administration official spoke.", "Moscow disagreed."]),
-    ("U.S. + The", "Russia wants guarantees from the U.S. The Kremlin denied any plan.",
-     ["Russia wants guarantees from the U.S.", "The Kremlin denied any plan."]),
-    ("Jan.", "The talks are set for Jan. 10 in Geneva. NATO meets later.",
-     ["The talks are set for Jan. 10 in Geneva.", "NATO meets later."]),
-    ("“…,” said X.", "“Progress needs calm, not escalation,” said Jen Psaki. She added more.",
-     ["“Progress needs calm, not escalation,” said Jen Psaki.", "She added more."]),
-    ("“serious”. Next", "The tone was described as “serious”. Next came details.",
-     ["The tone was described as “serious”.", "Next came details."]),
-    (".” she said", "“This is not a new promise.” she said. The White House agreed.",
-     ["“This is not a new promise.” she said.", "The White House agreed."]),
-    ("?” asked", "“Will there be war?” asked the reporter. Nobody answered.",
-     ["“Will there be war?” asked the reporter.", "Nobody answered."]),
-    ("J. Smith", "The report was written by J. Smith. It was published on Friday.",
-     ["The report was written by J. Smith.", "It was published on Friday."]),
-    ("headline line", "Biden and Putin talk about Ukraine\nThe call lasted 50 minutes.",
-     ["Biden and Putin talk about Ukraine", "The call lasted 50 minutes."]),
-    ("Sr. Silva / É", "O Sr. Silva chegou a Brasília. É a segunda visita do ano.",
-     ["O Sr. Silva chegou a Brasília.", "É a segunda visita do ano."]),
-    ("years ago.", "The crisis began eight years ago. The West imposed sanctions.",
-     ["The crisis began eight years ago.", "The West imposed sanctions."]),
+    (
+        "Sir. Ushakov",
+        "Sir. Ushakov said Mr Putin responded at once. He added more.",
+        ["Sir. Ushakov said Mr Putin responded at once.", "He added more."],
+    ),
+    (
+        "9-10. January",
+        "A meeting on 9-10. January, followed by a NATO session. Talks went on.",
+        ["A meeting on 9-10. January, followed by a NATO session.", "Talks went on."],
+    ),
+    (
+        "13. Januar",
+        "Die Gespräche beginnen am 13. Januar in Wien. Russland fordert Garantien.",
+        ["Die Gespräche beginnen am 13. Januar in Wien.", "Russland fordert Garantien."],
+    ),
+    (
+        "Mr. / Mrs.",
+        "Mr. Biden spoke with Mrs. Harris on Thursday. Dr. Fauci joined later.",
+        ["Mr. Biden spoke with Mrs. Harris on Thursday.", "Dr. Fauci joined later."],
+    ),
+    (
+        "U.S. + lowercase",
+        "A senior U.S. administration official spoke. Moscow disagreed.",
+        ["A senior U.S. administration official spoke.", "Moscow disagreed."],
+    ),
+    (
+        "U.S. + The",
+        "Russia wants guarantees from the U.S. The Kremlin denied any plan.",
+        ["Russia wants guarantees from the U.S.", "The Kremlin denied any plan."],
+    ),
+    (
+        "Jan.",
+        "The talks are set for Jan. 10 in Geneva. NATO meets later.",
+        ["The talks are set for Jan. 10 in Geneva.", "NATO meets later."],
+    ),
+    (
+        "“…,” said X.",
+        "“Progress needs calm, not escalation,” said Jen Psaki. She added more.",
+        ["“Progress needs calm, not escalation,” said Jen Psaki.", "She added more."],
+    ),
+    (
+        "“serious”. Next",
+        "The tone was described as “serious”. Next came details.",
+        ["The tone was described as “serious”.", "Next came details."],
+    ),
+    (
+        ".” she said",
+        "“This is not a new promise.” she said. The White House agreed.",
+        ["“This is not a new promise.” she said.", "The White House agreed."],
+    ),
+    (
+        "?” asked",
+        "“Will there be war?” asked the reporter. Nobody answered.",
+        ["“Will there be war?” asked the reporter.", "Nobody answered."],
+    ),
+    (
+        "J. Smith",
+        "The report was written by J. Smith. It was published on Friday.",
+        ["The report was written by J. Smith.", "It was published on Friday."],
+    ),
+    (
+        "headline line",
+        "Biden and Putin talk about Ukraine\nThe call lasted 50 minutes.",
+        ["Biden and Putin talk about Ukraine", "The call lasted 50 minutes."],
+    ),
+    (
+        "Sr. Silva / É",
+        "O Sr. Silva chegou a Brasília. É a segunda visita do ano.",
+        ["O Sr. Silva chegou a Brasília.", "É a segunda visita do ano."],
+    ),
+    (
+        "years ago.",
+        "The crisis began eight years ago. The West imposed sanctions.",
+        ["The crisis began eight years ago.", "The West imposed sanctions."],
+    ),
 ]
 
 
@@ -200,15 +252,21 @@ def run_cases(segmenters: dict[str, Splitter]) -> None:
             totals[n] += ok
             row.append(f"{'ok' if ok else 'WRONG':>10}")
         print(f"  {label:<{width}}  " + "  ".join(row))
-    print(f"  {'total':<{width}}  " + "  ".join(f"{f'{totals[n]}/{len(CASES)}':>10}" for n in names))
+    print(
+        f"  {'total':<{width}}  " + "  ".join(f"{f'{totals[n]}/{len(CASES)}':>10}" for n in names)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", choices=("auto", "sample", "bible"), default="auto")
     ap.add_argument("--size", type=float, default=1.0, help="megabytes of text (default 1)")
-    ap.add_argument("--pysbd-size", type=float, default=0.1,
-                    help="megabytes given to pysbd, which is slow (default 0.1)")
+    ap.add_argument(
+        "--pysbd-size",
+        type=float,
+        default=0.1,
+        help="megabytes given to pysbd, which is slow (default 0.1)",
+    )
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
 
@@ -217,16 +275,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {m}")
     text, label = build_corpus(args.corpus, args.size)
     mb = len(text.encode("utf-8")) / 1e6
-    print(f"Throughput on {mb:.2f} MB of {label}, median of {args.runs} runs "
-          f"(Python {sys.version.split()[0]}):")
-    print(f"  {'segmenter':<12} {'MB':>5} {'sentences':>10} {'seconds':>8} {'sent/s':>10} {'MB/s':>7}")
+    print(
+        f"Throughput on {mb:.2f} MB of {label}, median of {args.runs} runs "
+        f"(Python {sys.version.split()[0]}):"
+    )
+    print(
+        f"  {'segmenter':<12} {'MB':>5} {'sentences':>10} {'seconds':>8} {'sent/s':>10} {'MB/s':>7}"
+    )
     for name, split in segmenters.items():
         sample = _slice(text, args.pysbd_size) if name == "pysbd" else text
         smb = len(sample.encode("utf-8")) / 1e6
         secs, count = measure(split, sample, args.runs)
         note = "  (smaller slice: pysbd is slow)" if sample is not text else ""
-        print(f"  {name:<12} {smb:>5.2f} {count:>10} {secs:>8.3f} {count / secs:>10,.0f} "
-              f"{smb / secs:>7.2f}{note}")
+        print(
+            f"  {name:<12} {smb:>5.2f} {count:>10} {secs:>8.3f} {count / secs:>10,.0f} "
+            f"{smb / secs:>7.2f}{note}"
+        )
     print()
     run_cases(segmenters)
     return 0

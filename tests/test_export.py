@@ -6,17 +6,22 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.core.align import align
-from reader.core.export import (FORMATS, ExportError, collect_marks, collect_matches, csv_cell,
-                                format_for_path, render, write_export)
-from reader.core.marks import create_mark, quote_target, reanchor_marks, replace_targets
-from reader.core.model import Alignment, Link, Source
-from reader.core.sources import documents_from_texts
+from reader.core.alignment.model import Alignment, Link
+from reader.core.alignment.pipeline import align
+from reader.core.export.csv_table import csv_cell
+from reader.core.export.passages import collect_marks, collect_matches
+from reader.core.export.render import FORMATS, ExportError, render, write_export
+from reader.core.marks.marks import create_mark, quote_target, reanchor_marks
+from reader.core.text.load import documents_from_texts
+from reader.core.text.segment import Source
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -26,18 +31,21 @@ TEXTS = {
     "<b>wire</b>.txt": (
         "Zürich, 3 März. The minister <script>alert('x')</script> resigned on Tuesday after "
         "weeks of pressure from his own party.\n\n"
-        "=HYPERLINK(\"http://evil.example\",\"click\") was posted by an anonymous account "
+        '=HYPERLINK("http://evil.example","click") was posted by an anonymous account '
         "within minutes of the announcement.\n\n"
-        "Nobody in the [bold]government[/bold] commented on the decision.\n"),
+        "Nobody in the [bold]government[/bold] commented on the decision.\n"
+    ),
     "outlet [red].txt": (
         "Zürich. The minister <script>alert('x')</script> resigned on Tuesday after weeks "
         "of pressure from his own party, officials said.\n\n"
         "Nobody in the [bold]government[/bold] commented on the decision on Tuesday.\n\n"
-        "-1 is what the markets did, café owners said.\n"),
+        "-1 is what the markets did, café owners said.\n"
+    ),
     "ünïcödé.txt": (
         "Der Minister ist am Dienstag zurückgetreten — nach Wochen des Drucks.\n\n"
-        "@everyone =HYPERLINK(\"http://evil.example\",\"click\") was posted by an anonymous "
-        "account within minutes of the announcement.\n"),
+        '@everyone =HYPERLINK("http://evil.example","click") was posted by an anonymous '
+        "account within minutes of the announcement.\n"
+    ),
 }
 
 
@@ -47,8 +55,11 @@ SENTENCES = {
     "ünïcödé.txt": ["Der Minister", "@everyone"],
 }
 # Links given explicitly, so the golden files do not move when the aligner is retuned.
-LINKS = [Link((0, 1), (1, 1), 0.93, 0.93), Link((0, 3), (1, 2), 0.88, 0.88),
-         Link((0, 2), (2, 1), 0.9769, 0.9769)]
+LINKS = [
+    Link((0, 1), (1, 1), 0.93, 0.93),
+    Link((0, 3), (1, 2), 0.88, 0.88),
+    Link((0, 2), (2, 1), 0.9769, 0.9769),
+]
 
 
 def _source(name: str, text: str) -> Source:
@@ -66,23 +77,57 @@ def test_fixture_alignment_agrees_with_the_aligner(al):
     """The hand-made alignment is what the aligner finds (counterparts; scores may differ)."""
     real = align(documents_from_texts(TEXTS))
     assert [s.sentences for s in real.sources] == [s.sentences for s in al.sources]
-    assert sorted((lk.a, lk.b) for lk in real.counterpart_links) == sorted((lk.a, lk.b) for lk in LINKS)
+    assert sorted((lk.a, lk.b) for lk in real.counterpart_links) == sorted(
+        (lk.a, lk.b) for lk in LINKS
+    )
 
 
 @pytest.fixture(scope="module")
 def marks(al):
-    m1 = create_mark(al, 0, 1, note="Check <this> =1+1 & [b]that[/b]", tag="pink",
-                     now="2024-05-01T12:00:00Z", mark_id="00000000-0000-4000-8000-000000000001")
-    m2 = create_mark(al, 0, 2, 3, note="", tag="blue", counterparts=False,
-                     now="2024-05-01T12:05:00Z", mark_id="00000000-0000-4000-8000-000000000002")
-    m4 = create_mark(al, 1, 3, note="+ check with the café", tag="green",
-                     now="2024-05-01T12:15:00Z", mark_id="00000000-0000-4000-8000-000000000004")
+    m1 = create_mark(
+        al,
+        0,
+        1,
+        note="Check <this> =1+1 & [b]that[/b]",
+        tag="pink",
+        now="2024-05-01T12:00:00Z",
+        mark_id="00000000-0000-4000-8000-000000000001",
+    )
+    m2 = create_mark(
+        al,
+        0,
+        2,
+        3,
+        note="",
+        tag="blue",
+        counterparts=False,
+        now="2024-05-01T12:05:00Z",
+        mark_id="00000000-0000-4000-8000-000000000002",
+    )
+    m4 = create_mark(
+        al,
+        1,
+        3,
+        note="+ check with the café",
+        tag="green",
+        now="2024-05-01T12:15:00Z",
+        mark_id="00000000-0000-4000-8000-000000000004",
+    )
     # A mark whose passage is gone from the current text: exported as orphaned.
-    gone = quote_target("Old text. A sentence that was later deleted from the file.",
-                        "ünïcödé.txt", 10, 58)
-    m3 = replace_targets(create_mark(al, 2, 0, now="2024-05-01T12:10:00Z",
-                                     mark_id="00000000-0000-4000-8000-000000000003",
-                                     counterparts=False), (gone,))
+    gone = quote_target(
+        "Old text. A sentence that was later deleted from the file.", "ünïcödé.txt", 10, 58
+    )
+    m3 = replace(
+        create_mark(
+            al,
+            2,
+            0,
+            now="2024-05-01T12:10:00Z",
+            mark_id="00000000-0000-4000-8000-000000000003",
+            counterparts=False,
+        ),
+        targets=(gone,),
+    )
     return reanchor_marks([m1, m2, m3, m4], al.sources)
 
 
@@ -95,8 +140,7 @@ def _check_golden(name: str, text: str) -> None:
             pytest.fail(f"golden file {name} was missing and has been written; check it in")
     with open(path, encoding="utf-8", newline="") as fh:
         expected = fh.read()
-    assert text == expected, (
-        f"{name} differs; rerun with UPDATE_GOLDEN=1 and review the diff")
+    assert text == expected, f"{name} differs; rerun with UPDATE_GOLDEN=1 and review the diff"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -115,10 +159,10 @@ def test_marks_export_content(al, marks):
     p = data.passages[0]
     assert p.occurrence.source == "<b>wire</b>.txt" and p.tag == "pink"
     src = TEXTS[p.occurrence.source]
-    assert src[p.occurrence.start:p.occurrence.end] == p.occurrence.text
+    assert src[p.occurrence.start : p.occurrence.end] == p.occurrence.text
     assert p.counterparts, "the first sentence has a counterpart in the second outlet"
     for c in p.counterparts:
-        assert TEXTS[c.source][c.start:c.end] == c.text and 0 < c.score <= 1
+        assert TEXTS[c.source][c.start : c.end] == c.text and 0 < c.score <= 1
 
 
 def test_matches_have_every_source(al):
@@ -162,7 +206,8 @@ def test_html_escapes_everything_and_loads_nothing(al, marks):
     assert "script" not in parsed.tags and "b" not in parsed.tags
     assert not any(k in ("src", "href") and v and not v.startswith("#") for k, v in parsed.attrs)
     assert "http://" not in page.replace('"http://evil.example"', "").replace(
-        "&quot;http://evil.example&quot;", "")
+        "&quot;http://evil.example&quot;", ""
+    )
     text = "".join(parsed.data)
     assert "<script>alert('x')</script>" in text and "<b>wire</b>.txt" in text
     assert "default-src 'none'" in page and "<link" not in page and "@import" not in page
@@ -179,16 +224,23 @@ def test_csv_neutralises_formulas(al, marks):
     assert "'+ check with the café" in {r[7] for r in rows}
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (0.5, "0.5"), (3, "3"), (None, "")])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        (0.5, "0.5"),
+        (3, "3"),
+        (None, ""),
+    ],
+)
 def test_csv_cell(value, expected):
     assert csv_cell(value) == expected
-
-
-def test_format_for_path():
-    assert [format_for_path(p) for p in ("a.md", "b.JSON", "c.csv", "d.htm", "e.txt")] == [
-        "md", "json", "csv", "html", None]
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -204,7 +256,7 @@ def test_write_refuses_to_overwrite_without_force(tmp_path):
 
 
 def test_write_to_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(ExportError, match="cannot write .*does not exist"):
+    with pytest.raises(ExportError, match=r"cannot write .*does not exist"):
         write_export(tmp_path / "nope" / "x.md", "text")
 
 
@@ -248,30 +300,52 @@ def test_failed_rename_keeps_old_file(tmp_path, monkeypatch):
 
 
 def test_citation_for_the_clipboard(al):
-    from reader.core.export import citation
+    from reader.core.export.passages import citation
 
-    s, e = al.sources[1].sentences[3]
-    assert citation(al, 1, s, e) == (
+    src = al.sources[1]
+    s, e = src.sentences[3]
+    assert citation(src.name, src.text[s:e], s, e) == (
         "\u201c-1 is what the markets did, café owners said.\u201d \u2014 outlet [red].txt, "
-        f"characters {s}\u2013{e}")
+        f"characters {s}\u2013{e}"
+    )
+    assert citation("a.txt", "Two\n  lines.", 3, 15, note="why") == (
+        "\u201cTwo lines.\u201d \u2014 a.txt, characters 3\u201315\nNote: why"
+    )
 
 
 # -- Markdown structure: a note or quote never opens a block that swallows the rest ----------
-@pytest.mark.parametrize("hostile", ["~~~", "```", "~~~python", "    ~~~", "<div>", "---",
-                                     "> quote", "| a | b |", "[x]: http://evil.example"])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "~~~",
+        "```",
+        "~~~python",
+        "    ~~~",
+        "<div>",
+        "---",
+        "> quote",
+        "| a | b |",
+        "[x]: http://evil.example",
+    ],
+)
 def test_a_note_with_a_block_opener_stays_inside_its_passage(al, hostile):
     from markdown_it import MarkdownIt
 
-    marks = [create_mark(al, 0, 1, note=f"before\n{hostile}\nafter", now="2024-01-01T00:00:00Z",
-                         mark_id="m-1"),
-             create_mark(al, 1, 2, note="the second note", now="2024-01-01T00:00:00Z",
-                         mark_id="m-2")]
+    marks = [
+        create_mark(
+            al, 0, 1, note=f"before\n{hostile}\nafter", now="2024-01-01T00:00:00Z", mark_id="m-1"
+        ),
+        create_mark(al, 1, 2, note="the second note", now="2024-01-01T00:00:00Z", mark_id="m-2"),
+    ]
     text = render(collect_marks(al, marks), "md")
     tokens = MarkdownIt("gfm-like").parse(text)
     kinds = {t.type for t in tokens}
     assert not kinds & {"fence", "code_block", "html_block", "hr", "table_open"}, kinds
-    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
-                and t.tag == "h2"]
+    headings = [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h2"
+    ]
     assert len(headings) == 2 and headings[1].startswith("2.")  # the second passage is intact
     assert "the second note" in text
 
@@ -281,7 +355,7 @@ def _highlighted_by_definition(text, spans, si):
     between span boundaries takes the first covering span, own before counterpart."""
     from html import escape
 
-    from reader.core.export_html import _anchor, _tag_class
+    from reader.core.export.html_page import _anchor, _tag_class
 
     cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
     starts, seen = {}, set()
@@ -301,22 +375,30 @@ def _highlighted_by_definition(text, spans, si):
             continue
         _s, _e, k, own, p = cover
         title = f"{k}. " + (p.note if p.note else (p.tag or "shared passage"))
-        out.append(f'<mark class="{"own" if own else "cp"} {_tag_class(p)}" '
-                   f'title="{escape(title)}">{piece}</mark>')
+        out.append(
+            f'<mark class="{"own" if own else "cp"} {_tag_class(p)}" '
+            f'title="{escape(title)}">{piece}</mark>'
+        )
     for k in starts.get(len(text), []):
         out.append(f'<span id="{_anchor(k, si)}"></span>')
     return "".join(out)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 12), st.booleans(),
-                          st.sampled_from(["", "yellow", "blue"])), max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.integers(0, 12),
+            st.booleans(),
+            st.sampled_from(["", "yellow", "blue"]),
+        ),
+        max_size=12,
+    )
+)
 def test_html_highlighting_matches_its_definition(raw):
-    from reader.core.export import ExportPassage, Occurrence
-    from reader.core.export_html import _highlighted
+    from reader.core.export.html_page import _highlighted
+    from reader.core.export.passages import ExportPassage, Occurrence
 
     text = "The <quick> brown fox & the lazy dog, again."
     spans = []

@@ -5,21 +5,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from reader.cli import main
-from reader.core.align import align
-from reader.core.marks import create_mark, quote_target, replace_targets
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, load_marks, save_marks
+from reader.core.alignment.pipeline import align
+from reader.core.marks.marks import create_mark, quote_target
+from reader.core.marks.storage import FILE_NAME, load_marks, save_marks
+from reader.core.text.load import load_paths
 
-A = ("Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
-     "The White House called the conversation serious and substantive.\n\n"
-     "Analysts in Kyiv watched the <script>talks</script> closely.\n")
-B = ("The White House called the conversation serious and substantive.\n\n"
-     "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
-     "=HYPERLINK(\"x\") Markets barely moved.\n")
+A = (
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
+    "The White House called the conversation serious and substantive.\n\n"
+    "Analysts in Kyiv watched the <script>talks</script> closely.\n"
+)
+B = (
+    "The White House called the conversation serious and substantive.\n\n"
+    "Biden and Putin spoke for fifty minutes on Thursday night.\n\n"
+    '=HYPERLINK("x") Markets barely moved.\n'
+)
 
 
 @pytest.fixture()
@@ -34,8 +39,9 @@ def folder(tmp_path):
 @pytest.fixture()
 def marked(folder):
     al = align(load_paths([folder]).documents)
-    m = create_mark(al, 0, 1, note="key quote", tag="green", mark_id="m-1",
-                    now="2024-01-01T00:00:00Z")
+    m = create_mark(
+        al, 0, 1, note="key quote", tag="green", mark_id="m-1", now="2024-01-01T00:00:00Z"
+    )
     save_marks(folder / FILE_NAME, [m])
     return folder
 
@@ -76,8 +82,9 @@ def test_overwrite_needs_force(marked, tmp_path, capsys):
 
 
 def test_unwritable_path_is_one_line_exit_2(marked, tmp_path, capsys):
-    code, out, err = _run(capsys, "export", marked, "--format", "csv",
-                          "-o", tmp_path / "missing" / "x.csv")
+    code, out, err = _run(
+        capsys, "export", marked, "--format", "csv", "-o", tmp_path / "missing" / "x.csv"
+    )
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("reader: error: cannot write") and "does not exist" in err
 
@@ -100,7 +107,7 @@ def test_orphaned_mark_is_exported_and_reported(marked, capsys):
     path = marked / FILE_NAME
     m = load_marks(path).marks[0]
     gone = quote_target("xx A passage the editor later deleted entirely.", "a.txt", 3, 47)
-    save_marks(path, [m, replace_targets(m, (gone,))])
+    save_marks(path, [m, replace(m, targets=(gone,))])
     code, out, err = _run(capsys, "export", marked, "--format", "json")
     assert code == 0
     items = json.loads(out)["first"]["items"]
@@ -127,14 +134,16 @@ def test_cli_import_stays_cheap_and_export_never_loads_textual(marked):
     script = (
         "import sys\n"
         "import reader, reader.cli\n"
-        "heavy = [m for m in ('reader.core.export', 'reader.core.marks', 'rapidfuzz', 'numpy')"
+        "heavy = [m for m in ('reader.core.export.passages', 'reader.core.marks.marks', 'rapidfuzz', 'numpy')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         f"code = reader.cli.main(['export', {str(marked)!r}, '--format', 'html'])\n"
         "assert code == 0, code\n"
-        "assert 'textual' not in sys.modules\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60)
+        "assert 'textual' not in sys.modules\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "<!DOCTYPE html>" in proc.stdout
 

@@ -6,25 +6,25 @@ import time
 
 import pytest
 
-from reader.core.language import classify, detect_language, language_shares
+from reader.core.text.language import classify, detect_language, language_shares
 
 TEXTS = {
     "en": "And he said unto them, Go ye into all the world, and preach the gospel. "
-          "The fishermen left their nets on the shore and followed him into the town.",
+    "The fishermen left their nets on the shore and followed him into the town.",
     "de": "Und er sprach zu ihnen: Gehet hin in die ganze Welt und prediget das Evangelium. "
-          "Die Fischer ließen ihre Netze am Ufer liegen und folgten ihm in die Stadt.",
+    "Die Fischer ließen ihre Netze am Ufer liegen und folgten ihm in die Stadt.",
     "es": "Y les dijo: Id por todo el mundo y predicad el evangelio. Los pescadores "
-          "dejaron sus redes en la orilla y lo siguieron hasta el pueblo.",
+    "dejaron sus redes en la orilla y lo siguieron hasta el pueblo.",
     "fr": "Et il leur dit : Allez par tout le monde, et prêchez l'Évangile. Les pêcheurs "
-          "laissèrent leurs filets sur le rivage et le suivirent jusqu'à la ville.",
+    "laissèrent leurs filets sur le rivage et le suivirent jusqu'à la ville.",
     "ru": "И сказал им: идите по всему миру и проповедуйте Евангелие. Рыбаки оставили "
-          "свои сети на берегу и пошли за ним в город.",
+    "свои сети на берегу и пошли за ним в город.",
     "pt": "E disse-lhes: Ide por todo o mundo e pregai o evangelho. Os pescadores "
-          "deixaram as suas redes na praia e seguiram-no até à cidade.",
+    "deixaram as suas redes na praia e seguiram-no até à cidade.",
     "si": "ශ්‍රී ලංකා යුද්ධ හමුදාව විසින් පාසල් සිසුන් සඳහා නව ගොඩනැගිල්ලක් ඉදිකර දෙන ලදී. "
-          "මෙම ව්‍යාපෘතිය සඳහා ප්‍රදේශයේ ජනතාව ද සහාය ලබා දුන්හ.",
+    "මෙම ව්‍යාපෘතිය සඳහා ප්‍රදේශයේ ජනතාව ද සහාය ලබා දුන්හ.",
     "ta": "இலங்கை இராணுவத்தினர் பாடசாலை மாணவர்களுக்காக புதிய கட்டடம் ஒன்றை நிர்மாணித்துக் "
-          "கொடுத்தனர். இந்த திட்டத்திற்கு பிரதேச மக்களும் ஒத்துழைப்பு வழங்கினர்.",
+    "கொடுத்தனர். இந்த திட்டத்திற்கு பிரதேச மக்களும் ஒத்துழைப்பு வழங்கினர்.",
 }
 
 ONE_LINE = {
@@ -73,19 +73,22 @@ def test_nothing_to_judge_is_none(text):
 
 
 def test_hostile_text_never_crashes():
-    for text in ["\x00" * 50, "[bold red]Achtung[/] \x1b[31mrot\x1b[0m und gefährlich, sagte er.",
-                 "\ud800 lone surrogate in an English sentence about the weather today.",
-                 "\u2028".join(["Das ist ein deutscher Satz mit Trennern."] * 3)]:
+    for text in [
+        "\x00" * 50,
+        "[bold red]Achtung[/] \x1b[31mrot\x1b[0m und gefährlich, sagte er.",
+        "\ud800 lone surrogate in an English sentence about the weather today.",
+        "\u2028".join(["Das ist ein deutscher Satz mit Trennern."] * 3),
+    ]:
         detect_language(text)
     assert detect_language("[bold]Das ist ein Satz[/bold] \x1b[1m über das Wetter heute.") == "de"
     assert classify("") == (None, 0.0)
 
 
 def test_a_megabyte_line_is_judged_quickly():
-    text = ("Die Regierung hat am Dienstag neue Maßnahmen beschlossen " * 20000)
+    text = "Die Regierung hat am Dienstag neue Maßnahmen beschlossen " * 20000
     t0 = time.perf_counter()
     assert detect_language(text) == "de"
-    assert time.perf_counter() - t0 < 20   # bounded: 200 sentences of 2,000 characters at most
+    assert time.perf_counter() - t0 < 20  # bounded: 200 sentences of 2,000 characters at most
 
 
 def test_a_short_line_needs_a_sure_guess():

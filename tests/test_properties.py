@@ -8,39 +8,132 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reader.core.align import align
-from reader.core.report import to_json
-from reader.core.segment import split_sentences
-from reader.core.sources import documents_from_texts
+from reader.core.alignment.pipeline import align
+from reader.core.alignment.report import to_json
+from reader.core.text.load import documents_from_texts
+from reader.core.text.segment import split_sentences
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
-ALIGN = settings(max_examples=40, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+ALIGN = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # -- texts ---------------------------------------------------------------------------------
 
-WORDS = ["Biden", "Putin", "said", "the", "talks", "Mr.", "Mrs.", "Dr.", "U.S.", "Jan.", "Sir.",
-         "9-10.", "January", "13.", "Januar", "1.", "J.", "Sr.", "É", "ação", "Ótimo", "NATO",
-         "é", "über", "Ushakov", "no.", "etc.", "a.m.", "2014.", "x", "Ⅻ", "東京", "🙂"]
-PUNCT = [".", "!", "?", "…", "...", ",", ";", ":", "“", "”", "‘", "’", '"', "'", "«", "»",
-         "(", ")", "[", "]", "-", "–", "—", "•", "*", ". ", "? ", "! ", ".” ", ",” "]
-SPACE = [" ", " ", " ", "  ", "\n", "\n", "\n\n", "\n \n", "\t", "\u00a0", "\ufeff", "\u200b",
-         "\u2028", "\u3000", "\u2003", "\u202f", "\x85", "\x0b", "\x0c", "\x1c"]
+WORDS = [
+    "Biden",
+    "Putin",
+    "said",
+    "the",
+    "talks",
+    "Mr.",
+    "Mrs.",
+    "Dr.",
+    "U.S.",
+    "Jan.",
+    "Sir.",
+    "9-10.",
+    "January",
+    "13.",
+    "Januar",
+    "1.",
+    "J.",
+    "Sr.",
+    "É",
+    "ação",
+    "Ótimo",
+    "NATO",
+    "é",
+    "über",
+    "Ushakov",
+    "no.",
+    "etc.",
+    "a.m.",
+    "2014.",
+    "x",
+    "Ⅻ",
+    "東京",
+    "🙂",
+]
+PUNCT = [
+    ".",
+    "!",
+    "?",
+    "…",
+    "...",
+    ",",
+    ";",
+    ":",
+    "“",
+    "”",
+    "‘",
+    "’",
+    '"',
+    "'",
+    "«",
+    "»",
+    "(",
+    ")",
+    "[",
+    "]",
+    "-",
+    "–",
+    "—",
+    "•",
+    "*",
+    ". ",
+    "? ",
+    "! ",
+    ".” ",
+    ",” ",
+]
+SPACE = [
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n",
+    "\n\n",
+    "\n \n",
+    "\t",
+    "\u00a0",
+    "\ufeff",
+    "\u200b",
+    "\u2028",
+    "\u3000",
+    "\u2003",
+    "\u202f",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+]
 
 token = st.one_of(
-    st.sampled_from(WORDS), st.sampled_from(PUNCT), st.sampled_from(SPACE),
+    st.sampled_from(WORDS),
+    st.sampled_from(PUNCT),
+    st.sampled_from(SPACE),
     st.text(max_size=4),  # anything else, unicode included
 )
 texts = st.lists(token, max_size=80).map("".join)
 # texts without the rarer Unicode white space, for the rules about blank lines
-plain_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(PUNCT),
-                                 st.sampled_from([" ", " ", "\n", "\n\n", "\n \n", "\t"])),
-                       max_size=80).map("".join)
+plain_texts = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.sampled_from(PUNCT),
+        st.sampled_from([" ", " ", "\n", "\n\n", "\n \n", "\t"]),
+    ),
+    max_size=80,
+).map("".join)
 
 
 @FAST
@@ -63,7 +156,9 @@ def test_no_text_is_lost(text):
     for s, e in split_sentences(text):
         for k in range(s, e):
             covered[k] = True
-    lost = [ch for ch, c in zip(text, covered) if not c and not (ch.isspace() or ch in "\ufeff\u200b")]
+    lost = [
+        ch for ch, c in zip(text, covered) if not c and not (ch.isspace() or ch in "\ufeff\u200b")
+    ]
     assert lost == []
 
 
@@ -84,8 +179,9 @@ def test_sentences_never_cross_a_blank_line(text):
 def test_no_sentence_starts_or_ends_with_white_space(text):
     for s, e in split_sentences(text):
         piece = text[s:e]
-        assert piece.strip() != "" and not piece[0].isspace() and not piece[-1].isspace(), \
-            repr(piece)
+        assert piece.strip() != "" and not piece[0].isspace() and not piece[-1].isspace(), repr(
+            piece
+        )
 
 
 # -- multi-source inputs ----------------------------------------------------------------------
@@ -129,13 +225,17 @@ def versions(draw, min_sources=2, max_sources=4):
 
 
 def named_links(al):
-    return {frozenset({(al.sources[l.a[0]].name, l.a[1]), (al.sources[l.b[0]].name, l.b[1])})
-            for l in al.links}
+    return {
+        frozenset({(al.sources[l.a[0]].name, l.a[1]), (al.sources[l.b[0]].name, l.b[1])})
+        for l in al.links
+    }
 
 
 def named_scores(al):
-    return {frozenset({(al.sources[l.a[0]].name, l.a[1]), (al.sources[l.b[0]].name, l.b[1])}):
-            l.score for l in al.links}
+    return {
+        frozenset({(al.sources[l.a[0]].name, l.a[1]), (al.sources[l.b[0]].name, l.b[1])}): l.score
+        for l in al.links
+    }
 
 
 @ALIGN
@@ -199,14 +299,19 @@ def test_permutation_invariance_with_repeated_sentences():
 
 
 def test_permutation_invariance_of_scores_at_the_edge_of_the_order_chain():
-    a = ("Read also\nWhite House spokeswoman Jen Psaki said progress can only occur in a calm "
-         "environment.\naide Yuri Ushakov said the call provided a good basis for future talks.\n"
-         + _TALK.strip() + "\nPutin warned that sanctions could lead to a complete collapse of "
-         "relations.\nBiden repeated his threat of unprecedented sanctions if Russia invades "
-         "Ukraine.\nTalks between Russia and NATO are scheduled for January 12 in Brussels.\n"
-         "Russia has massed tens of thousands of troops near the border with Ukraine.\n")
-    b = (_PSAKI + "\nKremlin aide Yuri Ushakov said the call provided a good basis for future "
-         "talks.\n" + _TALK.strip() + "\nPutin warned that sanctions could lead to a complete "
-         "collapse of relations.\n")
+    a = (
+        "Read also\nWhite House spokeswoman Jen Psaki said progress can only occur in a calm "
+        "environment.\naide Yuri Ushakov said the call provided a good basis for future talks.\n"
+        + _TALK.strip()
+        + "\nPutin warned that sanctions could lead to a complete collapse of "
+        "relations.\nBiden repeated his threat of unprecedented sanctions if Russia invades "
+        "Ukraine.\nTalks between Russia and NATO are scheduled for January 12 in Brussels.\n"
+        "Russia has massed tens of thousands of troops near the border with Ukraine.\n"
+    )
+    b = (
+        _PSAKI + "\nKremlin aide Yuri Ushakov said the call provided a good basis for future "
+        "talks.\n" + _TALK.strip() + "\nPutin warned that sanctions could lead to a complete "
+        "collapse of relations.\n"
+    )
     base, perm = _both_orders({"a": a, "b": b})
     assert base == perm

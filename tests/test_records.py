@@ -1,11 +1,11 @@
-"""The three-way merge of records kept by several writers (reader.core.records); the
+"""The three-way merge of records kept by several writers (reader.core.marks.records); the
 marks file shared by sessions and processes is tested in test_storage_sharing.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from reader.core.records import BOTH_EDITED, EDITED_HERE, EDITED_THERE, three_way
+from reader.core.marks.records import BOTH_EDITED, EDITED_HERE, EDITED_THERE, three_way
 
 
 # -- the merge itself -----------------------------------------------------------------------
@@ -19,17 +19,24 @@ def test_three_way_takes_each_sides_changes():
     theirs = {"a": r("a", "0"), "b": r("b", "theirs"), "c": r("c", "0"), "x": r("x", "t")}
     out = three_way(base, ours, theirs)
     # a edited here, b edited there, c removed here, d removed there, new and x added
-    assert out.records == {"a": r("a", "ours"), "b": r("b", "theirs"), "x": r("x", "t"),
-                           "new": r("new", "o")}
+    assert out.records == {
+        "a": r("a", "ours"),
+        "b": r("b", "theirs"),
+        "x": r("x", "t"),
+        "new": r("new", "o"),
+    }
     assert list(out.records) == ["a", "b", "x", "new"]  # theirs' order, then ours' additions
     assert out.from_theirs == {"b", "x"} and out.conflicts == []
 
 
-@pytest.mark.parametrize("ours_time, theirs_time, winner", [
-    ("2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z", "ours"),
-    ("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "theirs"),
-    ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "ours"),  # a tie: this session
-])
+@pytest.mark.parametrize(
+    "ours_time, theirs_time, winner",
+    [
+        ("2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z", "ours"),
+        ("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "theirs"),
+        ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "ours"),  # a tie: this session
+    ],
+)
 def test_both_edited_the_later_modified_wins(ours_time, theirs_time, winner):
     base = {"a": r("a", "0", "2023")}
     ours = {"a": r("a", "ours", ours_time)}
@@ -46,5 +53,3 @@ def test_an_edit_beats_a_removal_on_either_side():
     out = three_way(base, {"b": r("b", "edited here")}, {"a": r("a", "edited there")})
     assert out.records == {"a": r("a", "edited there"), "b": r("b", "edited here")}
     assert sorted(c.why for c in out.conflicts) == sorted([EDITED_THERE, EDITED_HERE])
-
-

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from reader.core.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
-from reader.core.sources import load_paths
+from reader.core.text.load import load_paths
+from reader.core.text.segment import MAX_SENTENCE, is_hard_wrapped, split_sentences
 
 
 def split(text: str) -> list[str]:
@@ -31,13 +31,14 @@ CASES = {
     ),
     "us-lowercase-continuation": (
         "A senior U.S. administration official said the talks were serious. Moscow disagreed.",
-        ["A senior U.S. administration official said the talks were serious.",
-         "Moscow disagreed."],
+        ["A senior U.S. administration official said the talks were serious.", "Moscow disagreed."],
     ),
     "us-then-sentence-opener": (
         "Russia massed troops near the border with the U.S. The Kremlin denied any plan to attack.",
-        ["Russia massed troops near the border with the U.S.",
-         "The Kremlin denied any plan to attack."],
+        [
+            "Russia massed troops near the border with the U.S.",
+            "The Kremlin denied any plan to attack.",
+        ],
     ),
     "us-then-he": (
         "Putin wants guarantees from the U.S. He said so on Thursday.",
@@ -64,8 +65,11 @@ CASES = {
     "9-10-january": (
         "A security meeting between the United States and Russia on 9-10. January, followed "
         "by a Russia-NATO session. Talks went on.",
-        ["A security meeting between the United States and Russia on 9-10. January, followed "
-         "by a Russia-NATO session.", "Talks went on."],
+        [
+            "A security meeting between the United States and Russia on 9-10. January, followed "
+            "by a Russia-NATO session.",
+            "Talks went on.",
+        ],
     ),
     "13-januar": (
         "Die Gespräche beginnen am 13. Januar in Wien. Russland fordert Garantien.",
@@ -77,20 +81,28 @@ CASES = {
     ),
     "list-numbers": (
         "Demands:\n1. No NATO expansion\n2. No offensive weapons in Ukraine\n3. Written guarantees",
-        ["Demands:", "1. No NATO expansion", "2. No offensive weapons in Ukraine",
-         "3. Written guarantees"],
+        [
+            "Demands:",
+            "1. No NATO expansion",
+            "2. No offensive weapons in Ukraine",
+            "3. Written guarantees",
+        ],
     ),
     # --- quotes -----------------------------------------------------------------------
     "quote-then-said": (
         "“Progress can only occur in an environment of calm and not escalation,” said Jen Psaki. "
         "She added more details.",
-        ["“Progress can only occur in an environment of calm and not escalation,” said Jen Psaki.",
-         "She added more details."],
+        [
+            "“Progress can only occur in an environment of calm and not escalation,” said Jen Psaki.",
+            "She added more details.",
+        ],
     ),
     "quoted-word-before-period": (
         "The tone was described by officials on both sides as “serious”. Next came the details.",
-        ["The tone was described by officials on both sides as “serious”.",
-         "Next came the details."],
+        [
+            "The tone was described by officials on both sides as “serious”.",
+            "Next came the details.",
+        ],
     ),
     "period-inside-quote-she-said": (
         "“This is not a new promise.” she said. The White House agreed.",
@@ -102,14 +114,20 @@ CASES = {
     ),
     "straight-quotes": (
         '"Biden outlined two paths," a senior official said. "One is diplomatic." Both ended.',
-        ['"Biden outlined two paths," a senior official said.', '"One is diplomatic."',
-         "Both ended."],
+        [
+            '"Biden outlined two paths," a senior official said.',
+            '"One is diplomatic."',
+            "Both ended.",
+        ],
     ),
     # --- ? ! and ellipses ---------------------------------------------------------------
     "question-exclamation-lowercase": (
         "“Will there be war?” asked the reporter. “No!” shouted the minister. Silence followed.",
-        ["“Will there be war?” asked the reporter.", "“No!” shouted the minister.",
-         "Silence followed."],
+        [
+            "“Will there be war?” asked the reporter.",
+            "“No!” shouted the minister.",
+            "Silence followed.",
+        ],
     ),
     "question-then-capital": (
         "Is there another lying guy? This is probably what will prevent him from running.",
@@ -117,8 +135,12 @@ CASES = {
     ),
     "ellipsis": (
         "The road would remain open... The White House said nothing. It waited… Then it spoke.",
-        ["The road would remain open...", "The White House said nothing.", "It waited…",
-         "Then it spoke."],
+        [
+            "The road would remain open...",
+            "The White House said nothing.",
+            "It waited…",
+            "Then it spoke.",
+        ],
     ),
     "ellipsis-lowercase": (
         "The talks were… difficult, he said. Nothing more.",
@@ -128,25 +150,39 @@ CASES = {
     "headline-byline": (
         "Biden and Putin have talked about Ukraine\n\nby time news\n\n"
         "US President Joe Biden spoke with Putin. The call lasted 50 minutes.\n",
-        ["Biden and Putin have talked about Ukraine", "by time news",
-         "US President Joe Biden spoke with Putin.", "The call lasted 50 minutes."],
+        [
+            "Biden and Putin have talked about Ukraine",
+            "by time news",
+            "US President Joe Biden spoke with Putin.",
+            "The call lasted 50 minutes.",
+        ],
     ),
     "line-break-without-blank-line": (
         "Vladimir Putin talks to Joe Biden via a video link\nThe phone call comes amid tensions",
-        ["Vladimir Putin talks to Joe Biden via a video link", "The phone call comes amid tensions"],
+        [
+            "Vladimir Putin talks to Joe Biden via a video link",
+            "The phone call comes amid tensions",
+        ],
     ),
     "bullets": (
         "  • Is there another “lying guy”? This is probably what will stop him\n"
         "- Moscow denies any plan\n* NATO responds\n",
-        ["• Is there another “lying guy”?", "This is probably what will stop him",
-         "- Moscow denies any plan", "* NATO responds"],
+        [
+            "• Is there another “lying guy”?",
+            "This is probably what will stop him",
+            "- Moscow denies any plan",
+            "* NATO responds",
+        ],
     ),
     # --- Portuguese and accented capitals ---------------------------------------------------
     "portuguese": (
         "O Sr. Silva e a Sra. Costa chegaram a Brasília. É a segunda visita do ano. "
         "Ótimo, disse o ministro.",
-        ["O Sr. Silva e a Sra. Costa chegaram a Brasília.", "É a segunda visita do ano.",
-         "Ótimo, disse o ministro."],
+        [
+            "O Sr. Silva e a Sra. Costa chegaram a Brasília.",
+            "É a segunda visita do ano.",
+            "Ótimo, disse o ministro.",
+        ],
     ),
     "portuguese-quotes": (
         "Putin disse que seria um «erro fatal». Úrsula respondeu em seguida.",
@@ -164,16 +200,26 @@ def test_tricky_case(text: str, expected: list[str]) -> None:
 # rank abbreviations, "no." for number...). Before a capitalised word they must still
 # end the sentence: "two years ago. The war..." is everyday news prose.
 ORDINARY_WORDS = {
-    "ago": ("The crisis began eight years ago. The West imposed sanctions.",
-            ["The crisis began eight years ago.", "The West imposed sanctions."]),
-    "no": ("Asked about a deal, Peskov said no. The talks ended there.",
-           ["Asked about a deal, Peskov said no.", "The talks ended there."]),
-    "out": ("The delegation walked out. Russia blamed Washington.",
-            ["The delegation walked out.", "Russia blamed Washington."]),
-    "set": ("The stage is set. Talks begin in Geneva on Monday.",
-            ["The stage is set.", "Talks begin in Geneva on Monday."]),
-    "ten": ("The call ended at ten. Both sides issued statements.",
-            ["The call ended at ten.", "Both sides issued statements."]),
+    "ago": (
+        "The crisis began eight years ago. The West imposed sanctions.",
+        ["The crisis began eight years ago.", "The West imposed sanctions."],
+    ),
+    "no": (
+        "Asked about a deal, Peskov said no. The talks ended there.",
+        ["Asked about a deal, Peskov said no.", "The talks ended there."],
+    ),
+    "out": (
+        "The delegation walked out. Russia blamed Washington.",
+        ["The delegation walked out.", "Russia blamed Washington."],
+    ),
+    "set": (
+        "The stage is set. Talks begin in Geneva on Monday.",
+        ["The stage is set.", "Talks begin in Geneva on Monday."],
+    ),
+    "ten": (
+        "The call ended at ten. Both sides issued statements.",
+        ["The call ended at ten.", "Both sides issued statements."],
+    ),
 }
 
 
@@ -186,8 +232,11 @@ def test_offsets_are_exact() -> None:
     text = "  Mr. Biden spoke.   “Serious,” said Psaki.\n\n\t• Next item  \n"
     spans = split_sentences(text)
     assert spans == [(2, 18), (21, 43), (46, 57)]
-    assert [text[s:e] for s, e in spans] == ["Mr. Biden spoke.", "“Serious,” said Psaki.",
-                                              "• Next item"]
+    assert [text[s:e] for s, e in spans] == [
+        "Mr. Biden spoke.",
+        "“Serious,” said Psaki.",
+        "• Next item",
+    ]
 
 
 def test_empty_and_blank_text() -> None:
@@ -197,24 +246,29 @@ def test_empty_and_blank_text() -> None:
 
 def test_text_without_terminator() -> None:
     assert split("Biden talks with Putin (Photo: Reuters)") == [
-        "Biden talks with Putin (Photo: Reuters)"]
+        "Biden talks with Putin (Photo: Reuters)"
+    ]
 
 
 def test_bom_at_start_is_not_part_of_the_sentence() -> None:
     text = "\ufeffBiden spoke with Putin. The call lasted 50 minutes."
     spans = split_sentences(text)
     assert spans == [(1, 24), (25, len(text))]
-    assert text[spans[0][0]:spans[0][1]] == "Biden spoke with Putin."
+    assert text[spans[0][0] : spans[0][1]] == "Biden spoke with Putin."
 
 
 def test_hard_wrapped_prose_splits_on_sentences_not_lines() -> None:
-    p1 = ("US President Joe Biden and Russian President Vladimir Putin talked for about fifty "
-          "minutes on Thursday about the tensions between Russia and Ukraine. It was Putin who "
-          "asked for the call, the second one the two leaders have held in a month. Officials on "
-          "both sides described the tone of the conversation as serious.")
-    p2 = ("Biden said he wanted to see Russia reduce its military build-up on the Ukrainian "
-          "border. He repeated a threat of unprecedented sanctions if Russia invaded Ukraine. "
-          "Putin answered that such sanctions could lead to a collapse of relations.")
+    p1 = (
+        "US President Joe Biden and Russian President Vladimir Putin talked for about fifty "
+        "minutes on Thursday about the tensions between Russia and Ukraine. It was Putin who "
+        "asked for the call, the second one the two leaders have held in a month. Officials on "
+        "both sides described the tone of the conversation as serious."
+    )
+    p2 = (
+        "Biden said he wanted to see Russia reduce its military build-up on the Ukrainian "
+        "border. He repeated a threat of unprecedented sanctions if Russia invaded Ukraine. "
+        "Putin answered that such sanctions could lead to a collapse of relations."
+    )
     text = textwrap.fill(p1, 72) + "\n\n" + textwrap.fill(p2, 72) + "\n"
     assert is_hard_wrapped(text)
     got = split(text)
@@ -263,14 +317,18 @@ def test_very_long_sentence_is_cut_at_max_sentence() -> None:
     # cut at spaces: the pieces joined with single spaces give back the text
     assert " ".join(words[s:e] for s, e in spans) == words
     assert all(s < e for s, e in spans) and all(
-        spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+        spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1)
+    )
 
 
 def test_very_long_word_is_cut_hard() -> None:
     blob = "x" * (MAX_SENTENCE * 2 + 10)
     spans = split_sentences(blob)
-    assert spans == [(0, MAX_SENTENCE), (MAX_SENTENCE, 2 * MAX_SENTENCE),
-                     (2 * MAX_SENTENCE, len(blob))]
+    assert spans == [
+        (0, MAX_SENTENCE),
+        (MAX_SENTENCE, 2 * MAX_SENTENCE),
+        (2 * MAX_SENTENCE, len(blob)),
+    ]
 
 
 def test_crlf_file_via_loader(tmp_path) -> None:
@@ -279,8 +337,12 @@ def test_crlf_file_via_loader(tmp_path) -> None:
     doc = load_paths([tmp_path / "a.txt"]).documents[0]
     assert doc.text == (tmp_path / "a.txt").read_text(encoding="utf-8")
     assert "\r" not in doc.text
-    assert split(doc.text) == ["Biden and Putin talk", "Mr. Biden spoke.", "Putin answered.",
-                               "The end"]
+    assert split(doc.text) == [
+        "Biden and Putin talk",
+        "Mr. Biden spoke.",
+        "Putin answered.",
+        "The end",
+    ]
 
 
 def test_bom_file_via_loader(tmp_path) -> None:
@@ -296,12 +358,14 @@ def test_sample_data_tricky_sentences(sample_dir) -> None:
     """The seeds' own tricky places come out as whole sentences."""
     text = next(sample_dir.glob("003_*.txt")).read_text(encoding="utf-8")
     got = split(text)
-    assert any(s.startswith("The exchange of leaders set the stage") and "9-10. January" in s
-               for s in got)
+    assert any(
+        s.startswith("The exchange of leaders set the stage") and "9-10. January" in s for s in got
+    )
     assert any(s.startswith("Sir. Ushakov said Mr Putin") for s in got)
     assert "The call was requested by Mr Putin." in got
     text0 = next(sample_dir.glob("000_*.txt")).read_text(encoding="utf-8")
     got0 = split(text0)
     assert "by time news" in got0
-    assert ("“Biden has opened two courses of action,” a senior U.S. administration official "
-            "said.") in got0
+    assert (
+        "“Biden has opened two courses of action,” a senior U.S. administration official said."
+    ) in got0

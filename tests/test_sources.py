@@ -7,21 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.segment import split_sentences
-from reader.core.sources import (
-    SourceError,
-    decode,
-    documents_from_texts,
-    load_paths,
-)
+from reader.core.text.decode import decode
+from reader.core.text.load import SourceError, documents_from_texts, load_paths
+from reader.core.text.segment import split_sentences
 
-EN = ("US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes on "
-      "Thursday. The tone of the call was described as serious.\n")
-PT = ("O presidente dos Estados Unidos, Joe Biden, e o presidente da Rússia, Vladimir Putin, "
-      "conversaram por telefone durante cinquenta minutos. A conversa, pedida por Putin, foi "
-      "descrita como séria por ambos os lados. Não houve acordo, mas a Casa Branca disse que a "
-      "diplomacia continua. O assessor do Kremlin, Iúri Ushakov, afirmou que a ligação criou uma "
-      "boa base para as negociações de janeiro em Genebra. É o segundo telefonema em um mês.\n")
+EN = (
+    "US President Joe Biden and Russian President Vladimir Putin spoke for 50 minutes on "
+    "Thursday. The tone of the call was described as serious.\n"
+)
+PT = (
+    "O presidente dos Estados Unidos, Joe Biden, e o presidente da Rússia, Vladimir Putin, "
+    "conversaram por telefone durante cinquenta minutos. A conversa, pedida por Putin, foi "
+    "descrita como séria por ambos os lados. Não houve acordo, mas a Casa Branca disse que a "
+    "diplomacia continua. O assessor do Kremlin, Iúri Ushakov, afirmou que a ligação criou uma "
+    "boa base para as negociações de janeiro em Genebra. É o segundo telefonema em um mês.\n"
+)
 
 
 def write(path: Path, data: str | bytes) -> Path:
@@ -67,7 +67,10 @@ def test_listed_files_keep_command_line_order(tmp_path):
 def test_same_file_twice_is_loaded_once(tmp_path):
     a = write(tmp_path / "a.txt", EN)
     write(tmp_path / "b.txt", EN)
-    assert names(load_paths([a, tmp_path / "." / "a.txt", tmp_path / "b.txt"])) == ["a.txt", "b.txt"]
+    assert names(load_paths([a, tmp_path / "." / "a.txt", tmp_path / "b.txt"])) == [
+        "a.txt",
+        "b.txt",
+    ]
 
 
 def test_duplicate_file_names_from_two_folders_are_told_apart(tmp_path):
@@ -109,24 +112,32 @@ def test_cp1252_file_is_detected_and_reported(tmp_path):
     doc = loaded.documents[0]
     assert doc.text == PT
     assert doc.encoding.replace("_", "").replace("-", "").lower() in {
-        "cp1252", "windows1252", "latin1", "iso88591", "iso885915"}
+        "cp1252",
+        "windows1252",
+        "latin1",
+        "iso88591",
+        "iso885915",
+    }
     assert len(loaded.warnings) == 1
     assert "latin.txt" in loaded.warnings[0] and doc.encoding in loaded.warnings[0]
 
 
-@pytest.mark.parametrize("text, encoding", [
-    ("Café crème.\n", "cp1252"),                                # too short for a language
-    ("Café crème, naïve résumé – “quoted”.\n", "cp1252"),
-    ("The déjà vu of São Paulo, £100 €200.\n", "cp1252"),
-    ("Ação é São Paulo, três irmãos.\n", "latin-1"),
-    ("São Paulo", "cp1252"),                                      # big5 by detection alone
-    ("ÉTÉ\xa0: oui", "cp1252"),                                   # É + NBSP is valid UTF-8
-    ("Zażółć gęślą jaźń, to jest test.\n", "cp1250"),
-    ("Příliš žluťoučký kůň úpěl ďábelské ódy.\n", "cp1250"),
-    ("Привет, как дела? Это тест.\n", "cp1251"),
-    ("Γειά σου κόσμε, αυτό είναι ένα τεστ.\n", "cp1253"),
-    ("Президент России провёл телефонный разговор с президентом США. " * 5, "koi8-r"),
-])
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("Café crème.\n", "cp1252"),  # too short for a language
+        ("Café crème, naïve résumé – “quoted”.\n", "cp1252"),
+        ("The déjà vu of São Paulo, £100 €200.\n", "cp1252"),
+        ("Ação é São Paulo, três irmãos.\n", "latin-1"),
+        ("São Paulo", "cp1252"),  # big5 by detection alone
+        ("ÉTÉ\xa0: oui", "cp1252"),  # É + NBSP is valid UTF-8
+        ("Zażółć gęślą jaźń, to jest test.\n", "cp1250"),
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy.\n", "cp1250"),
+        ("Привет, как дела? Это тест.\n", "cp1251"),
+        ("Γειά σου κόσμε, αυτό είναι ένα τεστ.\n", "cp1253"),
+        ("Президент России провёл телефонный разговор с президентом США. " * 5, "koi8-r"),
+    ],
+)
 def test_short_legacy_texts_decode_to_what_was_written(tmp_path, text, encoding):
     # detection alone took "Caf\xe9" for cp1006 (Urdu) and "S\xe3o" for cp1250 ("Săo")
     p = write(tmp_path / "legacy.txt", text.encode(encoding))
@@ -209,8 +220,9 @@ def test_empty_file_is_skipped_with_a_warning(tmp_path, content):
     assert len(loaded.warnings) == 1 and "empty.txt" in loaded.warnings[0]
 
 
-@pytest.mark.parametrize("content", ["\ufeff\n", "\u200b \n", "\ufeff\u200b\n\n"],
-                         ids=["bom", "zwsp", "bom-zwsp"])
+@pytest.mark.parametrize(
+    "content", ["\ufeff\n", "\u200b \n", "\ufeff\u200b\n\n"], ids=["bom", "zwsp", "bom-zwsp"]
+)
 def test_file_with_only_invisible_characters_is_skipped(tmp_path, content):
     write(tmp_path / "a.txt", EN)
     write(tmp_path / "blank.txt", content)
@@ -269,7 +281,10 @@ def test_too_large_file(tmp_path):
         load_paths([tmp_path], max_bytes=len(EN.encode()) * 2)
     msg = one_line(exc)
     assert "big.txt" in msg and "too large" in msg
-    assert names(load_paths([tmp_path], max_bytes=len(EN.encode()) * 10)) == ["big.txt", "small.txt"]
+    assert names(load_paths([tmp_path], max_bytes=len(EN.encode()) * 10)) == [
+        "big.txt",
+        "small.txt",
+    ]
 
 
 def test_error_message_with_control_characters_in_name_stays_one_line(tmp_path):

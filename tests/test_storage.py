@@ -6,10 +6,21 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.core.marks import COUNTERPART, Mark, Target
-from reader.core.storage import (FILE_NAME, MarkStore, StorageError, atomic_write, dumps,
-                                 load_marks, marks_path, remove_stale_temps, save_marks)
+from reader.core.fs import atomic_write
+from reader.core.marks.marks import COUNTERPART, Mark, Target
+from reader.core.marks.storage import (
+    FILE_NAME,
+    MarkStore,
+    StorageError,
+    dumps,
+    load_marks,
+    marks_path,
+    remove_stale_temps,
+    save_marks,
+)
 
 
 def _marks(n: int = 2) -> list[Mark]:
@@ -17,8 +28,16 @@ def _marks(n: int = 2) -> list[Mark]:
     for k in range(n):
         t1 = Target("a.txt", 10 * k, 10 * k + 5, "héllo", prefix="<script>", suffix="=1+2")
         t2 = Target("b.txt", 3, 8, "hello", role=COUNTERPART, score=0.75)
-        out.append(Mark(id=f"id-{k}", targets=(t1, t2), note=f"note [b]{k}[/b]", tag="green",
-                        created="2024-01-01T00:00:00Z", modified="2024-01-02T00:00:00Z"))
+        out.append(
+            Mark(
+                id=f"id-{k}",
+                targets=(t1, t2),
+                note=f"note [b]{k}[/b]",
+                tag="green",
+                created="2024-01-01T00:00:00Z",
+                modified="2024-01-02T00:00:00Z",
+            )
+        )
     return out
 
 
@@ -47,16 +66,24 @@ def test_marks_path(tmp_path):
 
 
 def test_sidecar_is_not_loaded_as_a_source(tmp_path):
-    from reader.core.sources import load_paths
+    from reader.core.text.load import load_paths
 
     (tmp_path / "a.txt").write_text("One text. Here.")
     save_marks(tmp_path / FILE_NAME, _marks())
     assert [d.name for d in load_paths([tmp_path]).documents] == ["a.txt"]
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b'{"format": "other"}',
-                                     b'{"format": "reader-marks", "version": 1, "marks": [{}]}',
-                                     b"\xff\xfe\x00garbage", b"[]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b'{"format": "other"}',
+        b'{"format": "reader-marks", "version": 1, "marks": [{}]}',
+        b"\xff\xfe\x00garbage",
+        b"[]",
+    ],
+)
 def test_corrupt_file_is_set_aside_never_overwritten(tmp_path, content):
     path = tmp_path / FILE_NAME
     path.write_bytes(content)
@@ -171,8 +198,6 @@ def test_dumps_is_stable():
     assert "héllo" in dumps(_marks())
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
 _text = st.text(max_size=40)
 
 
@@ -183,13 +208,29 @@ def _mark_lists(draw):
         ts = []
         for j in range(draw(st.integers(1, 3))):
             a = draw(st.integers(0, 10_000))
-            ts.append(Target(draw(_text), a, a + draw(st.integers(0, 500)), draw(_text),
-                             draw(_text), draw(_text), role=COUNTERPART if j else "primary",
-                             score=draw(st.none() | st.floats(0, 1)) if j else None))
-        out.append(Mark(id=f"id{k}", targets=tuple(ts), note=draw(_text),
-                        tag=draw(st.sampled_from(["yellow", "green", "blue", "pink", "orange"])),
-                        created=draw(_text), modified=draw(_text),
-                        counterparts=draw(st.booleans())))
+            ts.append(
+                Target(
+                    draw(_text),
+                    a,
+                    a + draw(st.integers(0, 500)),
+                    draw(_text),
+                    draw(_text),
+                    draw(_text),
+                    role=COUNTERPART if j else "primary",
+                    score=draw(st.none() | st.floats(0, 1)) if j else None,
+                )
+            )
+        out.append(
+            Mark(
+                id=f"id{k}",
+                targets=tuple(ts),
+                note=draw(_text),
+                tag=draw(st.sampled_from(["yellow", "green", "blue", "pink", "orange"])),
+                created=draw(_text),
+                modified=draw(_text),
+                counterparts=draw(st.booleans()),
+            )
+        )
     return out
 
 

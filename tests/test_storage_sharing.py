@@ -14,13 +14,18 @@ from dataclasses import replace
 
 import pytest
 
-from reader.core.marks import Mark, Target
-from reader.core.storage import FILE_NAME, MarkStore, load_marks, save_marks
+from reader.core.marks.marks import Mark, Target
+from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
 
 
 def mark(k: int | str, note: str = "", modified: str = "2024-01-01T00:00:00Z") -> Mark:
-    return Mark(id=f"m-{k}", targets=(Target("a.txt", 0, 5, f"quote {k}"),), note=note,
-                created="2024-01-01T00:00:00Z", modified=modified)
+    return Mark(
+        id=f"m-{k}",
+        targets=(Target("a.txt", 0, 5, f"quote {k}"),),
+        note=note,
+        created="2024-01-01T00:00:00Z",
+        modified=modified,
+    )
 
 
 def ids(marks) -> list[str]:
@@ -112,8 +117,12 @@ def test_a_session_that_changes_nothing_writes_nothing(tmp_path):
     path = tmp_path / FILE_NAME
     save_marks(path, [mark(0)])
     before = os.stat(path)
-    store = MarkStore(path, prepare=lambda ms: [replace(m, targets=(
-        replace(m.targets[0], start=1, end=6),)) for m in ms])  # "re-anchored" elsewhere
+    store = MarkStore(
+        path,
+        prepare=lambda ms: [
+            replace(m, targets=(replace(m.targets[0], start=1, end=6),)) for m in ms
+        ],
+    )  # "re-anchored" elsewhere
     store.load()
     assert store.sync().wrote is False
     after = os.stat(path)
@@ -130,11 +139,10 @@ def test_a_save_waits_for_the_lock_and_merges_what_was_written_meanwhile(tmp_pat
     save_marks(path, [mark(0)])
     store = MarkStore(path)
     loaded = store.load()
-    lock = open(tmp_path / (FILE_NAME + ".lock"), "a")
+    lock = open(tmp_path / (FILE_NAME + ".lock"), "a")  # noqa: SIM115  (held across the thread)
     fcntl.flock(lock, fcntl.LOCK_EX)
     done = threading.Event()
-    saver = threading.Thread(target=lambda: (store.save(loaded + [mark("here")]),
-                                             done.set()))
+    saver = threading.Thread(target=lambda: (store.save(loaded + [mark("here")]), done.set()))
     saver.start()
     try:
         assert not done.wait(0.3)  # blocked on the lock
@@ -150,8 +158,8 @@ def test_a_save_waits_for_the_lock_and_merges_what_was_written_meanwhile(tmp_pat
 
 WRITER = textwrap.dedent("""
     import sys
-    from reader.core.marks import Mark, Target
-    from reader.core.storage import MarkStore
+    from reader.core.marks.marks import Mark, Target
+    from reader.core.marks.storage import MarkStore
 
     path, name = sys.argv[1], sys.argv[2]
     store = MarkStore(path)
@@ -167,9 +175,15 @@ WRITER = textwrap.dedent("""
 def test_processes_saving_at_once_lose_nothing(tmp_path):
     path = tmp_path / FILE_NAME
     save_marks(path, [mark(k) for k in range(5)])
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"w{n}"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for n in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), f"w{n}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
     for p in procs:

@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from reader.core.align import align
-from reader.core.explain import explain
-from reader.core.layout import FURNITURE, HEADLINE, roles
-from reader.core.links import BY_GROUP, COUNTERPART, RELATED
-from reader.core.refs import RefError, format_ref, parse_ref
-from reader.core.sources import documents_from_texts
+from reader.core.alignment.explain import explain
+from reader.core.alignment.links import BY_GROUP, COUNTERPART, RELATED
+from reader.core.alignment.pipeline import align
+from reader.core.alignment.refs import RefError, format_ref, parse_ref
+from reader.core.text.load import documents_from_texts
+from reader.core.text.roles import FURNITURE, HEADLINE, roles
 
 
 def run(texts: dict[str, str], strictness: str | None = None):
@@ -44,23 +44,23 @@ def counterpart_pairs(al) -> set:
 
 STORM = {
     "a.txt": "World\n\nStorm Lanbo kills 14 in central Vietnam\n\nBy Linh Pham\n\nSunday, 15 October 2023\n\n"
-             "Typhoon Lanbo slammed into the central coast of Vietnam early on Sunday, killing at least "
-             "14 people and leaving nine missing. More than 210,000 people had been moved out of "
-             "low-lying coastal areas before the storm hit. About 1.2 million households lost power "
-             "across four provinces.\n\n(Photo: Reuters)\n\nRead also: Lanbo left three dead in the "
-             "Philippines last week\n\nhttps://example.com/world/asia/lanbo-vietnam\n",
+    "Typhoon Lanbo slammed into the central coast of Vietnam early on Sunday, killing at least "
+    "14 people and leaving nine missing. More than 210,000 people had been moved out of "
+    "low-lying coastal areas before the storm hit. About 1.2 million households lost power "
+    "across four provinces.\n\n(Photo: Reuters)\n\nRead also: Lanbo left three dead in the "
+    "Philippines last week\n\nhttps://example.com/world/asia/lanbo-vietnam\n",
     "b.txt": "Asia\n\nTyphoon Lanbo leaves 14 dead in Vietnam\n\n2023-10-15 18:22 Source: Wire\n\n"
-             "Authorities had evacuated over 210,000 residents from coastal areas in advance of the "
-             "storm. The typhoon made landfall on the central coast of Vietnam on Sunday, killing at "
-             "least 14 people, with nine still missing. Around 1.2 million households lost power "
-             "in four provinces.\n\nImage: AFP / Minh Tran\n\nRelated reading\nTyphoon season in "
-             "Vietnam: how to prepare\nVietnam tourism recovers in the first nine months\n",
+    "Authorities had evacuated over 210,000 residents from coastal areas in advance of the "
+    "storm. The typhoon made landfall on the central coast of Vietnam on Sunday, killing at "
+    "least 14 people, with nine still missing. Around 1.2 million households lost power "
+    "in four provinces.\n\nImage: AFP / Minh Tran\n\nRelated reading\nTyphoon season in "
+    "Vietnam: how to prepare\nVietnam tourism recovers in the first nine months\n",
     "c.txt": "Typhoon Lanbo: 14 dead in central Vietnam\n\nWritten by Staff | Published 15 October 2023\n\n"
-             "At least 14 people were killed and nine are missing after Typhoon Lanbo hit the "
-             "central coast of Vietnam on Sunday. Power was cut to about 1.2 million households in "
-             "four provinces. Before the storm, more than 210,000 people were evacuated from coastal "
-             "areas.\n\nPhoto: AFP / Minh Tran\n\nAlso read: Typhoon season in Vietnam: how to "
-             "prepare\n",
+    "At least 14 people were killed and nine are missing after Typhoon Lanbo hit the "
+    "central coast of Vietnam on Sunday. Power was cut to about 1.2 million households in "
+    "four provinces. Before the storm, more than 210,000 people were evacuated from coastal "
+    "areas.\n\nPhoto: AFP / Minh Tran\n\nAlso read: Typhoon season in Vietnam: how to "
+    "prepare\n",
 }
 
 
@@ -70,23 +70,37 @@ def test_page_furniture_is_found_by_structure():
     kinds = roles(src)
     by_text = {src.sentence(i): int(kinds[i]) for i in range(len(src))}
     assert by_text["Storm Lanbo kills 14 in central Vietnam"] == HEADLINE
-    for furniture in ("World", "By Linh Pham", "Sunday, 15 October 2023", "(Photo: Reuters)",
-                      "https://example.com/world/asia/lanbo-vietnam"):
+    for furniture in (
+        "World",
+        "By Linh Pham",
+        "Sunday, 15 October 2023",
+        "(Photo: Reuters)",
+        "https://example.com/world/asia/lanbo-vietnam",
+    ):
         assert by_text[furniture] == FURNITURE, furniture
     b = al.sources[1]
     b_kinds = {b.sentence(i): int(k) for i, k in enumerate(roles(b))}
-    for furniture in ("Image: AFP / Minh Tran", "Related reading",
-                      "Typhoon season in Vietnam: how to prepare"):
+    for furniture in (
+        "Image: AFP / Minh Tran",
+        "Related reading",
+        "Typhoon season in Vietnam: how to prepare",
+    ):
         assert b_kinds[furniture] == FURNITURE, furniture
 
 
 def test_captions_teasers_and_link_lists_never_become_counterparts():
     al = run(STORM, "loose")
-    for name, needle in (("a.txt", "(Photo: Reuters)"), ("a.txt", "Read also"),
-                         ("a.txt", "https://"), ("b.txt", "Image: AFP"),
-                         ("b.txt", "Typhoon season in Vietnam"), ("c.txt", "Photo: AFP"),
-                         ("c.txt", "Also read"), ("a.txt", "Sunday, 15 October"),
-                         ("b.txt", "2023-10-15")):
+    for name, needle in (
+        ("a.txt", "(Photo: Reuters)"),
+        ("a.txt", "Read also"),
+        ("a.txt", "https://"),
+        ("b.txt", "Image: AFP"),
+        ("b.txt", "Typhoon season in Vietnam"),
+        ("c.txt", "Photo: AFP"),
+        ("c.txt", "Also read"),
+        ("a.txt", "Sunday, 15 October"),
+        ("b.txt", "2023-10-15"),
+    ):
         s, i = ref(al, name, needle)
         assert not al.counterparts(s, i) and not al.related(s, i), (name, needle)
         assert al.is_boilerplate(s, i)
@@ -97,12 +111,17 @@ def test_captions_teasers_and_link_lists_never_become_counterparts():
 
 def test_the_facts_link_and_headlines_link_only_to_headlines():
     al = run(STORM)
-    for needle_a, name_b, needle_b in (("slammed into", "b.txt", "made landfall"),
-                                       ("210,000 people had been moved", "b.txt", "evacuated over"),
-                                       ("1.2 million households lost", "c.txt", "Power was cut")):
+    for needle_a, name_b, needle_b in (
+        ("slammed into", "b.txt", "made landfall"),
+        ("210,000 people had been moved", "b.txt", "evacuated over"),
+        ("1.2 million households lost", "c.txt", "Power was cut"),
+    ):
         assert kind_of(al, ref(al, "a.txt", needle_a), ref(al, name_b, needle_b)) == COUNTERPART
-    heads = {ref(al, "a.txt", "Storm Lanbo kills"), ref(al, "b.txt", "Typhoon Lanbo leaves"),
-             ref(al, "c.txt", "Typhoon Lanbo: 14 dead")}
+    heads = {
+        ref(al, "a.txt", "Storm Lanbo kills"),
+        ref(al, "b.txt", "Typhoon Lanbo leaves"),
+        ref(al, "c.txt", "Typhoon Lanbo: 14 dead"),
+    }
     for x in heads:
         for c in al.counterparts(*x):
             assert (c.source, c.sentence) in heads, "a headline is counterpart of a body sentence"
@@ -110,18 +129,24 @@ def test_the_facts_link_and_headlines_link_only_to_headlines():
 
 # -- a hub: a lead that shares the story's names with every sentence ---------------------------
 
-HUB_A = ("Prime Minister Henrik Aalund and President Dana Morozan spoke by telephone on Tuesday. "
-         "Aalund said the Korva crossing would reopen for freight on 1 April. "
-         "Morozan rejected a joint inspection of the Vessa dam. "
-         "Both leaders agreed to set up a commission of experts.\n")
-HUB_B = ("The Korva border crossing will reopen to freight traffic on 1 April, Aalund announced. "
-         "Lesovia's president Morozan turned down the joint inspection of the dam on the Vessa. "
-         "Aalund and Morozan agreed on a commission of experts. "
-         "Prime Minister Henrik Aalund and President Dana Morozan talked by phone on Tuesday.\n")
-HUB_C = ("Dana Morozan and Henrik Aalund held their first telephone call since the border closed. "
-         "Freight will cross at Korva again from 1 April, said Aalund. "
-         "A commission of experts is to look at the dam, the two leaders agreed. "
-         "Morozan said no to a joint inspection of the Vessa dam.\n")
+HUB_A = (
+    "Prime Minister Henrik Aalund and President Dana Morozan spoke by telephone on Tuesday. "
+    "Aalund said the Korva crossing would reopen for freight on 1 April. "
+    "Morozan rejected a joint inspection of the Vessa dam. "
+    "Both leaders agreed to set up a commission of experts.\n"
+)
+HUB_B = (
+    "The Korva border crossing will reopen to freight traffic on 1 April, Aalund announced. "
+    "Lesovia's president Morozan turned down the joint inspection of the dam on the Vessa. "
+    "Aalund and Morozan agreed on a commission of experts. "
+    "Prime Minister Henrik Aalund and President Dana Morozan talked by phone on Tuesday.\n"
+)
+HUB_C = (
+    "Dana Morozan and Henrik Aalund held their first telephone call since the border closed. "
+    "Freight will cross at Korva again from 1 April, said Aalund. "
+    "A commission of experts is to look at the dam, the two leaders agreed. "
+    "Morozan said no to a joint inspection of the Vessa dam.\n"
+)
 
 
 def test_a_lead_naming_everyone_links_to_its_counterparts_only():
@@ -130,22 +155,32 @@ def test_a_lead_naming_everyone_links_to_its_counterparts_only():
     assert kind_of(al, lead_a, lead_b) == COUNTERPART
     for needle in ("Korva border crossing", "turned down", "agreed on a commission"):
         assert kind_of(al, lead_a, ref(al, "b", needle)) != COUNTERPART, needle
-    assert kind_of(al, ref(al, "a", "would reopen"), ref(al, "c", "Freight will cross")) == COUNTERPART
+    assert (
+        kind_of(al, ref(al, "a", "would reopen"), ref(al, "c", "Freight will cross")) == COUNTERPART
+    )
     assert kind_of(al, ref(al, "a", "rejected a joint"), ref(al, "c", "said no to")) == COUNTERPART
 
 
 # -- "Amen." at the ends of the books of parallel texts ------------------------------------------
 
+
 def _book(variant: int, k: int) -> str:
     verbs = ("wrote", "sent", "gave", "told")
-    return " ".join(
-        f"In chapter {k} verse {v} the elder {verbs[(k + v + variant) % 4]} word number {k * 100 + v} "
-        f"to the church of city {k}{v}." for v in range(1, 12)) + " Amen."
+    return (
+        " ".join(
+            f"In chapter {k} verse {v} the elder {verbs[(k + v + variant) % 4]} word number {k * 100 + v} "
+            f"to the church of city {k}{v}."
+            for v in range(1, 12)
+        )
+        + " Amen."
+    )
 
 
 def test_a_repeated_amen_at_the_end_of_each_book_links_to_its_own_book():
-    texts = {"x.txt": "\n\n".join(_book(0, k) for k in range(1, 6)) + "\n",
-             "y.txt": "\n\n".join(_book(1, k) for k in range(1, 6)) + "\n"}
+    texts = {
+        "x.txt": "\n\n".join(_book(0, k) for k in range(1, 6)) + "\n",
+        "y.txt": "\n\n".join(_book(1, k) for k in range(1, 6)) + "\n",
+    }
     al = run(texts)
     assert (0, 1) in al.parallel
     last_x, last_y = len(al.sources[0]) - 1, len(al.sources[1]) - 1
@@ -161,13 +196,17 @@ def test_a_repeated_amen_at_the_end_of_each_book_links_to_its_own_book():
 
 # -- a split that must survive, a chain that must break --------------------------------------------
 
-SPLIT_ONE = ("Kremlin aide Yuri Ushakov said the call gave a good basis for future talks, and that "
-             "Putin responded immediately that new sanctions would be a colossal mistake.\n\n"
-             "The two presidents spoke for fifty minutes on Thursday evening.\n")
-SPLIT_TWO = ("The two presidents spoke for fifty minutes on Thursday evening.\n\n"
-             "Kremlin aide Yuri Ushakov said the call gave a good basis for future talks.\n\n"
-             "The White House did not comment on the Kremlin account of the call.\n\n"
-             "Putin responded immediately that new sanctions would be a colossal mistake.\n")
+SPLIT_ONE = (
+    "Kremlin aide Yuri Ushakov said the call gave a good basis for future talks, and that "
+    "Putin responded immediately that new sanctions would be a colossal mistake.\n\n"
+    "The two presidents spoke for fifty minutes on Thursday evening.\n"
+)
+SPLIT_TWO = (
+    "The two presidents spoke for fifty minutes on Thursday evening.\n\n"
+    "Kremlin aide Yuri Ushakov said the call gave a good basis for future talks.\n\n"
+    "The White House did not comment on the Kremlin account of the call.\n\n"
+    "Putin responded immediately that new sanctions would be a colossal mistake.\n"
+)
 
 
 def test_a_one_to_two_split_whose_halves_moved_apart_survives():
@@ -182,13 +221,13 @@ def test_a_one_to_two_split_whose_halves_moved_apart_survives():
 
 CHAIN = {
     "a": "Biden and Putin talk\n\nBiden and Putin talked about Ukraine on Thursday. "
-         "Biden warned of sanctions against Russia.\n",
+    "Biden warned of sanctions against Russia.\n",
     "b": "Putin and Biden on the phone\n\nBiden warned Russia of sanctions over Ukraine. "
-         "Putin said sanctions would be a mistake.\n",
+    "Putin said sanctions would be a mistake.\n",
     "c": "Putin warns Biden\n\nPutin told Biden that sanctions would be a big mistake. "
-         "The leaders will meet again in January.\n",
+    "The leaders will meet again in January.\n",
     "d": "Phone call\n\nThe leaders plan to meet again in January in Geneva. "
-         "Biden and Putin spoke about Ukraine for fifty minutes on Thursday.\n",
+    "Biden and Putin spoke about Ukraine for fifty minutes on Thursday.\n",
 }
 
 
@@ -209,9 +248,10 @@ def test_groups_never_chain_different_sentences_of_one_source():
 
 # -- strictness -------------------------------------------------------------------------------------
 
+
 def test_strictness_levels_nest_and_switch_without_aligning_again(monkeypatch):
     al = run(STORM)
-    import reader.core.align as core_align
+    import reader.core.alignment.pipeline as core_align
 
     def fail(*_a, **_k):
         raise AssertionError("aligned again")
@@ -241,6 +281,7 @@ def test_confidence_is_a_probability_and_kinds_are_known():
 
 # -- why -----------------------------------------------------------------------------------------
 
+
 def test_explain_lists_counterparts_then_related_with_matched_words():
     al = run({"a": HUB_A, "b": HUB_B, "c": HUB_C}, "normal")
     s, i = ref(al, "a", "would reopen")
@@ -264,6 +305,7 @@ def test_refs_parse_and_format():
 
 
 # -- the command line ---------------------------------------------------------------------------
+
 
 def _write(folder, texts):
     folder.mkdir()
@@ -306,13 +348,16 @@ def test_cli_explain(reader_cli, tmp_path):
     assert any(x["kind"] == "counterpart" and x["name"] == "b.txt" for x in data["linked"])
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("nope.txt:1", "not one of the sources"),
-    ("a.txt:99", "has sentences 1 to"),
-    ("a.txt:0", "has sentences 1 to"),
-    ("a.txt", "expected FILE:N"),
-    ("a.txt:x", "not a sentence number"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("nope.txt:1", "not one of the sources"),
+        ("a.txt:99", "has sentences 1 to"),
+        ("a.txt:0", "has sentences 1 to"),
+        ("a.txt", "expected FILE:N"),
+        ("a.txt:x", "not a sentence number"),
+    ],
+)
 def test_cli_explain_bad_reference(reader_cli, tmp_path, bad, message):
     from tests.test_cli import assert_clean_failure
 

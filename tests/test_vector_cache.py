@@ -16,17 +16,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader.core import encoders
-from reader.core.vector_cache import FILE_NAME, VectorCache, default_dir
-from reader.core.vectors import EncodingCancelled, sentence_vectors
+from reader.core.alignment import encoders
+from reader.core.alignment.vector_cache import FILE_NAME, VectorCache, default_dir
+from reader.core.alignment.vectors import EncodingCancelled, sentence_vectors
 
 MODEL = "test-model/1"
 
 
 def vec(text: str, dim: int = 32) -> np.ndarray:
     """A deterministic unit vector for ``text``."""
-    seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                          digest_size=8).digest(), "little")
+    seed = int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+    )
     v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
     return v / np.linalg.norm(v)
 
@@ -82,22 +83,26 @@ def test_round_trip_and_misses(cache_path):
 def test_default_location_is_the_platform_cache_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("READER_CACHE_DIR", raising=False)
     from platformdirs import user_cache_dir
+
     assert default_dir() == Path(user_cache_dir("reader", appauthor=False))
     monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path))
     assert VectorCache().path == tmp_path / FILE_NAME
 
 
-@pytest.mark.parametrize("content", [
-    b"this is not a database at all\n" * 100,
-    b"SQLite format 3\x00" + b"\xff" * 5000,   # right magic, garbage after it
-    b"",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"this is not a database at all\n" * 100,
+        b"SQLite format 3\x00" + b"\xff" * 5000,  # right magic, garbage after it
+        b"",
+    ],
+)
 def test_corrupt_file_is_moved_aside_and_rebuilt(cache_path, content):
     cache_path.parent.mkdir(parents=True)
     cache_path.write_bytes(content)
     ts = texts(5)
     with VectorCache(cache_path) as c:
-        got, found = c.get(MODEL, 32, ts)
+        _got, found = c.get(MODEL, 32, ts)
         assert not found.any()
         c.put(MODEL, ts, np.array([vec(t) for t in ts]))
         _, found = c.get(MODEL, 32, ts)
@@ -114,7 +119,7 @@ def test_truncated_cache_is_rebuilt(cache_path):
     data = cache_path.read_bytes()
     cache_path.write_bytes(data[: len(data) // 2])
     with VectorCache(cache_path) as c:
-        got, found = c.get(MODEL, 32, ts)       # never a traceback
+        got, found = c.get(MODEL, 32, ts)  # never a traceback
         c.put(MODEL, ts[:10], np.array([vec(t) for t in ts[:10]]))
         got, found = c.get(MODEL, 32, ts[:10])
         assert found.all() and np.allclose(got, [vec(t) for t in ts[:10]], atol=2e-3)
@@ -141,8 +146,10 @@ def test_bad_rows_are_dropped_and_encoded_again(cache_path):
         c.put(MODEL, ts, np.array([vec(t) for t in ts]))
     con = sqlite3.connect(cache_path)
     con.execute("UPDATE vectors SET vec = x'0102' WHERE key = (SELECT MIN(key) FROM vectors)")
-    con.execute("UPDATE vectors SET vec = ? WHERE key = (SELECT MAX(key) FROM vectors)",
-                (np.full(32, np.inf, dtype=np.float16).tobytes(),))
+    con.execute(
+        "UPDATE vectors SET vec = ? WHERE key = (SELECT MAX(key) FROM vectors)",
+        (np.full(32, np.inf, dtype=np.float16).tobytes(),),
+    )
     con.commit()
     con.close()
     with VectorCache(cache_path) as c:
@@ -159,7 +166,7 @@ def test_unusable_folder_turns_the_cache_off(tmp_path):
     blocker.write_text("not a folder")
     with VectorCache(blocker / "sub" / FILE_NAME) as c:
         c.put(MODEL, ["a"], np.array([vec("a")]))
-        got, found = c.get(MODEL, 32, ["a"])
+        _got, found = c.get(MODEL, 32, ["a"])
         assert not found.any() and not c.enabled
         assert len(c.warnings) == 1 and "turned off" in c.warnings[0]
 
@@ -180,24 +187,24 @@ def test_size_is_bounded_and_least_recently_used_go_first(cache_path):
         c.put(MODEL, old, np.array([vec(t) for t in old]))
         c.put(MODEL, kept, np.array([vec(t) for t in kept]))
         con = sqlite3.connect(cache_path)
-        con.execute("UPDATE vectors SET used = used - 864000")   # ten days ago
+        con.execute("UPDATE vectors SET used = used - 864000")  # ten days ago
         con.commit()
         con.close()
-        assert c.get(MODEL, 32, kept)[1].all()   # reading refreshes "kept"
+        assert c.get(MODEL, 32, kept)[1].all()  # reading refreshes "kept"
         for k in range(20):
             batch = texts(300, f"new{k}")
             c.put(MODEL, batch, np.array([vec(t) for t in batch]))
             assert c.size_bytes() <= limit * 1.3, k
         assert c.size_bytes() <= limit * 1.3
-        assert not c.get(MODEL, 32, old)[1].any()        # oldest went first
-        assert c.get(MODEL, 32, batch)[1].all()          # the newest stayed
+        assert not c.get(MODEL, 32, old)[1].any()  # oldest went first
+        assert c.get(MODEL, 32, batch)[1].all()  # the newest stayed
     assert cache_path.stat().st_size <= limit * 1.3
 
 
 WRITER = textwrap.dedent("""
     import hashlib, sys
     import numpy as np
-    from reader.core.vector_cache import VectorCache
+    from reader.core.alignment.vector_cache import VectorCache
     def vec(text, dim=32):
         seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
         v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
@@ -217,9 +224,15 @@ WRITER = textwrap.dedent("""
 
 
 def test_two_processes_at_once(cache_path):
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(cache_path), who, "30"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for who in ("first", "second")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(cache_path), who, "30"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("first", "second")
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, err
@@ -237,8 +250,12 @@ def test_two_processes_at_once(cache_path):
 def test_kill_during_writes_leaves_a_usable_cache(cache_path):
     rng = np.random.default_rng(7)
     for attempt in range(8):
-        p = subprocess.Popen([sys.executable, "-c", WRITER, str(cache_path), f"k{attempt}",
-                              "1000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(cache_path), f"k{attempt}", "1000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert p.stdout.readline().startswith("round"), p.stderr.read()
         time.sleep(float(rng.uniform(0.0, 0.3)))
         os.kill(p.pid, signal.SIGKILL)
@@ -258,6 +275,7 @@ def test_kill_during_writes_leaves_a_usable_cache(cache_path):
 
 # --- sentence_vectors: encoding through the cache --------------------------------------
 
+
 def test_second_open_encodes_nothing_and_a_changed_sentence_alone(cache_path):
     enc = CountingEncoder()
     ts = texts(50)
@@ -267,7 +285,7 @@ def test_second_open_encodes_nothing_and_a_changed_sentence_alone(cache_path):
     with VectorCache(cache_path) as c:
         again = sentence_vectors(enc, ts, c)
         assert enc.encoded == 50
-        assert np.array_equal(first, again)   # identical, cached or not
+        assert np.array_equal(first, again)  # identical, cached or not
         edited = list(ts)
         edited[7] = "an edited sentence."
         out = sentence_vectors(enc, edited, c)
@@ -279,8 +297,13 @@ def test_second_open_encodes_nothing_and_a_changed_sentence_alone(cache_path):
 def test_duplicates_encoded_once_progress_and_no_cache():
     enc = CountingEncoder()
     seen = []
-    out = sentence_vectors(enc, ["a", "b", "a", "c", "b"], None,
-                           progress=lambda done, total: seen.append((done, total)), batch=2)
+    out = sentence_vectors(
+        enc,
+        ["a", "b", "a", "c", "b"],
+        None,
+        progress=lambda done, total: seen.append((done, total)),
+        batch=2,
+    )
     assert enc.encoded == 3
     assert np.array_equal(out[0], out[2]) and np.array_equal(out[1], out[4])
     assert seen == [(0, 3), (2, 3), (3, 3)]
@@ -294,33 +317,35 @@ def test_stop_keeps_what_was_encoded(cache_path):
 
     def stop() -> bool:
         calls["n"] += 1
-        return calls["n"] > 2      # stop before the third batch
+        return calls["n"] > 2  # stop before the third batch
 
     with VectorCache(cache_path) as c:
         with pytest.raises(EncodingCancelled):
             sentence_vectors(enc, ts, c, should_stop=stop, batch=20)
         assert enc.encoded == 40
         sentence_vectors(enc, ts, c, batch=20)
-    assert enc.encoded == 100       # the first 40 came from the cache
+    assert enc.encoded == 100  # the first 40 came from the cache
 
 
 def test_encoder_returning_the_wrong_shape_is_an_error():
     class Broken(CountingEncoder):
         def encode(self, sentences):
             return np.zeros((len(sentences) + 1, self.dim))
+
     with pytest.raises(ValueError, match="shape"):
         sentence_vectors(Broken(), ["a"], None)
 
 
-@pytest.mark.skipif(not encoders.available(),
-                    reason=f"multilingual extra not installed ({encoders.INSTALL_HINT})")
+@pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({encoders.INSTALL_HINT})"
+)
 def test_real_encoder_through_the_cache(cache_path):
     enc = encoders.default_encoder()
     ts = ["The cat sleeps.", "Die Katze schläft.", "El gato duerme."]
     with VectorCache(cache_path) as c:
         a = sentence_vectors(enc, ts, c)
     with VectorCache(cache_path) as c:
-        got, found = c.get(enc.name, enc.dim, ts)
+        _got, found = c.get(enc.name, enc.dim, ts)
         assert found.all()
         b = sentence_vectors(enc, ts, c)
     assert np.array_equal(a, b)

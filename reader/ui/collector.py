@@ -12,7 +12,7 @@ import gc
 import time
 
 IDLE_SECONDS = 1.5  # no move for this long: a full collection may run
-CHECK_EVERY = 2.0   # seconds between idle checks
+CHECK_EVERY = 2.0  # seconds between idle checks
 
 
 class QuietCollector:

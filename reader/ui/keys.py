@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
 class Key:
-    keys: str          # Textual key names, comma separated
+    keys: str  # Textual key names, comma separated
     action: str
-    description: str   # short: the footer
-    help: str          # long: the help screen
+    description: str  # short: the footer
+    help: str  # long: the help screen
     id: str
     show: bool = False
     shown_keys: str = ""  # how the help screen writes the keys
@@ -24,72 +24,173 @@ APP_KEYS = [
     Key("q", "quit", "Quit", "Quit (closes a dialog first)", "app.quit", True),
     Key("question_mark,f1", "help", "Help", "This help", "app.help", True, "? F1"),
     Key("tab", "focus_next", "Next pane", "Focus the next pane", "pane.focus_next", False, "tab"),
-    Key("shift+tab", "focus_previous", "Previous pane", "Focus the previous pane",
-        "pane.focus_previous", False, "shift+tab"),
-    Key("escape", "cancel_load", "Stop aligning", "", "app.cancel_load",
-        False, "Esc"),
-    *[Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}") for i in range(1, 10)],
+    Key(
+        "shift+tab",
+        "focus_previous",
+        "Previous pane",
+        "Focus the previous pane",
+        "pane.focus_previous",
+        False,
+        "shift+tab",
+    ),
+    Key("escape", "cancel_load", "Stop aligning", "", "app.cancel_load", False, "Esc"),
+    *[
+        Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}")
+        for i in range(1, 10)
+    ],
 ]
 
 PANE_KEYS = [
     Key("j,down", "move(1)", "Next", "Next sentence", "sentence.next", False, "j ↓"),
     Key("k,up", "move(-1)", "Previous", "Previous sentence", "sentence.previous", False, "k ↑"),
-    Key("J,right_square_bracket", "shared(1)", "Shared",
-        "Next sentence shared with another source", "shared.next", True, "J ]"),
-    Key("K,left_square_bracket", "shared(-1)", "Previous shared",
-        "Previous sentence shared with another source", "shared.previous", False, "K ["),
-    Key("u", "unique(1)", "Unique", "Next sentence unique to this pane", "unique.next",
-        True, "u"),
-    Key("U", "unique(-1)", "Previous unique", "Previous sentence unique to this pane",
-        "unique.previous", False, "U"),
+    Key(
+        "J,right_square_bracket",
+        "shared(1)",
+        "Shared",
+        "Next sentence shared with another source",
+        "shared.next",
+        True,
+        "J ]",
+    ),
+    Key(
+        "K,left_square_bracket",
+        "shared(-1)",
+        "Previous shared",
+        "Previous sentence shared with another source",
+        "shared.previous",
+        False,
+        "K [",
+    ),
+    Key("u", "unique(1)", "Unique", "Next sentence unique to this pane", "unique.next", True, "u"),
+    Key(
+        "U",
+        "unique(-1)",
+        "Previous unique",
+        "Previous sentence unique to this pane",
+        "unique.previous",
+        False,
+        "U",
+    ),
     Key("g,home", "edge(0)", "Top", "First sentence", "sentence.first", False, "g Home"),
     Key("G,end", "edge(1)", "Bottom", "Last sentence", "sentence.last", False, "G End"),
-    Key("ctrl+d", "page(0.5)", "Half page down", "Half a page down", "page.half_down", False,
-        "ctrl+d"),
-    Key("ctrl+u", "page(-0.5)", "Half page up", "Half a page up", "page.half_up", False,
-        "ctrl+u"),
-    Key("space,pagedown", "page(1)", "Page down", "A page down", "page.down", False,
-        "space PgDn"),
+    Key(
+        "ctrl+d",
+        "page(0.5)",
+        "Half page down",
+        "Half a page down",
+        "page.half_down",
+        False,
+        "ctrl+d",
+    ),
+    Key("ctrl+u", "page(-0.5)", "Half page up", "Half a page up", "page.half_up", False, "ctrl+u"),
+    Key("space,pagedown", "page(1)", "Page down", "A page down", "page.down", False, "space PgDn"),
     Key("b,pageup", "page(-1)", "Page up", "A page up", "page.up", False, "b PgUp"),
     Key("slash", "app.search", "Search", "Search all sources (fuzzy)", "search.open", True, "/"),
     Key("n", "app.search_step(1)", "Next match", "Next search match", "search.next", False, "n"),
-    Key("N", "app.search_step(-1)", "Previous match", "Previous search match",
-        "search.previous", False, "N"),
+    Key(
+        "N",
+        "app.search_step(-1)",
+        "Previous match",
+        "Previous search match",
+        "search.previous",
+        False,
+        "N",
+    ),
     Key("s", "app.toggle_sync", "Sync", "Sync scrolling on/off", "view.sync", True, "s"),
-    Key("p", "app.pick_panes", "Panes", "Choose which sources are shown", "view.panes", False,
-        "p"),
+    Key("p", "app.pick_panes", "Panes", "Choose which sources are shown", "view.panes", False, "p"),
     Key("x", "app.hide_pane", "Hide", "Hide this pane", "view.hide", False, "x"),
 ]
 
 #: Marking and exporting (bound on the pane, like every letter key).
 MARK_KEYS = [
-    Key("m", "app.mark", "Mark", "Mark this sentence and its counterparts (visual: the run)",
-        "marks.mark", True, "m"),
-    Key("v", "visual", "Visual", "Visual mode: j/k select a run, m/Enter marks it, Esc cancels",
-        "marks.visual", False, "v"),
-    Key("enter", "visual_mark", "Mark run", "", "marks.visual_mark", False, "Enter"),
+    Key(
+        "m",
+        "app.mark",
+        "Mark",
+        "Mark this sentence and its counterparts (visual: the run)",
+        "marks.mark",
+        True,
+        "m",
+    ),
+    Key(
+        "v",
+        "visual",
+        "Visual",
+        "Visual mode: j/k select a run, m/Enter marks it, Esc cancels",
+        "marks.visual",
+        False,
+        "v",
+    ),
+    Key("enter", "app.mark_run", "Mark run", "", "marks.visual_mark", False, "Enter"),
     Key("escape", "visual_cancel", "Cancel visual", "", "marks.visual_cancel", False, "Esc"),
-    Key("a", "app.annotate", "Note", "Note and colour of the mark here (marks it first)",
-        "marks.annotate", False, "a"),
-    Key("M", "app.mark_step(1)", "Next mark", "Next mark in this pane", "marks.next", False,
-        "M"),
-    Key("apostrophe", "app.mark_step(-1)", "Previous mark", "Previous mark in this pane",
-        "marks.previous", False, "'"),
-    Key("l", "app.toggle_marks_panel", "Marks",
-        "Marks panel: Enter jumps, a edits, d removes, Esc closes", "marks.panel", True, "l"),
-    Key("y", "app.copy", "Copy", "Copy the sentence or mark, with its source (OSC 52)",
-        "marks.copy", False, "y"),
-    Key("e", "app.export", "Export", "Export marks or shared passages: md, json, csv, html",
-        "export.open", True, "e"),
+    Key(
+        "a",
+        "app.annotate",
+        "Note",
+        "Note and colour of the mark here (marks it first)",
+        "marks.annotate",
+        False,
+        "a",
+    ),
+    Key("M", "app.mark_step(1)", "Next mark", "Next mark in this pane", "marks.next", False, "M"),
+    Key(
+        "apostrophe",
+        "app.mark_step(-1)",
+        "Previous mark",
+        "Previous mark in this pane",
+        "marks.previous",
+        False,
+        "'",
+    ),
+    Key(
+        "l",
+        "app.toggle_marks_panel",
+        "Marks",
+        "Marks panel: Enter jumps, a edits, d removes, Esc closes",
+        "marks.panel",
+        True,
+        "l",
+    ),
+    Key(
+        "y",
+        "app.copy",
+        "Copy",
+        "Copy the sentence or mark, with its source (OSC 52)",
+        "marks.copy",
+        False,
+        "y",
+    ),
+    Key(
+        "e",
+        "app.export",
+        "Export",
+        "Export marks or shared passages: md, json, csv, html",
+        "export.open",
+        True,
+        "e",
+    ),
 ]
 
 #: The alignment itself: how strict a counterpart is, and why two sentences are linked.
 ALIGN_KEYS = [
-    Key("c", "app.cycle_strictness", "Strictness",
+    Key(
+        "c",
+        "app.cycle_strictness",
+        "Strictness",
         "Cycle strictness: strict → normal → loose (what a counterpart is)",
-        "alignment.strictness", False, "c"),
-    Key("w", "app.why", "Why", "Why linked: counterparts and related sentences, with "
-        "confidence", "alignment.why", True, "w"),
+        "alignment.strictness",
+        False,
+        "c",
+    ),
+    Key(
+        "w",
+        "app.why",
+        "Why",
+        "Why linked: counterparts and related sentences, with confidence",
+        "alignment.why",
+        True,
+        "w",
+    ),
 ]
 
 HELP_EXTRA = [
@@ -100,7 +201,7 @@ HELP_EXTRA = [
 ]
 
 
-def bindings(keys: list[Key]) -> list[Binding]:
+def bindings(keys: list[Key]) -> list[BindingType]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id) for k in keys]
 
 

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Input
 
-from reader.ui.wrap import sanitise
+from reader.ui.literal import sanitise
 
 
 class SafeInput(Input):

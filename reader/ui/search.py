@@ -1,6 +1,13 @@
-"""The search box: `/` opens it, Enter searches every source, Esc closes it."""
+"""The search box: `/` opens it, Enter searches every source, Esc closes it.
+
+The box keeps the last search's results (the app runs the search in a worker and
+hands them over) and answers ``n``/``N``: which match comes after a sentence.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +16,9 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 from reader.ui.safe_input import SafeInput
+
+if TYPE_CHECKING:
+    from reader.core.alignment.navigation import Hit
 
 
 class SearchBar(Horizontal):
@@ -25,18 +35,47 @@ class SearchBar(Horizontal):
 
     BINDINGS = [Binding("escape", "close", "Close search", id="search.close")]
 
+    @dataclass(eq=False)
     class Submitted(Message):
-        def __init__(self, query: str) -> None:
-            super().__init__()
-            self.query = query
+        """Enter: search every source for ``query``."""
 
+        query: str
+
+    @dataclass(eq=False)
     class Closed(Message):
-        pass
+        """Esc: the box closed without a search."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.last_query = ""  # the last search
+        self.hits: list[Hit] = []  # its matches, in reading order
+        self.current = -1  # the match shown last (index into hits)
+
+    def set_results(self, query: str, hits: list[Hit]) -> None:
+        self.last_query, self.hits, self.current = query, hits, -1
+
+    def step(self, here: tuple[int, int], step: int) -> Hit | None:
+        """The match after (``step`` 1) or before (-1) sentence ``here`` (source,
+        sentence), wrapping around; it becomes the current match. None: no matches."""
+        if not self.hits:
+            return None
+        keys = [(h.source, h.sentence) for h in self.hits]
+        if step > 0:
+            after = [k for k, key in enumerate(keys) if key > here]
+            k = after[0] if after else 0
+        else:
+            before = [k for k, key in enumerate(keys) if key < here]
+            k = before[-1] if before else len(keys) - 1
+        self.current = k
+        return self.hits[k]
 
     def compose(self) -> ComposeResult:
         yield Label("/")
-        yield SafeInput(placeholder="search all sources (fuzzy); Enter to search, Esc to close",
-                    id="search-input", select_on_focus=True)
+        yield SafeInput(
+            placeholder="search all sources (fuzzy); Enter to search, Esc to close",
+            id="search-input",
+            select_on_focus=True,
+        )
 
     @property
     def input(self) -> Input:

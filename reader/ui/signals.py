@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 from textual.app import App
 
-EXIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
-                     if hasattr(signal, name))
+EXIT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
 
 
 def install_exit_signals(app: App) -> Callable[[], None]:

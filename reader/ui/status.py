@@ -9,7 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar, Static
 
-from reader.ui.wrap import safe_content
+from reader.ui.literal import safe_content
 
 
 class StatusBar(Horizontal):
@@ -59,8 +59,7 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
-    def set_message(self, text: str | Content, error: bool = False, warning: bool = False
-                    ) -> None:
+    def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
         msg = self.query_one("#status-message", Static)
         msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")

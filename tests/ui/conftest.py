@@ -10,8 +10,9 @@ import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from reader.core.sources import Document, documents_from_texts, load_paths  # noqa: E402
-from pilot_helpers import settle as _settle  # noqa: E402  (one copy, shared)
+from pilot_helpers import settle as _settle
+
+from reader.core.text.load import Document, documents_from_texts, load_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -22,11 +23,13 @@ MARKUP_TEXTS = {
         "The [bold]spokesman[/bold] said talks were [/b] serious.\n\n"
         "An escape \x1b[31mred\x1b[0m sequence\tand a tab stayed literal.\n\n"
         "東京の会議は長く続いた。 Émoji 🙂 appear here too.\n\n"
-        "Averyveryveryveryveryveryveryveryveryveryveryverylongwordthatmustwrap ends it."),
+        "Averyveryveryveryveryveryveryveryveryveryveryverylongwordthatmustwrap ends it."
+    ),
     "[link=x]other[/link].txt": (
         "The spokesman said talks were [/b] serious and useful.\n\n"
         "Nothing else matches this sentence about weather in Lisbon.\n\n"
-        "東京の会議は長く続いた。 Émoji 🙂 appear here too."),
+        "東京の会議は長く続いた。 Émoji 🙂 appear here too."
+    ),
 }
 
 

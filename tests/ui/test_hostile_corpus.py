@@ -24,26 +24,40 @@ import sys
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import drain, settle
 
-from reader.core.marks import COUNTERPART, Mark, Target, quote_target
-from reader.core.segment import segment
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, save_marks
+from reader.core.marks.marks import COUNTERPART, Mark, Target, quote_target
+from reader.core.marks.storage import FILE_NAME, save_marks
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 
 SEQUENCES = {
-    "csi": "\x1b[2J", "sgr": "\x1b[31;1m", "osc-title-bel": "\x1b]0;pwned\x07",
-    "osc-title-st": "\x1b]2;pwned\x1b\\", "osc52": "\x1b]52;c;cHduZWQ=\x07",
-    "dcs": "\x1bP1$r0m\x1b\\", "c1-csi": "\x9b2J", "c1-osc": "\x9d0;pwned\x9c",
-    "nul": "\x00", "bel": "\x07", "bs": "\x08", "cr": "\r", "del": "\x7f", "nel": "\x85",
+    "csi": "\x1b[2J",
+    "sgr": "\x1b[31;1m",
+    "osc-title-bel": "\x1b]0;pwned\x07",
+    "osc-title-st": "\x1b]2;pwned\x1b\\",
+    "osc52": "\x1b]52;c;cHduZWQ=\x07",
+    "dcs": "\x1bP1$r0m\x1b\\",
+    "c1-csi": "\x9b2J",
+    "c1-osc": "\x9d0;pwned\x9c",
+    "nul": "\x00",
+    "bel": "\x07",
+    "bs": "\x08",
+    "cr": "\r",
+    "del": "\x7f",
+    "nel": "\x85",
     "markup": "[bold red]loud[/] [link=http://evil.example]x[/link]",
-    "bidi": "\u202eevil\u202c", "isolate": "\u2066iso\u2069", "vt-ff": "\x0b\x0c",
+    "bidi": "\u202eevil\u202c",
+    "isolate": "\u2066iso\u2069",
+    "vt-ff": "\x0b\x0c",
 }
 ALL = "".join(SEQUENCES.values())
 # file names: anything but "/" and NUL, as bytes (0xff is not UTF-8)
-NAMES = [b"wire\x1b]0;pwned\x07\x1b[31m[bold]\xe2\x80\xae\xc2\x9b\xff.txt",
-         b"outlet\x1b[2J\xc2\x85\x7f\x1bP1$r\x1b\\.txt",
-         b"plain.txt"]
+NAMES = [
+    b"wire\x1b]0;pwned\x07\x1b[31m[bold]\xe2\x80\xae\xc2\x9b\xff.txt",
+    b"outlet\x1b[2J\xc2\x85\x7f\x1bP1$r\x1b\\.txt",
+    b"plain.txt",
+]
 SENTENCES = [
     "Biden and Putin spoke for fifty minutes on Thursday night.",
     "The White House called the conversation serious and substantive.",
@@ -51,8 +65,13 @@ SENTENCES = [
     "Markets in Moscow rose slightly after the call ended.",
 ]
 
-DANGEROUS = {*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
-             *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+DANGEROUS = {
+    *range(0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+}
 
 
 def dangerous(text: str, crlf: bool = False) -> list[str]:
@@ -61,10 +80,10 @@ def dangerous(text: str, crlf: bool = False) -> list[str]:
     out = []
     for i, ch in enumerate(text):
         code = ord(ch)
-        if ch == "\r" and crlf and text[i + 1:i + 2] == "\n":
+        if ch == "\r" and crlf and text[i + 1 : i + 2] == "\n":
             continue
         if code in DANGEROUS or 0xD800 <= code < 0xE000:
-            out.append(f"{code:#x} at {i}: {text[max(0, i - 20):i + 20]!r}")
+            out.append(f"{code:#x} at {i}: {text[max(0, i - 20) : i + 20]!r}")
     return out
 
 
@@ -92,14 +111,24 @@ def corpus(tmp_path_factory) -> Path:
     sources = segment(load_paths([folder]).documents)
     a, b = sources[0], sources[1]
     marks = [
-        Mark(id="m-hostile-note", note=f"note {ALL} \ud800 lone", tag="pink",
-             created="2024-01-01T00:00:00Z", modified="2024-01-01T00:00:00Z",
-             targets=(quote_target(a.text, a.name, *a.sentences[1]),
-                      quote_target(b.text, b.name, *b.sentences[1], role=COUNTERPART,
-                                   score=0.9))),
-        Mark(id="m-orphan", note="gone", created="2024-01-01T00:00:00Z",
-             modified="2024-01-01T00:00:00Z",
-             targets=(Target(f"missing{ALL}.txt", 3, 40, f"a quote {ALL} that is gone"),)),
+        Mark(
+            id="m-hostile-note",
+            note=f"note {ALL} \ud800 lone",
+            tag="pink",
+            created="2024-01-01T00:00:00Z",
+            modified="2024-01-01T00:00:00Z",
+            targets=(
+                quote_target(a.text, a.name, *a.sentences[1]),
+                quote_target(b.text, b.name, *b.sentences[1], role=COUNTERPART, score=0.9),
+            ),
+        ),
+        Mark(
+            id="m-orphan",
+            note="gone",
+            created="2024-01-01T00:00:00Z",
+            modified="2024-01-01T00:00:00Z",
+            targets=(Target(f"missing{ALL}.txt", 3, 40, f"a quote {ALL} that is gone"),),
+        ),
     ]
     save_marks(folder / FILE_NAME, marks)
     return folder
@@ -107,8 +136,13 @@ def corpus(tmp_path_factory) -> Path:
 
 def reader(*args, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "reader", *map(str, args)], env=env,
-                          capture_output=True, timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *map(str, args)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -162,16 +196,22 @@ def test_every_export_format(corpus, tmp_path, fmt, matches):
     assert proc.returncode == 0, proc.stderr
     assert assert_clean(out.read_bytes(), f"export {fmt} -o", crlf=fmt == "csv") == text
     if fmt == "json" and not matches:
-        notes = [b["value"] for item in json.loads(text)["first"]["items"]
-                 for b in item.get("body", []) if b["purpose"] == "commenting"]
+        notes = [
+            b["value"]
+            for item in json.loads(text)["first"]["items"]
+            for b in item.get("body", [])
+            if b["purpose"] == "commenting"
+        ]
         assert f"note {ALL} \ud800 lone" in notes  # exact in JSON
 
 
 def test_errors_name_hostile_paths_literally(corpus, tmp_path):
-    for args in (["align", corpus / "nope\x1b]0;pwned\x07.txt", corpus / "x"],
-                 ["align", corpus, "--max-size", "0.0001"],
-                 ["export", corpus, "--format", "md", "-o", corpus / os.fsdecode(NAMES[0])],
-                 ["align", corpus, "-o", corpus / "fifo\x1b[2J.txt"]):
+    for args in (
+        ["align", corpus / "nope\x1b]0;pwned\x07.txt", corpus / "x"],
+        ["align", corpus, "--max-size", "0.0001"],
+        ["export", corpus, "--format", "md", "-o", corpus / os.fsdecode(NAMES[0])],
+        ["align", corpus, "-o", corpus / "fifo\x1b[2J.txt"],
+    ):
         proc = reader(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         err = assert_clean(proc.stderr, f"error for {args[0]} {args[-1]!s:.20}")
@@ -190,7 +230,7 @@ def screen_text(app) -> str:
 
 async def check(pilot, what: str) -> str:
     for _ in range(3):
-        await pilot.pause()
+        await drain(pilot)
     text = screen_text(pilot.app)
     found = dangerous(text.replace("\n", ""))
     assert not found, f"{what}: {found[:5]}"
@@ -200,17 +240,17 @@ async def check(pilot, what: str) -> str:
 
 async def test_every_surface_of_the_app(corpus, tmp_path):
     from reader.ui.app import ReaderApp
-    from reader.ui.confirm import Confirm
-    from reader.ui.export_dialog import ExportDialog
-    from reader.ui.mark_editor import MarkEditor
-    from reader.ui.picker import PanePicker
+    from reader.ui.dialogs.confirm import Confirm
+    from reader.ui.dialogs.export import ExportDialog
+    from reader.ui.dialogs.picker import PanePicker
+    from reader.ui.marks.editor import MarkEditor
 
     loaded = load_paths([corpus])
     assert any("FIFO" in w for w in loaded.warnings)
     app = ReaderApp(loaded.documents, warnings=loaded.warnings)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await settle(pilot)
-        assert app.alignment is not None and len(app.book.marks) == 2
+        assert app.alignment is not None and len(app.marks.book.marks) == 2
         seen = await check(pilot, "panes, titles, load and orphan notices")
         assert "wire" in seen and "FIFO" in seen
         # the marks panel, the remove dialog, the note editor
@@ -233,7 +273,7 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         # a sentence of the hostile file: copy it from the pane
-        app.move_to(0, len(app.sources[0]) - 1)
+        app.deck.move_to(0, len(app.sources[0]) - 1)
         await pilot.press("y")
         await check(pilot, "copy notice for a sentence")
         # the export dialog: default path under a hostile folder name, a typed one
@@ -269,10 +309,10 @@ async def test_every_surface_of_the_app(corpus, tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         # why a sentence of the hostile file is linked; strictness changes
-        app.move_to(0, 1)
+        app.deck.move_to(0, 1)
         await pilot.press("w")
         await settle(pilot)
-        from reader.ui.why_screen import WhyScreen
+        from reader.ui.dialogs.why import WhyScreen
 
         assert isinstance(app.screen, WhyScreen)
         seen = await check(pilot, "why view")

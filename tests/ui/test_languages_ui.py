@@ -9,24 +9,29 @@ import threading
 
 import pytest
 
-from reader.core import encoders
-from reader.core.encoders import INSTALL_HINT
-from reader.core.sources import documents_from_texts
+from reader.core.alignment import encoders
+from reader.core.alignment.encoders import INSTALL_HINT
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 
 SIZE = (160, 30)
 
-EN = ("The city council approved the new bridge on Tuesday evening.\n"
-      "Construction will start in March and should take two years.\n"
-      "The bridge will cost 48 million euros, paid mostly by the region.\n"
-      "Residents of the old town had protested against the project for months.\n")
-DE = ("Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
-      "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
-      "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
-      "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n")
+EN = (
+    "The city council approved the new bridge on Tuesday evening.\n"
+    "Construction will start in March and should take two years.\n"
+    "The bridge will cost 48 million euros, paid mostly by the region.\n"
+    "Residents of the old town had protested against the project for months.\n"
+)
+DE = (
+    "Der Stadtrat hat am Dienstagabend die neue Brücke genehmigt.\n"
+    "Die Bauarbeiten beginnen im März und sollen zwei Jahre dauern.\n"
+    "Die Brücke kostet 45 Millionen Euro, die größtenteils von der Region bezahlt werden.\n"
+    "Anwohner der Altstadt hatten monatelang gegen das Projekt protestiert.\n"
+)
 
-needs_extra = pytest.mark.skipif(not encoders.available(),
-                                 reason=f"multilingual extra not installed ({INSTALL_HINT})")
+needs_extra = pytest.mark.skipif(
+    not encoders.available(), reason=f"multilingual extra not installed ({INSTALL_HINT})"
+)
 
 
 def status_message(app: ReaderApp) -> str:
@@ -37,8 +42,7 @@ def make_app() -> ReaderApp:
     return ReaderApp(documents_from_texts({"de[1].txt": DE, "en.txt": EN}), marks_path=None)
 
 
-async def test_without_the_extra_the_status_line_names_sources_and_command(monkeypatch,
-                                                                             settle):
+async def test_without_the_extra_the_status_line_names_sources_and_command(monkeypatch, settle):
     monkeypatch.setattr(encoders, "available", lambda: False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -49,7 +53,7 @@ async def test_without_the_extra_the_status_line_names_sources_and_command(monke
         assert "en: en.txt" in message and INSTALL_HINT in message
         assert app.query_one("#status-message").has_class("-warning")
         # the language is in each pane's title once recognised
-        titles = [str(p.title_bar.render()) for p in app.panes]
+        titles = [str(p.title_bar.render()) for p in app.deck.panes]
         assert "de · 4 sent." in titles[0] and "en · 4 sent." in titles[1]
 
 
@@ -60,20 +64,20 @@ async def test_counterparts_across_languages_mark_only_differing_numbers(settle)
         await settle(pilot)
         assert "aligned:" in status_message(app)
         assert not app.query_one("#status-message").has_class("-warning")
-        app.jump_to(0, 2)  # "Die Brücke kostet 45 Millionen Euro ..."
+        app.deck.jump_to(0, 2)  # "Die Brücke kostet 45 Millionen Euro ..."
         await pilot.pause()
-        en = app.panes[1].view
+        en = app.deck.panes[1].view
         assert en.current == 2 or app.alignment.best_counterpart(0, 2, 1).sentence == 2
         marks = en.marks
         assert list(marks) == [2]
         src = app.sources[1]
         assert [src.text[s:e] for s, e in marks[2]] == ["48"]
-        leader = app.panes[0].view
+        leader = app.deck.panes[0].view
         assert [app.sources[0].text[s:e] for s, e in leader.marks[2]] == ["45"]
         # a pair without numbers: nothing marked on either side
-        app.jump_to(0, 0)
+        app.deck.jump_to(0, 0)
         await pilot.pause()
-        assert app.panes[1].view.marks == {0: []} and app.panes[0].view.marks == {0: []}
+        assert app.deck.panes[1].view.marks == {0: []} and app.deck.panes[0].view.marks == {0: []}
 
 
 @needs_extra
@@ -102,7 +106,7 @@ async def test_escape_while_encoding_cancels_and_keeps_the_panes(monkeypatch, tm
         await settle(pilot)
         assert app.alignment is None
         assert "cancelled" in status_message(app)
-        assert len(app.panes) == 2
+        assert len(app.deck.panes) == 2
         await pilot.press("j")
         await pilot.pause()
-        assert app.panes[app.leader].view.current == 1
+        assert app.deck.panes[app.deck.leader].view.current == 1

@@ -8,15 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pilot_helpers import settle
+from pilot_helpers import settle, until
 
-import reader.ui.marking as marking
-from reader.core.marks import Mark, quote_target
-from reader.core.segment import segment
-from reader.core.sources import load_paths
-from reader.core.storage import FILE_NAME, MarkStore, load_marks, save_marks
+import reader.ui.marks.keeper as marking
+from reader.core.marks.marks import Mark, quote_target
+from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks, save_marks
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
 from reader.ui.app import ReaderApp
-from reader.ui.marks_panel import MarksPanel
+from reader.ui.marks.panel import MarksPanel
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 SIZE = (160, 40)
@@ -32,8 +32,7 @@ def folder(tmp_path: Path) -> Path:
     return dest
 
 
-def saved_marks(folder: Path, n: int, prefix: str = "saved",
-                start: int = 0) -> list[Mark]:
+def saved_marks(folder: Path, n: int, prefix: str = "saved", start: int = 0) -> list[Mark]:
     """``n`` marks on real sentences of the sample sources (so loading re-anchors them),
     none in the first source (where the tests mark)."""
     sources = segment(load_paths([folder]).documents)
@@ -41,9 +40,16 @@ def saved_marks(folder: Path, n: int, prefix: str = "saved",
     out = []
     for k in range(n):
         src, a, b = spans[(start + k) % len(spans)]
-        out.append(Mark(id=f"{prefix}-{k:06d}", targets=(quote_target(src.text, src.name, a, b),),
-                        note=f"note {k}", created="2024-01-01T00:00:00Z",
-                        modified="2024-01-01T00:00:00Z", counterparts=False))
+        out.append(
+            Mark(
+                id=f"{prefix}-{k:06d}",
+                targets=(quote_target(src.text, src.name, a, b),),
+                note=f"note {k}",
+                created="2024-01-01T00:00:00Z",
+                modified="2024-01-01T00:00:00Z",
+                counterparts=False,
+            )
+        )
     return out
 
 
@@ -58,7 +64,7 @@ async def panes_shown(pilot) -> None:
     them. The marks file is still being read then, if it is large."""
     app = pilot.app
     for _ in range(500):
-        if app.panes:
+        if app.deck.panes:
             return
         await pilot.pause(0)
     raise AssertionError("the panes never showed")
@@ -69,7 +75,7 @@ async def test_quitting_while_the_load_is_held_up_loses_nothing(folder, monkeypa
     quit; a timer thread lets it go on. Whatever the order, the file keeps every mark."""
     import threading
 
-    import reader.core.marks as core_marks
+    import reader.core.marks.marks as core_marks
 
     save_marks(folder / FILE_NAME, saved_marks(folder, 50))
     release = threading.Event()
@@ -97,28 +103,25 @@ async def test_another_instances_marks_come_in_and_are_kept(folder, monkeypatch)
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert len(app.book.marks) == 5
+        assert len(app.marks.book.marks) == 5
         other = MarkStore(folder / FILE_NAME)  # the second instance on the folder
         other.save(other.load() + saved_marks(folder, 10, prefix="other", start=40))
         # the app's next save merges them: 5 + 10 + its own
         await pilot.press("G", "m")
         await settle(pilot)
         assert len(on_disk(folder)) == 16
-        assert len(app.book.marks) == 16
+        assert len(app.marks.book.marks) == 16
         # and they are shown: in the panes and in the panel
         names = [s.name for s in app.sources]
         for m in other.marks:
             t = m.primary
             i = names.index(t.source)
-            assert app.book.sentences_of(t)[0] in app.panes[i].view.marked
+            assert app.marks.book.sentences_of(t)[0] in app.deck.panes[i].view.marked
         assert "16" in str(app.query_one(MarksPanel).query_one("#marks-title").render())
         # without a save of ours: the poll of the file brings the next ones in
         other.save(other.load() + saved_marks(folder, 3, prefix="late", start=90))
-        for _ in range(200):
-            if len(app.book.marks) == 19:
-                break
-            await pilot.pause(0.02)
-        assert len(app.book.marks) == 19
+        await until(pilot, lambda: len(app.marks.book.marks) == 19, "the poll of the file")
+        assert len(app.marks.book.marks) == 19 and len(on_disk(folder)) == 19
 
 
 async def test_a_mark_removed_here_does_not_come_back(folder):
@@ -128,15 +131,15 @@ async def test_a_mark_removed_here_does_not_come_back(folder):
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        gone = app.book.marks[0].id
-        app.remove_mark(gone, confirm=False)
+        gone = app.marks.book.marks[0].id
+        app.marks.remove_mark(gone, confirm=False)
         await settle(pilot)
         other.save(held + saved_marks(folder, 1, prefix="other", start=7))
         await pilot.press("G", "m")
         await settle(pilot)
         ids = {m.id for m in on_disk(folder)}
         assert gone not in ids and "other-000000" in ids and len(ids) == 4
-        assert {m.id for m in app.book.marks} == ids
+        assert {m.id for m in app.marks.book.marks} == ids
 
 
 async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkeypatch):
@@ -146,13 +149,16 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
     import errno
     import threading
 
-    import reader.core.marks as core_marks
-    import reader.core.storage as storage
+    import reader.core.marks.marks as core_marks
+    import reader.core.marks.sidecar as sidecar
+    from reader.core.marks.marks import Target
 
-    from reader.core.marks import Target
-
-    orphan = Mark(id="orphan", targets=(Target(saved_marks(folder, 1)[0].source, 0, 30,
-                                               "Zebras sang opera on the moon."),))
+    orphan = Mark(
+        id="orphan",
+        targets=(
+            Target(saved_marks(folder, 1)[0].source, 0, 30, "Zebras sang opera on the moon."),
+        ),
+    )
     save_marks(folder / FILE_NAME, saved_marks(folder, 4) + [orphan])
     release = threading.Event()
     real = core_marks.reanchor_marks
@@ -165,17 +171,41 @@ async def test_a_failed_write_at_load_still_shows_the_saved_marks(folder, monkey
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(core_marks, "reanchor_marks", held_back)
-    monkeypatch.setattr(storage, "atomic_write", read_only)
+    monkeypatch.setattr(sidecar, "atomic_write", read_only)
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await panes_shown(pilot)
         await pilot.press("m")
         release.set()
         await settle(pilot)
-        assert len(app.book.marks) == 6
-        assert any(p.view.marked for p in app.panes[1:])  # the saved ones are painted
+        assert len(app.marks.book.marks) == 6
+        assert any(p.view.marked for p in app.deck.panes[1:])  # the saved ones are painted
         told = [n.message for n in app._notifications]
         assert any("Read-only file system" in n for n in told)
         assert any("could not be found again" in n for n in told)  # the load's own report
-        assert app._marks_loaded  # and the file is watched from now on
+        assert app.marks.loaded  # and the file is watched from now on
     assert len(on_disk(folder)) == 5  # untouched
+
+
+async def test_a_failed_save_at_exit_is_reported(folder, monkeypatch):
+    """The last save runs as the app closes; when it fails, the app keeps the reason
+    for the command line to print once the terminal is back (never swallowed)."""
+    import errno
+
+    import reader.core.marks.sidecar as sidecar
+    from reader.core.fs import display_path
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def disk_full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(sidecar, "atomic_write", disk_full)
+        await pilot.press("m")
+        await settle(pilot)  # the autosave fails: a notice, the mark kept in memory
+        assert len(app.marks.book.marks) == 1 and app.marks.store.records.pending()
+    reason = f"cannot save marks to {display_path(folder / FILE_NAME)}: No space left on device"
+    assert app.exit_errors == [f"{reason}; the marks made since the last save are lost"]
+    assert not (folder / FILE_NAME).exists()

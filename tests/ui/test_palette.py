@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import drain
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from reader.core.sources import documents_from_texts
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
-from reader.ui.palette import TINTS, _as_256, contrast, palette_entry, tints
+from reader.ui.panes.palette import TINTS, _as_256, contrast, palette_entry, tints
 
 # the ansi themes take the terminal's own 16 colours: nothing to compute there
 THEMES = sorted(name for name in BUILTIN_THEMES if not name.startswith("ansi"))
@@ -66,13 +67,16 @@ async def test_panes_use_the_tints_of_the_current_theme() -> None:
     app = ReaderApp(documents_from_texts({"a.txt": "One sentence here.", "b.txt": "Another one."}))
     async with app.run_test(size=(80, 20)) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await drain(pilot)
         for theme in ("solarized-light", "textual-dark"):
             app.theme = theme
-            await pilot.pause()
+            await drain(pilot)
             expected = tints(theme_variables(theme))
-            view = app.panes[0].view
-            for name, cls in (("some", "pane--some"), ("unique", "pane--unique"),
-                              ("current", "pane--current")):
+            view = app.deck.panes[0].view
+            for name, cls in (
+                ("some", "pane--some"),
+                ("unique", "pane--unique"),
+                ("current", "pane--current"),
+            ):
                 bg = view.get_component_rich_style(cls).bgcolor
                 assert Color.from_rich_color(bg) == expected[name], (theme, name)

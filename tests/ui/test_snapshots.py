@@ -7,9 +7,9 @@ pictures do not move while the aligner is tuned. Update with --snapshot-update.
 
 from __future__ import annotations
 
-import pytest
+from pilot_helpers import settle
 
-from reader.core.sources import documents_from_texts
+from reader.core.text.load import documents_from_texts
 from reader.ui.app import ReaderApp
 
 STORY = {
@@ -17,16 +17,19 @@ STORY = {
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
         "White House spokeswoman Jen Psaki said the talks were a good basis for more.\n\n"
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
-        "Markets in Moscow rose slightly after the call."),
+        "Markets in Moscow rose slightly after the call."
+    ),
     "notes[red].txt": (
         "Kremlin aide Yuri Ushakov called the conversation frank and useful.\n\n"
         "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
         "White House spokeswoman Jen Pasky said the talks were a good background for more.\n\n"
-        "Read also"),
+        "Read also"
+    ),
     "wire.txt": (
         "Biden and Putin spoke by telephone for fifty minutes on Thursday.\n\n"
         "Spokeswoman Jen Psaki said the talks were a good basis for more meetings.\n\n"
-        "The [bold]leaders[/bold] agreed to meet again in January."),
+        "The [bold]leaders[/bold] agreed to meet again in January."
+    ),
 }
 
 
@@ -35,9 +38,8 @@ def make_app() -> ReaderApp:
 
 
 async def ready(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(3):
-        await pilot.pause()
+    """Loaded, aligned, every strictness prepared and every message handled."""
+    await settle(pilot)
 
 
 def test_reading_view(snap_compare):

@@ -35,11 +35,28 @@ def test_reader_in_tmux(tmux, tmp_path):
     status = tmp_path / "status"
     command = f"{READER} {ROOT / 'sample_data'}; echo $? > {status}"
     env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run([TMUX, "-L", tmux.socket, "-f", "/dev/null", "new-session", "-d",
-                    "-s", tmux.session, "-x", "160", "-y", "40", command], env=env,
-                   check=True, timeout=10)
-    lines = tmux.wait_for(lambda ls: any("links" in line for line in ls)
-                          and current_rows(ls))
+    subprocess.run(
+        [
+            TMUX,
+            "-L",
+            tmux.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            tmux.session,
+            "-x",
+            "160",
+            "-y",
+            "40",
+            command,
+        ],
+        env=env,
+        check=True,
+        timeout=10,
+    )
+    lines = tmux.wait_for(lambda ls: any("links" in line for line in ls) and current_rows(ls))
     header = lines[0]
     for k in range(1, 6):
         assert f"{k} 00{k - 1}_" in header, header  # all five panes, titled

@@ -5,16 +5,20 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.ui.wrap import _wrap_words, wrap
+from reader.ui.panes.wrap import _wrap_words, wrap
 
 WORD = st.text(alphabet="abcXYZ.,;'()-\u201c\u201d", min_size=1, max_size=14)
 SPACE = st.sampled_from([" ", " ", "  ", "\u00a0", "   "])
 
 
 @settings(max_examples=400, deadline=None)
-@given(words=st.lists(st.tuples(WORD, SPACE), min_size=1, max_size=30),
-       lead=st.sampled_from(["", " ", "  "]), before=st.sampled_from(["", "x ", "xx"]),
-       after=st.sampled_from(["", " y", "y"]), width=st.integers(1, 40))
+@given(
+    words=st.lists(st.tuples(WORD, SPACE), min_size=1, max_size=30),
+    lead=st.sampled_from(["", " ", "  "]),
+    before=st.sampled_from(["", "x ", "xx"]),
+    after=st.sampled_from(["", " y", "y"]),
+    width=st.integers(1, 40),
+)
 def test_wrap_matches_the_word_loop(words, lead, before, after, width):
     body = lead + "".join(w + s for w, s in words)
     text = before + body + after
@@ -40,12 +44,15 @@ def test_long_words_are_cut_and_wide_characters_take_two_cells():
 
 
 @settings(max_examples=150, deadline=None)
-@given(sentences=st.lists(st.lists(WORD, min_size=1, max_size=12), min_size=1, max_size=12),
-       breaks=st.lists(st.sampled_from([" ", "\n\n", " "]), min_size=12, max_size=12),
-       width=st.integers(2, 30))
+@given(
+    sentences=st.lists(st.lists(WORD, min_size=1, max_size=12), min_size=1, max_size=12),
+    breaks=st.lists(st.sampled_from([" ", "\n\n", " "]), min_size=12, max_size=12),
+    width=st.integers(2, 30),
+)
 def test_layout_is_the_rows_of_each_sentence(sentences, breaks, width):
-    from reader.core.model import Source
-    from reader.ui.wrap import BLANK, layout, sanitise
+    from reader.core.text.segment import Source
+    from reader.ui.literal import sanitise
+    from reader.ui.panes.wrap import BLANK, layout
 
     text, spans = "", []
     for k, words in enumerate(sentences):

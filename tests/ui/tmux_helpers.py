@@ -22,15 +22,34 @@ class Tmux:
         self.session = "reader"
 
     def run(self, *args: str) -> str:
-        out = subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, timeout=10
+        )
         return out.stdout
 
     def start(self, command: str, width: int = 160, height: int = 40) -> None:
         env = {**os.environ, "TERM": "xterm-256color"}
-        subprocess.run([TMUX, "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
-                        "-s", self.session, "-x", str(width), "-y", str(height), command],
-                       env=env, check=True, timeout=10)
+        subprocess.run(
+            [
+                TMUX,
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                self.session,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+                command,
+            ],
+            env=env,
+            check=True,
+            timeout=10,
+        )
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", self.session, *keys)
@@ -53,8 +72,14 @@ class Tmux:
         raise AssertionError("timed out; screen was:\n" + "\n".join(lines))
 
     def alive(self) -> bool:
-        return subprocess.run([TMUX, "-L", self.socket, "has-session", "-t", self.session],
-                              capture_output=True, timeout=10).returncode == 0
+        return (
+            subprocess.run(
+                [TMUX, "-L", self.socket, "has-session", "-t", self.session],
+                capture_output=True,
+                timeout=10,
+            ).returncode
+            == 0
+        )
 
     def pane_pid(self) -> int:
         return int(self.show("#{pane_pid}"))

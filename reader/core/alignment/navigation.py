@@ -1,0 +1,113 @@
+"""Moving through an alignment: next shared / unique sentence, search, differing words.
+
+Pure helpers for the reading view (no Textual): every function takes the core
+objects and returns sentence indexes or character spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.spans import across_languages, word_matches
+from reader.core.text.segment import Source
+from reader.core.text.tokens import WORD, names_and_numbers
+
+
+def next_matching(
+    alignment: Alignment, source: int, sentence: int, step: int, unique: bool
+) -> int | None:
+    """The next sentence after ``sentence`` (``step`` +1 or -1) that is unique to this
+    source (``unique``; boilerplate excluded) or shared with another source; ``None``
+    when there is none. ``J``/``K`` walk shared sentences one by one, ``u``/``U`` unique
+    ones."""
+    n = len(alignment.sources[source])
+    i = sentence + step
+    while 0 <= i < n:
+        if alignment.is_unique(source, i) == unique and not (
+            unique and alignment.is_boilerplate(source, i)
+        ):
+            return i
+        i += step
+    return None
+
+
+def differing_words(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of the words of sentence ``i`` of ``a`` and ``j`` of ``b`` that the other
+    sentence lacks: the complement of :func:`word_matches` within each sentence.
+
+    Across languages every word differs, so marking them would be noise: only numbers
+    are compared there (written in digits they are the same in every language), a
+    number being marked when the other sentence has numbers too but not this one
+    ("50 minutes" against "40 Minuten"; not "12" against "zwölf")."""
+    if across_languages(a, b):
+        return _differing_numbers(a, i, b, j)
+    ma, mb = word_matches(a, i, b, j)
+    return _unmatched(a, i, ma), _unmatched(b, j, mb)
+
+
+def _differing_numbers(
+    a: Source, i: int, b: Source, j: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    na = [(k, s) for k, s in names_and_numbers(a.text, *a.sentences[i]) if k[:1].isdigit()]
+    nb = [(k, s) for k, s in names_and_numbers(b.text, *b.sentences[j]) if k[:1].isdigit()]
+    if not na or not nb:
+        return [], []
+    ka, kb = {k for k, _ in na}, {k for k, _ in nb}
+    return [s for k, s in na if k not in kb], [s for k, s in nb if k not in ka]
+
+
+def _unmatched(src: Source, i: int, matched: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    s, e = src.sentences[i]
+    out = []
+    k = 0
+    for m in WORD.finditer(src.text, s, e):
+        ws, we = m.span()
+        while k < len(matched) and matched[k][1] <= ws:
+            k += 1
+        if k < len(matched) and matched[k][0] <= ws and we <= matched[k][1]:
+            continue
+        out.append((ws, we))
+    return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: int
+    sentence: int
+    score: float
+
+
+def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[Hit]:
+    """Sentences of every source that contain ``query``, allowing small misspellings.
+
+    Exact (case-insensitive) substrings always match; queries of four or more
+    characters also match fuzzily (rapidfuzz ``partial_ratio`` >= ``cutoff``). Hits
+    are in reading order: by source, then sentence.
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    q = query.strip()
+    if not q:
+        return []
+    folded = q.casefold()
+    hits: list[Hit] = []
+    for si, src in enumerate(sources):
+        texts = [src.text[s:e] for s, e in src.sentences]
+        exact = {i for i, t in enumerate(texts) if folded in t.casefold()}
+        scores: dict[int, float] = dict.fromkeys(exact, 100.0)
+        if len(q) >= 4:
+            for _text, score, i in process.extract(
+                q,
+                texts,
+                scorer=fuzz.partial_ratio,
+                processor=utils.default_process,
+                score_cutoff=cutoff,
+                limit=None,
+            ):
+                scores.setdefault(i, score)
+        hits.extend(Hit(si, i, sc) for i, sc in sorted(scores.items()))
+    return hits

@@ -1,0 +1,323 @@
+"""N-way sentence alignment across all sources, with no base text.
+
+Pipeline (each step symmetric in the sources, so file order never matters):
+
+1. **Terms and weights** (:mod:`reader.core.text.tokens`): each sentence becomes a set
+   of terms. A term's weight is an IDF computed *within* sources: a term used by
+   many sentences of one article (the story's topic) weighs little; a term each
+   source uses once (the detail that marks the true counterpart) weighs a lot.
+2. **Candidates** per pair of sources: a sparse product of the term matrices
+   restricted to the informative terms (an inverted index in matrix form),
+   processed in row blocks, keeping the best few candidates of every sentence in
+   both directions. Never all pairs: memory stays linear in the sentences.
+3. **Scores**: weighted Dice over all terms of each candidate pair, plus a
+   neighbourhood bonus: a pair whose neighbours (previous with previous, next
+   with next) also match is more likely right; this picks the right one among
+   repeated sentences and carries reworded sentences between two anchors.
+4. **Links**: each sentence keeps its best counterpart in every other source when
+   the score clears a threshold. Because a short sentence's best match is the
+   long sentence that contains it, 1–2 splits and 2–1 merges come out as
+   one-to-many links naturally.
+5. **N-way evidence**: a weaker pair (A, C) is kept when both also link to the
+   same sentence of a third source B.
+6. **Boilerplate** (``Leave a Comment``, ``Read also``) never links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from reader.core.alignment import crosslang
+from reader.core.alignment.candidates import candidate_pairs, similarities
+from reader.core.alignment.confidence import PairEvidence, agreement, features
+from reader.core.alignment.features import build_features
+from reader.core.alignment.model import Alignment, Levels, Link, Pool
+from reader.core.alignment.pairs import (
+    Candidates,
+    LexicalScorer,
+    PairResult,
+    hub_corrected,
+    margins,
+    pair_links,
+)
+from reader.core.alignment.params import DEFAULT, Settings
+from reader.core.text.language import assign_languages
+from reader.core.text.load import Document
+from reader.core.text.segment import Source, segment
+from reader.core.text.tokens import names_and_numbers
+
+if TYPE_CHECKING:
+    from reader.core.alignment.encoders import Encoder
+    from reader.core.alignment.vector_cache import VectorCache
+
+__all__ = ["Progress", "Proposal", "align", "align_sources", "confidences", "decide", "propose"]
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class Proposal:
+    """Every link the selection proposes, per pair of sources, with its features."""
+
+    evidence: list[PairEvidence]
+    features: list[np.ndarray]
+    boilerplate: list[frozenset[int]]
+    notes: list[str] = field(default_factory=list)  # for the reader (see Alignment.notes)
+
+
+def propose(
+    sources: list[Source],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Proposal:
+    """Candidates, scores and selection for every pair of sources, and the evidence
+    each proposed link has (see :mod:`reader.core.alignment.confidence`).
+
+    The language of each source is recognised first (where not set yet); pairs of
+    sources in different languages are scored with sentence vectors
+    (:mod:`reader.core.alignment.crosslang`): ``encoder`` (default: the multilingual extra's,
+    loaded only when such a pair exists) and ``cache`` (default: the platform's cache
+    folder). Encoding reports its progress through ``progress``, which may raise to
+    stop it (what was encoded stays cached)."""
+    report = progress or (lambda _msg, _frac: None)
+    report("recognising languages", 0.0)
+    assign_languages([s for s in sources if s.lang is None])
+    report("indexing words", 0.02)
+    feats = build_features(sources, settings)
+    report("finding candidate pairs", 0.05)
+    found = candidate_pairs(feats, settings.top_k, settings.block_rows)
+    for (a, b), (i, j) in list(found.items()):
+        keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
+        found[(a, b)] = (i[keep], j[keep])
+    plan = crosslang.plan(sources, encoder)
+    notes = list(plan.notes)
+    vectors = _vectors(sources, plan, cache, report, notes) if plan.sources else {}
+    by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
+    sims = similarities(feats, found)
+    names = [s for (a, b) in by_vectors for s in (a, b)]
+    anchor_sets = {
+        s: [
+            frozenset(k for k, _ in names_and_numbers(sources[s].text, *span))
+            for span in sources[s].sentences
+        ]
+        for s in set(names)
+    }
+    cross_settings = settings.for_vectors()
+    results: dict[tuple[int, int], tuple[PairResult, bool]] = {}
+    todo = sorted(set(found) | by_vectors)
+    step = max(1, len(todo) // 100)
+    for k, (a, b) in enumerate(todo):
+        if k % step == 0:
+            report(
+                f"matching {sources[a].name} with {sources[b].name}",
+                0.6 + 0.3 * k / max(1, len(todo)),
+            )
+        if (a, b) in by_vectors:
+            c, scorer = crosslang.pair_candidates(
+                vectors[a],
+                vectors[b],
+                anchor_sets[a],
+                anchor_sets[b],
+                feats.boiler[a],
+                feats.boiler[b],
+                found.get((a, b)),
+                cross_settings.top_k,
+                settings.cross.knn,
+            )
+            results[(a, b)] = (pair_links(scorer, cross_settings, c), True)
+            continue
+        if (a, b) not in found or len(found[(a, b)][0]) == 0:
+            continue
+        i, j = found[(a, b)]
+        sim, words = sims[(a, b)]
+        c = Candidates(i, j, sim, len(sources[b]), words)
+        results[(a, b)] = (pair_links(LexicalScorer(feats, a, b), settings, c), False)
+    report("combining evidence from all sources", 0.9)
+    evidence = [
+        _evidence(a, b, r, cross_settings if cross else settings, cross)
+        for (a, b), (r, cross) in sorted(results.items())
+    ]
+    rows = features(evidence, feats.headline)
+    boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
+    return Proposal(evidence, rows, boiler, notes)
+
+
+def _vectors(
+    sources: list[Source],
+    plan: crosslang.Plan,
+    cache: VectorCache | None,
+    report: Progress,
+    notes: list[str],
+) -> dict[int, np.ndarray]:
+    """The sentence vectors of the sources that take part in a pair across languages,
+    from the cache where it has them; encoding reports progress from 0.05 to 0.6. An
+    encoder that fails gives a note and no vectors (those pairs are aligned by words)."""
+    from reader.core.alignment.encoders import EncoderUnavailable
+    from reader.core.alignment.vector_cache import VectorCache
+    from reader.core.alignment.vectors import sentence_vectors
+
+    which = plan.sources
+    encoder = plan.encoder
+    if encoder is None:  # the plan has no pair to encode
+        return {}
+    total = max(1, sum(len(sources[s]) for s in which))
+    own = cache is None
+    store = VectorCache() if cache is None else cache
+    out: dict[int, np.ndarray] = {}
+    done = 0
+    try:
+        for s in which:
+            src = sources[s]
+            n = len(src)
+
+            def step(k: int, m: int, name: str = src.name, start: int = done, n: int = n) -> None:
+                share = (start + n * k / max(1, m)) / total
+                report(f"encoding sentences of {name}", 0.05 + 0.55 * share)
+
+            out[s] = sentence_vectors(
+                encoder, [src.sentence(i) for i in range(n)], store, progress=step
+            )
+            done += n
+    except EncoderUnavailable as exc:
+        notes.append(
+            f"{exc}; sources in different languages are linked only by shared names and numbers"
+        )
+        return {}
+    finally:
+        notes.extend(store.warnings)
+        if own:
+            store.close()
+    return out
+
+
+def align_sources(
+    sources: list[Source],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Alignment:
+    """Align already segmented sources (at ``strictness``, default the settings'); see
+    :func:`propose` for ``encoder`` and ``cache``."""
+    report = progress or (lambda _msg, _frac: None)
+    prop = propose(sources, settings, report, encoder=encoder, cache=cache)
+    al = decide(sources, prop, settings, strictness)
+    report("done", 1.0)
+    return al
+
+
+def decide(
+    sources: list[Source],
+    prop: Proposal,
+    settings: Settings = DEFAULT,
+    strictness: str | None = None,
+    conf: list[np.ndarray] | None = None,
+) -> Alignment:
+    """The alignment from the proposed links: each gets its calibrated confidence
+    (``conf``, if given, instead), then its kind at ``strictness`` (see
+    :mod:`reader.core.alignment.links`)."""
+    pool = []
+    given = confidences(prop, settings) if conf is None else conf
+    for ev, link_conf in zip(prop.evidence, given):
+        a, b = ev.a, ev.b
+        # across languages the score shown is the cosine of the two sentences
+        shown = np.clip(ev.own, 0.0, 1.0) if ev.cross else np.minimum(ev.score, 1.0)
+        scores = np.round(shown, 4).tolist()
+        pool += [
+            Link((a, i), (b, j), f, c)
+            for i, j, f, c in zip(
+                ev.i.tolist(), ev.j.tolist(), scores, np.round(link_conf, 4).tolist()
+            )
+        ]
+    levels = Levels(
+        bars=dict(settings.bars), floor=settings.related_floor, implied=settings.implied
+    )
+    parallel = frozenset((ev.a, ev.b) for ev in prop.evidence if ev.parallel)
+    return Alignment.classified(
+        sources,
+        Pool.of(pool, levels, [s.name for s in sources], parallel),
+        prop.boilerplate,
+        strictness or settings.strictness,
+        tuple(prop.notes),
+    )
+
+
+def confidences(prop: Proposal, settings: Settings = DEFAULT) -> list[np.ndarray]:
+    """The confidence of every proposed link, per pair of sources: first from its own
+    evidence, then revised by the agreement of the other sources (see
+    :mod:`reader.core.alignment.confidence`). Links across languages have models of their own
+    (``settings.cross``)."""
+    cross = settings.cross
+    first = [
+        (cross.calibration if ev.cross else settings.calibration)(x)
+        for ev, x in zip(prop.evidence, prop.features)
+    ]
+    return [
+        (cross.nway_calibration if ev.cross else settings.nway_calibration)(x)
+        for ev, x in zip(prop.evidence, agreement(prop.evidence, first))
+    ]
+
+
+def _evidence(
+    a: int, b: int, r: PairResult, settings: Settings, cross: bool = False
+) -> PairEvidence:
+    """The links the selection chose, then (in rewrites) the other candidates scoring at
+    least ``settings.extra_threshold``, with the measurements the confidence needs."""
+    c = r.candidates
+    chosen = sorted(r.links)
+    ci = np.array([x for x, _ in chosen], dtype=np.int64)
+    cj = np.array([y for _, y in chosen], dtype=np.int64)
+    if r.parallel or len(c.i) == 0:
+        extra = np.zeros(0, dtype=np.int64)
+    else:
+        taken = np.zeros(len(c.i), dtype=bool)
+        if len(chosen):
+            taken[np.searchsorted(c.keys, ci * c.n_b + cj)] = True
+        extra = np.flatnonzero(
+            ~taken & (r.scores >= settings.extra_threshold) & (c.sim >= settings.min_own)
+        )
+    i = np.concatenate([ci, c.i[extra]])
+    j = np.concatenate([cj, c.j[extra]])
+    f = np.concatenate([np.array([r.links[k] for k in chosen], dtype=np.float64), r.scores[extra]])
+    adj = hub_corrected(c.i, c.j, r.scores, settings.hub_k, settings.hub_weight)
+    m_a, m_b = margins(c.i, c.j, adj, i, j, c.lookup(adj, i, j) if len(adj) else f)
+    sel = np.zeros(len(i))
+    sel[: len(chosen)] = 1.0
+    return PairEvidence(
+        a,
+        b,
+        i,
+        j,
+        f,
+        c.lookup(c.sim, i, j),
+        m_a,
+        m_b,
+        c.lookup(c.words, i, j),
+        r.parallel,
+        sel,
+        cross,
+    )
+
+
+def align(
+    documents: Sequence[Document],
+    settings: Settings = DEFAULT,
+    progress: Progress | None = None,
+    strictness: str | None = None,
+    *,
+    encoder: Encoder | None = None,
+    cache: VectorCache | None = None,
+) -> Alignment:
+    """Segment and align the documents (the whole core pipeline)."""
+    return align_sources(
+        segment(documents), settings, progress, strictness, encoder=encoder, cache=cache
+    )

@@ -1,0 +1,100 @@
+"""What `reader align` prints: the JSON contract and a readable summary."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from reader import __version__
+from reader.core.alignment.links import BY_ALIGNER
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.spans import all_matches
+from reader.core.fs import display_path
+
+
+def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:
+    """The `reader align --json` contract (see score.py's docstring), plus extras.
+
+    Required: ``sources[].name``, ``sources[].sentences`` ([start, end] offsets) and
+    ``links[].a/.b/.score``. Extra: per-source ``lang`` (ISO 639-1, or null when it
+    cannot be told), ``unique`` and ``boilerplate``
+    sentence indices, per-link matching word ``spans``, N-way ``groups`` and verbatim
+    ``passages``.
+    """
+    sources = []
+    for si, src in enumerate(al.sources):
+        entry: dict[str, Any] = {
+            "name": src.name,
+            "encoding": src.encoding,
+            "lang": src.lang,
+            "sentences": src.sentences,  # tuples serialise as JSON arrays
+            "unique": [i for i in range(len(src)) if al.is_unique(si, i)],
+            "boilerplate": sorted(al.boilerplate[si]) if al.boilerplate else [],
+        }
+        if text:
+            entry["text"] = [src.sentence(i) for i in range(len(src))]
+        sources.append(entry)
+    per_link, found = all_matches(al) if spans else ([], [])
+    links = []
+    for k, link in enumerate(al.links):
+        item: dict[str, Any] = {
+            "a": list(link.a),
+            "b": list(link.b),
+            "score": link.score,
+            "confidence": link.confidence,
+            "kind": link.kind,
+        }
+        if link.by != BY_ALIGNER:
+            item["by"] = link.by
+        if spans:
+            sa, sb = per_link[k]
+            item["spans"] = {"a": sa, "b": sb}
+        links.append(item)
+    groups = [
+        {"sources": len({s for s, _ in g}), "members": [list(m) for m in g]} for g in al.groups
+    ]
+    passages = [{"words": p.words, "occurrences": p.occurrences} for p in found]
+    return {
+        "reader": __version__,
+        "strictness": al.strictness,
+        "sources": sources,
+        "links": links,
+        "groups": groups,
+        "passages": passages,
+    }
+
+
+def _cells(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK) characters take two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def summary(al: Alignment) -> str:
+    """A readable overview for people: sources, sentences, groups, unique counts."""
+    n = len(al.sources)
+    lines = [f"{n} sources, {sum(len(s) for s in al.sources)} sentences, {len(al.links)} links"]
+    names = [display_path(s.name) for s in al.sources]
+    width = max(map(_cells, ["source", *names]))
+
+    def pad(text: str) -> str:
+        return text + " " * (width - _cells(text))
+
+    lines.append("")
+    lines.append(f"{pad('source')}  {'lang':<4}  {'sentences':>9}  {'shared':>6}  {'unique':>6}")
+    for si, src in enumerate(al.sources):
+        lines.append(
+            f"{pad(names[si])}  {src.lang or '?':<4}  {len(src):>9}  "
+            f"{al.shared_fraction(si):>6.0%}  {al.unique_count(si):>6}"
+        )
+    by_k = Counter(len({s for s, _ in g}) for g in al.groups)
+    lines.append("")
+    lines.append("passages shared by k of the sources:")
+    for k in range(n, 1, -1):
+        lines.append(f"  {k} of {n}: {by_k.get(k, 0)} groups")
+    unique = sum(al.unique_count(si) for si in range(n))
+    lines.append(f"  only in one: {unique} sentences")
+    return "\n".join(lines)

@@ -1,0 +1,230 @@
+"""Why is this sentence linked? Its counterparts and related sentences in every source.
+
+``w`` on the current sentence opens this list (:func:`reader.core.alignment.explain.explain`, what
+``reader align --explain FILE:N`` prints): each linked sentence with its source and
+number (``FILE:N``, counted from 1), its kind, its confidence, the sources through which
+it is linked too, and its text with the words that matched highlighted; the sentence
+explained is shown on top, with the words it shares with the highlighted entry.
+Enter (or a click) jumps there: that source's pane shows the sentence and takes the
+focus. ``j``/``k`` move, ``c`` changes the strictness (the list follows), Esc closes.
+
+Every row is identified by the sentence it names, and :meth:`WhyScreen.set_alignment`
+rebuilds the list from another alignment keeping the cursor on the same sentence. An
+action on the highlighted entry is a binding, an entry of :data:`HINTS` and a message
+that carries :meth:`WhyScreen.highlighted_reason` to the app; when the app has changed
+the alignment it calls ``set_alignment`` (the strictness key does exactly that).
+
+All text is shown through :func:`reader.ui.panes.wrap.sanitise` inside Content objects, as in
+the panes: a document's ``[markup]``, escapes or control characters, or a file name's,
+never restyle the screen.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.core.alignment.explain import Reason, explain
+from reader.core.alignment.links import BY_GROUP, COUNTERPART
+from reader.core.alignment.model import Alignment
+from reader.core.alignment.refs import format_ref
+from reader.ui.literal import sanitise
+
+#: The keys the hint line lists (an action added to the list adds itself here).
+HINTS = [("Enter", "jumps there"), ("j/k", "move"), ("c", "strictness"), ("Esc", "closes")]
+
+MATCHED = "bold $text-success"  # the words two linked sentences share
+
+
+def sentence_content(
+    al: Alignment,
+    source: int,
+    sentence: int,
+    spans: tuple[tuple[int, int], ...] = (),
+    style: str = MATCHED,
+) -> Content:
+    """The text of a sentence, sanitised as in the panes, with ``spans`` (offsets in the
+    source text) in ``style``."""
+    src = al.sources[source]
+    start, end = src.sentences[sentence]
+    content = Content(sanitise(src.text[start:end]))
+    for a, b in spans:
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            content = content.stylize(style, a - start, b - start)
+    return content
+
+
+def reason_prompt(al: Alignment, r: Reason) -> Content:
+    """Two lines or more: where and how it is linked; its text, matched words marked."""
+    names = al.sources
+    counterpart = r.kind == COUNTERPART
+    head: list[tuple[str, str] | str] = [
+        ("● " if counterpart else "◦ ", "bold $text-accent" if counterpart else "dim"),
+        (sanitise(format_ref(names, r.source, r.sentence)), "bold"),
+        (f"  {r.kind}", "" if counterpart else "dim"),
+        (f" · confidence {r.confidence:.2f}", ""),
+    ]
+    if r.by == BY_GROUP:
+        head.append((" · by its group (no direct link)", "dim"))
+    if r.agree:
+        head.append(
+            (" · also linked through " + ", ".join(sanitise(names[k].name) for k in r.agree), "dim")
+        )
+    body = sentence_content(al, r.source, r.sentence, r.there)
+    return Content.assemble(*head, "\n", Content("  "), body)
+
+
+def reason_id(r: Reason) -> str:
+    return f"{r.source}:{r.sentence}"
+
+
+class ReasonList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="why.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="why.up"),
+    ]
+
+
+class WhyScreen(ModalScreen[tuple[int, int] | None]):
+    """Returns the (source, sentence) to jump to, or None when closed."""
+
+    DEFAULT_CSS = """
+    WhyScreen {
+        align: center middle;
+        & > Vertical {
+            width: 94%;
+            max-width: 120;
+            height: 90%;
+            border: round $accent;
+            border-title-color: $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        & #why-title { height: 1; text-style: bold; text-wrap: nowrap;
+                       text-overflow: ellipsis; }
+        & #why-sentence { height: auto; max-height: 8; color: $text; margin: 0 0 1 0; }
+        & ReasonList { height: 1fr; border: none; background: $surface; padding: 0; }
+        & ReasonList:focus { border: none; }
+        & .why-hint { color: $text-muted; height: 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,w", "close", "Close", id="why.close"),
+        Binding("c", "app.cycle_strictness", "Strictness", id="why.strictness"),
+    ]
+
+    def __init__(self, alignment: Alignment, source: int, sentence: int) -> None:
+        super().__init__()
+        self.alignment = alignment
+        self.source = source
+        self.sentence = sentence
+        self.reasons: dict[str, Reason] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "why linked"
+            yield Static(id="why-title")
+            yield Static(id="why-sentence")
+            yield ReasonList(id="why-list")
+            yield Static(
+                Content(" · ".join(f"{k} {what}" for k, what in HINTS)), classes="why-hint"
+            )
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(ReasonList).focus()
+
+    @property
+    def list(self) -> ReasonList:
+        return self.query_one(ReasonList)
+
+    # -- the list ------------------------------------------------------------------------
+    def set_alignment(self, alignment: Alignment) -> None:
+        """Explain the same sentence by ``alignment``, keeping the cursor's sentence."""
+        self.alignment = alignment
+        if self.is_mounted:
+            self._fill()
+
+    def _fill(self) -> None:
+        al, source, sentence = self.alignment, self.source, self.sentence
+        lst = self.list
+        keep = self._highlighted_id()
+        reasons = explain(al, source, sentence)
+        self.reasons = {reason_id(r): r for r in reasons}
+        self.query_one("#why-title", Static).update(
+            Content.assemble(
+                (sanitise(format_ref(al.sources, source, sentence)), "bold $text-accent"),
+                (
+                    f"  shared by {al.support(source, sentence)} of {len(al.sources)} sources"
+                    f" · strictness {al.strictness}",
+                    "$text-muted",
+                ),
+            )
+        )
+        options: list[Option] = []
+        for kind, title in (
+            (COUNTERPART, "counterparts"),
+            ("related", "related, not counterparts (never move a pane)"),
+        ):
+            mine = [r for r in reasons if r.kind == kind]
+            options.append(
+                Option(Content.assemble((f"{title}: {len(mine) or 'none'}", "bold")), disabled=True)
+            )
+            options += [Option(reason_prompt(al, r), id=reason_id(r)) for r in mine]
+        linked = {r.source for r in reasons} | {source}
+        alone = [sanitise(src.name) for k, src in enumerate(al.sources) if k not in linked]
+        if alone:
+            options.append(
+                Option(
+                    Content.assemble(("nothing linked in: ", "bold"), ", ".join(alone)),
+                    disabled=True,
+                )
+            )
+        lst.clear_options()
+        lst.add_options(options)
+        if reasons:
+            ids = [reason_id(r) for r in reasons]
+            target = keep if keep in ids else ids[0]
+            lst.highlighted = lst.get_option_index(target)
+        self._show_sentence()
+
+    def _highlighted_id(self) -> str | None:
+        lst = self.list
+        i = lst.highlighted
+        if i is None or not (0 <= i < lst.option_count):
+            return None
+        return lst.get_option_at_index(i).id
+
+    def highlighted_reason(self) -> Reason | None:
+        """The entry under the cursor (what an action on the list acts on)."""
+        return self.reasons.get(self._highlighted_id() or "")
+
+    def _show_sentence(self) -> None:
+        """The sentence explained, with the words it shares with the highlighted entry."""
+        r = self.highlighted_reason()
+        self.query_one("#why-sentence", Static).update(
+            sentence_content(
+                self.alignment, self.source, self.sentence, r.here if r is not None else ()
+            )
+        )
+
+    # -- events and actions ----------------------------------------------------------------
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._show_sentence()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        r = self.reasons.get(event.option.id or "")
+        if r is not None:
+            self.dismiss((r.source, r.sentence))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,266 @@
+"""The row of panes, and the one owner of "where we are".
+
+A pane the user moves posts :class:`~reader.ui.messages.Moved`; :meth:`PaneDeck.move_to`
+sets the leader's current sentence and then scrolls every other pane (no animation,
+inside ``batch_update``) so the counterpart of the current sentence sits on the same
+screen row. Followers never post anything back, so there is no feedback loop.
+
+The deck also decides which panes are shown: as many as fit at
+:data:`MIN_PANE_WIDTH` columns, most recently used first, less the ones the reader
+hid. What it shows comes down from the app: the sources, the alignment at the
+strictness shown, search hits and marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import events
+from textual.containers import Horizontal
+
+from reader.core.alignment.model import Alignment
+from reader.core.text.segment import Source
+from reader.ui.messages import Moved, Resized
+from reader.ui.panes.levels import Prepared
+from reader.ui.panes.pane import SourcePane
+from reader.ui.panes.view import SentenceView
+
+#: Narrowest pane worth reading in; more sources than fit are hidden, never squashed.
+MIN_PANE_WIDTH = 30
+
+
+class PaneDeck(Horizontal):
+    """One :class:`SourcePane` per source, lined up on the leader's current sentence.
+
+    ``reserved``: the columns the screen gives to something else beside the deck now
+    (the marks panel); ``activity``: called on every move (the app's idle collector)."""
+
+    def __init__(
+        self,
+        *,
+        reserved: Callable[[], int] = lambda: 0,
+        activity: Callable[[], None] = lambda: None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.reserved = reserved
+        self.activity = activity
+        self.sources: list[Source] = []
+        self.panes: list[SourcePane] = []
+        self.alignment: Alignment | None = None  # at the strictness shown
+        self.sync_on = True
+        self.leader = 0
+        self.anchor_row = 0
+        self.priority: list[int] = []  # most recently focused first
+        self.hidden: set[int] = set()  # hidden by the user
+        self.shown: list[int] = []
+        self._resync_pending = False
+
+    # -- what the app gives the panes ------------------------------------------------------
+    async def show_sources(self, sources: Sequence[Source]) -> None:
+        """A pane per source (awaited: the first pane can take the focus at once)."""
+        self.sources = list(sources)
+        self.priority = list(range(len(self.sources)))
+        self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
+        await self.mount(*self.panes)
+        self.apply_visibility()
+
+    @property
+    def leader_view(self) -> SentenceView | None:
+        return self.panes[self.leader].view if self.panes else None
+
+    def set_level(self, prepared: Prepared, resync: bool = True) -> None:
+        """Shade, title and strip every pane by ``prepared`` (no aligning, no
+        re-classifying), then line them up again."""
+        self.alignment = prepared.alignment
+        with self.app.batch_update():
+            for pane in self.panes:
+                pane.set_alignment(prepared.alignment, prepared.kinds[pane.index])
+            if resync:
+                self.resync()
+
+    def set_hits(self, per_source: dict[int, set[int]]) -> None:
+        for pane in self.panes:
+            pane.view.set_hits(frozenset(per_source.get(pane.index, ())))
+
+    def set_marked(self, per_source: Sequence[dict[int, str]]) -> None:
+        for pane in self.panes:
+            pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source) else {})
+
+    def toggle_sync(self) -> bool:
+        self.sync_on = not self.sync_on
+        self.resync()
+        return self.sync_on
+
+    # -- which panes are shown -----------------------------------------------------------
+    def capacity(self) -> int:
+        width = self.screen.size.width - self.reserved()
+        return max(1, width // MIN_PANE_WIDTH)
+
+    def apply_visibility(self) -> None:
+        if not self.panes:
+            return
+        wanted = [i for i in self.priority if i not in self.hidden] or [self.leader]
+        shown = sorted(wanted[: self.capacity()])
+        if shown == self.shown:
+            return
+        self.shown = shown
+        for i, pane in enumerate(self.panes):
+            pane.display = i in shown
+        first = True
+        for i in shown:
+            self.panes[i].set_class(first, "-first")
+            first = False
+        if self.leader not in shown:
+            self.leader = shown[0]
+            if self.panes[self.leader].view.app is not None:
+                self.call_after_refresh(self.panes[self.leader].view.focus)
+        self.request_resync()
+
+    def show_source(self, index: int) -> None:
+        """Bring source ``index`` on screen (replacing the least recently used pane)."""
+        if index in self.priority:
+            self.priority.remove(index)
+        self.priority.insert(0, index)
+        self.hidden.discard(index)
+        self.apply_visibility()
+
+    def choose(self, chosen: list[int]) -> None:
+        """Show the sources ``chosen`` (the pane picker), the others hidden."""
+        self.hidden = set(range(len(self.panes))) - set(chosen)
+        self.priority = chosen + [i for i in self.priority if i not in chosen]
+        if self.leader not in chosen:
+            self.leader = chosen[0]
+        self.apply_visibility()
+        self.call_after_refresh(self.panes[self.leader].view.focus)
+
+    def hide_leader(self) -> bool:
+        """Hide the leader's pane; False when it is the only one shown."""
+        if len(self.shown) <= 1:
+            return False
+        self.hidden.add(self.leader)
+        rest = [i for i in self.shown if i != self.leader]
+        self.leader = rest[0]
+        self.apply_visibility()
+        self.call_after_refresh(self.panes[self.leader].view.focus)
+        return True
+
+    def focus_leader(self) -> None:
+        """Give the focus back to the leader pane at once. A deferred ``focus()`` could
+        run after a search result has already moved the focus to the hit's pane, and
+        pull it back (and the position with it)."""
+        if self.panes:
+            self.screen.set_focus(self.panes[self.leader].view)
+
+    def on_resized(self, message: Resized) -> None:
+        message.stop()
+        self.apply_visibility()
+        self.request_resync()
+
+    def request_resync(self) -> None:
+        if not self._resync_pending:
+            self._resync_pending = True
+            self.call_after_refresh(self.resync)
+
+    def resync(self) -> None:
+        self._resync_pending = False
+        if not self.panes:
+            return
+        view = self.panes[self.leader].view
+        self.move_to(self.leader, view.current, self.anchor_row)
+
+    # -- the one owner of the position -----------------------------------------------------
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        # A focus event can arrive after the focus has moved on (a search jump focuses
+        # the hit's pane right after the search box gave the focus back): ignore it.
+        # `screen.focused` is the truth now; `has_focus` follows the Focus/Blur events,
+        # which are still queued, so it would let the stale event through.
+        if widget is not self.screen.focused:
+            return
+        if isinstance(widget, SentenceView) and widget.index != self.leader:
+            self.leader = widget.index
+            if widget.index in self.priority:
+                self.priority.remove(widget.index)
+            self.priority.insert(0, widget.index)
+            row = max(0, min(widget.size.height - 1, widget.screen_row(widget.current)))
+            self.move_to(widget.index, widget.current, row)
+
+    def on_moved(self, message: Moved) -> None:
+        message.stop()
+        if message.source != self.leader:
+            self.leader = message.source
+        self.move_to(message.source, message.sentence, message.screen_row)
+
+    def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
+        """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
+        if not self.panes:
+            return
+        from reader.core.alignment.navigation import differing_words
+
+        self.activity()
+
+        if source not in self.shown:
+            self.show_source(source)
+        self.leader = source
+        leader = self.panes[source].view
+        leader.relayout()
+        if leader.wrapped is None or not len(leader.source):
+            return
+        sentence = max(0, min(len(leader.source) - 1, sentence))
+        top = leader.row_of(sentence)
+        row = leader.natural_row(sentence) if screen_row is None else screen_row
+        row = max(0, min(row, leader.size.height - 1, top))
+        al = self.alignment
+        followers: list[
+            tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]], frozenset[int]]
+        ] = []
+        leader_diffs: set[tuple[int, int]] = set()
+        for i in self.shown:
+            if i == source:
+                continue
+            view = self.panes[i].view
+            view.relayout()
+            if al is None or view.wrapped is None or not len(view.source):
+                followers.append((view, None, False, {}, frozenset()))
+                continue
+            j, found = al.locate(source, sentence, i)  # counterparts only
+            marks = {}
+            for c in al.counterparts(source, sentence):
+                if c.source == i:
+                    mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
+                    marks[c.sentence] = theirs
+                    leader_diffs.update(mine)
+            # related sentences get a quiet mark where they are; they never move a pane
+            related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
+            followers.append((view, j, found, marks, related))
+            if self.sync_on:
+                row = min(row, view.row_of(j))
+        self.anchor_row = row
+        with self.app.batch_update():
+            leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
+            leader.show_sentence(sentence, row)
+            for view, target, found, marks, related in followers:
+                if target is None:
+                    view.set_highlight({}, None, False)
+                    continue
+                view.set_highlight(marks, None if found else target, False, related)
+                if self.sync_on:
+                    view.show_sentence(target, row)
+                self.panes[view.index].set_note(
+                    "" if found or not self.sync_on else "no counterpart here ▸"
+                )
+            self.panes[source].set_note("")
+
+    def jump_to(self, source: int, sentence: int) -> None:
+        """Show ``source``, give its pane the focus and make ``sentence`` current there.
+        The focus moves synchronously: a focus event still queued for the old pane (the
+        search box or a dialog gave it the focus back) then finds it unfocused and is
+        ignored; a deferred ``focus()`` would let that stale event make the old pane the
+        leader again."""
+        self.show_source(source)
+        self.leader = source
+        view = self.panes[source].view
+        if self.screen.focused is not view:  # has_focus lags behind (set by events)
+            self.screen.set_focus(view)
+        self.move_to(source, sentence)
