@@ -297,17 +297,31 @@ def _cmd_view(args: argparse.Namespace) -> int:
             "the reading view needs a terminal; for scripts use 'reader align "
             "PATH --json' or 'reader export PATH --format FMT'"
         )
-    from reader.core.marks.storage import marks_path
-    from reader.ui.app import ReaderApp
+    import gc
 
-    # the marks file of these arguments: the same rule as 'reader export' (first path)
-    app = ReaderApp(
-        loaded.documents,
-        warnings=loaded.warnings,
-        marks_path=marks_path(args.paths),
-        exit_on_signals=True,
-    )
-    app.run()
+    from reader.ui.align_process import start
+
+    gc.disable()  # until the first aligned frame: the app turns it on (ui/collector.py)
+
+    # the alignment starts now, in a process of its own, while this one loads the
+    # interface (before Textual is imported: no thread yet, so fork is safe)
+    process = start(loaded.documents)
+    try:
+        from reader.core.marks.storage import marks_path
+        from reader.ui.app import ReaderApp
+
+        # the marks file of these arguments: the same rule as 'reader export' (first path)
+        app = ReaderApp(
+            loaded.documents,
+            warnings=loaded.warnings,
+            marks_path=marks_path(args.paths),
+            exit_on_signals=True,
+            align_process=process,
+        )
+        app.run()
+    finally:
+        if process is not None:
+            process.close()
     return after_view(app.exit_errors, app.return_code)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from rapidfuzz.distance import Indel
-
 from reader.core.alignment.model import Alignment, Passage
 from reader.core.text.segment import Source
 from reader.core.text.tokens import WORD, fold, names_and_numbers, term
@@ -48,6 +46,8 @@ def _equal_runs(
 ) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
+    from rapidfuzz.distance import Indel  # here: the reading view's first frame needs none
+
     ops = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
     return [
         (a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops if tag == "equal" and a1 - a0 >= min_words

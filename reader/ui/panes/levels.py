@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from reader.core.alignment.links import COUNTERPART, NORMAL, STRICTNESS
 from reader.core.alignment.model import Alignment
-from reader.ui.panes.rows import sentence_kinds
+from reader.ui.panes.shading import sentence_kinds
 
 
 @dataclass(frozen=True, eq=False)
