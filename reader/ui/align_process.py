@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reader.core.text.load import Document
     from reader.core.text.segment import Source
+    from reader.ui.panes.levels import Prepared
 
 _HEADER = struct.Struct("<Q")
 
@@ -60,8 +61,7 @@ class AlignProcess:
         other level) and ``("failed", text)``. Blocks on the pipe (call it from a
         worker thread). Ends when the child is done; a child that ended without
         saying why gives ``("failed", ...)``."""
-        known: dict[Any, Any] = {}
-        unpickler_sources = list(sources)
+        pool: Any = None
         stream = io.FileIO(self._fd, "r", closefd=False)
         checked = False
         done = False
@@ -72,7 +72,7 @@ class AlignProcess:
             body = _read_exactly(stream, _HEADER.unpack(head)[0])
             if body is None:
                 break
-            message = _Unpickler(io.BytesIO(body), unpickler_sources, known).load()
+            message = pickle.loads(body)
             if message[0] == "segmented":
                 if message[1] != _fingerprint(sources):  # never show another text's links
                     self.cancel()
@@ -84,14 +84,12 @@ class AlignProcess:
                 self.cancel()
                 yield ("failed", "the alignment process sent no sentences to check")
                 return
-            if message[0] in ("ready", "level"):  # what later messages refer to
-                al = message[1].alignment
-                if message[0] == "ready":
-                    known[("pool",)] = al.pool
-                    for source, lang in zip(sources, message[2]):  # as aligning here does
-                        source.lang = lang
-                    message = message[:2]
-                known[("level", al.strictness)] = al
+            if message[0] == "ready":
+                pool = message[2]
+                for source, lang in zip(sources, message[3]):  # as aligning here does
+                    source.lang = lang
+            if message[0] in ("ready", "level"):
+                message = (message[0], _unpack(message[1], sources, pool))
             if message[0] == "done":
                 done = True
                 break
@@ -158,32 +156,25 @@ def _read_exactly(stream: io.FileIO, n: int) -> bytes | None:
     return b"".join(parts)
 
 
-class _Pickler(pickle.Pickler):
-    """Sources go by index (the parent has its own); the pool and the levels already
-    sent go by name, so each is sent once."""
-
-    def __init__(self, file: io.BytesIO, sources: Sequence[Source], sent: dict[int, tuple]):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._sources = {id(s): k for k, s in enumerate(sources)}
-        self._sent = sent
-
-    def persistent_id(self, obj: Any) -> Any:
-        k = self._sources.get(id(obj))
-        if k is not None:
-            return ("source", k)
-        return self._sent.get(id(obj))
+def _pack(prepared: Prepared) -> tuple:
+    """A prepared level without its sources (the parent has its own) and its pool
+    (sent once): the alignment's fields and the indexes :func:`prepare` built, as the
+    C pickler takes them (no Python call per object)."""
+    al = prepared.alignment
+    state = {k: v for k, v in vars(al).items() if k not in ("sources", "pool", "_siblings")}
+    return state, prepared.kinds, prepared.counterparts, prepared.related
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, sources: Sequence[Source], known: dict[Any, Any]):
-        super().__init__(file)
-        self._sources = sources
-        self._known = known
+def _unpack(packed: tuple, sources: Sequence[Source], pool: Any) -> Prepared:
+    """The level :func:`_pack` sent, on the parent's own sources."""
+    from reader.core.alignment.model import Alignment
+    from reader.ui.panes.levels import Prepared
 
-    def persistent_load(self, pid: Any) -> Any:
-        if pid[0] == "source":
-            return self._sources[pid[1]]
-        return self._known[pid]
+    state, kinds, counterparts, related = packed
+    al = Alignment.__new__(Alignment)
+    vars(al).update(state)  # the fields and the cached indexes
+    al.sources, al.pool, al._siblings = list(sources), pool, {}
+    return Prepared(al, kinds, counterparts, related)
 
 
 def start(documents: Sequence[Document]) -> AlignProcess | None:
@@ -229,13 +220,9 @@ def _child(documents: Sequence[Document], fd: int) -> None:
         if os.getppid() == 1:
             return
     out = os.fdopen(fd, "wb")
-    sent: dict[int, tuple] = {}
-    sources: list[Source] = []
 
     def send(*message: Any) -> None:
-        buf = io.BytesIO()
-        _Pickler(buf, sources, sent).dump(message)
-        data = buf.getvalue()
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(_HEADER.pack(len(data)))
         out.write(data)
         out.flush()
@@ -259,14 +246,10 @@ def _child(documents: Sequence[Document], fd: int) -> None:
 
         alignment = align_sources(sources, progress=progress)
         ready = prepare(alignment)
-        send("ready", ready, [s.lang for s in sources])
+        send("ready", _pack(ready), alignment.pool, [s.lang for s in sources])
         if alignment.pool is not None:
-            sent[id(alignment.pool)] = ("pool",)
-            sent[id(alignment)] = ("level", alignment.strictness)
             for level in preparation_order(alignment.strictness):
-                other = alignment.at(level)
-                send("level", prepare(other))
-                sent[id(other)] = ("level", level)
+                send("level", _pack(prepare(alignment.at(level))))
         send("done")
     except BrokenPipeError:  # the parent is gone
         return
