@@ -181,6 +181,9 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
+    import gc
+
+    gc.disable()  # a batch command: see reader.core.alignment.collection
     al = align(loaded.documents, strictness=args.strictness)
     for note in al.notes:
         _warn(note)
@@ -234,10 +237,13 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    import gc
+
     from reader.core.alignment.pipeline import align
     from reader.core.export.passages import collect_marks, collect_matches
     from reader.core.export.render import ExportError, render, write_export
 
+    gc.disable()  # a batch command: see reader.core.alignment.collection
     loaded = _load(args)
     if args.output:  # before the work: an existing file is refused at once
         refused = _refuse_output(args.output, args.force)

@@ -17,8 +17,12 @@ idle thread of its own, which it stops and restarts around a fork itself
 (``pthread_atfork``); the workers never call BLAS.
 
 Small inputs never pay for processes (:data:`MIN_SENTENCES`): the seeds align in about
-15 ms, a worker costs a fork and a few milliseconds. ``READER_WORKERS=1`` turns the
-split off, ``READER_WORKERS=N`` asks for N workers (for benchmarks and tests).
+15 ms, a worker costs a fork and a few milliseconds. Nor does a machine whose cores are
+busy with other work (:func:`workers` reads the load average): there a worker only
+competes with that work, and moving its results costs CPU time of its own (measured
+on bible-nt-5 at load 4-5: 9.7 s of CPU in one process, 13.5 s split over two, and
+no gain in wall time). ``READER_WORKERS=1`` turns the split off, ``READER_WORKERS=N``
+asks for N workers (for benchmarks and tests).
 """
 
 from __future__ import annotations
@@ -57,14 +61,21 @@ def fork_is_safe() -> bool:
 
 
 def workers(sentences: int) -> int:
-    """How many processes to split work on ``sentences`` sentences over (1: none)."""
+    """How many processes to split work on ``sentences`` sentences over (1: none):
+    as many as there are idle cores, this process's own included (the load average
+    less this process, which is running: on a machine other work keeps busy, a
+    worker only takes time from it and adds the cost of moving results)."""
     asked = os.environ.get("READER_WORKERS", "").strip()
     if asked.isdigit():
         n = int(asked)
     elif sentences < MIN_SENTENCES:
         return 1
     else:
-        n = cores()
+        try:
+            others = max(0.0, os.getloadavg()[0] - 1.0)
+        except (AttributeError, OSError):  # no load average here
+            others = 0.0
+        n = min(cores(), int(cores() - others + 0.5))
     return max(1, n) if fork_is_safe() else 1
 
 

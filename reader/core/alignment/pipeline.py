@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.core.alignment import crosslang, parallel
+from reader.core.alignment import collection, crosslang, parallel
 from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.confidence import PairEvidence, agreement, features
 from reader.core.alignment.features import build_features
@@ -234,8 +234,9 @@ def align_sources(
     """Align already segmented sources (at ``strictness``, default the settings'); see
     :func:`propose` for ``encoder`` and ``cache``."""
     report = progress or (lambda _msg, _frac: None)
-    prop = propose(sources, settings, report, encoder=encoder, cache=cache)
-    al = decide(sources, prop, settings, strictness)
+    with collection.paused():  # see reader.core.alignment.collection
+        prop = propose(sources, settings, report, encoder=encoder, cache=cache)
+        al = decide(sources, prop, settings, strictness)
     report("done", 1.0)
     return al
 

@@ -89,6 +89,15 @@ def all_matches(
     folded) shared verbatim by linked sentences, grouped across all the sources they
     appear in. Blocks of links are split over the cores where that is safe
     (:mod:`reader.core.alignment.parallel`); each sentence is tokenised once a block."""
+    from reader.core.alignment import collection
+
+    with collection.paused():
+        return _all_matches(al, min_words, spans)
+
+
+def _all_matches(
+    al: Alignment, min_words: int, spans: bool
+) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
     from reader.core.alignment import parallel
 
     links = [(link.a, link.b) for link in al.links]
