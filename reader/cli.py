@@ -102,13 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --json: leave out matched word spans and shared passages",
     )
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
-    al.add_argument(
-        "--strictness",
-        choices=("strict", "normal", "loose"),
-        default="normal",
-        help="what counts as a counterpart: strict links only the surest pairs, "
-        "loose also the doubtful ones (default normal)",
-    )
+    _add_strictness(al)
     al.add_argument(
         "--explain",
         metavar="FILE:N",
@@ -140,7 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="export the passages shared verbatim (no marks needed)",
     )
+    _add_strictness(ex)
     return parser
+
+
+def _add_strictness(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strictness",
+        choices=("strict", "normal", "loose"),
+        default="normal",
+        help="what counts as a counterpart: strict links only the surest pairs, "
+        "loose also the doubtful ones (default normal)",
+    )
 
 
 def _say(kind: str, message: str) -> None:
@@ -244,7 +249,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     if args.matches:
-        data = collect_matches(align(loaded.documents))
+        data = collect_matches(align(loaded.documents, strictness=args.strictness))
     else:
         from reader.core.fs import display_path
         from reader.core.marks.marks import orphaned_report, reanchor_marks
@@ -259,7 +264,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 f"no marks saved in {display_path(path)}; exporting none (--matches "
                 "exports the shared passages)"
             )
-        al = align(loaded.documents)
+        al = align(loaded.documents, strictness=args.strictness)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
             _warn(line)
