@@ -87,8 +87,9 @@ def _first_frame(
     argv: list[str], panes: list[str], ready: tuple[str, ...] = (), timeout: float = 20.0
 ) -> tuple[float, list[float | None]]:
     """Seconds until the first frame, that is until every pane shows its text (each of
-    ``panes`` is on the screen; not merely the first bytes written, which can be a
-    placeholder), and until each ``ready`` text shows."""
+    ``panes`` is on the screen, or the first ``ready`` text, which marks an aligned frame;
+    not merely the first bytes written, which can be a placeholder), and until each
+    ``ready`` text shows."""
     pid, fd = pty.fork()
     if pid == 0:  # child
         os.environ["TERM"] = "xterm-256color"
@@ -113,7 +114,12 @@ def _first_frame(
                 buf += chunk
                 text = _ESCAPES.sub("", buf.decode("utf-8", "replace"))
                 now = time.perf_counter() - start
-                if first is None and all(p in text for p in panes):
+                # the first frame with the text; an aligned frame is one too (when the
+                # alignment is in before the first paint, the panes are already in step,
+                # and a pane may start at the counterpart of the leader's first sentence)
+                if first is None and (
+                    all(p in text for p in panes) or (ready and ready[0] in text)
+                ):
                     first = now
                 for k, mark in enumerate(ready):
                     if done[k] is None and mark in text:
