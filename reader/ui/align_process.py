@@ -13,7 +13,8 @@ The child prepares what the panes show at each strictness
 through a pipe, the default level first, with its progress before that. The sources
 are not sent back: both processes segment the same documents with the same code, and
 the parent checks the child's sentences against its own before using anything
-(:meth:`AlignProcess.messages`). Esc, quitting or an error kills the child.
+(:meth:`AlignProcess.messages`). Esc, quitting or an error kills the child; a child
+that fails before its first result leaves the alignment to the app's worker thread.
 
 Without ``fork`` (Windows), or when the process already has threads, :func:`start`
 returns None and the app aligns in a worker thread as before

@@ -89,6 +89,7 @@ class Aligner(Widget):
         super().__init__(**kwargs)
         self.process = process
         self._shown = threading.Event()
+        self._closing = False  # unmounted: no alignment to start any more
 
     def level_shown(self) -> None:
         """The panes painted the default level: the other levels may be prepared (or
@@ -106,6 +107,7 @@ class Aligner(Widget):
     def receive(self, process: AlignProcess, sources: list[Source]) -> None:
         """Read the alignment process's progress and results (never touch a widget)."""
         worker = get_current_worker()
+        ready = False
         try:
             for message in process.messages(sources):
                 if worker.is_cancelled:
@@ -114,13 +116,16 @@ class Aligner(Widget):
                 if kind == "progress":
                     self.post_message(LoadProgress(message[1], message[2]))
                 elif kind == "ready":
+                    ready = True
                     self.post_message(AlignmentReady(message[1]))
                     self._shown.wait(SHOWN_TIMEOUT)  # the levels come after that frame
                 elif kind == "level":
                     self.post_message(StrictnessReady(message[1]))
                 elif kind == "failed":
-                    self.post_message(LoadFailed("aligning", message[1]))
-                    return
+                    if ready:  # the default level is shown: a level is missing
+                        self.post_message(LoadFailed("preparing strictness", message[1]))
+                        return
+                    break  # the process did not deliver: align here instead (below)
         except Exception as exc:  # a readable line, never a traceback
             self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
             return
@@ -130,6 +135,8 @@ class Aligner(Widget):
             self.post_message(
                 LoadFailed("aligning", "alignment cancelled: panes scroll independently")
             )
+        elif not ready and not self._closing:
+            self._align_here(sources)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, documents: Sequence[Document]) -> None:
@@ -148,6 +155,10 @@ class Aligner(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
     def align(self, sources: list[Source]) -> None:
         """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
+        self._align_here(sources)
+
+    def _align_here(self, sources: list[Source]) -> None:
+        """The alignment in this (worker) thread, its levels after the first frame."""
         import time
 
         worker = get_current_worker()
@@ -204,6 +215,7 @@ class Aligner(Widget):
             self.process.cancel()  # the worker reading it then sees the pipe close
 
     def on_unmount(self) -> None:
+        self._closing = True
         self._shown.set()
         if self.process is not None:  # quitting while it aligns: stop it
             self.process.cancel()

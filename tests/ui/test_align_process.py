@@ -154,3 +154,29 @@ def test_the_app_shows_the_child_s_alignment_and_its_levels():
         asyncio.run(main())
     """)
     assert "LEVEL loose" in out
+
+
+def test_the_app_aligns_itself_when_the_child_fails():
+    out = run(f"""
+        import asyncio, os
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        process.cancel()  # the child dies before sending anything
+        from reader.ui.app import ReaderApp
+
+        async def main():
+            app = ReaderApp(docs, marks_path=None, align_process=process)
+            async with app.run_test(size=(160, 40)) as pilot:
+                while len(app.strictness.ready) < 3:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                assert app.alignment is not None and not app.unaligned
+                print("ALIGNED", app.strictness.shown, len(app.alignment.links) > 10)
+
+        asyncio.run(main())
+    """)
+    assert "ALIGNED normal True" in out
