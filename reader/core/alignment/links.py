@@ -34,6 +34,7 @@ _NEIGHBOURS = 1  # sentences this close may be the two halves of a split
 
 BY_ALIGNER = "aligner"
 BY_GROUP = "group"  # both sentences sit in one consistent group that no link of theirs states
+BY_USER = "user"  # added by the reader: always a counterpart, joins whatever groups it touches
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def classify(
     bar: float,
     parallel: frozenset[tuple[int, int]] = frozenset(),
     implied: Callable[[float], float] | None = None,
+    apart: frozenset[tuple[SentenceRef, SentenceRef]] = frozenset(),
 ) -> list[Link]:
     """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
     ``order`` (see :func:`decision_order`); the result keeps the pool's order.
@@ -117,8 +119,14 @@ def classify(
 
     With ``implied``, two sentences of a group that no link joins directly are
     counterparts too (``by="group"``, see :func:`_implied`).
+
+    The reader's corrections: a link ``by="user"`` joins whatever groups it touches
+    (the caller puts them first in ``order``); ``apart`` (pairs, smaller source
+    first) are sentences the reader unlinked: no other link may put them in one
+    group, and no group implies them.
     """
     groups = _Groups()
+    kept_apart = _apart_index(apart)
     strong = {(x.a, x.b) for x in pool if x.confidence >= bar}
     kinds = [RELATED] * len(pool)
     # pairs joined by a link while both groups had one sentence per source: decided most
@@ -130,9 +138,14 @@ def classify(
             break  # the order is by confidence: every later link is weaker
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra != rb:
-            if (link.a[0], link.b[0]) not in parallel and not _can_join(
-                groups, ra, rb, link, strong
+            user = link.by == BY_USER
+            if (
+                not user
+                and (link.a[0], link.b[0]) not in parallel
+                and not _can_join(groups, ra, rb, link, strong)
             ):
+                continue
+            if kept_apart and not user and _kept_apart(groups, ra, rb, kept_apart):
                 continue
             if implied is not None:
                 _cross(groups, ra, rb, link.confidence, joined)
@@ -144,7 +157,11 @@ def classify(
     ]
     if implied is not None:
         counterparts = [x for x in out if x.kind == COUNTERPART]
-        extra = {(x.a, x.b): x for x in _implied(groups, joined, counterparts, implied)}
+        extra = {
+            (x.a, x.b): x
+            for x in _implied(groups, joined, counterparts, implied)
+            if (x.a, x.b) not in apart
+        }
         # a related link the group implies becomes a counterpart (by the group)
         out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
         out += sorted(extra.values(), key=lambda x: (x.a, x.b))
@@ -268,6 +285,31 @@ def _can_join(
         ):
             return False
     return True
+
+
+def _apart_index(
+    apart: frozenset[tuple[SentenceRef, SentenceRef]],
+) -> dict[SentenceRef, list[SentenceRef]]:
+    out: dict[SentenceRef, list[SentenceRef]] = {}
+    for x, y in apart:
+        out.setdefault(x, []).append(y)
+        out.setdefault(y, []).append(x)
+    return out
+
+
+def _kept_apart(
+    groups: _Groups, ra: SentenceRef, rb: SentenceRef, apart: dict[SentenceRef, list[SentenceRef]]
+) -> bool:
+    """Would joining these two groups put two sentences the reader unlinked in one?"""
+    ma, mb = groups.members[ra], groups.members[rb]
+    if len(ma) > len(mb):
+        ma, rb = mb, ra
+    for s, xs in ma.items():
+        for x in xs:
+            for y in apart.get((s, x), ()):
+                if y in groups.parent and groups.find(y) == rb:
+                    return True
+    return False
 
 
 def _linked(links: set[tuple[SentenceRef, SentenceRef]], x: SentenceRef, y: SentenceRef) -> bool:
