@@ -73,7 +73,7 @@ def test_corrections_keep_the_last_decision_per_pair():
     assert len(c) == 1 and c
 
 
-def test_corrected_links_replace_drop_and_order_user_links_first():
+def test_corrected_links_replace_drop_and_order_user_links_last():
     pool = [
         Link((0, 0), (1, 0), 0.9, 0.9),
         Link((0, 1), (1, 1), 0.8, 0.8),
@@ -82,34 +82,26 @@ def test_corrected_links_replace_drop_and_order_user_links_first():
     c = Corrections(frozenset({((0, 2), (1, 2)), ((0, 3), (1, 3))}), frozenset({((0, 0), (1, 0))}))
     links, order = corrected_links(pool, [0, 1, 2], c)
     assert [(x.a, x.b) for x in links] == [((0, 1), (1, 1)), ((0, 2), (1, 2)), ((0, 3), (1, 3))]
-    user = [links[k] for k in order[:2]]
+    user = [links[k] for k in order[1:]]
     assert all(x.by == BY_USER and x.confidence == 1.0 for x in user)
     assert links[1].score == 0.3  # the aligner's score kept
-    assert links[order[2]].a == (0, 1)
+    assert links[order[0]].a == (0, 1)
 
 
 def test_a_user_link_joins_what_the_consistency_rule_refuses():
-    """A–C and B–C'' (two distant sentences of one source) are linked; the aligner's A–B
-    would put both in one group and is refused; when the reader links all three, they
-    join: the group holds the two sentences of that source, counted once."""
-    links = [Link((0, 0), (2, 0), 0.9, 0.9), Link((1, 0), (2, 9), 0.9, 0.9)]
-    machine = Link((0, 0), (1, 0), 0.5, 0.95)
-    out = classify([machine, *links], [1, 2, 0], 0.5)  # decided last
-    assert out[0].kind != COUNTERPART
-    user = [Link(x.a, x.b, x.score, 1.0, COUNTERPART, BY_USER) for x in (machine, *links)]
-    out = classify(user, [0, 1, 2], 0.5)
+    """A–B and C–B'' (a distant sentence of B's source) are linked; the aligner's A–C
+    would put both of B's sentences in one group and is refused; the reader's A–C joins
+    them: the group holds the two sentences of that source, counted once, and the
+    reader's link takes nothing away."""
+    links = [Link((0, 0), (1, 0), 0.9, 0.9), Link((1, 9), (2, 0), 0.9, 0.9)]
+    machine = Link((0, 0), (2, 0), 0.5, 0.8)
+    out = classify([*links, machine], [0, 1, 2], 0.5)
+    assert out[2].kind != COUNTERPART
+    user = Link((0, 0), (2, 0), 0.5, 1.0, COUNTERPART, BY_USER)
+    out = classify([*links, user], [2, 0, 1], 0.5)  # decided last, wherever it is
     assert [x.kind for x in out] == [COUNTERPART] * 3
     al = Alignment([None, None, None], out)  # type: ignore[list-item]
-    assert len(al.groups) == 1 and al.support(2, 9) == 3
-
-
-def test_a_user_link_beats_the_aligners_link_it_contradicts():
-    """Decided first, a user link B–C' takes C's place: the aligner's A–C, which would
-    put a second, distant sentence of C's source in the group, becomes related."""
-    pool = [Link((0, 0), (1, 0), 0.9, 0.9), Link((0, 0), (2, 0), 0.9, 0.9)]
-    user = Link((1, 0), (2, 9), 0.0, 1.0, COUNTERPART, BY_USER)
-    out = classify([*pool, user], [2, 0, 1], 0.5)
-    assert [x.kind for x in out] == [COUNTERPART, "related", COUNTERPART]
+    assert len(al.groups) == 1 and al.support(1, 9) == 3 and al.support(1, 0) == 3
 
 
 def test_unlinked_sentences_are_kept_apart_and_never_implied():

@@ -7,13 +7,14 @@ shading, sync, the next shared or unique sentence, the marks' counterparts, the
 exports and ``reader align --json``.
 
 - A **linked** pair becomes a link with confidence 1 and ``by="user"`` (keeping the
-  aligner's score when it had proposed the pair, else 0). It is decided before every
-  other link and joins whatever groups it touches, even where the consistency rule
-  would refuse it: when that puts two sentences of one source in a group, the group
-  holds them as it holds the halves of a split (both are counterparts of the sentences
-  linked to them; the group counts their source once; no other link adds a third
-  sentence of that source, and a group implies pairs through them only where one
-  sentence bridges them).
+  aligner's score when it had proposed the pair, else 0). The reader's links are
+  decided after the aligner's and join whatever groups they touch, even where the
+  consistency rule would refuse it, so adding a link never takes a counterpart away.
+  When that puts two sentences of one source in a group, the group holds them as it
+  holds the halves of a split: both are counterparts of the sentences linked to them,
+  the group counts their source once ("shared by k"), the reader's sentence is the
+  best counterpart (confidence 1: sync goes there), and the group implies pairs
+  through them only where one sentence bridges them.
 - An **unlinked** pair is removed from the pool, so the aligner can never bring it
   back, and is kept apart: no other link may put the two sentences in one group, and
   no group implies them (the weaker link on a path between them becomes ``related``).
@@ -91,9 +92,10 @@ def corrected_links(
     links: Sequence[Link], order: Sequence[int], corrections: Corrections
 ) -> tuple[list[Link], list[int]]:
     """``links`` (in pool order, sorted by pair) with ``corrections`` applied, and the
-    order to decide them in: the reader's links first (by pair), then the others in
-    ``order``. Unlinked pairs are dropped; a linked pair replaces the aligner's link of
-    the same pair (keeping its score)."""
+    order to decide them in: the others in ``order``, then the reader's links (by
+    pair; :func:`~reader.core.alignment.links.classify` decides those last anyway).
+    Unlinked pairs are dropped; a linked pair replaces the aligner's link of the same
+    pair (keeping its score)."""
     if not corrections:
         return list(links), list(order)
     linked, unlinked = corrections.linked, corrections.apart
@@ -124,5 +126,5 @@ def corrected_links(
             where_kept[i] = len(out)
             out.append(kept[i])
             i += 1
-    new_order = where_user + [where_kept[new_index[k]] for k in order if new_index[k] >= 0]
+    new_order = [where_kept[new_index[k]] for k in order if new_index[k] >= 0] + where_user
     return out, new_order

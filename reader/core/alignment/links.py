@@ -17,7 +17,7 @@ looser level too (strict ⊆ normal ⊆ loose).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,10 +120,10 @@ def classify(
     With ``implied``, two sentences of a group that no link joins directly are
     counterparts too (``by="group"``, see :func:`_implied`).
 
-    The reader's corrections: a link ``by="user"`` joins whatever groups it touches
-    (the caller puts them first in ``order``); ``apart`` (pairs, smaller source
-    first) are sentences the reader unlinked: no other link may put them in one
-    group, and no group implies them.
+    The reader's corrections: links ``by="user"`` are decided after all the others and
+    join whatever groups they touch (so adding a link never takes a counterpart
+    away); ``apart`` (pairs, smaller source first) are sentences the reader unlinked:
+    no other link may put them in one group, and no group implies them.
     """
     groups = _Groups()
     kept_apart = _apart_index(apart)
@@ -132,10 +132,9 @@ def classify(
     # pairs joined by a link while both groups had one sentence per source: decided most
     # confident first, that link is the weakest on the path between them
     joined: list[tuple[SentenceRef, SentenceRef, float]] = []
-    for k in order:
+    users = [k for k in order if pool[k].by == BY_USER]
+    for k in _machine_first(pool, order, bar, users):
         link = pool[k]
-        if link.confidence < bar:
-            break  # the order is by confidence: every later link is weaker
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra != rb:
             user = link.by == BY_USER
@@ -166,6 +165,20 @@ def classify(
         out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
         out += sorted(extra.values(), key=lambda x: (x.a, x.b))
     return out
+
+
+def _machine_first(
+    pool: Sequence[Link], order: Sequence[int], bar: float, users: list[int]
+) -> Iterator[int]:
+    """The links that clear ``bar`` in ``order`` (stopping at the first that does not:
+    the order is by confidence), the reader's links left out, then the reader's."""
+    skip = set(users)
+    for k in order:
+        if pool[k].confidence < bar:
+            break  # the order is by confidence: every later link is weaker
+        if k not in skip:
+            yield k
+    yield from users
 
 
 def _promote(link: Link, implied: Link) -> Link:
