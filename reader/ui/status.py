@@ -27,6 +27,9 @@ class StatusBar(Horizontal):
         & > #status-sync { padding: 0 1; }
         & > .strictness-title { padding: 0 0 0 1; }
         & > #status-strictness { padding: 0 1 0 1; color: $text; }
+        & > #status-pending { background: $accent 40%; color: $text; padding: 0 1;
+                              text-wrap: nowrap; }
+        & > #status-pending.-hidden { display: none; }
         & > #status-message { width: 1fr; padding: 0 1; text-wrap: nowrap;
                               text-overflow: ellipsis; }
         & > #status-message.-error { color: $text-error; text-style: bold; }
@@ -48,6 +51,7 @@ class StatusBar(Horizontal):
         yield Label("sync on", id="status-sync")
         yield Label("strictness:", classes="strictness-title")
         yield Label("normal", id="status-strictness")
+        yield Static("", id="status-pending", markup=False, classes="-hidden")
         yield Static("", id="status-message", markup=False)
         yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
 
@@ -64,6 +68,12 @@ class StatusBar(Horizontal):
         msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")
         msg.set_class(warning and not error, "-warning")
+
+    def set_pending(self, text: str | Content | None) -> None:
+        """What is pending (a link being made), shown until it is done or cancelled."""
+        pending = self.query_one("#status-pending", Static)
+        pending.update(safe_content(text or ""))
+        pending.set_class(text is None, "-hidden")
 
     def set_progress(self, fraction: float | None) -> None:
         bar = self.query_one("#status-progress", ProgressBar)
