@@ -62,8 +62,10 @@ def user_links(app: ReaderApp) -> set[tuple[tuple[int, int], tuple[int, int]]]:
 
 
 def pending(app: ReaderApp) -> str | None:
-    widget = app.query_one("#status-pending")
-    return None if widget.has_class("-hidden") else str(widget.render())
+    text = app.status.pending
+    if text is not None:  # shown on the status line, before the last message
+        assert text.plain in str(app.query_one("#status-message").render())
+    return None if text is None else text.plain
 
 
 def message(app: ReaderApp) -> str:

@@ -315,7 +315,7 @@ class Alignment:
     def support(self, source: int, sentence: int) -> int:
         """In how many sources (this one included) this sentence appears: the spread of
         its group."""
-        return self._spread[source].get(sentence, 1)
+        return self._spread[source][sentence]
 
     def is_unique(self, source: int, sentence: int) -> bool:
         return not self.counterparts(source, sentence)
@@ -371,9 +371,9 @@ class Alignment:
         return groups
 
     @cached_property
-    def _spread(self) -> list[dict[int, int]]:
-        """Per source: the spread of each sentence's group (sentences in a group only)."""
-        out: list[dict[int, int]] = [{} for _ in self.sources]
+    def _spread(self) -> list[list[int]]:
+        """Per source, the spread of each sentence's group (1: in no group)."""
+        out = [[1] * len(src) for src in self.sources]
         for g in self.groups:
             k = len({s for s, _ in g})
             for s, i in g:

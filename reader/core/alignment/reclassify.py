@@ -186,8 +186,8 @@ def _patched_anchors(
 
 
 def _patched_spread(
-    old: list[dict[int, int]], links: list[Link], touched: dict[int, set[int]]
-) -> list[dict[int, int]]:
+    old: list[list[int]], links: list[Link], touched: dict[int, set[int]]
+) -> list[list[int]]:
     parent: dict[SentenceRef, SentenceRef] = {}
 
     def find(x: SentenceRef) -> SentenceRef:
@@ -208,9 +208,9 @@ def _patched_spread(
         groups.setdefault(find(x), set()).add(x[0])
     out = list(old)
     for s, xs in touched.items():
-        per_source = out[s] = dict(old[s])
+        spread = out[s] = list(old[s])
         for i in xs:
-            per_source.pop(i, None)
+            spread[i] = 1
     for x in parent:
         out[x[0]][x[1]] = len(groups[find(x)])
     return out

@@ -27,7 +27,8 @@ class Prepared:
     kinds: tuple[list[int], ...]  # per source: the shading of each sentence (rows.ALL ...)
     counterparts: int  # links by kind, for the status line
     related: int
-    #: per source, the sentences whose links the last correction decided again
+    #: per source, the sentences whose shading the last correction changed (what must
+    #: be painted again; the highlights follow the panes' next line-up)
     touched: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
@@ -45,16 +46,24 @@ class Prepared:
             return self
         al = patch.alignment
         kinds = list(self.kinds)
+        reshaded: dict[int, frozenset[int]] = {}
         for s, sentences in patch.touched.items():
-            shading = kinds[s] = list(kinds[s])
+            shading = list(kinds[s])
+            changed = []
             for i in sentences:
-                shading[i] = sentence_kind(al, s, i)
+                kind = sentence_kind(al, s, i)
+                if kind != shading[i]:
+                    shading[i] = kind
+                    changed.append(i)
+            if changed:
+                kinds[s] = shading
+                reshaded[s] = frozenset(changed)
         return Prepared(
             al,
             tuple(kinds),
             self.counterparts + patch.counterparts,
             self.related + patch.related,
-            patch.touched,
+            reshaded,
         )
 
 

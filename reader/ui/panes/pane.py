@@ -106,7 +106,7 @@ class SourcePane(Vertical):
         self.title_bar.update(self._title())
         self.view.patch_alignment(alignment, kinds, sentences)
         if sentences:
-            self.overview.set_kinds(kinds)
+            self.overview.patch_kinds(kinds, sentences)
 
     def on_overview_strip_clicked(self, message: OverviewStrip.Clicked) -> None:
         """A click on the strip: this pane's view takes the focus and the sentence
