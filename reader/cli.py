@@ -14,6 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reader import __version__
 from reader.core.export.render import FORMATS
@@ -76,8 +77,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors on one line (the README's promise for every bad input), with where
+    to find the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        _say("error", f"{message} (see {self.prog} --help)")
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reader",
         description="Read several versions of the same story side by side, sentence-aligned.",
         epilog=EPILOG,
@@ -108,13 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --json: leave out matched word spans and shared passages",
     )
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
-    al.add_argument(
-        "--strictness",
-        choices=("strict", "normal", "loose"),
-        default="normal",
-        help="what counts as a counterpart: strict links only the surest pairs, "
-        "loose also the doubtful ones (default normal)",
-    )
+    _add_strictness(al)
     al.add_argument(
         "--explain",
         metavar="FILE:N",
@@ -186,7 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="export the passages shared verbatim (no marks needed)",
     )
+    _add_strictness(ex)
     return parser
+
+
+def _add_strictness(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strictness",
+        choices=("strict", "normal", "loose"),
+        default="normal",
+        help="what counts as a counterpart: strict links only the surest pairs, "
+        "loose also the doubtful ones (default normal)",
+    )
 
 
 def _say(kind: str, message: str) -> None:
@@ -226,17 +241,22 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
-    al = _aligned(args.paths, loaded.documents, args.strictness, not args.no_corrections)
+    from reader.core.text.segment import segment
+
+    sources = segment(loaded.documents)
+    if args.explain is not None:  # a bad reference is refused before the work
+        from reader.core.alignment.refs import RefError, parse_ref
+
+        try:
+            source, sentence = parse_ref(args.explain, sources)
+        except RefError as exc:
+            return _fail(str(exc))
+    al = _aligned(args.paths, sources, args.strictness, not args.no_corrections)
     for note in al.notes:
         _warn(note)
     if args.explain is not None:
         from reader.core.alignment import explain
-        from reader.core.alignment.refs import RefError, parse_ref
 
-        try:
-            source, sentence = parse_ref(args.explain, al.sources)
-        except RefError as exc:
-            return _fail(str(exc))
         if args.json:
             out = json_text(explain.to_json(al, source, sentence), separators=(",", ":"))
         else:
@@ -256,13 +276,17 @@ def _cmd_align(args: argparse.Namespace) -> int:
     return _print(out + "\n")
 
 
-def _aligned(paths: Sequence[str], documents, strictness: str | None, corrections: bool = True):
-    """The alignment of ``documents`` with the corrections saved for ``paths`` (lost ones
-    and a sidecar that cannot be read are warned about, one line each)."""
-    from reader.core.alignment.pipeline import align_sources
+def _segment(loaded):
     from reader.core.text.segment import segment
 
-    sources = segment(documents)
+    return segment(loaded.documents)
+
+
+def _aligned(paths: Sequence[str], sources, strictness: str | None, corrections: bool = True):
+    """The alignment of ``sources`` with the corrections saved for ``paths`` (lost ones
+    and a sidecar that cannot be read are warned about, one line each)."""
+    from reader.core.alignment.pipeline import align_sources
+
     fixed = None
     if corrections and len(sources) > 1:
         from reader.cli_corrections import saved_corrections
@@ -306,7 +330,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     if args.matches:
-        data = collect_matches(_aligned(args.paths, loaded.documents, None))
+        data = collect_matches(_aligned(args.paths, _segment(loaded), args.strictness))
     else:
         from reader.core.fs import display_path
         from reader.core.marks.marks import orphaned_report, reanchor_marks
@@ -321,7 +345,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 f"no marks saved in {display_path(path)}; exporting none (--matches "
                 "exports the shared passages)"
             )
-        al = _aligned(args.paths, loaded.documents, None)
+        al = _aligned(args.paths, _segment(loaded), args.strictness)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
             _warn(line)

@@ -144,14 +144,20 @@ def classify_pool(pool: Pool, strictness: str, corrections: Corrections) -> list
     """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``."""
     levels = pool.levels
     links, order = corrected_links(pool.links, pool.order, corrections)
-    return classify(
-        links,
-        order,
-        levels.bars[strictness],
-        pool.parallel,
-        levels.implied_confidence if levels.implied else None,
-        corrections.apart,
-    )
+    return classify(links, order, levels.bars[strictness], apart=corrections.apart, **context(pool))
+
+
+def context(pool: Pool) -> dict:
+    """What :func:`classify` needs of ``pool`` besides the links, order and bar."""
+    levels = pool.levels
+    return {
+        "parallel": pool.parallel,
+        "implied": levels.implied_confidence if levels.implied else None,
+        # one bar for the links that vouch for a split, whatever the level: so the levels
+        # nest (strict ⊆ normal ⊆ loose)
+        "confident": min(levels.bars.values()),
+        "stricter": list(levels.bars.values()),
+    }
 
 
 @dataclass(frozen=True)

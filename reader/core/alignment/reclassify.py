@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from reader.core.alignment.corrections import Corrections, Pair, corrected_links
 from reader.core.alignment.links import COUNTERPART, RELATED, Link, SentenceRef, classify
-from reader.core.alignment.model import Alignment, Counterpart
+from reader.core.alignment.model import Alignment, Counterpart, context
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,8 @@ def recorrect(al: Alignment, corrections: Corrections) -> Patch:
         frozenset(p for p in corrections.unlinked if p[0] in region and p[1] in region),
     )
     links, order = corrected_links([pool.links[k] for k in ids], order, local)
-    levels = pool.levels
     decided = classify(
-        links,
-        order,
-        levels.bars[al.strictness],
-        pool.parallel,
-        levels.implied_confidence if levels.implied else None,
-        local.apart,
+        links, order, pool.levels.bars[al.strictness], apart=local.apart, **context(pool)
     )
     out = Alignment(al.sources, None, al.boilerplate, al.strictness, pool, al.notes, corrections)
     touched: dict[int, set[int]] = {}
