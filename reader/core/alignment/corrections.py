@@ -17,7 +17,8 @@ exports and ``reader align --json``.
   through them only where one sentence bridges them.
 - An **unlinked** pair is removed from the pool, so the aligner can never bring it
   back, and is kept apart: no other link may put the two sentences in one group, and
-  no group implies them (the weaker link on a path between them becomes ``related``).
+  no group implies them (the weaker link on a path between them becomes ``related``);
+  only the reader's own links can still bring them into one group.
   A pair both linked and unlinked by the reader is linked (the last decision is kept
   upstream: one record per pair).
 
