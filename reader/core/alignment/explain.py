@@ -33,7 +33,7 @@ class Reason:
 
 def shown_confidence(confidence: float) -> str:
     """A confidence with two decimals, cut rather than rounded: 0.4996 (below the
-    normal bar of 0.5) reads 0.49, never 0.50."""
+    bar of 0.5) reads 0.49, never 0.50."""
     return f"{math.floor(round(confidence * 100, 6)) / 100:.2f}"
 
 
