@@ -35,6 +35,9 @@ class CommandHost(Protocol):
     def action_hide_pane(self) -> None: ...
     def action_search(self) -> None: ...
     def action_why(self) -> None: ...
+    def action_link(self) -> None: ...
+    def action_undo_correction(self) -> None: ...
+    def action_redo_correction(self) -> None: ...
     def action_mark(self) -> None: ...
     def action_annotate(self) -> None: ...
     def action_toggle_marks_panel(self) -> None: ...
@@ -69,6 +72,26 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
             "Counterparts and related sentences of the "
             "current sentence, with confidence and matched words (w)",
             app.action_why,
+        ),
+        (
+            "corrections: link this sentence to another",
+            "Link from here: move to a sentence in another pane, then L or Enter (L)",
+            app.action_link,
+        ),
+        (
+            "corrections: unlink a counterpart",
+            "Opens why linked: d unlinks the highlighted counterpart (w, then d)",
+            app.action_why,
+        ),
+        (
+            "corrections: undo",
+            "Undo the last link or unlink (ctrl+z)",
+            app.action_undo_correction,
+        ),
+        (
+            "corrections: redo",
+            "Redo the last link or unlink undone (ctrl+y)",
+            app.action_redo_correction,
         ),
         (
             "marks: mark this sentence",

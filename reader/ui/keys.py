@@ -33,7 +33,7 @@ APP_KEYS = [
         False,
         "shift+tab",
     ),
-    Key("escape", "cancel_load", "Stop aligning", "", "app.cancel_load", False, "Esc"),
+    Key("escape", "cancel", "Cancel", "", "app.cancel_load", False, "Esc"),
     *[
         Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}")
         for i in range(1, 10)
@@ -186,10 +186,38 @@ ALIGN_KEYS = [
         "w",
         "app.why",
         "Why",
-        "Why linked: counterparts and related sentences, with confidence",
+        "Why linked: counterparts and related sentences, with confidence; d there unlinks",
         "alignment.why",
         True,
         "w",
+    ),
+    Key(
+        "L",
+        "app.link",
+        "Link",
+        "Link from here: move to a sentence in another pane (any move, search too), "
+        "then L or Enter links them; Esc cancels",
+        "corrections.link",
+        False,
+        "L",
+    ),
+    Key(
+        "ctrl+z",
+        "app.undo_correction",
+        "Undo",
+        "Undo the last link or unlink (any pane)",
+        "corrections.undo",
+        False,
+        "ctrl+z",
+    ),
+    Key(
+        "ctrl+y",
+        "app.redo_correction",
+        "Redo",
+        "Redo the last link or unlink undone",
+        "corrections.redo",
+        False,
+        "ctrl+y",
     ),
 ]
 
@@ -197,7 +225,12 @@ HELP_EXTRA = [
     ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
     ("ctrl+p", "Command palette (themes, panes, sync, search, strictness, marks, export)"),
     ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
-    ("Esc", "Close a dialog, the search box or visual mode; stops a running alignment"),
+    (
+        "Esc",
+        "Close a dialog, the search box or visual mode; cancels a pending link; "
+        "stops a running alignment",
+    ),
+    ("◆", "In the gutter: a link you made (a computed counterpart shows ▌)"),
 ]
 
 

@@ -59,11 +59,39 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
+    _pending: Content | None = None  # what is pending, shown before every message
+    _message: Content = Content("")
+    _state: tuple[bool, bool] = (False, False)
+
     def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
+        self._message = safe_content(text)  # a search query, a file name: literally
+        self._state = (error, warning and not error)
+        self._show()
+
+    def set_pending(self, text: str | Content | None) -> None:
+        """What is pending (a link being made), shown before the messages until it is
+        done or cancelled."""
+        self._pending = None if text is None else safe_content(text)
+        self._show()
+
+    @property
+    def pending(self) -> Content | None:
+        return self._pending
+
+    def _show(self) -> None:
         msg = self.query_one("#status-message", Static)
-        msg.update(safe_content(text))  # a search query, a file name: literally
-        msg.set_class(error, "-error")
-        msg.set_class(warning and not error, "-warning")
+        content = self._message
+        if self._pending is not None:
+            pending = self._pending.stylize("reverse bold")
+            content = Content.assemble(pending, " ", content) if content.plain else pending
+        # one line whatever it says: no layout pass (five book-length panes would be
+        # laid out again for a status message)
+        msg.update(content, layout=False)
+        error, warning = self._state
+        if msg.has_class("-error") != error:
+            msg.set_class(error, "-error")
+        if msg.has_class("-warning") != warning:
+            msg.set_class(warning, "-warning")
 
     def set_progress(self, fraction: float | None) -> None:
         bar = self.query_one("#status-progress", ProgressBar)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from textual import events
 from textual.containers import Horizontal
 
+from reader.core.alignment.links import BY_USER
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.messages import Moved, Resized
@@ -78,6 +79,19 @@ class PaneDeck(Horizontal):
                 pane.set_alignment(prepared.alignment, prepared.kinds[pane.index])
             if resync:
                 self.resync()
+
+    def patch_level(self, prepared: Prepared) -> None:
+        """``prepared`` differs from what is shown by a correction: re-shade the
+        sentences it touched (``prepared.touched``), then line the panes up again."""
+        self.alignment = prepared.alignment
+        with self.app.batch_update():
+            for pane in self.panes:
+                pane.patch_alignment(
+                    prepared.alignment,
+                    prepared.kinds[pane.index],
+                    prepared.touched.get(pane.index, frozenset()),
+                )
+            self.resync()
 
     def set_hits(self, per_source: dict[int, set[int]]) -> None:
         for pane in self.panes:
@@ -213,38 +227,57 @@ class PaneDeck(Horizontal):
         row = max(0, min(row, leader.size.height - 1, top))
         al = self.alignment
         followers: list[
-            tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]], frozenset[int]]
+            tuple[
+                SentenceView,
+                int | None,
+                bool,
+                dict[int, list[tuple[int, int]]],
+                frozenset[int],
+                frozenset[int],
+            ]
         ] = []
         leader_diffs: set[tuple[int, int]] = set()
+        by_user = False  # the current sentence has a link the reader made
         for i in self.shown:
             if i == source:
                 continue
             view = self.panes[i].view
             view.relayout()
             if al is None or view.wrapped is None or not len(view.source):
-                followers.append((view, None, False, {}, frozenset()))
+                followers.append((view, None, False, {}, frozenset(), frozenset()))
                 continue
             j, found = al.locate(source, sentence, i)  # counterparts only
             marks = {}
+            user: set[int] = set()  # linked by the reader
             for c in al.counterparts(source, sentence):
                 if c.source == i:
                     mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
                     marks[c.sentence] = theirs
                     leader_diffs.update(mine)
+                    if c.by == BY_USER:
+                        user.add(c.sentence)
+            by_user = by_user or bool(user)
             # related sentences get a quiet mark where they are; they never move a pane
             related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
-            followers.append((view, j, found, marks, related))
+            followers.append((view, j, found, marks, related, frozenset(user)))
             if self.sync_on:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
         with self.app.batch_update():
-            leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
+            if al is not None and not by_user:  # a link to a source whose pane is hidden
+                by_user = any(c.by == BY_USER for c in al.counterparts(source, sentence))
+            leader.set_highlight(
+                {sentence: sorted(leader_diffs)} if al else {},
+                None,
+                True,
+                corrected=frozenset({sentence}) if by_user else frozenset(),
+            )
             leader.show_sentence(sentence, row)
-            for view, target, found, marks, related in followers:
+            for view, target, found, marks, related, by_reader in followers:
                 if target is None:
                     view.set_highlight({}, None, False)
                     continue
-                view.set_highlight(marks, None if found else target, False, related)
+                view.set_highlight(marks, None if found else target, False, related, by_reader)
                 if self.sync_on:
                     view.show_sentence(target, row)
                 self.panes[view.index].set_note(

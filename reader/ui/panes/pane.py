@@ -95,6 +95,19 @@ class SourcePane(Vertical):
         self.view.set_alignment(alignment, kinds)
         self.overview.set_kinds(self.view.kinds)
 
+    def patch_alignment(
+        self, alignment: Alignment, kinds: list[int], sentences: frozenset[int]
+    ) -> None:
+        """A correction changed the links of ``sentences`` only: re-shade those."""
+        lang = f"{self.source.lang} · " if self.source.lang else ""
+        self._figures = (
+            f"{lang}{len(self.source)} sent. · {alignment.shared_fraction(self.index):.0%} shared"
+        )
+        self.title_bar.update(self._title())
+        self.view.patch_alignment(alignment, kinds, sentences)
+        if sentences:
+            self.overview.patch_kinds(kinds, sentences)
+
     def on_overview_strip_clicked(self, message: OverviewStrip.Clicked) -> None:
         """A click on the strip: this pane's view takes the focus and the sentence
         clicked becomes current (posted from here: a message the view posted while its

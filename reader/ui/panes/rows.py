@@ -34,7 +34,14 @@ from textual.timer import Timer
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
-from reader.ui.panes.shading import ALL, BOILER, SOME, UNIQUE, UNKNOWN, sentence_kinds
+from reader.ui.panes.shading import (
+    ALL,
+    BOILER,
+    SOME,
+    UNIQUE,
+    UNKNOWN,
+    sentence_kinds,
+)
 from reader.ui.panes.wrap import BLANK, Layout, layout
 
 KIND_CLASS = {
@@ -77,6 +84,9 @@ class SentenceRows(ScrollView):
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
+        #: linked by the reader to the leader's sentence (and that sentence itself, when
+        #: it has such a link): a gutter mark sets these links apart from computed ones
+        self.corrected: frozenset[int] = frozenset()
         self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
@@ -175,11 +185,34 @@ class SentenceRows(ScrollView):
         gap: int | None,
         leader: bool,
         related: frozenset[int] = frozenset(),
+        corrected: frozenset[int] = frozenset(),
     ) -> None:
         self.marks = marks
         self.gap = gap
         self.leader = leader
         self.related = related
+        self.corrected = corrected
+        self.refresh()
+
+    def patch_alignment(
+        self, alignment: Alignment, kinds: list[int], sentences: frozenset[int]
+    ) -> None:
+        """Shade by ``alignment`` where only ``sentences`` changed (a correction): their
+        painted rows are dropped, every other row stays cached."""
+        self.alignment = alignment
+        self.kinds = kinds
+        lay = self.wrapped
+        if lay is None or not sentences:
+            return
+        rows: set[int] = set()
+        for k in sentences:
+            top = lay.row_of(k)
+            rows.update(range(top, top + lay.height_of(k)))
+        cache = self._cache
+        for key in list(cache.keys()):
+            row = key if isinstance(key, int) else key[0]  # type: ignore[index]
+            if row in rows:
+                cache.discard(key)
         self.refresh()
 
     def set_hits(self, hits: frozenset[int]) -> None:
@@ -253,6 +286,7 @@ class SentenceRows(ScrollView):
         if lay is None:
             return [self._blank_strip(width)] * len(rows)
         current, marks, gap, related = self.current, self.marks, self.gap, self.related
+        corrected = self.corrected
         leader, visual = self.leader, self.visual_anchor is not None
         any_marks, no_gap = bool(marks), gap is None
         cache = self._cache
@@ -278,6 +312,7 @@ class SentenceRows(ScrollView):
                     no_gap,
                     self.in_visual(k),
                     k in related,
+                    k in corrected,
                 )
             strip = cache.get(key)
             if strip is None or strip.cell_length != width:
@@ -323,7 +358,9 @@ class SentenceRows(ScrollView):
         if self.visual_anchor is not None and self.in_visual(k):
             base = self._style("pane--visual")
         if highlighted:
-            glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
+            # a link the reader made (or this sentence's, when it has one) looks different
+            glyph = "◆" if k in self.corrected else "▌"
+            gstyle = base + self._style("pane--gutter-current", True)
         if k == self.gap and first:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
         elif k in self.hits and first:

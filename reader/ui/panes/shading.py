@@ -25,3 +25,11 @@ def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
         sup = alignment.support(source, i)
         out.append(UNIQUE if sup <= 1 else ALL if sup >= n_sources else SOME)
     return out
+
+
+def sentence_kind(alignment: Alignment, source: int, sentence: int) -> int:
+    """The shading of one sentence (as :func:`sentence_kinds`)."""
+    if alignment.is_boilerplate(source, sentence):
+        return BOILER
+    sup = alignment.support(source, sentence)
+    return UNIQUE if sup <= 1 else ALL if sup >= len(alignment.sources) else SOME
