@@ -159,11 +159,16 @@ def _read_exactly(stream: io.FileIO, n: int) -> bytes | None:
 
 def _pack(prepared: Prepared) -> tuple:
     """A prepared level without its sources (the parent has its own) and its pool
-    (sent once): the alignment's fields and the indexes :func:`prepare` built, as the
-    C pickler takes them (no Python call per object)."""
+    (sent once): what the alignment is made of and the indexes :func:`prepare` built,
+    as the C pickler takes them (no Python call per object)."""
+    from functools import cached_property
+
     al = prepared.alignment
-    state = {k: v for k, v in vars(al).items() if k not in ("sources", "pool", "_siblings")}
-    return state, prepared.kinds, prepared.counterparts, prepared.related
+    made = (al.links, al.boilerplate, al.strictness, al.notes, al.corrections)
+    built = {
+        k: v for k, v in vars(al).items() if isinstance(getattr(type(al), k, None), cached_property)
+    }
+    return made, built, prepared.kinds, prepared.counterparts, prepared.related
 
 
 def _unpack(packed: tuple, sources: Sequence[Source], pool: Any) -> Prepared:
@@ -171,11 +176,10 @@ def _unpack(packed: tuple, sources: Sequence[Source], pool: Any) -> Prepared:
     from reader.core.alignment.model import Alignment
     from reader.ui.panes.levels import Prepared
 
-    state, kinds, counterparts, related = packed
-    al = Alignment.__new__(Alignment)
-    vars(al).update(state)  # the fields and the cached indexes
-    al.sources, al.pool, al._siblings = list(sources), pool, {}
-    return Prepared(al, kinds, counterparts, related)
+    (links, boilerplate, strictness, notes, corrections), built, kinds, cps, related = packed
+    al = Alignment(list(sources), links, boilerplate, strictness, pool, notes, corrections)
+    vars(al).update(built)  # the indexes, as cached_property keeps them
+    return Prepared(al, kinds, cps, related)
 
 
 def start(documents: Sequence[Document]) -> AlignProcess | None:
