@@ -85,7 +85,9 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
 
     def __init__(self, folder: Path, n_marks: int, build: Callable[[str, bool], str]) -> None:
         super().__init__()
-        self.folder = folder
+        # absolute: the default path is shown in full, and a relative one typed is read
+        # against it (a relative folder would be joined to itself: story/story/...)
+        self.folder = folder.absolute()
         self.n_marks = n_marks
         self.build = build
         self.busy = False

@@ -366,7 +366,7 @@ class MarkKeeper(Widget):
         when it closes."""
         from reader.ui.dialogs.export import ExportDialog
 
-        folder = self.marks_path.parent if self.marks_path is not None else Path.cwd()
+        folder = (self.marks_path.parent if self.marks_path is not None else Path.cwd()).absolute()
         marks = tuple(self.book.marks)
 
         def build(fmt: str, matches: bool) -> str:
