@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.core.fs import RefusedFile, display_path, kind_of, read_regular, size_over
-from reader.core.text.own_files import made_by_reader
 from reader.core.text.decode import (
     SNIFF,
     decode,
@@ -23,6 +22,7 @@ from reader.core.text.decode import (
     normalise_newlines,
     utf16_without_bom,
 )
+from reader.core.text.own_files import made_by_reader
 
 #: Default largest file accepted as "a text version of a story".
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024

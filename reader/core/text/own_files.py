@@ -51,7 +51,7 @@ def made_by_reader(data: bytes) -> str | None:
     head = data[:HEAD]
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    if not head[:1] in (b"#", b"p", b"<", b"{", *(bytes([c]) for c in b"0123456789")):
+    if head[:1] not in (b"#", b"p", b"<", b"{", *(bytes([c]) for c in b"0123456789")):
         return None  # the cheap test: every kind starts with one of these
     text = head.decode("utf-8", "replace")
     for pattern, what in KINDS:
