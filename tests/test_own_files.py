@@ -80,3 +80,41 @@ def test_align_counts_the_same_sources_after_an_export_next_to_them(folder, caps
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0] == before
     assert captured.err.count("written by reader") == len(FORMATS)
+
+
+# -- new files honour the umask (issue 10, bug 9) ---------------------------------------------
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_exports_and_marks_files_are_made_as_open_would(tmp_path, umask, mode):
+    import os
+
+    from reader.core.alignment.model import Alignment
+    from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import segment
+
+    sources = segment(documents_from_texts({"a.txt": "One sentence here.", "b.txt": "Two."}))
+
+    from reader.core.export.render import write_export
+    from reader.core.fs import atomic_write
+
+    old = os.umask(umask)
+    try:
+        write_export(tmp_path / "out.md", "text\n")
+        atomic_write(tmp_path / "new.json", "{}\n", overwrite=False)
+        atomic_write(tmp_path / "over.json", "{}\n", overwrite=True)
+        store = MarkStore(tmp_path / FILE_NAME)
+        store.records.put(create_mark(Alignment(sources, []), 0, 0, 0))
+        assert not store.sync().error
+    finally:
+        os.umask(old)
+    for name in ("out.md", "new.json", "over.json", FILE_NAME):
+        assert (tmp_path / name).stat().st_mode & 0o777 == mode, name
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path):
+    from reader.core.fs import atomic_write
+
+    target = tmp_path / "kept.json"
+    target.write_text("old")
+    target.chmod(0o640)
+    atomic_write(target, "new", overwrite=True)
+    assert target.stat().st_mode & 0o777 == 0o640
