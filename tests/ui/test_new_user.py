@@ -42,3 +42,62 @@ async def test_export_to_the_default_place_from_a_relative_folder(folder, monkey
         assert not isinstance(app.screen, ExportDialog), app.screen.query_one("#export-error")
         assert (folder / "reader-marks.md").is_file()
         assert not (folder / "story").exists()
+
+
+# -- bug 5: every key of a burst counts -----------------------------------------------------
+def burst(app: ReaderApp, keys: str) -> None:
+    """Keys sent back to back, as a terminal delivers a fast typist's or a held key's
+    (pilot.press waits for the app to idle after each key)."""
+    from textual import events
+
+    driver = app._driver
+    assert driver is not None
+    for key in keys.split():
+        driver.send_message(events.Key(key, " " if key == "space" else key))
+
+
+async def test_a_burst_of_j_moves_once_per_key(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.deck.panes[0].view
+        assert view.current == 0
+        burst(app, "j j j j j")
+        await settle(pilot)
+        assert view.current == 5
+        burst(app, "j j j k j j j j j j")
+        await settle(pilot)
+        assert view.current == 13
+        assert app.deck.leader == 0
+
+
+async def test_j_then_m_in_a_burst_marks_the_sentence_moved_to(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "j j m")
+        await settle(pilot)
+        assert sorted(app.marks.book.per_source()[0]) == [2]
+
+
+async def test_a_burst_of_pages_pages_once_per_key(folder):
+    async def landing(keys: str, together: bool) -> tuple[int, int]:
+        app = ReaderApp(load_paths([folder]).documents)
+        async with app.run_test(size=(160, 16)) as pilot:
+            await settle(pilot)
+            if together:
+                burst(app, keys)
+            else:
+                for key in keys.split():
+                    await pilot.press(key)
+                    await drain(pilot)
+            await settle(pilot)
+            view = app.deck.panes[0].view
+            return view.current, view.top_row
+
+    one_by_one = await landing("space space space", together=False)
+    assert one_by_one[0] > 0
+    assert await landing("space space space", together=True) == one_by_one
+    assert await landing("space space b ctrl+d", together=True) == await landing(
+        "space space b ctrl+d", together=False
+    )

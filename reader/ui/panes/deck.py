@@ -61,7 +61,7 @@ class PaneDeck(Horizontal):
         """A pane per source (awaited: the first pane can take the focus at once)."""
         self.sources = list(sources)
         self.priority = list(range(len(self.sources)))
-        self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
+        self.panes = [SourcePane(src, i, self.user_moved) for i, src in enumerate(self.sources)]
         await self.mount(*self.panes)
         self.apply_visibility()
 
@@ -188,9 +188,16 @@ class PaneDeck(Horizontal):
 
     def on_moved(self, message: Moved) -> None:
         message.stop()
-        if message.source != self.leader:
-            self.leader = message.source
-        self.move_to(message.source, message.sentence, message.screen_row)
+        self.user_moved(message.source, message.sentence, message.screen_row)
+
+    def user_moved(self, source: int, sentence: int, screen_row: int | None = None) -> None:
+        """The reader moved pane ``source`` (a key, the wheel, a click). Called by the
+        view as the key is handled, not through a message: the next key of a burst
+        (``jjjjj``, ``j m``) then starts from where this one landed, and a frame is
+        painted only when the keys stop coming (Textual refreshes on idle)."""
+        if source != self.leader:
+            self.leader = source
+        self.move_to(source, sentence, screen_row)
 
     def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""

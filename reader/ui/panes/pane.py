@@ -12,7 +12,7 @@ from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
 from reader.ui.messages import Moved
 from reader.ui.panes.overview import OverviewStrip
-from reader.ui.panes.view import SentenceView
+from reader.ui.panes.view import Mover, SentenceView
 
 
 class TitleBar(Widget):
@@ -56,14 +56,14 @@ class SourcePane(Vertical):
     }
     """
 
-    def __init__(self, source: Source, index: int) -> None:
+    def __init__(self, source: Source, index: int, mover: Mover | None = None) -> None:
         super().__init__(id=f"pane-{index}")
         self.source = source
         self.index = index
         self.overview = OverviewStrip()
         # the view tells the strip where it is (a service passed down, no climbing)
         self.view = SentenceView(
-            source, index, on_window=self.overview.show_window, id=f"view-{index}"
+            source, index, on_window=self.overview.show_window, mover=mover, id=f"view-{index}"
         )
         self._figures = f"{len(source)} sent."
         self._note = ""

@@ -10,6 +10,8 @@ and :class:`StatusNote` for a line in the status bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.actions import SkipAction
 
@@ -27,6 +29,10 @@ TAG_RULES = "\n".join(
     f"        & > .pane--tag-{name} {{ color: {colour.screen}; }}"
     for name, colour in TAG_COLOURS.items()
 )
+
+
+#: what the view calls when the reader moves it: (source, sentence, screen row)
+Mover = Callable[[int, int, "int | None"], None]
 
 
 class SentenceView(SentenceRows, can_focus=True):
@@ -85,6 +91,12 @@ class SentenceView(SentenceRows, can_focus=True):
     """
     )
 
+    def __init__(self, *args, mover: Mover | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # the deck's move, passed down: a key is applied before the next one is read
+        # (without a deck, e.g. alone in a test, the move is posted as a message)
+        self._mover = mover
+
     def on_resize(self, event: events.Resize) -> None:
         if (
             self.wrapped is not None
@@ -121,7 +133,11 @@ class SentenceView(SentenceRows, can_focus=True):
         n = len(self.source)
         if n == 0:
             return
-        self.post_message(Moved(self.index, max(0, min(n - 1, sentence)), screen_row))
+        sentence = max(0, min(n - 1, sentence))
+        if self._mover is not None:
+            self._mover(self.index, sentence, screen_row)
+        else:
+            self.post_message(Moved(self.index, sentence, screen_row))
 
     def action_move(self, step: int) -> None:
         self._post(self.current + step)
