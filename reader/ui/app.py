@@ -386,9 +386,9 @@ class ReaderApp(App[None]):
 
     def on_search_done(self, message: SearchDone) -> None:
         self.search_bar.set_results(message.query, message.hits)
-        per_source: dict[int, set[int]] = {}
+        per_source: dict[int, dict[int, list[tuple[int, int]]]] = {}
         for h in message.hits:
-            per_source.setdefault(h.source, set()).add(h.sentence)
+            per_source.setdefault(h.source, {})[h.sentence] = list(h.spans)
         self.deck.set_hits(per_source)
         if not message.hits:
             self.status.set_message(Content(f"/{message.query}: no matches"), error=True)

@@ -101,3 +101,39 @@ async def test_a_burst_of_pages_pages_once_per_key(folder):
     assert await landing("space space b ctrl+d", together=True) == await landing(
         "space space b ctrl+d", together=False
     )
+
+
+# -- bug 4: the search box shows what is typed; a hit shows the words that matched --------
+async def test_the_search_box_shows_the_text_typed_and_hits_mark_the_words(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await drain(pilot)
+        box = app.search_bar.input
+        assert box.has_focus and box.content_size.height == 1  # not eaten by a border
+        assert "search all sources" in "".join(s.text for s in box.render_line(0))
+        await pilot.press(*"ushakov")
+        await drain(pilot)
+        assert "".join(s.text for s in box.render_line(0)).startswith("ushakov")
+        await pilot.press("enter")
+        await settle(pilot)
+        exact = [h for h in app.search_bar.hits if h.score == 100]
+        assert len(exact) >= 3
+        for hit in exact:
+            text = app.sources[hit.source].text
+            assert hit.spans and all(text[a:b].casefold() == "ushakov" for a, b in hit.spans)
+        hit = exact[0]
+        app.deck.jump_to(hit.source, hit.sentence)
+        await drain(pilot)
+        view = app.deck.panes[hit.source].view
+        assert view.hit_spans[hit.sentence] == list(hit.spans)
+        # the matched word is painted apart from the rest of its row
+        hit_style = view.get_component_rich_style("pane--hit-word", partial=True)
+        a, b = hit.spans[0]
+        row = view.wrapped.row_of(hit.sentence)
+        while not (view.wrapped.rows[row][0] <= a < view.wrapped.rows[row][1]):
+            row += 1
+        strip = view._row_strips(range(row, row + 1), view.size.width)[0]
+        styled = [seg.text for seg in strip if seg.style and hit_style.bgcolor == seg.style.bgcolor]
+        assert "".join(styled).casefold() == "ushakov"

@@ -79,6 +79,9 @@ class Hit:
     source: int
     sentence: int
     score: float
+    #: where the query matched in the source's text (exact: every occurrence; fuzzy:
+    #: the best-matching stretch), for highlighting
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[Hit]:
@@ -109,5 +112,29 @@ def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[
                 limit=None,
             ):
                 scores.setdefault(i, score)
-        hits.extend(Hit(si, i, sc) for i, sc in sorted(scores.items()))
+        for i, sc in sorted(scores.items()):
+            s, _e = src.sentences[i]
+            hits.append(Hit(si, i, sc, _match_spans(q, texts[i], s, i in exact)))
     return hits
+
+
+def _match_spans(query: str, text: str, offset: int, exact: bool) -> tuple[tuple[int, int], ...]:
+    """Where ``query`` matched in ``text`` (a sentence starting at ``offset``)."""
+    import re
+
+    if exact:
+        found = [m.span() for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
+        if found:
+            return tuple((offset + a, offset + b) for a, b in found)
+    from rapidfuzz import fuzz
+
+    al = fuzz.partial_ratio_alignment(query.casefold(), text.casefold())
+    if al is None or al.dest_end <= al.dest_start:
+        return ()
+    # the stretch, widened to whole words (a fuzzy match rarely ends on a word boundary)
+    a, b = al.dest_start, al.dest_end
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    return ((offset + a, offset + b),)

@@ -79,9 +79,10 @@ class PaneDeck(Horizontal):
             if resync:
                 self.resync()
 
-    def set_hits(self, per_source: dict[int, set[int]]) -> None:
+    def set_hits(self, per_source: dict[int, dict[int, list[tuple[int, int]]]]) -> None:
+        """Search matches: for each source, sentence -> the spans that matched."""
         for pane in self.panes:
-            pane.view.set_hits(frozenset(per_source.get(pane.index, ())))
+            pane.view.set_hits(per_source.get(pane.index, {}))
 
     def set_marked(self, per_source: Sequence[dict[int, str]]) -> None:
         for pane in self.panes:

@@ -19,7 +19,7 @@ it falls back to Textual's own path, which gives the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -91,7 +91,7 @@ class SentenceRows(ScrollView):
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
-        self.hits: frozenset[int] = frozenset()
+        self.hit_spans: dict[int, list[tuple[int, int]]] = {}  # search matches
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
@@ -196,8 +196,13 @@ class SentenceRows(ScrollView):
         self.related = related
         self.refresh()
 
-    def set_hits(self, hits: frozenset[int]) -> None:
-        self.hits = hits
+    @property
+    def hits(self) -> frozenset[int]:
+        """The sentences with a search match."""
+        return frozenset(self.hit_spans)
+
+    def set_hits(self, hit_spans: dict[int, list[tuple[int, int]]]) -> None:
+        self.hit_spans = dict(hit_spans)
         self._clear_painted()
         self.refresh()
 
@@ -312,6 +317,34 @@ class SentenceRows(ScrollView):
             style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
         return style
 
+    def _overlaid(
+        self,
+        s: int,
+        e: int,
+        base: Style,
+        words: Sequence[tuple[int, int]],
+        found: Sequence[tuple[int, int]],
+    ) -> list[Segment]:
+        """The text ``s:e`` as segments: ``words`` (differing or matching words) and
+        ``found`` (a search match) styled on top of ``base``, where they overlap too."""
+        word_style = self._style("pane--diff", True)
+        hit_style = self._style("pane--hit-word", True)
+        cuts = {s, e}
+        for a, b in (*words, *found):
+            if a < e and b > s:
+                cuts.update((max(a, s), min(b, e)))
+        points = sorted(cuts)
+        text = self.display_text
+        out = []
+        for a, b in zip(points, points[1:]):
+            style = base
+            if any(x <= a and b <= y for x, y in words):
+                style = style + word_style
+            if any(x <= a and b <= y for x, y in found):
+                style = style + hit_style
+            out.append(Segment(text[a:b], style))
+        return out
+
     def _render_row(self, row: int, k: int, width: int) -> Strip:
         lay = self.wrapped
         assert lay is not None
@@ -340,7 +373,7 @@ class SentenceRows(ScrollView):
             glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
         if k == self.gap and first:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
-        elif k in self.hits and first:
+        elif k in self.hit_spans and first:
             glyph, gstyle = "•", base + self._style("pane--hit", True)
         elif k in self.related and not highlighted:
             # related to the current sentence, not a counterpart: a quiet mark only
@@ -357,19 +390,23 @@ class SentenceRows(ScrollView):
         if (s, e) != BLANK and e > s:
             text = self.display_text
             spans = self.marks.get(k, ())
-            diff = base + self._style("pane--diff", True) if spans else base
-            pos = s
-            for a, b in spans:
-                if b <= pos or a >= e:
-                    continue
-                a = max(a, pos)
-                b = min(b, e)
-                if a > pos:
-                    segments.append(Segment(text[pos:a], base))
-                segments.append(Segment(text[a:b], diff))
-                pos = b
-            if pos < e:
-                segments.append(Segment(text[pos:e], base))
+            found = self.hit_spans.get(k, ())
+            if found:
+                segments.extend(self._overlaid(s, e, base, spans, found))
+            else:
+                diff = base + self._style("pane--diff", True) if spans else base
+                pos = s
+                for a, b in spans:
+                    if b <= pos or a >= e:
+                        continue
+                    a = max(a, pos)
+                    b = min(b, e)
+                    if a > pos:
+                        segments.append(Segment(text[pos:a], base))
+                    segments.append(Segment(text[a:b], diff))
+                    pos = b
+                if pos < e:
+                    segments.append(Segment(text[pos:e], base))
             chunk = text[s:e]
             used += len(chunk) if chunk.isascii() else cell_len(chunk)
         if used < width:  # pad here: one Strip per row, not one plus its padded copy

@@ -54,6 +54,7 @@ class SentenceView(SentenceRows, can_focus=True):
         "pane--gutter-current",
         "pane--gap",
         "pane--hit",
+        "pane--hit-word",
         "pane--visual",
         "pane--related",
         *(f"pane--tag-{tag}" for tag in TAG_COLOURS),
@@ -82,6 +83,7 @@ class SentenceView(SentenceRows, can_focus=True):
         & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
         & > .pane--gap { color: $error; text-style: bold; }
         & > .pane--hit { color: $accent; text-style: bold; }
+        & > .pane--hit-word { background: $accent 45%; color: $text; }
         & > .pane--visual { background: $reader-visual; }
         & > .pane--related { color: $text-muted; }
 """
