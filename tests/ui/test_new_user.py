@@ -137,3 +137,33 @@ async def test_the_search_box_shows_the_text_typed_and_hits_mark_the_words(folde
         strip = view._row_strips(range(row, row + 1), view.size.width)[0]
         styled = [seg.text for seg in strip if seg.style and hit_style.bgcolor == seg.style.bgcolor]
         assert "".join(styled).casefold() == "ushakov"
+
+
+# -- bug 3: the focused pane's title stands out, after every way of moving the focus ----------
+def lit_titles(app: ReaderApp) -> list[int]:
+    """The shown panes whose title is painted unlike the others' (the focused one)."""
+    shown = app.deck.shown
+    looks = {i: app.deck.panes[i].title_bar.rich_style for i in shown}
+    counts: dict[object, int] = {}
+    for style in looks.values():
+        counts[style] = counts.get(style, 0) + 1
+    return [i for i in shown if counts[looks[i]] == 1 and len(shown) > 1]
+
+
+async def test_the_focused_pane_title_stands_out(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert lit_titles(app) == [0]
+        for key, leader in (("tab", 1), ("4", 3), ("shift+tab", 2), ("x", None)):
+            await pilot.press(key)
+            await settle(pilot)
+            expected = app.deck.leader if leader is None else leader
+            assert app.deck.leader == expected
+            assert lit_titles(app) == [expected], key
+            assert app.deck.panes[expected].title_bar.content.plain.startswith("▶")
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert lit_titles(app) == [app.deck.leader]

@@ -49,7 +49,7 @@ class PaneDeck(Horizontal):
         self.panes: list[SourcePane] = []
         self.alignment: Alignment | None = None  # at the strictness shown
         self.sync_on = True
-        self.leader = 0
+        self._leader = 0
         self.anchor_row = 0
         self.priority: list[int] = []  # most recently focused first
         self.hidden: set[int] = set()  # hidden by the user
@@ -63,7 +63,22 @@ class PaneDeck(Horizontal):
         self.priority = list(range(len(self.sources)))
         self.panes = [SourcePane(src, i, self.user_moved) for i, src in enumerate(self.sources)]
         await self.mount(*self.panes)
+        self.leader = self._leader
         self.apply_visibility()
+
+    @property
+    def leader(self) -> int:
+        """The pane the reader works in (focused, unless a dialog or the marks panel
+        has the focus): its title is lit and marked ``▶``."""
+        return self._leader
+
+    @leader.setter
+    def leader(self, index: int) -> None:
+        old, self._leader = self._leader, index
+        if old != index and old < len(self.panes):
+            self.panes[old].set_leader(False)
+        if index < len(self.panes):
+            self.panes[index].set_leader(True)
 
     @property
     def leader_view(self) -> SentenceView | None:

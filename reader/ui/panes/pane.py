@@ -51,7 +51,7 @@ class SourcePane(Vertical):
             text-wrap: nowrap;
             text-overflow: ellipsis;
         }
-        &:focus-within > .pane-title { background: $accent 40%; color: $text; }
+        &.-leader > .pane-title { background: $accent 50%; color: $text; text-style: bold; }
         & > Horizontal { height: 1fr; }
     }
     """
@@ -67,6 +67,7 @@ class SourcePane(Vertical):
         )
         self._figures = f"{len(source)} sent."
         self._note = ""
+        self.leader = False
         self.title_bar = TitleBar(self._title(), classes="pane-title")
 
     def compose(self) -> ComposeResult:
@@ -77,6 +78,7 @@ class SourcePane(Vertical):
 
     def _title(self) -> Content:
         parts = [
+            ("▶ " if self.leader else "", "bold"),
             (f"{self.index + 1} ", "bold"),
             (sanitise(self.source.name), "bold"),
             (f"  {self._figures}", "dim"),
@@ -102,6 +104,13 @@ class SourcePane(Vertical):
         message.stop()
         self.view.focus()
         self.post_message(Moved(self.index, message.sentence, max(0, self.view.size.height // 3)))
+
+    def set_leader(self, leader: bool) -> None:
+        """Whether this is the pane the reader works in (the deck says so)."""
+        if leader != self.leader:
+            self.leader = leader
+            self.set_class(leader, "-leader")
+            self.title_bar.update(self._title())
 
     def set_note(self, note: str) -> None:
         if note != self._note:
