@@ -167,3 +167,30 @@ async def test_the_focused_pane_title_stands_out(folder):
         await pilot.press("tab")
         await settle(pilot)
         assert lit_titles(app) == [app.deck.leader]
+
+
+# -- bug 6: a then Esc leaves nothing behind ------------------------------------------------
+async def test_a_then_escape_makes_no_mark_and_a_then_enter_keeps_it(folder):
+    from reader.ui.marks.editor import MarkEditor
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await drain(pilot)
+        assert isinstance(app.screen, MarkEditor)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.marks.book.marks == []
+        assert app.deck.panes[0].view.marked == {}
+        await pilot.press("a")
+        await drain(pilot)
+        await pilot.press(*"why", "enter")
+        await settle(pilot)
+        assert [m.note for m in app.marks.book.marks] == ["why"]
+        # on a marked sentence, Esc leaves the mark as it was
+        await pilot.press("a")
+        await drain(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [m.note for m in app.marks.book.marks] == ["why"]

@@ -194,9 +194,10 @@ class MarkKeeper(Widget):
         )
 
     # -- marking ----------------------------------------------------------------------
-    def make(self, source: int, first: int, last: int) -> Mark | None:
+    def make(self, source: int, first: int, last: int, keep: bool = True) -> Mark | None:
         """Mark sentences ``first..last`` of ``source`` (and their counterparts, unless
-        the reader turned that off)."""
+        the reader turned that off). ``keep=False``: the mark is made, not kept yet
+        (the note dialog keeps it only when saved)."""
         if not self.sources or not len(self.sources[source]):
             self.app.bell()
             return None
@@ -207,11 +208,15 @@ class MarkKeeper(Widget):
         mark = create_mark(
             al, source, min(first, last), max(first, last), counterparts=counterparts
         )
-        if self.alignment is None and self.counterparts:
+        if keep:
+            self._keep(mark)
+        return mark
+
+    def _keep(self, mark: Mark) -> None:
+        if self.alignment is None and self.counterparts and len(mark.targets) == 1:
             self._awaiting_counterparts.add(mark.id)
         self.book.add(mark)
         self.changed()
-        return mark
 
     def mark(self, source: int, first: int, last: int, run: bool = False) -> None:
         """``m``: mark the sentence (or the visual run) and say so in the status line; a
@@ -243,9 +248,12 @@ class MarkKeeper(Widget):
     def annotate(self, source: int, sentence: int) -> None:
         """``a``: the note and colour of the mark here (marking the sentence first)."""
         here = self.book.at(source, sentence)
-        mark = self.make(source, sentence, sentence) if here is None else here[0]
-        if mark is not None:
-            self.edit(mark.id)
+        if here is not None:
+            self.edit(here[0].id)
+            return
+        mark = self.make(source, sentence, sentence, keep=False)
+        if mark is not None:  # kept only if the dialog saves (Esc leaves nothing)
+            self._edit_dialog(mark, new=True)
 
     def set_alignment(self, alignment: Alignment) -> None:
         """The alignment is ready (or shown at another strictness): new marks take their
@@ -263,18 +271,22 @@ class MarkKeeper(Widget):
 
     def edit(self, mark_id: str) -> None:
         """The note-and-colour dialog for mark ``mark_id``."""
+        mark = self.book.find(mark_id)
+        if mark is not None:
+            self._edit_dialog(mark)
+
+    def _edit_dialog(self, mark: Mark, new: bool = False) -> None:
         from reader.ui.marks.editor import MarkEditor
 
-        mark = self.book.find(mark_id)
-        if mark is None:
-            return
-
         def done(result: tuple[str, str] | None) -> None:
-            current = self.book.find(mark_id)
-            if result is None or current is None:
+            if result is None:
                 return
             note, tag = result
-            if note != current.note or tag != current.tag:
+            if new:
+                self._keep(edit_mark(mark, note=note, tag=tag) if note or tag != mark.tag else mark)
+                return
+            current = self.book.find(mark.id)
+            if current is not None and (note != current.note or tag != current.tag):
                 self.book.replace(edit_mark(current, note=note, tag=tag))
                 self.changed()
 
