@@ -194,3 +194,50 @@ async def test_a_then_escape_makes_no_mark_and_a_then_enter_keeps_it(folder):
         await pilot.press("escape")
         await settle(pilot)
         assert [m.note for m in app.marks.book.marks] == ["why"]
+
+
+# -- bug 7: one count of orphaned marks on every surface ------------------------------------
+def _target(source: str, exact: str, start: int, role: str = "primary") -> dict:
+    return {
+        "source": source,
+        "role": role,
+        "score": None if role == "primary" else 0.9,
+        "quote": {"exact": exact, "prefix": "", "suffix": ""},
+        "position": {"start": start, "end": start + len(exact)},
+    }
+
+
+async def test_orphaned_marks_are_counted_alike_everywhere(folder):
+    import json
+
+    from reader.core.marks.storage import FILE_NAME
+    from reader.ui.marks.panel import MarksPanel
+
+    names = sorted(p.name for p in folder.iterdir())
+    first = (folder / names[0]).read_text(encoding="utf-8")
+    live = first[:40]
+    gone = "Zebras sang opera on the moon while everyone watched."
+    marks = [
+        {"id": "gone-1", "note": "", "tag": "pink", "created": "", "modified": "",
+         "counterparts": False, "targets": [_target(names[0], gone, 5)]},
+        {"id": "half-2", "note": "", "tag": "blue", "created": "", "modified": "",
+         "counterparts": True,
+         "targets": [_target(names[0], live, 0), _target(names[1], gone, 3, "counterpart")]},
+    ]  # fmt: skip
+    doc = {"format": "reader-marks", "version": 1, "marks": marks}
+    (folder / FILE_NAME).write_text(json.dumps(doc), encoding="utf-8")
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "could not be found" in n.message]
+        assert len(said) == 1
+        assert said[0].startswith("1 saved mark could not be found again")
+        assert "1 other has counterparts that could not be found" in said[0]
+        await pilot.press("l")
+        await drain(pilot)
+        panel = app.query_one(MarksPanel)
+        title = str(panel.query_one("#marks-title").render())
+        assert "1 orphaned" in title and "1 with counterparts lost" in title
+        rows = [str(panel.list.get_option_at_index(i).prompt) for i in range(2)]
+        assert "orphaned" in rows[0] and "counterparts lost" not in rows[0]
+        assert "1 counterpart lost" in rows[1] and "orphaned" not in rows[1]

@@ -36,7 +36,7 @@ from reader.core.marks.marks import Mark, add_counterparts, create_mark, edit_ma
 from reader.core.marks.records import BOTH_EDITED, EDITED_THERE, Conflict
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
-from reader.ui.marks.book import MarkBook, excerpt
+from reader.ui.marks.book import MarkBook, excerpt, orphan_counts
 from reader.ui.messages import MarksChanged, MarksSaveFailed, MarksSynced, StatusNote
 
 if TYPE_CHECKING:
@@ -133,11 +133,24 @@ class MarkKeeper(Widget):
             self._report_conflict(conflict)
         if message.first:
             self.loaded = True
-            orphans = sum(1 for m in self.book.marks if any(t.orphaned for t in m.targets))
-            if orphans:
+            orphans, partly = orphan_counts(self.book.marks)
+            if orphans or partly:
+                lines = []
+                if orphans:
+                    lines.append(
+                        f"{orphans} saved mark{'' if orphans == 1 else 's'} could not be "
+                        "found again in the texts (kept, listed as orphaned)"
+                    )
+                if partly:
+                    has = "has" if partly == 1 else "have"
+                    who = (
+                        f"{partly} other"
+                        if orphans
+                        else f"{partly} saved mark{'' if partly == 1 else 's'}"
+                    )
+                    lines.append(f"{who} {has} counterparts that could not be found")
                 self.notify(
-                    f"{orphans} saved mark(s) could not be found again in the texts; "
-                    "they are kept and listed as orphaned in the marks panel (l)",
+                    "; ".join(lines) + "; the marks panel (l) lists them",
                     title="marks",
                     severity="warning",
                     markup=False,
