@@ -32,6 +32,7 @@ from reader.core.text.segment import Source
 from reader.ui.aligner import (
     Aligner,
     AlignmentReady,
+    AlignmentStopped,
     LoadFailed,
     LoadProgress,
     SourcesReady,
@@ -178,6 +179,7 @@ class ReaderApp(App[None]):
         self.status.set_message(Content(f"aligning: {message.text}"))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
+        self.status.set_sync(self.deck.sync_on)
         levels = self.strictness
         wanted = levels.target
         levels.add(message.prepared)
@@ -210,7 +212,8 @@ class ReaderApp(App[None]):
     def on_load_failed(self, message: LoadFailed) -> None:
         text = f"Problem while {message.stage}: {message.text}"
         if self.alignment is None and message.stage in ("segmenting", "aligning"):
-            self.unaligned = "no alignment: it was stopped or failed"
+            self.unaligned = "no alignment: it failed (r tries again)"
+            self.status.set_sync(self.deck.sync_on, aligned=False)
         if not self.deck.panes:
             self._fail_screen(text)
         else:
@@ -221,6 +224,32 @@ class ReaderApp(App[None]):
     def action_cancel_load(self) -> None:
         if self.alignment is None:  # aligned: what still runs prepares the levels
             self.aligner.cancel()
+
+    def on_alignment_stopped(self, message: AlignmentStopped) -> None:
+        """Esc stopped the alignment: said calmly, with how to start it again."""
+        self.unaligned = "alignment stopped: r aligns again"
+        self.status.set_progress(None)
+        self.status.set_sync(self.deck.sync_on, aligned=False)
+        self.status.set_message(
+            "alignment stopped: panes scroll independently · r aligns again "
+            "(or ctrl+p, alignment: align again)"
+        )
+
+    def action_align_again(self) -> None:
+        """Align again after the alignment was stopped (Esc) or failed."""
+        if self.alignment is not None:
+            self.status.set_message("already aligned (c changes the strictness)")
+            return
+        if len(self.sources) < 2 or self.aligner.aligning:
+            self.bell()
+            if self.aligner.aligning:
+                self.status.set_message("aligning already… (Esc stops it)")
+            return
+        self.unaligned = ""
+        self.status.set_sync(self.deck.sync_on)
+        self.status.set_progress(0.0)
+        self.status.set_message("aligning…")
+        self.aligner.align(self.sources)
 
     def on_unmount(self) -> None:
         error = self.marks.flush()
@@ -290,7 +319,7 @@ class ReaderApp(App[None]):
 
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
-        self.status.set_sync(on)
+        self.status.set_sync(on, aligned=self.alignment is not None or not self.unaligned)
         self.notify(
             "sync on: panes follow the current sentence"
             if on

@@ -183,6 +183,15 @@ ALIGN_KEYS = [
         "c",
     ),
     Key(
+        "r",
+        "app.align_again",
+        "Align",
+        "Align again (after Esc stopped the alignment, or it failed)",
+        "alignment.again",
+        False,
+        "r",
+    ),
+    Key(
         "w",
         "app.why",
         "Why",

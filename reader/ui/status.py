@@ -51,8 +51,10 @@ class StatusBar(Horizontal):
         yield Static("", id="status-message", markup=False)
         yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
 
-    def set_sync(self, on: bool) -> None:
-        self.query_one("#status-sync", Label).update("sync on" if on else "sync off")
+    def set_sync(self, on: bool, aligned: bool = True) -> None:
+        """Sync on or off; "not aligned" while there is nothing to sync by."""
+        text = ("sync on" if on else "sync off") if aligned else "not aligned"
+        self.query_one("#status-sync", Label).update(text)
 
     def set_strictness(self, shown: str, wanted: str | None = None) -> None:
         """The strictness shown, and the one asked for while it is being prepared."""

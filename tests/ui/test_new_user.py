@@ -241,3 +241,48 @@ async def test_orphaned_marks_are_counted_alike_everywhere(folder):
         rows = [str(panel.list.get_option_at_index(i).prompt) for i in range(2)]
         assert "orphaned" in rows[0] and "counterparts lost" not in rows[0]
         assert "1 counterpart lost" in rows[1] and "orphaned" not in rows[1]
+
+
+# -- bug 8: Esc stops the alignment calmly; r (or the palette) aligns again -------------------
+async def test_a_stopped_alignment_is_calm_and_r_aligns_again(folder, monkeypatch):
+    import asyncio
+    import threading
+
+    from reader.core.alignment import pipeline
+    from reader.ui.commands import _commands
+
+    real = pipeline.align_sources
+    started, release = threading.Event(), threading.Event()
+
+    def slow(sources, progress=None, **kwargs):
+        started.set()
+        while not release.wait(0.01):
+            progress("waiting", 0.1)  # raises once Esc cancelled the worker
+        return real(sources, progress=progress, **kwargs)
+
+    monkeypatch.setattr(pipeline, "align_sources", slow)
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        loop = asyncio.get_running_loop()
+        assert await loop.run_in_executor(None, started.wait, 30)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.alignment is None
+        message = app.query_one("#status-message")
+        text = str(message.render())
+        assert "alignment stopped" in text and "r aligns again" in text
+        assert not message.has_class("-error")
+        assert not [n for n in app._notifications if n.severity == "error"]
+        assert str(app.query_one("#status-sync").render()) == "not aligned"
+        titles = [t for t, _h, _c in _commands(app)]
+        assert "alignment: align again" in titles
+        release.set()
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.alignment is not None
+        assert str(app.query_one("#status-sync").render()) == "sync on"
+        assert "aligned:" in str(message.render())
+        # once aligned, Esc no longer stops anything (it only prepares other levels)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.alignment is not None
