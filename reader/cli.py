@@ -172,6 +172,9 @@ def _cmd_align(args: argparse.Namespace) -> int:
     from reader.core.alignment.pipeline import align
     from reader.core.alignment.report import summary, to_json
 
+    for flag, given in (("--text", args.text), ("--no-spans", args.no_spans)):
+        if given and not args.json:  # never silently ignored
+            return _fail(f"{flag} shapes the JSON output: add --json")
     loaded = _load(args)
     if len(loaded.documents) < 2:
         return _fail(f"need at least two usable text files to align, found {len(loaded.documents)}")

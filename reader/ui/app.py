@@ -82,7 +82,13 @@ class ReaderApp(App[None]):
         self.exit_errors: list[str] = []  # what went wrong while closing (shown after)
         self.collector = QuietCollector()
         self.panel = MarksPanel(id="marks-panel")
-        self.deck = PaneDeck(reserved=self._panel_width, activity=self.collector.touch, id="panes")
+        self.deck = PaneDeck(
+            reserved=self._panel_width,
+            activity=self.collector.touch,
+            position=self._show_position,
+            user_moved=self._user_moved,
+            id="panes",
+        )
         self.marks = MarkKeeper(self.marks_path, id="marks")
         self.search_bar = SearchBar(id="search")
         self.aligner = Aligner(id="aligner")
@@ -108,12 +114,18 @@ class ReaderApp(App[None]):
 
     @property
     def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
+        return self.query_one("#status", StatusBar)  # by id: the DOM keeps an id map
 
     @property
     def alignment(self) -> Alignment | None:
         """The alignment the panes show (at the strictness shown), once it is ready."""
         return self.deck.alignment
+
+    def _show_position(self, sentence: int, total: int, hidden: int) -> None:
+        self.status.set_position(sentence, total, hidden)
+
+    def _user_moved(self) -> None:
+        self.status.moved()
 
     def _panel_width(self) -> int:
         """Columns the marks panel takes beside the panes (0 when closed)."""
@@ -150,7 +162,7 @@ class ReaderApp(App[None]):
         self.status.set_message(text, error=True)
 
     def on_status_note(self, message: StatusNote) -> None:
-        self.status.set_message(message.text, error=message.error)
+        self.status.set_message(message.text, error=message.error, transient=message.transient)
 
     async def on_sources_ready(self, message: SourcesReady) -> None:
         self.sources = message.sources
@@ -336,8 +348,18 @@ class ReaderApp(App[None]):
             return
 
         def chosen(result: list[int] | None) -> None:
-            if result:
-                deck.choose(result)
+            if not result:
+                return
+            deck.choose(result)
+            fit = deck.capacity()
+            if len(result) > fit:
+                self.notify(
+                    f"{len(result) - fit} of the {len(result)} chosen sources do not fit at "
+                    f"this width: showing {', '.join(str(i + 1) for i in deck.shown)}; "
+                    "the others show once there is room (or with 1-9)",
+                    title="panes",
+                    timeout=6,
+                )
 
         self.push_screen(
             PanePicker([s.name for s in self.sources], deck.shown, deck.capacity()), chosen
@@ -431,12 +453,13 @@ class ReaderApp(App[None]):
         if hit is None:
             self.bell()
             return
+        self.deck.jump_to(hit.source, hit.sentence)
         self.status.set_message(
             Content(
                 f"/{bar.last_query}: match {bar.current + 1} of {len(bar.hits)} · n/N next/previous"
-            )
+            ),
+            transient=True,
         )
-        self.deck.jump_to(hit.source, hit.sentence)
 
     # -- marks ---------------------------------------------------------------------------
     def on_marks_changed(self, message: MarksChanged) -> None:

@@ -7,9 +7,33 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from reader.ui.literal import safe_content
+
+
+class Position(Widget):
+    """Where the reader is: ``12/48`` (the focused pane's sentence of its count) and
+    ``+3 hidden`` (sources without a pane). Updated on every move, so it repaints
+    without a layout pass unless its width changes."""
+
+    DEFAULT_CSS = """
+    Position { width: auto; height: 1; padding: 0 1; color: $text; text-style: bold; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.text = ""
+
+    def update(self, text: str) -> None:
+        if text != self.text:
+            layout = len(text) != len(self.text)
+            self.text = text
+            self.refresh(layout=layout)
+
+    def render(self) -> Content:
+        return Content(self.text)
 
 
 class StatusBar(Horizontal):
@@ -39,7 +63,10 @@ class StatusBar(Horizontal):
     }
     """
 
+    transient = False  # the message shown is about where the reader is now
+
     def compose(self) -> ComposeResult:
+        yield Position(id="status-position")
         yield Label("shared by:", classes="legend-title")
         yield Label("all", classes="legend-all")
         yield Label("some", classes="legend-some")
@@ -61,11 +88,32 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
-    def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
+    def set_position(self, sentence: int, total: int, hidden: int) -> None:
+        """``sentence`` (from 0) of ``total`` in the focused pane; ``hidden`` sources."""
+        text = f"{sentence + 1}/{total}" if total else "0/0"
+        if hidden:
+            text += f" · +{hidden} hidden"
+        self.query_one(Position).update(text)
+
+    def set_message(
+        self,
+        text: str | Content,
+        error: bool = False,
+        warning: bool = False,
+        transient: bool = False,
+    ) -> None:
+        """``transient``: about where the reader is now (a search match, a mark): the
+        next move clears it (:meth:`moved`), so it never goes stale."""
         msg = self.query_one("#status-message", Static)
         msg.update(safe_content(text))  # a search query, a file name: literally
         msg.set_class(error, "-error")
         msg.set_class(warning and not error, "-warning")
+        self.transient = transient
+
+    def moved(self) -> None:
+        """The reader moved: a transient message no longer applies."""
+        if self.transient:
+            self.set_message("")
 
     def set_progress(self, fraction: float | None) -> None:
         bar = self.query_one("#status-progress", ProgressBar)

@@ -286,3 +286,109 @@ async def test_a_stopped_alignment_is_calm_and_r_aligns_again(folder, monkeypatc
         await pilot.press("escape")
         await settle(pilot)
         assert app.alignment is not None
+
+
+# -- bug 9: the smaller ones ------------------------------------------------------------------
+async def test_the_pane_picker_moves_with_j_k_and_says_what_does_not_fit(folder):
+    from textual.widgets import SelectionList
+
+    from reader.ui.dialogs.picker import PanePicker
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(80, 24)) as pilot:  # two panes fit
+        await settle(pilot)
+        assert app.deck.capacity() == 2
+        await pilot.press("p")
+        await drain(pilot)
+        picker = app.screen
+        assert isinstance(picker, PanePicker)
+        listing = picker.query_one(SelectionList)
+        for k in range(5):
+            assert listing.highlighted == k
+            if k not in app.deck.shown:
+                await pilot.press("space")
+            if k < 4:
+                await pilot.press("j")
+            await drain(pilot)
+        await pilot.press("k")
+        await drain(pilot)
+        assert listing.highlighted == 3
+        hint = str(picker.query_one("#picker-count").render())
+        assert "5 chosen" in hint and "2 fit" in hint
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.deck.shown == [0, 1]
+        said = [n.message for n in app._notifications]
+        assert any("3 of the 5 chosen" in m and "do not fit" in m for m in said), said
+
+
+async def test_enter_on_the_colour_row_saves_at_once(folder):
+    from textual.widgets import RadioSet
+
+    from reader.ui.marks.editor import MarkEditor
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await drain(pilot)
+        editor = app.screen
+        assert isinstance(editor, MarkEditor)
+        await pilot.press("tab")  # to the colour row
+        await drain(pilot)
+        assert isinstance(editor.focused, RadioSet)
+        await pilot.press("right", "right", "enter")  # the third colour, Enter once
+        await settle(pilot)
+        assert not isinstance(app.screen, MarkEditor)
+        assert [m.tag for m in app.marks.book.marks] == ["blue"]
+
+
+async def test_a_search_count_does_not_outlive_the_next_move(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = app.query_one("#status-message")
+        await pilot.press("slash", *"ushakov", "enter")
+        await settle(pilot)
+        assert "match 1 of" in str(message.render())
+        await pilot.press("n")
+        await drain(pilot)
+        assert "match 2 of" in str(message.render())
+        await pilot.press("g")
+        await drain(pilot)
+        assert "match" not in str(message.render())
+
+
+def test_align_text_without_json_is_refused(capsys):
+    from reader.cli import main
+
+    assert main(["align", str(SAMPLE), "--text"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--text" in err and "--json" in err
+
+
+# -- expectation 1: where am I ------------------------------------------------------------------
+async def test_the_status_line_says_where_the_focused_pane_is_and_what_is_hidden(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(80, 24)) as pilot:  # two of five panes fit
+        await settle(pilot)
+        position = app.query_one("#status-position")
+        n0 = len(app.sources[0])
+        assert str(position.render()) == f"1/{n0} · +3 hidden"
+        burst(app, "j j j j j")
+        await settle(pilot)
+        assert str(position.render()) == f"6/{n0} · +3 hidden"
+        await pilot.press("tab")
+        await settle(pilot)
+        leader = app.deck.leader
+        view = app.deck.panes[leader].view
+        assert str(position.render()) == (
+            f"{view.current + 1}/{len(app.sources[leader])} · +3 hidden"
+        )
+        await pilot.press("5")  # shows a hidden source in place of the oldest pane
+        await settle(pilot)
+        assert app.deck.leader == 4
+        assert str(position.render()).endswith("· +3 hidden")
+        await pilot.resize_terminal(160, 24)
+        await settle(pilot)
+        assert "hidden" not in str(position.render())

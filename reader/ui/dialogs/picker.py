@@ -31,12 +31,16 @@ class PanePicker(ModalScreen[list[int] | None]):
         }
         & SelectionList { height: auto; max-height: 20; }
         & .picker-hint { color: $text-muted; height: auto; }
+        & #picker-count { color: $text; height: auto; }
+        & #picker-count.-over { color: $text-warning; }
     }
     """
 
     BINDINGS = [
         Binding("escape,q", "cancel", "Cancel", id="picker.cancel"),
         Binding("enter", "apply", "Show these", id="picker.apply", priority=True),
+        Binding("j", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="picker.up"),
     ]
 
     def __init__(self, names: list[str], shown: list[int], capacity: int) -> None:
@@ -49,10 +53,7 @@ class PanePicker(ModalScreen[list[int] | None]):
         with Vertical() as box:
             box.border_title = "panes"
             yield Static(
-                Content(
-                    f"Space toggles, Enter shows the chosen sources "
-                    f"(up to {self.capacity} fit at this width), Esc cancels."
-                ),
+                Content("j/k move, space toggles, Enter shows the chosen sources, Esc cancels."),
                 classes="picker-hint",
             )
             yield SelectionList[int](
@@ -61,9 +62,30 @@ class PanePicker(ModalScreen[list[int] | None]):
                     for i, name in enumerate(self.names)
                 ]
             )
+            yield Static(self._count(len(self.shown)), id="picker-count")
+
+    def _count(self, chosen: int) -> Content:
+        fit = self.capacity
+        text = f"{chosen} chosen; {fit} fit at this width"
+        if chosen > fit:
+            text += f": the first {fit} are shown, the others once there is room"
+        return Content(text)
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        chosen = len(event.selection_list.selected)
+        count = self.query_one("#picker-count", Static)
+        count.update(self._count(chosen))
+        count.set_class(chosen > self.capacity, "-over")
+
+    def action_move(self, step: int) -> None:
+        listing = self.query_one(SelectionList)
+        if step > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -254,7 +254,8 @@ class MarkKeeper(Widget):
             StatusNote(
                 f"marked {what}"
                 + (f" and {extra} counterpart passage(s)" if extra else "")
-                + " · a adds a note · l lists marks"
+                + " · a adds a note · l lists marks",
+                transient=True,
             )
         )
 

@@ -40,11 +40,17 @@ class PaneDeck(Horizontal):
         *,
         reserved: Callable[[], int] = lambda: 0,
         activity: Callable[[], None] = lambda: None,
+        position: Callable[[int, int, int], None] = lambda sentence, total, hidden: None,
+        user_moved: Callable[[], None] = lambda: None,
         **kwargs,
     ) -> None:
+        """``position``: told (sentence, sentences, hidden sources) of the leader after
+        every move; ``user_moved``: told when the reader moves (not a resync)."""
         super().__init__(**kwargs)
         self.reserved = reserved
         self.activity = activity
+        self.position = position
+        self.on_user_move = user_moved
         self.sources: list[Source] = []
         self.panes: list[SourcePane] = []
         self.alignment: Alignment | None = None  # at the strictness shown
@@ -213,6 +219,7 @@ class PaneDeck(Horizontal):
         painted only when the keys stop coming (Textual refreshes on idle)."""
         if source != self.leader:
             self.leader = source
+        self.on_user_move()
         self.move_to(source, sentence, screen_row)
 
     def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
@@ -231,6 +238,7 @@ class PaneDeck(Horizontal):
         if leader.wrapped is None or not len(leader.source):
             return
         sentence = max(0, min(len(leader.source) - 1, sentence))
+        self.position(sentence, len(leader.source), len(self.panes) - len(self.shown))
         top = leader.row_of(sentence)
         row = leader.natural_row(sentence) if screen_row is None else screen_row
         row = max(0, min(row, leader.size.height - 1, top))
