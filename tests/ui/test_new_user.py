@@ -392,3 +392,41 @@ async def test_the_status_line_says_where_the_focused_pane_is_and_what_is_hidden
         await pilot.resize_terminal(160, 24)
         await settle(pilot)
         assert "hidden" not in str(position.render())
+
+
+# -- review: the why view's Enter on a counterpart in a hidden pane ------------------------------
+async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder):
+    from textual.widgets import OptionList
+
+    from reader.ui.dialogs.why import WhyScreen
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(80, 24)) as pilot:  # panes 1 and 2 shown
+        await settle(pilot)
+        al = app.alignment
+        hidden = [i for i in range(5) if i not in app.deck.shown]
+        k, target = next(
+            (k, c)
+            for k in range(len(app.sources[0]))
+            for c in al.counterparts(0, k)
+            if c.source in hidden and c.sentence > 0
+        )
+        app.deck.move_to(0, k)
+        await drain(pilot)
+        await pilot.press("w")
+        await drain(pilot)
+        why = app.screen
+        assert isinstance(why, WhyScreen)
+        listing = why.query_one(OptionList)
+        wanted = next(
+            i
+            for i in range(listing.option_count)
+            if (r := why.reasons.get(listing.get_option_at_index(i).id or "")) is not None
+            and (r.source, r.sentence) == (target.source, target.sentence)
+        )
+        listing.highlighted = wanted
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.source in app.deck.shown and app.deck.leader == target.source
+        assert app.deck.panes[target.source].view.current == target.sentence
+        assert str(app.query_one("#status-position").render()).startswith(f"{target.sentence + 1}/")

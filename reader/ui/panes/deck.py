@@ -235,9 +235,15 @@ class PaneDeck(Horizontal):
         self.leader = source
         leader = self.panes[source].view
         leader.relayout()
-        if leader.wrapped is None or not len(leader.source):
+        if not len(leader.source):
             return
         sentence = max(0, min(len(leader.source) - 1, sentence))
+        if leader.wrapped is None:
+            # a pane just shown (a hidden source reached from the why view, search, 1-9)
+            # has no size yet: keep the sentence; its first resize lines the panes up on it
+            leader.current = sentence
+            self.position(sentence, len(leader.source), len(self.panes) - len(self.shown))
+            return
         self.position(sentence, len(leader.source), len(self.panes) - len(self.shown))
         top = leader.row_of(sentence)
         row = leader.natural_row(sentence) if screen_row is None else screen_row
