@@ -430,3 +430,29 @@ async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder
         assert target.source in app.deck.shown and app.deck.leader == target.source
         assert app.deck.panes[target.source].view.current == target.sentence
         assert str(app.query_one("#status-position").render()).startswith(f"{target.sentence + 1}/")
+
+
+# -- expectation 2: titles that fit ----------------------------------------------------------------
+def title_text(pane) -> str:
+    bar = pane.title_bar
+    return "".join(seg.text for seg in bar.render_line(0)).rstrip()
+
+
+@pytest.mark.parametrize("width", [160, 100])
+async def test_titles_keep_count_and_share_readable_and_shorten_the_name(folder, width):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        for i in app.deck.shown:
+            pane = app.deck.panes[i]
+            text = title_text(pane)
+            share = f"{app.alignment.shared_fraction(i):.0%}"
+            assert f"{i + 1} " in text[:4], text
+            assert f"{len(app.sources[i])}" in text and share in text, text
+            assert "…" in text  # the 24-character name is what gave way
+            assert pane.title_bar.tooltip == app.sources[i].name
+            assert len(text) <= pane.title_bar.size.width
+        # focusing a pane with a shortened title says its full name
+        await pilot.press("tab")
+        await drain(pilot)
+        assert app.sources[1].name in str(app.query_one("#status-message").render())

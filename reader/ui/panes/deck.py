@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
-from reader.ui.messages import Moved, Resized
+from reader.ui.messages import Moved, Resized, StatusNote
 from reader.ui.panes.levels import Prepared
 from reader.ui.panes.pane import SourcePane
 from reader.ui.panes.view import SentenceView
@@ -207,6 +207,11 @@ class PaneDeck(Horizontal):
             self.priority.insert(0, widget.index)
             row = max(0, min(widget.size.height - 1, widget.screen_row(widget.current)))
             self.move_to(widget.index, widget.current, row)
+            pane = self.panes[widget.index]
+            if pane.title_bar.shortened:  # its title could not show the whole name
+                self.post_message(
+                    StatusNote(f"pane {widget.index + 1}: {pane.source.name}", transient=True)
+                )
 
     def on_moved(self, message: Moved) -> None:
         message.stop()
