@@ -456,3 +456,24 @@ async def test_titles_keep_count_and_share_readable_and_shorten_the_name(folder,
         await pilot.press("tab")
         await drain(pilot)
         assert app.sources[1].name in str(app.query_one("#status-message").render())
+
+
+# -- expectation 3: start at the top ------------------------------------------------------------
+async def test_every_pane_opens_at_its_first_line_and_sync_starts_with_the_first_move(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for i in app.deck.shown:
+            pane = app.deck.panes[i]
+            assert pane.view.top_row == 0, i
+            assert pane.title_bar.note == "", i
+        await pilot.press("j")
+        await settle(pilot)
+        al = app.alignment
+        lead = app.deck.panes[0].view
+        row = lead.screen_row(1)
+        for i in app.deck.shown[1:]:
+            j, found = al.locate(0, 1, i)
+            view = app.deck.panes[i].view
+            if found:
+                assert view.screen_row(j) == row and view.current == j, i

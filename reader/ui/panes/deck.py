@@ -61,6 +61,9 @@ class PaneDeck(Horizontal):
         self.hidden: set[int] = set()  # hidden by the user
         self.shown: list[int] = []
         self._resync_pending = False
+        # every pane opens at its own first line; the panes follow the leader from the
+        # reader's first move (a key, a click, a jump) on
+        self.following = False
 
     # -- what the app gives the panes ------------------------------------------------------
     async def show_sources(self, sources: Sequence[Source]) -> None:
@@ -224,6 +227,7 @@ class PaneDeck(Horizontal):
         painted only when the keys stop coming (Textual refreshes on idle)."""
         if source != self.leader:
             self.leader = source
+        self.following = True
         self.on_user_move()
         self.move_to(source, sentence, screen_row)
 
@@ -276,7 +280,7 @@ class PaneDeck(Horizontal):
             # related sentences get a quiet mark where they are; they never move a pane
             related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
             followers.append((view, j, found, marks, related))
-            if self.sync_on:
+            if self.sync_on and self.following:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
         with self.app.batch_update():
@@ -286,11 +290,12 @@ class PaneDeck(Horizontal):
                 if target is None:
                     view.set_highlight({}, None, False)
                     continue
-                view.set_highlight(marks, None if found else target, False, related)
-                if self.sync_on:
+                follow = self.sync_on and self.following
+                view.set_highlight(marks, None if found or not follow else target, False, related)
+                if follow:
                     view.show_sentence(target, row)
                 self.panes[view.index].set_note(
-                    "" if found or not self.sync_on else "no counterpart here ▸"
+                    "" if found or not follow else "no counterpart here ▸"
                 )
             self.panes[source].set_note("")
 
@@ -302,6 +307,7 @@ class PaneDeck(Horizontal):
         leader again."""
         self.show_source(source)
         self.leader = source
+        self.following = True
         view = self.panes[source].view
         if self.screen.focused is not view:  # has_focus lags behind (set by events)
             self.screen.set_focus(view)

@@ -53,7 +53,9 @@ class TitleBar(Widget):
         self.note = ""
         self.shortened = False  # the name did not fit whole at the last paint
 
-    def update(self, lead: str, number: str, name: str, figures: tuple[str, str], note: str) -> None:
+    def update(
+        self, lead: str, number: str, name: str, figures: tuple[str, str], note: str
+    ) -> None:
         self.lead, self.number, self.file_name, self.figures, self.note = (
             lead,
             number,
