@@ -329,6 +329,16 @@ class ReaderApp(App[None]):
         deck.show_source(index)
         self.call_after_refresh(deck.panes[index].view.focus)
 
+    def action_cycle_words(self) -> None:
+        mode = self.deck.cycle_words()
+        what = {
+            "auto": "the differences of near-identical sentences, the matches of reworded ones",
+            "matches": "the words linked sentences share",
+            "differences": "the words that differ between linked sentences",
+            "none": "no words marked",
+        }[mode]
+        self.status.set_message(f"words: {mode}: {what} (h cycles)")
+
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
         self.status.set_sync(on, aligned=self.alignment is not None or not self.unaligned)

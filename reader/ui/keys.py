@@ -183,6 +183,15 @@ ALIGN_KEYS = [
         "c",
     ),
     Key(
+        "h",
+        "app.cycle_words",
+        "Words",
+        "Words marked in linked sentences: auto → matches → differences → none",
+        "alignment.words",
+        False,
+        "h",
+    ),
+    Key(
         "r",
         "app.align_again",
         "Align",

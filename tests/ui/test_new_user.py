@@ -477,3 +477,68 @@ async def test_every_pane_opens_at_its_first_line_and_sync_starts_with_the_first
             view = app.deck.panes[i].view
             if found:
                 assert view.screen_row(j) == row and view.current == j, i
+
+
+# -- expectation 4: highlight what matches, not only what differs --------------------------------
+PAIR = {
+    "a.txt": (
+        "Biden and Putin spoke by phone for fifty minutes on Thursday.\n\n"
+        "Kremlin aide Yuri Ushakov told reporters the conversation had been frank and useful."
+    ),
+    "b.txt": (
+        "Biden and Putin spoke by telephone for fifty minutes on Thursday.\n\n"
+        "The talk was useful and frank, Ushakov, a Kremlin aide, said afterwards."
+    ),
+}
+
+
+def test_words_compared_both_ways_and_the_automatic_choice():
+    from reader.core.alignment.navigation import compare_words, word_spans
+    from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import segment
+
+    a, b = segment(documents_from_texts(PAIR))
+
+    def words(src, spans):
+        return [src.text[s:e] for s, e in spans]
+
+    near = compare_words(a, 0, b, 0)
+    assert near.share > 0.8
+    assert words(a, near.differ[0]) == ["phone"] and words(b, near.differ[1]) == ["telephone"]
+    reworded = compare_words(a, 1, b, 1)
+    assert reworded.share < 0.6
+    assert {"Ushakov", "frank", "useful", "Kremlin"} <= set(words(a, reworded.match[0]))
+    # auto: the differences of near-identical pairs, the matches of reworded ones
+    assert word_spans([near], "auto") == ("differences", near.differ[0], [near.differ[1]])
+    assert word_spans([reworded], "auto") == ("matches", reworded.match[0], [reworded.match[1]])
+    assert word_spans([near], "matches")[0] == "matches"
+    assert word_spans([reworded], "none") == ("none", [], [[]])
+
+
+async def test_h_cycles_what_the_words_show():
+    from reader.core.text.load import documents_from_texts
+
+    app = ReaderApp(documents_from_texts(PAIR))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead, other = app.deck.panes[0].view, app.deck.panes[1].view
+        src = app.sources[1]
+        assert app.alignment.counterparts(0, 0)
+        await pilot.press("j", "k")  # the first move starts the sync
+        await drain(pilot)
+        assert lead.word_kind == "differences"
+        assert [src.text[s:e] for s, e in other.marks[0]] == ["telephone"]
+        seen = []
+        for _ in range(4):
+            await pilot.press("h")
+            await drain(pilot)
+            seen.append(lead.word_kind)
+            assert app.deck.word_mode in str(app.query_one("#status-message").render())
+        assert seen == ["matches", "differences", "none", "differences"]
+        assert app.deck.word_mode == "auto"
+        await pilot.press("h")
+        await drain(pilot)
+        assert "telephone" not in [src.text[s:e] for s, e in other.marks[0]]
+        assert "Thursday" in [src.text[s:e] for s, e in other.marks[0]]
+        style = other.get_component_rich_style("pane--match-word", partial=True)
+        assert style != other.get_component_rich_style("pane--diff", partial=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.spans import across_languages, word_matches
 from reader.core.text.segment import Source
-from reader.core.text.tokens import WORD, names_and_numbers
+from reader.core.text.tokens import STOPWORDS, WORD, names_and_numbers, term
 
 
 def next_matching(
@@ -47,6 +47,69 @@ def differing_words(
         return _differing_numbers(a, i, b, j)
     ma, mb = word_matches(a, i, b, j)
     return _unmatched(a, i, ma), _unmatched(b, j, mb)
+
+
+#: what the words of the current sentence and its counterparts show: ``auto`` picks
+#: ``differences`` for near-identical pairs and ``matches`` for reworded ones
+WORD_MODES = ("auto", "matches", "differences", "none")
+
+#: a pair whose words match at least this share (of both sentences' words) is
+#: near-identical: what differs is the news; below it, what matches is
+NEAR_IDENTICAL = 2 / 3
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class WordComparison:
+    """Sentence ``i`` of ``a`` against ``j`` of ``b``: the words that match and the
+    words that differ, on each side, and the share of both sentences' words that
+    match (1.0 across languages, where only numbers are compared)."""
+
+    match: tuple[Spans, Spans]
+    differ: tuple[Spans, Spans]
+    share: float
+
+
+def compare_words(a: Source, i: int, b: Source, j: int) -> WordComparison:
+    """:func:`word_matches` and :func:`differing_words` in one pass."""
+    ma, mb = word_matches(a, i, b, j)
+    if across_languages(a, b):
+        return WordComparison((ma, mb), _differing_numbers(a, i, b, j), 1.0)
+    da, db = _unmatched(a, i, ma), _unmatched(b, j, mb)
+    wa, wb = _terms(a, i), _terms(b, j)
+    total = len(wa) + len(wb)
+    share = 1.0 - (len(da) + len(db)) / total if total else 1.0
+    # what matches, word by word: a word in a run the two share in order, or a content
+    # word the other sentence has anywhere (reworded sentences reorder their words)
+    shared = ({t for _s, t in wa} & {t for _s, t in wb}) - STOPWORDS
+    return WordComparison((_matching(wa, da, shared), _matching(wb, db, shared)), (da, db), share)
+
+
+def _terms(src: Source, i: int) -> list[tuple[tuple[int, int], str]]:
+    s, e = src.sentences[i]
+    return [(m.span(), term(m.group())) for m in WORD.finditer(src.text, s, e)]
+
+
+def _matching(words: list[tuple[tuple[int, int], str]], differ: Spans, shared: set[str]) -> Spans:
+    unmatched = set(differ)
+    return [span for span, t in words if span not in unmatched or t in shared]
+
+
+def word_spans(pairs: Sequence[WordComparison], mode: str) -> tuple[str, Spans, list[Spans]]:
+    """What to mark for a sentence compared with its counterparts (``pairs``, one per
+    counterpart): ``(kind, the sentence's spans, each counterpart's spans)``. ``kind``
+    is ``matches``, ``differences`` or ``none``; in ``auto`` it is ``differences``
+    when every pair is near-identical (:data:`NEAR_IDENTICAL`), else ``matches``. The
+    sentence's spans are the union over its counterparts."""
+    if mode == "auto":
+        near = all(p.share >= NEAR_IDENTICAL for p in pairs)
+        mode = "differences" if near else "matches"
+    if mode == "none":
+        return "none", [], [[] for _ in pairs]
+    side = [p.match if mode == "matches" else p.differ for p in pairs]
+    mine = sorted({span for s in side for span in s[0]})
+    return mode, mine, [s[1] for s in side]
 
 
 def _differing_numbers(

@@ -64,6 +64,7 @@ class PaneDeck(Horizontal):
         # every pane opens at its own first line; the panes follow the leader from the
         # reader's first move (a key, a click, a jump) on
         self.following = False
+        self.word_mode = "auto"  # what the words show (navigation.WORD_MODES)
 
     # -- what the app gives the panes ------------------------------------------------------
     async def show_sources(self, sources: Sequence[Source]) -> None:
@@ -111,6 +112,14 @@ class PaneDeck(Horizontal):
     def set_marked(self, per_source: Sequence[dict[int, str]]) -> None:
         for pane in self.panes:
             pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source) else {})
+
+    def cycle_words(self) -> str:
+        """The next of auto → matches → differences → none (h); returns it."""
+        from reader.core.alignment.navigation import WORD_MODES
+
+        self.word_mode = WORD_MODES[(WORD_MODES.index(self.word_mode) + 1) % len(WORD_MODES)]
+        self.resync()
+        return self.word_mode
 
     def toggle_sync(self) -> bool:
         self.sync_on = not self.sync_on
@@ -235,7 +244,7 @@ class PaneDeck(Horizontal):
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
         if not self.panes:
             return
-        from reader.core.alignment.navigation import differing_words
+        from reader.core.alignment.navigation import compare_words, word_spans
 
         self.activity()
 
@@ -261,7 +270,7 @@ class PaneDeck(Horizontal):
         followers: list[
             tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]], frozenset[int]]
         ] = []
-        leader_diffs: set[tuple[int, int]] = set()
+        pairs = []  # the words compared with every counterpart shown
         for i in self.shown:
             if i == source:
                 continue
@@ -271,20 +280,31 @@ class PaneDeck(Horizontal):
                 followers.append((view, None, False, {}, frozenset()))
                 continue
             j, found = al.locate(source, sentence, i)  # counterparts only
-            marks = {}
+            marks: dict[int, list[tuple[int, int]]] = {}
             for c in al.counterparts(source, sentence):
                 if c.source == i:
-                    mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
-                    marks[c.sentence] = theirs
-                    leader_diffs.update(mine)
+                    pairs.append(
+                        (
+                            marks,
+                            c.sentence,
+                            compare_words(leader.source, sentence, view.source, c.sentence),
+                        )
+                    )
+                    marks[c.sentence] = []
             # related sentences get a quiet mark where they are; they never move a pane
             related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
             followers.append((view, j, found, marks, related))
             if self.sync_on and self.following:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
+        kind, mine, theirs = word_spans([p for _m, _k, p in pairs], self.word_mode)
+        for (marks, k, _p), spans in zip(pairs, theirs):
+            marks[k] = spans
         with self.app.batch_update():
-            leader.set_highlight({sentence: sorted(leader_diffs)} if al else {}, None, True)
+            for view, *_rest in followers:
+                view.word_kind = kind
+            leader.word_kind = kind
+            leader.set_highlight({sentence: mine} if al else {}, None, True)
             leader.show_sentence(sentence, row)
             for view, target, found, marks, related in followers:
                 if target is None:

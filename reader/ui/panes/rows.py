@@ -92,6 +92,7 @@ class SentenceRows(ScrollView):
         self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
         self.hit_spans: dict[int, list[tuple[int, int]]] = {}  # search matches
+        self.word_kind = "differences"  # what ``marks`` spans are: matches or differences
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
@@ -292,7 +293,7 @@ class SentenceRows(ScrollView):
                     k == current,
                     leader,
                     any_marks,
-                    None if spans is None else tuple(spans),
+                    None if spans is None else (self.word_kind, tuple(spans)),
                     k == gap,
                     no_gap,
                     self.in_visual(k),
@@ -317,6 +318,9 @@ class SentenceRows(ScrollView):
             style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
         return style
 
+    def _word_class(self) -> str:
+        return "pane--match-word" if self.word_kind == "matches" else "pane--diff"
+
     def _overlaid(
         self,
         s: int,
@@ -327,7 +331,7 @@ class SentenceRows(ScrollView):
     ) -> list[Segment]:
         """The text ``s:e`` as segments: ``words`` (differing or matching words) and
         ``found`` (a search match) styled on top of ``base``, where they overlap too."""
-        word_style = self._style("pane--diff", True)
+        word_style = self._style(self._word_class(), True)
         hit_style = self._style("pane--hit-word", True)
         cuts = {s, e}
         for a, b in (*words, *found):
@@ -394,7 +398,7 @@ class SentenceRows(ScrollView):
             if found:
                 segments.extend(self._overlaid(s, e, base, spans, found))
             else:
-                diff = base + self._style("pane--diff", True) if spans else base
+                diff = base + self._style(self._word_class(), True) if spans else base
                 pos = s
                 for a, b in spans:
                     if b <= pos or a >= e:

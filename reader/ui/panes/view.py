@@ -49,6 +49,7 @@ class SentenceView(SentenceRows, can_focus=True):
         "pane--current-blurred",
         "pane--match",
         "pane--diff",
+        "pane--match-word",
         "pane--gutter-some",
         "pane--gutter-unique",
         "pane--gutter-current",
@@ -78,6 +79,7 @@ class SentenceView(SentenceRows, can_focus=True):
         & > .pane--current-blurred { background: $reader-blurred; }
         & > .pane--match { background: $reader-match; }
         & > .pane--diff { color: $text-warning; text-style: bold underline; }
+        & > .pane--match-word { color: $text-success; text-style: bold; }
         & > .pane--gutter-some { color: $success; }
         & > .pane--gutter-unique { color: $warning; }
         & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
