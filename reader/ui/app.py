@@ -17,6 +17,7 @@ alignment (at the strictness shown), and turns keys and messages into calls on t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from textual.widgets import Footer, Static
 
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
+from reader.settings import Settings
 from reader.ui.aligner import (
     Aligner,
     AlignmentReady,
@@ -56,6 +58,26 @@ if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
 
 
+def binding_ids() -> set[str]:
+    """Every binding id a ``[keymap]`` may remap: the panes', the app's and those of
+    the search box, the marks panel and the dialogs."""
+    from textual.binding import Binding
+
+    from reader.ui.dialogs.export import ExportDialog
+    from reader.ui.dialogs.help import HelpScreen
+    from reader.ui.dialogs.picker import PanePicker
+    from reader.ui.dialogs.why import ReasonList, WhyScreen
+    from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS
+    from reader.ui.marks.editor import MarkEditor
+    from reader.ui.marks.panel import MarkList
+
+    ids = {k.id for k in (*APP_KEYS, *PANE_KEYS, *MARK_KEYS, *ALIGN_KEYS)}
+    for cls in (ExportDialog, HelpScreen, PanePicker, ReasonList, WhyScreen, MarkEditor,
+                MarkList, SearchBar):  # fmt: skip
+        ids.update(b.id for b in cls.BINDINGS if isinstance(b, Binding) and b.id)
+    return ids
+
+
 class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = "reader.tcss"
@@ -67,11 +89,15 @@ class ReaderApp(App[None]):
         warnings: Iterable[str] = (),
         marks_path: Path | bool | None = True,
         exit_on_signals: bool = False,
+        settings: Settings | None = None,
     ) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
-        ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
+        ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py).
+        ``settings``: the reader's settings (default: the defaults, saved nowhere; the
+        command line reads the settings file)."""
         super().__init__()
+        self.settings = settings if settings is not None else Settings()
         self.exit_on_signals = exit_on_signals
         self.documents = list(documents)
         self.warnings = list(warnings)
@@ -138,7 +164,57 @@ class ReaderApp(App[None]):
 
             install_exit_signals(self)  # removed when the event loop closes
 
+    def _apply_settings(self) -> None:
+        """The settings file's choices; what cannot be used is said in one line."""
+        settings = self.settings
+        problems = []
+        if settings.theme:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                problems.append(f"no theme called {settings.theme!r}")
+        self.deck.sync_on = settings.sync
+        self.status.set_sync(settings.sync)
+        self.deck.word_mode = settings.words
+        if settings.strictness != self.strictness.shown:
+            self.strictness.wanted = settings.strictness  # applied once prepared
+            self.status.set_strictness(self.strictness.shown, settings.strictness)
+        if settings.keymap:
+            unknown = sorted(set(settings.keymap) - binding_ids())
+            if unknown:
+                problems.append(f"no binding with the id {', '.join(unknown)} (ids: see ?)")
+            self.set_keymap({k: v for k, v in settings.keymap.items() if k not in unknown})
+        if problems:
+            self.notify(
+                f"settings {settings.path or ''}: " + "; ".join(problems),
+                title="warning",
+                severity="warning",
+                timeout=10,
+            )
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+
+    def remember(self, **choices: object) -> None:
+        """Write a choice made in the app to the settings file (in a thread)."""
+        if self.settings.path is not None:
+            self._save_settings(self.settings.path, choices)
+
+    @work(thread=True, exit_on_error=False, group="settings")
+    def _save_settings(self, path: Path, choices: dict[str, object]) -> None:
+        from reader.settings import save_choices
+
+        try:
+            save_choices(path, **choices)
+        except (OSError, ValueError) as exc:
+            self.call_from_thread(
+                self.notify,
+                f"cannot save the settings to {path}: {exc}",
+                title="settings",
+                severity="warning",
+                timeout=8,
+            )
+
     def on_mount(self) -> None:
+        self._apply_settings()
         for w in self.warnings:
             self.notify(w, title="warning", severity="warning", markup=False, timeout=8)
         if not self.documents:
@@ -272,6 +348,7 @@ class ReaderApp(App[None]):
     # -- strictness: what counts as a counterpart ------------------------------------------
     def action_cycle_strictness(self) -> None:
         self.set_strictness(next_level(self.strictness.target))
+        self.remember(strictness=self.strictness.target)
 
     def set_strictness(self, level: str) -> None:
         """Show the alignment at ``level`` now if it is prepared, else once it is."""
@@ -331,6 +408,7 @@ class ReaderApp(App[None]):
 
     def action_cycle_words(self) -> None:
         mode = self.deck.cycle_words()
+        self.remember(words=mode)
         what = {
             "auto": "the differences of near-identical sentences, the matches of reworded ones",
             "matches": "the words linked sentences share",
@@ -341,6 +419,7 @@ class ReaderApp(App[None]):
 
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
+        self.remember(sync=on)
         self.status.set_sync(on, aligned=self.alignment is not None or not self.unaligned)
         self.notify(
             "sync on: panes follow the current sentence"
@@ -416,7 +495,7 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.settings.keymap))
 
     # -- search --------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -558,8 +637,22 @@ class ReaderApp(App[None]):
             self.marks.copy_here(self._here())
 
     def action_export(self) -> None:
-        if self.sources:
-            self.marks.export(self.alignment, self._focus_leader)
+        if not self.sources:
+            return
+        settings = self.settings
+
+        def chosen(fmt: str) -> None:
+            if fmt != settings.export_format:
+                self.settings = replace(settings, export_format=fmt)
+                self.remember(export_format=fmt)
+
+        self.marks.export(
+            self.alignment,
+            self._focus_leader,
+            folder=settings.export_folder,
+            fmt=settings.export_format,
+            exported=chosen,
+        )
 
     # -- command palette: Textual's commands (themes, quit, ...) plus ours ---------------
     COMMANDS = App.COMMANDS | {ReaderCommands}

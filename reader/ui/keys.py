@@ -223,12 +223,20 @@ def bindings(keys: list[Key]) -> list[BindingType]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id) for k in keys]
 
 
-def help_rows() -> list[tuple[str, str, str]]:
-    """(section, keys, text) for the help screen, every key included."""
-    rows = [("Moving", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[:12]]
-    rows += [("Views", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[12:]]
-    rows += [("Alignment", k.shown_keys or k.keys, k.help) for k in ALIGN_KEYS]
-    rows += [("Marks", k.shown_keys or k.keys, k.help) for k in MARK_KEYS if k.help]
-    rows += [("App", k.shown_keys or k.keys, k.help) for k in APP_KEYS if k.help]
+def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(section, keys, text) for the help screen, every key included; keys remapped in
+    ``keymap`` (binding id -> keys) shown as remapped."""
+    keymap = keymap or {}
+
+    def shown(k: Key) -> str:
+        if k.id in keymap:
+            return " ".join(keymap[k.id].replace(" ", "").split(","))
+        return k.shown_keys or k.keys
+
+    rows = [("Moving", shown(k), k.help) for k in PANE_KEYS[:12]]
+    rows += [("Views", shown(k), k.help) for k in PANE_KEYS[12:]]
+    rows += [("Alignment", shown(k), k.help) for k in ALIGN_KEYS]
+    rows += [("Marks", shown(k), k.help) for k in MARK_KEYS if k.help]
+    rows += [("App", shown(k), k.help) for k in APP_KEYS if k.help]
     rows += [("App", keys, text) for keys, text in HELP_EXTRA]
     return rows

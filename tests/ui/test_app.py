@@ -28,9 +28,13 @@ def wheel(widget, down: bool) -> None:
 
 def assert_synced(app: ReaderApp) -> None:
     """The counterpart (or the gap where it would be) of the leader's current
-    sentence starts on the leader's screen row in every shown pane."""
+    sentence starts on the leader's screen row in every shown pane; before the
+    reader's first move, every pane shows its own first line instead."""
     al = app.alignment
     assert al is not None
+    if not app.deck.following:
+        assert all(app.deck.panes[i].view.top_row == 0 for i in app.deck.shown)
+        return
     leader = app.deck.panes[app.deck.leader].view
     row = leader.screen_row(leader.current)
     assert 0 <= row < leader.size.height, "current sentence is off screen"

@@ -542,3 +542,65 @@ async def test_h_cycles_what_the_words_show():
         assert "Thursday" in [src.text[s:e] for s, e in other.marks[0]]
         style = other.get_component_rich_style("pane--match-word", partial=True)
         assert style != other.get_component_rich_style("pane--diff", partial=True)
+
+
+# -- expectation 6: settings that persist ------------------------------------------------------
+async def test_the_settings_file_sets_theme_sync_words_keys_and_export(folder, tmp_path):
+    from reader.settings import Settings, load_settings
+
+    path = tmp_path / "cfg" / "config.toml"
+    settings = Settings(
+        theme="nord",
+        sync=False,
+        words="matches",
+        strictness="strict",
+        export_format="csv",
+        export_folder="exports",
+        keymap={"sentence.next": "j,down,ctrl+n", "no.such": "z"},
+        path=path,
+    )
+    (folder / "exports").mkdir()
+    app = ReaderApp(load_paths([folder]).documents, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
+        assert str(app.query_one("#status-sync").render()) == "sync off"
+        assert app.deck.word_mode == "matches"
+        assert app.strictness.shown == "strict"
+        assert any("no.such" in n.message for n in app._notifications)
+        await pilot.press("ctrl+n")
+        await drain(pilot)
+        assert app.deck.panes[0].view.current == 1
+        await pilot.press("e")
+        await drain(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.fmt == "csv"
+        assert Path(dialog.query_one("#export-path").value) == folder / "exports" / (
+            "reader-matches.csv"
+        )
+        await pilot.press("escape")
+        await drain(pilot)
+        # choices made in the app are written back
+        await pilot.press("s", "h")
+        app.theme = "gruvbox"
+        await settle(pilot)
+        saved, problem = load_settings(path)
+        assert problem is None
+        assert (saved.sync, saved.words, saved.theme) == (True, "differences", "gruvbox")
+        assert saved.keymap == {}  # what the app never changes is never written
+
+
+async def test_help_shows_keys_as_remapped(folder):
+    from reader.settings import Settings
+    from reader.ui.dialogs.help import HelpScreen
+
+    settings = Settings(keymap={"sentence.next": "j,ctrl+n"})
+    app = ReaderApp(load_paths([folder]).documents, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await drain(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        body = str(app.screen.query_one("#help-text").render())
+        assert "j ctrl+n" in body

@@ -39,7 +39,7 @@ def default_path(folder: Path, fmt: str, matches: bool) -> Path:
     return path
 
 
-class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
+class ExportDialog(CompactWhenShort, ModalScreen[tuple[Path, str] | None]):
     DEFAULT_CSS = """
     ExportDialog {
         align: center middle;
@@ -83,11 +83,23 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             self.text = text
             self.exists = exists
 
-    def __init__(self, folder: Path, n_marks: int, build: Callable[[str, bool], str]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        n_marks: int,
+        build: Callable[[str, bool], str],
+        fmt: str = FORMATS[0],
+        base: Path | None = None,
+    ) -> None:
+        """``folder``: where the default file goes; ``base``: what a relative path
+        typed is read against (the sources' folder; default ``folder``); ``fmt``: the
+        format ticked first."""
         super().__init__()
         # absolute: the default path is shown in full, and a relative one typed is read
         # against it (a relative folder would be joined to itself: story/story/...)
         self.folder = folder.absolute()
+        self.base = (base or folder).absolute()
+        self.first_format = fmt if fmt in FORMATS else FORMATS[0]
         self.n_marks = n_marks
         self.build = build
         self.busy = False
@@ -100,8 +112,10 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             box.border_title = "export"
             yield Static(Content("Format"), classes="export-label")
             with RadioSet(id="export-format"):
-                for i, fmt in enumerate(FORMATS):
-                    yield RadioButton(Content(FORMAT_NAMES[fmt]), value=i == 0, id=f"fmt-{fmt}")
+                for fmt in FORMATS:
+                    yield RadioButton(
+                        Content(FORMAT_NAMES[fmt]), value=fmt == self.first_format, id=f"fmt-{fmt}"
+                    )
             yield Checkbox(
                 Content("Shared passages instead of marks"),
                 value=self.n_marks == 0,
@@ -202,7 +216,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
         if not raw:
             return None
         path = Path(raw).expanduser()
-        return path if path.is_absolute() else self.folder / path
+        return path if path.is_absolute() else self.base / path
 
     # -- exporting -------------------------------------------------------------------
     def action_cancel(self) -> None:
@@ -269,7 +283,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
 
     def on_export_dialog_done(self, message: Done) -> None:
         self.busy = False
-        self.dismiss(message.path)
+        self.dismiss((message.path, self.fmt))
 
     def on_export_dialog_failed(self, message: Failed) -> None:
         self.busy = False

@@ -29,8 +29,8 @@ LEGEND = [
     ),
     (
         "words",
-        "inside the current sentence (blue) and its counterparts, bold underlined "
-        "words differ between sources",
+        "inside the current sentence (blue) and its counterparts: green bold words "
+        "match, amber underlined words differ (h: auto, matches, differences, none)",
     ),
 ]
 
@@ -59,6 +59,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
     ]
 
+    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+        """``keymap``: the settings file's remapped keys (binding id -> keys)."""
+        super().__init__()
+        self.keymap = dict(keymap or {})
+
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "reader: keys"
@@ -69,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
     def _body(self) -> Content:
         parts: list[tuple[str, str] | str] = []
         section = None
-        for sec, keys, text in help_rows():
+        for sec, keys, text in help_rows(self.keymap):
             if sec != section:
                 if section is not None:
                     parts.append("\n")

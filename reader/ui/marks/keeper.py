@@ -387,12 +387,22 @@ class MarkKeeper(Widget):
             timeout=5,
         )
 
-    def export(self, alignment: Alignment | None, done: Callable[[], None]) -> None:
+    def export(
+        self,
+        alignment: Alignment | None,
+        done: Callable[[], None],
+        folder: str = "",
+        fmt: str = "md",
+        exported: Callable[[str], None] = lambda fmt: None,
+    ) -> None:
         """The export dialog, on a snapshot of the marks and ``alignment``; ``done`` runs
-        when it closes."""
+        when it closes. ``folder``: where it proposes to write ("": next to the sources;
+        relative: against them); ``fmt``: the format ticked first; ``exported`` is told
+        the format of a file written."""
         from reader.ui.dialogs.export import ExportDialog
 
-        folder = (self.marks_path.parent if self.marks_path is not None else Path.cwd()).absolute()
+        sources = (self.marks_path.parent if self.marks_path is not None else Path.cwd()).absolute()
+        place = sources / Path(folder).expanduser() if folder else sources
         marks = tuple(self.book.marks)
 
         def build(fmt: str, matches: bool) -> str:
@@ -405,9 +415,11 @@ class MarkKeeper(Widget):
             data = collect_matches(alignment) if matches else collect_marks(alignment, marks)
             return render(data, fmt)
 
-        def closed(path: Path | None) -> None:
-            if path is not None:
+        def closed(result: tuple[Path, str] | None) -> None:
+            if result is not None:
+                path, written_fmt = result
                 self.notify(f"Exported to {path}", title="export", markup=False, timeout=6)
+                exported(written_fmt)
             done()
 
-        self.app.push_screen(ExportDialog(folder, len(marks), build), closed)
+        self.app.push_screen(ExportDialog(place, len(marks), build, fmt=fmt, base=sources), closed)
