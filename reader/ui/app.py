@@ -53,6 +53,7 @@ from reader.ui.panes.levels import Prepared, Strictness, describe, next_level
 from reader.ui.panes.palette import tint_variables
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
+from reader.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
@@ -115,7 +116,8 @@ class ReaderApp(App[None]):
             user_moved=self._user_moved,
             id="panes",
         )
-        self.marks = MarkKeeper(self.marks_path, id="marks")
+        self.history = UndoStack()  # ctrl+z / ctrl+y: every change the reader made
+        self.marks = MarkKeeper(self.marks_path, history=self.history, id="marks")
         self.search_bar = SearchBar(id="search")
         self.aligner = Aligner(id="aligner")
 
@@ -586,7 +588,33 @@ class ReaderApp(App[None]):
             self.bell()
             self.status.set_message("no marks in this pane")
             return
+        wrapped = target <= here[1] if step > 0 else target >= here[1]
         self.deck.move_to(here[0], target)
+        if wrapped:
+            self.status.set_message(
+                "wrapped to the first mark in this pane"
+                if step > 0
+                else "wrapped to the last mark in this pane",
+                transient=True,
+            )
+        else:
+            self.status.set_message("", transient=True)
+
+    def action_undo(self) -> None:
+        step = self.history.undo()
+        if step is None:
+            self.bell()
+            self.status.set_message("nothing to undo", transient=True)
+            return
+        self.status.set_message(f"undone: {step.text} · ctrl+y redoes it", transient=True)
+
+    def action_redo(self) -> None:
+        step = self.history.redo()
+        if step is None:
+            self.bell()
+            self.status.set_message("nothing to redo", transient=True)
+            return
+        self.status.set_message(f"redone: {step.text}", transient=True)
 
     def action_toggle_mark_counterparts(self) -> None:
         self.marks.toggle_counterparts()

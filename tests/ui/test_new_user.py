@@ -604,3 +604,62 @@ async def test_help_shows_keys_as_remapped(folder):
         assert isinstance(app.screen, HelpScreen)
         body = str(app.screen.query_one("#help-text").render())
         assert "j ctrl+n" in body
+
+
+# -- expectation 7: marks --------------------------------------------------------------------------
+async def test_m_on_a_marked_sentence_unmarks_it_and_ctrl_z_brings_it_back(folder):
+    from reader.core.marks.storage import FILE_NAME, load_marks
+
+    def on_disk() -> list[str]:
+        return [m.id for m in load_marks(folder / FILE_NAME, move_corrupt=False).marks]
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        [mark] = app.marks.book.marks
+        assert on_disk() == [mark.id]
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.marks.book.marks == [] and app.deck.panes[0].view.marked == {}
+        assert "ctrl+z" in str(app.query_one("#status-message").render())
+        assert on_disk() == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [m.id for m in app.marks.book.marks] == [mark.id]
+        assert app.deck.panes[0].view.marked
+        assert on_disk() == [mark.id]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.marks.book.marks == [] and on_disk() == []
+        await pilot.press("ctrl+z", "ctrl+z")  # back before the unmark, then the mark
+        await settle(pilot)
+        assert app.marks.book.marks == [] and on_disk() == []
+        assert "nothing to undo" not in str(app.query_one("#status-message").render())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "nothing to undo" in str(app.query_one("#status-message").render())
+
+
+async def test_mark_steps_say_when_they_wrap(folder):
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = app.query_one("#status-message")
+        await pilot.press("m", "j", "j", "m", "j", "j")
+        await settle(pilot)
+        await pilot.press("M")
+        await drain(pilot)
+        assert app.deck.panes[0].view.current == 0
+        assert "wrapped" in str(message.render()) and "first" in str(message.render())
+        await pilot.press("M")
+        await drain(pilot)
+        assert app.deck.panes[0].view.current == 2
+        assert "wrapped" not in str(message.render())
+        await pilot.press("apostrophe")
+        await drain(pilot)
+        await pilot.press("apostrophe")
+        await drain(pilot)
+        assert app.deck.panes[0].view.current == 2
+        assert "wrapped" in str(message.render()) and "last" in str(message.render())

@@ -38,6 +38,7 @@ from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
 from reader.ui.marks.book import MarkBook, excerpt, orphan_counts
 from reader.ui.messages import MarksChanged, MarksSaveFailed, MarksSynced, StatusNote
+from reader.ui.undo import Step, UndoStack
 
 if TYPE_CHECKING:
     from reader.core.marks.storage import MarkStore
@@ -66,8 +67,10 @@ class MarkKeeper(Widget):
     MarkKeeper { display: none; }
     """
 
-    def __init__(self, marks_path: Path | None, **kwargs) -> None:
+    def __init__(self, marks_path: Path | None, history: UndoStack | None = None, **kwargs) -> None:
+        """``history``: where marking and removing push their undo steps."""
         super().__init__(**kwargs)
+        self.history = history if history is not None else UndoStack()
         self.book = MarkBook()
         self.sources: list[Source] = []
         self.alignment: Alignment | None = None
@@ -223,7 +226,25 @@ class MarkKeeper(Widget):
         )
         if keep:
             self._keep(mark)
+            self._undoable(mark, "marked")
         return mark
+
+    def _undoable(self, mark: Mark, did: str) -> None:
+        """Push the undo step of ``mark`` just made (``did`` "marked") or removed."""
+        text = f"{did} {mark.source}"
+
+        def put() -> None:
+            self.book.add(mark)
+            self.changed()
+
+        def take() -> None:
+            self.book.remove(mark.id)
+            self.changed()
+
+        if did == "marked":
+            self.history.push(Step(text, undo=take, redo=put))
+        else:
+            self.history.push(Step(text, undo=put, redo=take))
 
     def _keep(self, mark: Mark) -> None:
         if self.alignment is None and self.counterparts and len(mark.targets) == 1:
@@ -232,16 +253,15 @@ class MarkKeeper(Widget):
         self.changed()
 
     def mark(self, source: int, first: int, last: int, run: bool = False) -> None:
-        """``m``: mark the sentence (or the visual run) and say so in the status line; a
-        sentence already marked there is left as it is."""
+        """``m``: mark the sentence (or the visual run) and say so in the status line; on
+        a sentence marked here (not only as a counterpart), remove that mark (ctrl+z
+        brings it back)."""
         if not run:
             here = self.book.at(source, first)
             if here is not None and here[1] is here[0].primary:
-                self.notify(
-                    "Already marked: a edits its note and colour, l lists the marks "
-                    "(d removes one there)",
-                    markup=False,
-                    timeout=4,
+                self.remove_mark(here[0].id, confirm=False, notice=False)
+                self.post_message(
+                    StatusNote("unmarked · ctrl+z brings the mark back", transient=True)
                 )
                 return
         mark = self.make(source, first, last)
@@ -306,8 +326,9 @@ class MarkKeeper(Widget):
 
         self.app.push_screen(MarkEditor(mark), done)
 
-    def remove_mark(self, mark_id: str, confirm: bool = True) -> None:
-        """Remove mark ``mark_id`` (after a yes/no question, unless ``confirm`` is False)."""
+    def remove_mark(self, mark_id: str, confirm: bool = True, notice: bool = True) -> None:
+        """Remove mark ``mark_id`` (after a yes/no question, unless ``confirm`` is False;
+        undoable); ``notice``: say so in a notification."""
         mark = self.book.find(mark_id)
         if mark is None:
             return
@@ -330,8 +351,10 @@ class MarkKeeper(Widget):
             )
             return
         self.book.remove(mark_id)
+        self._undoable(mark, "removed the mark in")
         self.changed()
-        self.notify("Mark removed", markup=False, timeout=3)
+        if notice:
+            self.notify("Mark removed · ctrl+z brings it back", markup=False, timeout=3)
 
     def toggle_counterparts(self) -> None:
         self.counterparts = not self.counterparts
