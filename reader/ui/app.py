@@ -26,7 +26,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
@@ -43,6 +43,7 @@ from reader.ui.aligner import (
 from reader.ui.collector import CHECK_EVERY, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.dialogs.help import HelpScreen
+from reader.ui.footer import ReaderFooter
 from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.literal import safe_content, sanitise
 from reader.ui.marks.keeper import MarkKeeper, marks_file
@@ -136,7 +137,7 @@ class ReaderApp(App[None]):
             yield self.panel
         yield self.search_bar
         yield StatusBar(id="status")
-        yield Footer()
+        yield ReaderFooter()
         yield self.marks
         yield self.aligner
 

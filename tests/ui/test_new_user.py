@@ -602,7 +602,7 @@ async def test_help_shows_keys_as_remapped(folder):
         await pilot.press("question_mark")
         await drain(pilot)
         assert isinstance(app.screen, HelpScreen)
-        body = str(app.screen.query_one("#help-text").render())
+        body = app.screen.plain()
         assert "j ctrl+n" in body
 
 
@@ -663,3 +663,76 @@ async def test_mark_steps_say_when_they_wrap(folder):
         await drain(pilot)
         assert app.deck.panes[0].view.current == 2
         assert "wrapped" in str(message.render()) and "last" in str(message.render())
+
+
+# -- expectation 8: narrow terminals -------------------------------------------------------------
+def visible(widget, width: int, height: int) -> bool:
+    region = widget.region
+    return region.width > 0 and region.right <= width and 0 <= region.y < height
+
+
+async def test_the_footer_keeps_help_and_quit_at_40_columns(folder):
+    from textual.widgets._footer import FooterKey
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        keys = {k.action: k for k in app.query(FooterKey)}
+        assert visible(keys["quit"], 40, 12) and visible(keys["help"], 40, 12)
+
+
+async def test_help_pages_and_wraps_under_its_own_column(folder):
+    from textual.containers import VerticalScroll
+
+    from reader.ui.dialogs.help import HelpScreen
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await drain(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        body = help_screen.query_one("#help-body", VerticalScroll)
+        texts = list(help_screen.query(".help-text"))
+        keys = list(help_screen.query(".help-keys"))
+        assert texts and len(texts) == len(keys)
+        wrapped = [t for t in texts if t.region.height > 1]
+        assert wrapped  # long lines wrap at 40 columns ...
+        column = texts[0].region.x
+        assert all(t.region.x == column for t in texts)  # ... under their own column
+        assert all(k.region.right <= column for k in keys)
+        page = body.scrollable_content_region.height
+        await pilot.press("space")
+        await drain(pilot)
+        assert body.scroll_y >= page - 2
+        await pilot.press("G")
+        await drain(pilot)
+        assert body.scroll_y == body.max_scroll_y > 0
+        await pilot.press("b")
+        await drain(pilot)
+        assert body.scroll_y <= body.max_scroll_y - page + 2
+        await pilot.press("g")
+        await drain(pilot)
+        assert body.scroll_y == 0
+
+
+async def test_the_export_dialog_shows_every_option_at_40_by_12(folder):
+    from textual.widgets import Button, Checkbox, Input, RadioButton
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await drain(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        widgets = [
+            *dialog.query(RadioButton),
+            dialog.query_one(Checkbox),
+            dialog.query_one(Input),
+            *dialog.query(Button),
+        ]
+        assert len(widgets) == 4 + 1 + 1 + 2
+        hidden = [str(w) for w in widgets if not visible(w, 40, 12)]
+        assert not hidden, hidden

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +25,10 @@ from reader.core.export.render import FORMAT_NAMES, FORMATS
 from reader.ui.dialogs.compact import CompactWhenShort
 from reader.ui.literal import safe_content
 from reader.ui.safe_input import SafeInput
+
+
+#: terminal columns below which the formats are named short (md json csv html)
+NARROW_BELOW = 60
 
 
 def default_path(folder: Path, fmt: str, matches: bool) -> Path:
@@ -146,6 +150,14 @@ class ExportDialog(CompactWhenShort, ModalScreen[tuple[Path, str] | None]):
     def on_mount(self) -> None:
         self._set_default_path()
         self.query_one(Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        # every format on one row: the short names where the long ones would not fit
+        short = event.size.width < NARROW_BELOW
+        for fmt in FORMATS:
+            button = self.query_one(f"#fmt-{fmt}", RadioButton)
+            button.label = Content(fmt if short else FORMAT_NAMES[fmt])
 
     # -- state ----------------------------------------------------------------------
     @property
