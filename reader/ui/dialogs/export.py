@@ -26,7 +26,6 @@ from reader.ui.dialogs.compact import CompactWhenShort
 from reader.ui.literal import safe_content
 from reader.ui.safe_input import SafeInput
 
-
 #: terminal columns below which the formats are named short (md json csv html)
 NARROW_BELOW = 60
 
