@@ -457,6 +457,43 @@ class ReaderApp(App[None]):
             PanePicker([s.name for s in self.sources], deck.shown, deck.capacity()), chosen
         )
 
+    def action_cycle_filter(self) -> None:
+        shown = self.deck.cycle_filter()
+        if shown is None:
+            self.bell()
+            self.status.set_message(
+                self.unaligned or "the filters need the alignment: it is still running"
+            )
+            return
+        self.status.set_message(
+            {
+                "all": "every sentence shown (f: shared only, unique only, all)",
+                "shared": "shared only: sentences unique to a pane are folded (f: unique only)",
+                "unique": "unique only: shared sentences are folded (f: every sentence)",
+            }[shown]
+        )
+
+    def action_compare(self) -> None:
+        from reader.ui.dialogs.picker import ComparePicker
+
+        deck = self.deck
+        if deck.comparing:
+            deck.end_compare()
+            self.status.set_message("the panes shown before the comparison are back")
+            return
+        if len(deck.panes) < 2:
+            self.bell()
+            return
+
+        def chosen(other: int | None) -> None:
+            if other is not None:
+                deck.compare(other)
+                self.status.set_message(
+                    f"comparing {deck.leader + 1} and {other + 1} · C shows the panes as before"
+                )
+
+        self.push_screen(ComparePicker([s.name for s in self.sources], deck.leader), chosen)
+
     def action_hide_pane(self) -> None:
         if not self.deck.hide_leader():
             self.bell()

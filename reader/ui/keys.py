@@ -99,6 +99,24 @@ PANE_KEYS = [
     Key("s", "app.toggle_sync", "Sync", "Sync scrolling on/off", "view.sync", True, "s"),
     Key("p", "app.pick_panes", "Panes", "Choose which sources are shown", "view.panes", False, "p"),
     Key("x", "app.hide_pane", "Hide", "Hide this pane", "view.hide", False, "x"),
+    Key(
+        "f",
+        "app.cycle_filter",
+        "Filter",
+        "Filter: shared sentences only → unique only → all (the rest folded)",
+        "view.filter",
+        False,
+        "f",
+    ),
+    Key(
+        "C",
+        "app.compare",
+        "Compare",
+        "Compare this pane with one chosen, side by side (C again: as before)",
+        "view.compare",
+        False,
+        "C",
+    ),
 ]
 
 #: Marking and exporting (bound on the pane, like every letter key).

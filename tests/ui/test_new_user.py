@@ -736,3 +736,76 @@ async def test_the_export_dialog_shows_every_option_at_40_by_12(folder):
         assert len(widgets) == 4 + 1 + 1 + 2
         hidden = [str(w) for w in widgets if not visible(w, 40, 12)]
         assert not hidden, hidden
+
+
+# -- expectation 5: filters and compare ----------------------------------------------------------
+def rows_text(view) -> list[str]:
+    return [
+        "".join(seg.text for seg in view._row_strips(range(r, r + 1), view.size.width)[0])
+        for r in range(view.wrapped.total)
+    ]
+
+
+async def test_f_folds_what_the_filter_hides_and_keeps_the_sync(folder):
+    from reader.ui.panes.rows import ALL, SOME, UNIQUE
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.deck.panes[0].view
+        kinds = view.kinds
+        await pilot.press("f")  # shared only
+        await settle(pilot)
+        assert app.deck.filter == "shared"
+        assert "shared only" in str(app.query_one("#status-message").render())
+        shown = [k for k in range(len(kinds)) if kinds[k] in (ALL, SOME)]
+        assert view.kinds[view.current] in (ALL, SOME)
+        folds = [t for t in rows_text(view) if "sentence" in t and "…" in t]
+        hidden = len(kinds) - len(shown)
+        assert folds and sum(int(t.split("…")[1].split()[0]) for t in folds) == hidden
+        # j goes from shared sentence to shared sentence, and the panes stay in step
+        for _ in range(3):
+            before = view.current
+            await pilot.press("j")
+            await drain(pilot)
+            assert view.current == next(k for k in shown if k > before)
+            al = app.alignment
+            row = view.screen_row(view.current)
+            for i in app.deck.shown[1:]:
+                j, found = al.locate(0, view.current, i)
+                if found:
+                    assert app.deck.panes[i].view.screen_row(j) == row
+        await pilot.press("f")  # unique only
+        await settle(pilot)
+        assert app.deck.filter == "unique"
+        assert kinds[view.current] == UNIQUE
+        await pilot.press("f")  # everything again
+        await settle(pilot)
+        assert app.deck.filter == "all"
+        assert not [t for t in rows_text(view) if "…" in t and "sentences" in t]
+
+
+async def test_compare_shows_the_focused_pane_and_one_chosen_at_full_width(folder):
+    from textual.widgets import OptionList
+
+    from reader.ui.dialogs.picker import ComparePicker
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("C")
+        await drain(pilot)
+        picker = app.screen
+        assert isinstance(picker, ComparePicker)
+        listing = picker.query_one(OptionList)
+        assert listing.option_count == 4  # every other source
+        await pilot.press("j", "j", "enter")  # the third of 1, 2, 4, 5: source 4
+        await settle(pilot)
+        assert app.deck.shown == [2, 3] and app.deck.leader == 2
+        widths = [app.deck.panes[i].outer_size.width for i in (2, 3)]
+        assert sum(widths) >= SIZE[0] - 2 and abs(widths[0] - widths[1]) <= 1
+        await pilot.press("C")  # back to the panes shown before
+        await settle(pilot)
+        assert app.deck.shown == [0, 1, 2, 3, 4]

@@ -65,6 +65,8 @@ class PaneDeck(Horizontal):
         # reader's first move (a key, a click, a jump) on
         self.following = False
         self.word_mode = "auto"  # what the words show (navigation.WORD_MODES)
+        self.filter = "all"  # all | shared | unique: what the panes show (f)
+        self._compare: tuple[set[int], list[int]] | None = None  # hidden, priority before
 
     # -- what the app gives the panes ------------------------------------------------------
     async def show_sources(self, sources: Sequence[Source]) -> None:
@@ -101,6 +103,8 @@ class PaneDeck(Horizontal):
         with self.app.batch_update():
             for pane in self.panes:
                 pane.set_alignment(prepared.alignment, prepared.kinds[pane.index])
+            if self.filter != "all":  # the shading changed: so did what the filter keeps
+                self._apply_filter()
             if resync:
                 self.resync()
 
@@ -112,6 +116,61 @@ class PaneDeck(Horizontal):
     def set_marked(self, per_source: Sequence[dict[int, str]]) -> None:
         for pane in self.panes:
             pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source) else {})
+
+    def cycle_filter(self) -> str | None:
+        """all → shared → unique → all (f): the sentences the others share only, or
+        the unique ones only; the rest is folded to one row per run. None without an
+        alignment (nothing to filter by)."""
+        if self.alignment is None:
+            return None
+        order = ("all", "shared", "unique")
+        self.filter = order[(order.index(self.filter) + 1) % len(order)]
+        self._apply_filter()
+        return self.filter
+
+    def _apply_filter(self) -> None:
+        from reader.ui.panes.rows import ALL, SOME, UNIQUE
+
+        keep = {"shared": (ALL, SOME), "unique": (UNIQUE,)}.get(self.filter)
+        with self.app.batch_update():
+            for pane in self.panes:
+                view = pane.view
+                kinds = view.kinds or []
+                hidden = (
+                    frozenset(k for k, kind in enumerate(kinds) if kind not in keep)
+                    if keep is not None
+                    else frozenset()
+                )
+                view.set_hidden(hidden)
+                if view.current in hidden:
+                    found = view.visible_from(view.current, 1)
+                    if found is None:
+                        found = view.visible_from(view.current, -1)
+                    if found is not None:
+                        view.current = found
+            self.resync()
+
+    def compare(self, other: int) -> None:
+        """Show the leader's pane and ``other`` side by side, the rest hidden (C); the
+        panes shown before come back with :meth:`end_compare`."""
+        if self._compare is None:
+            self._compare = (set(self.hidden), list(self.priority))
+        leader = self.leader
+        self.choose([leader, other])
+        self.leader = leader
+        self.call_after_refresh(self.panes[leader].view.focus)
+
+    @property
+    def comparing(self) -> bool:
+        return self._compare is not None
+
+    def end_compare(self) -> None:
+        if self._compare is None:
+            return
+        self.hidden, self.priority = self._compare
+        self._compare = None
+        self.apply_visibility()
+        self.request_resync()
 
     def cycle_words(self) -> str:
         """The next of auto → matches → differences → none (h); returns it."""

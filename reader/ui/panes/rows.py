@@ -34,7 +34,7 @@ from textual.timer import Timer
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
-from reader.ui.panes.wrap import BLANK, Layout, layout
+from reader.ui.panes.wrap import BLANK, FOLD, Layout, layout
 
 # How many sources share a sentence.
 ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
@@ -93,6 +93,7 @@ class SentenceRows(ScrollView):
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
         self.hit_spans: dict[int, list[tuple[int, int]]] = {}  # search matches
         self.word_kind = "differences"  # what ``marks`` spans are: matches or differences
+        self.hidden: frozenset[int] = frozenset()  # folded away by a filter
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
@@ -112,7 +113,7 @@ class SentenceRows(ScrollView):
         if self.size.width <= 0:
             return
         if (self.wrapped is None or self.wrapped.width != width) and self._rewrap is None:
-            self.wrapped = layout(self.source, self.display_text, width)
+            self.wrapped = layout(self.source, self.display_text, width, self.hidden)
             self._clear_painted()
         self._update_virtual_size()
         self.refresh()
@@ -213,6 +214,25 @@ class SentenceRows(ScrollView):
             self._clear_painted()
             self.refresh()
 
+    def set_hidden(self, hidden: frozenset[int]) -> None:
+        """Fold the sentences ``hidden`` (a filter): each run becomes one row."""
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self.wrapped = None
+            self._clear_painted()
+            self.relayout()
+
+    def visible_from(self, sentence: int, step: int) -> int | None:
+        """The first sentence from ``sentence`` (itself included) in direction ``step``
+        that no filter hides; None when there is none that way."""
+        n = len(self.source)
+        k = sentence
+        while 0 <= k < n:
+            if k not in self.hidden:
+                return k
+            k += 1 if step >= 0 else -1
+        return None
+
     def set_visual(self, anchor: int | None) -> None:
         self.visual_anchor = anchor
         self.refresh()
@@ -283,6 +303,13 @@ class SentenceRows(ScrollView):
                 out.append(self._blank_strip(width))
                 continue
             k = sentence_at(row)
+            if lay_rows[row][0] == FOLD:  # a run of sentences a filter hides
+                fold_key = ("fold", row, lay_rows[row][1])
+                strip = cache.get(fold_key)
+                if strip is None or strip.cell_length != width:
+                    strip = cache[fold_key] = self._fold_strip(lay_rows[row][1], width)
+                out.append(strip)
+                continue
             if lay_rows[row] == BLANK:  # the gap between paragraphs is never highlighted
                 k = -1
             key: object = row
@@ -304,6 +331,11 @@ class SentenceRows(ScrollView):
                 strip = cache[key] = self._render_row(row, k, width)
             out.append(strip)
         return out
+
+    def _fold_strip(self, n: int, width: int) -> Strip:
+        style = self._style("pane--boiler")
+        text = f"  … {n} sentence{'' if n == 1 else 's'} …"
+        return Strip([Segment(text, style)], cell_len(text)).adjust_cell_length(width, style)
 
     def _blank_strip(self, width: int) -> Strip:
         blank = self._blank

@@ -138,6 +138,15 @@ class SentenceView(SentenceRows, can_focus=True):
         if n == 0:
             return
         sentence = max(0, min(n - 1, sentence))
+        if self.hidden and sentence in self.hidden:  # folded by a filter: the next shown
+            step = 1 if sentence >= self.current else -1
+            found = self.visible_from(sentence, step)
+            if found is None:
+                found = self.visible_from(sentence, -step)
+            if found is None or found == self.current:
+                self.app.bell()
+                return
+            sentence = found
         if self._mover is not None:
             self._mover(self.index, sentence, screen_row)
         else:
