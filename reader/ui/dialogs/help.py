@@ -51,8 +51,8 @@ class HelpScreen(ModalScreen[None]):
         & VerticalScroll { height: 1fr; }
         & .help-hint { color: $text-muted; height: 1; }
         & .help-grid { layout: grid; grid-size: 2; grid-columns: 16 1fr; height: auto; }
-        & .help-section { column-span: 2; color: $accent; text-style: bold; height: auto;
-                          margin: 1 0 0 0; }
+        & .help-section { column-span: 2; color: $accent; text-style: bold; height: 2; }
+        & .help-section.-first { height: 1; }
         & .help-keys { text-style: bold; height: auto; padding: 0 0 0 2; }
         & .help-text { height: auto; }
     }
@@ -79,12 +79,16 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"), Grid(classes="help-grid", id="help-text"):
                 section = None
                 for sec, keys, text in help_rows(self.keymap):
-                    if sec != section:
-                        yield Static(Content(sec), classes="help-section")
+                    if sec != section:  # (a grid row of auto height would take none)
+                        first = section is None
+                        yield Static(
+                            Content(sec if first else f"\n{sec}"),
+                            classes="help-section" + (" -first" if first else ""),
+                        )
                         section = sec
                     yield Static(Content(keys), classes="help-keys")
                     yield Static(Content(text), classes="help-text")
-                yield Static(Content("Colours"), classes="help-section")
+                yield Static(Content("\nColours"), classes="help-section")
                 for name, text in LEGEND:
                     yield Static(Content(name), classes="help-keys")
                     yield Static(Content(text), classes="help-text")
@@ -102,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
             elif widget.has_class("help-text"):
                 out[-1] += text
             else:
-                out.append(text)
+                out.append(text.strip())
         return "\n".join(out) + "\n"
 
     def action_close(self) -> None:
