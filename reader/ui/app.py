@@ -120,6 +120,7 @@ class ReaderApp(App[None]):
         self.history = UndoStack()  # ctrl+z / ctrl+y: every change the reader made
         self.marks = MarkKeeper(self.marks_path, history=self.history, id="marks")
         self.search_bar = SearchBar(id="search")
+        self.status_bar = StatusBar(id="status")
         self.aligner = Aligner(id="aligner")
 
     def get_css_variables(self) -> dict[str, str]:
@@ -136,14 +137,14 @@ class ReaderApp(App[None]):
             yield self.deck
             yield self.panel
         yield self.search_bar
-        yield StatusBar(id="status")
+        yield self.status_bar
         yield ReaderFooter()
         yield self.marks
         yield self.aligner
 
     @property
     def status(self) -> StatusBar:
-        return self.query_one("#status", StatusBar)  # by id: the DOM keeps an id map
+        return self.status_bar
 
     @property
     def alignment(self) -> Alignment | None:

@@ -374,24 +374,24 @@ async def test_the_status_line_says_where_the_focused_pane_is_and_what_is_hidden
         await settle(pilot)
         position = app.query_one("#status-position")
         n0 = len(app.sources[0])
-        assert str(position.render()) == f"1/{n0} · +3 hidden"
+        assert str(position.render()).strip() == f"1/{n0} · +3 hidden"
         burst(app, "j j j j j")
         await settle(pilot)
-        assert str(position.render()) == f"6/{n0} · +3 hidden"
+        assert str(position.render()).strip() == f"6/{n0} · +3 hidden"
         await pilot.press("tab")
         await settle(pilot)
         leader = app.deck.leader
         view = app.deck.panes[leader].view
-        assert str(position.render()) == (
+        assert str(position.render()).strip() == (
             f"{view.current + 1}/{len(app.sources[leader])} · +3 hidden"
         )
         await pilot.press("5")  # shows a hidden source in place of the oldest pane
         await settle(pilot)
         assert app.deck.leader == 4
-        assert str(position.render()).endswith("· +3 hidden")
+        assert str(position.render()).strip().endswith("· +3 hidden")
         await pilot.resize_terminal(160, 24)
         await settle(pilot)
-        assert "hidden" not in str(position.render())
+        assert "hidden" not in str(position.render()).strip()
 
 
 # -- review: the why view's Enter on a counterpart in a hidden pane ------------------------------
@@ -429,7 +429,7 @@ async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder
         await settle(pilot)
         assert target.source in app.deck.shown and app.deck.leader == target.source
         assert app.deck.panes[target.source].view.current == target.sentence
-        assert str(app.query_one("#status-position").render()).startswith(f"{target.sentence + 1}/")
+        assert str(app.query_one("#status-position").render()).strip().startswith(f"{target.sentence + 1}/")
 
 
 # -- expectation 2: titles that fit ----------------------------------------------------------------

@@ -63,7 +63,8 @@ class TitleBar(Widget):
             figures,
             note,
         )
-        self.tooltip = name
+        if self.tooltip != name:
+            self.tooltip = name
         self.refresh()
 
     @property
