@@ -8,6 +8,8 @@ Five tables:
    time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
 3. many small sources: 100, 200 and 500 one-line files, and 50 news articles, aligned in
    process (targets: 500 one-line files <= 20 s, 50 articles <= 5 s);
+   Then many versions of one story: 50 ... 400 near-copies of a five-sentence story
+   (every pair of versions links: links grow as N squared, time should follow the links);
 4. growth: the first N sentences of each bible-full-3 source, N = 1k ... 30k, aligned
    in process; time per 1k sentences shows how close to linear it is;
 5. across languages (with the multilingual extra; ``--cross`` for this table alone):
@@ -228,6 +230,53 @@ def cross_table(eval_dir: Path, runs: int = 3) -> None:
                     print(f"  {'reader align --json --no-spans, ' + label:<44} {wall:>6.2f}s {rss}")
 
 
+def versions_table(counts: list[int]) -> None:
+    """Many versions of one story (the product's case taken far): N copies of the first
+    five sentences of one of our news articles, each sentence with a word dropped or
+    inserted at random. Every pair of versions links, so the links grow as N squared;
+    the time should grow with the links, not faster (no step may look at every pair of
+    a sentence's partners)."""
+    import random
+    import resource
+
+    from reader.core.alignment.pipeline import align
+    from reader.core.text.load import documents_from_texts
+    from reader.core.text.segment import split_sentences
+
+    files = sorted((HERE / "cases" / "news-en").glob("*/sources/*.txt"))
+    if not files:
+        print("\nversions of one story: SKIPPED: benchmarks/cases/news-en not found")
+        return
+    text = files[0].read_text(encoding="utf-8")
+    story = [text[s:e] for s, e in split_sentences(text) if e - s > 60][:5]
+    fillers = "reportedly officially late new local several".split()
+    print("\nversions of one story (5 sentences each), in process, one run")
+    print(f"  {'versions':<10} {'links':>9} {'align':>8} {'ms / 1k links':>14} {'peak RSS':>9}")
+    for n in counts:
+        rnd = random.Random(n)
+        texts = {}
+        for k in range(n):
+            out = []
+            for sentence in story:
+                words = sentence.split()
+                if rnd.random() < 0.5:
+                    words.insert(rnd.randrange(len(words)), rnd.choice(fillers))
+                elif len(words) > 6:
+                    del words[rnd.randrange(1, len(words) - 1)]
+                out.append(" ".join(words))
+            texts[f"{k:04d}.txt"] = " ".join(out) + "\n"
+        docs = documents_from_texts(texts)
+        t = time.perf_counter()
+        al = align(docs)
+        took = time.perf_counter() - t
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"  {n:<10} {len(al.links):>9,} {took:>7.2f}s "
+            f"{1000 * took / max(1, len(al.links)) * 1000:>14.2f} {rss:>7.0f} MB",
+            flush=True,
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -245,6 +294,7 @@ def main() -> int:
         return 0
     seeds_table(30)
     many_sources_table([100, 200] if args.quick else [100, 200, 500], 50)
+    versions_table([50, 100, 200] if args.quick else [50, 100, 200, 400])
     if not args.eval_dir.exists():
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0

@@ -16,6 +16,18 @@ Three tables behind the README's "Where the CST figure stops":
    the share that are gold pairs. A link added from a band raises F1 only when its
    share is well above F1 / 2.
 Skips when ../shared/eval is absent.
+
+Since the study was written, candidates come from one sparse product over all sources
+at once (:func:`reader.core.alignment.candidates.candidate_pairs`, then
+:func:`~reader.core.alignment.candidates.similarities`) rather than per pair of
+sources; the candidates here are made as :func:`reader.core.alignment.pipeline.propose`
+makes them for pairs scored by words (languages recognised, boilerplate dropped), before
+:func:`~reader.core.alignment.pairs.pair_links` adds gap pairs in parallel texts. The ten
+features are unchanged. "Linked" in table 3 now means the counterpart links at the
+default strictness, the links the scorer counts (the aligner also lists related links,
+which are no counterparts); when the study was written every link was a counterpart.
+Pairs of sources in two different known languages (scored with sentence vectors, not
+words) would be left out; cstnews-cst has none.
 """
 
 from __future__ import annotations
@@ -31,12 +43,14 @@ from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from reader.core.alignment.features import build_features
-from reader.core.alignment.pairs import initial_candidates, with_context
-from reader.core.alignment.params import DEFAULT
+from reader.core.alignment.candidates import candidate_pairs, similarities
+from reader.core.alignment.features import Features, build_features
+from reader.core.alignment.pairs import Candidates, with_context
+from reader.core.alignment.params import DEFAULT, Settings
 from reader.core.alignment.pipeline import align_sources
+from reader.core.text.language import assign_languages
 from reader.core.text.load import load_paths
-from reader.core.text.segment import segment
+from reader.core.text.segment import Source, segment
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FEATURES = [
@@ -86,6 +100,28 @@ def _ranks(key: np.ndarray, score: np.ndarray) -> np.ndarray:
     return rank
 
 
+def word_candidates(
+    sources: list[Source], settings: Settings = DEFAULT
+) -> tuple[Features, dict[tuple[int, int], Candidates]]:
+    """The aligner's first candidates for every pair of sources scored by words, made
+    as :func:`reader.core.alignment.pipeline.propose` makes them."""
+    assign_languages([s for s in sources if s.lang is None])
+    feats = build_features(sources, settings)
+    found = candidate_pairs(feats, settings.top_k, settings.block_rows)
+    for (a, b), (i, j) in list(found.items()):
+        keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
+        found[(a, b)] = (i[keep], j[keep])
+    for a, b in list(found):  # two known languages: sentence vectors, not words
+        if sources[a].lang and sources[b].lang and sources[a].lang != sources[b].lang:
+            del found[(a, b)]
+    out = {}
+    for (a, b), (sim, words) in similarities(feats, found).items():
+        i, j = found[(a, b)]
+        if len(i):
+            out[(a, b)] = Candidates(i, j, sim, len(sources[b]), words)
+    return feats, out
+
+
 def candidate_rows(sub: Path) -> list[tuple[list[float], bool, bool, float]]:
     """(features, is gold, is linked, final score) for every candidate pair of a cluster."""
     gold = json.loads((sub / "gold.json").read_text(encoding="utf-8"))
@@ -102,37 +138,33 @@ def candidate_rows(sub: Path) -> list[tuple[list[float], bool, bool, float]]:
         for i in cover[(a, ia)]:
             for j in cover[(b, ib)]:
                 gold_pairs |= {((a, i), (b, j)), ((b, j), (a, i))}
-    linked = {(link.a, link.b) for link in align_sources(sources).links}
-    feats = build_features(sources, DEFAULT)
+    linked = {(link.a, link.b) for link in align_sources(sources).counterpart_links}
+    feats, candidates = word_candidates(sources)
     rows = []
-    for a in range(len(sources)):
-        for b in range(a + 1, len(sources)):
-            c = initial_candidates(feats, a, b, DEFAULT)
-            if len(c.i) == 0:
-                continue
-            f = with_context(c, DEFAULT.context_weight)
-            shared = np.asarray(
-                feats.matrices[a][c.i].multiply(feats.matrices[b][c.j]) @ feats.weights
-            ).ravel()
-            wa, wb = feats.row_weight[a][c.i], feats.row_weight[b][c.j]
-            best_i = np.zeros(c.i.max() + 1)
-            np.maximum.at(best_i, c.i, c.sim)
-            top_i, top_j = _ranks(c.i, c.sim) == 0, _ranks(c.j, c.sim) == 0
-            for k in range(len(c.i)):
-                x = [
-                    c.sim[k],
-                    f[k] - c.sim[k],
-                    shared[k] / (min(wa[k], wb[k]) + 1e-9),
-                    np.log1p(shared[k]),
-                    np.log1p(min(wa[k], wb[k])),
-                    np.log1p(max(wa[k], wb[k])),
-                    c.words[k] / 10,
-                    top_i[k] or top_j[k],
-                    top_i[k] and top_j[k],
-                    c.sim[k] / (best_i[c.i[k]] + 1e-9),
-                ]
-                pair = ((a, int(c.i[k])), (b, int(c.j[k])))
-                rows.append((x, pair in gold_pairs, pair in linked, float(f[k])))
+    for (a, b), c in sorted(candidates.items()):
+        f = with_context(c, DEFAULT.context_weight)
+        shared = np.asarray(
+            feats.matrices[a][c.i].multiply(feats.matrices[b][c.j]) @ feats.weights
+        ).ravel()
+        wa, wb = feats.row_weight[a][c.i], feats.row_weight[b][c.j]
+        best_i = np.zeros(c.i.max() + 1)
+        np.maximum.at(best_i, c.i, c.sim)
+        top_i, top_j = _ranks(c.i, c.sim) == 0, _ranks(c.j, c.sim) == 0
+        for k in range(len(c.i)):
+            x = [
+                c.sim[k],
+                f[k] - c.sim[k],
+                shared[k] / (min(wa[k], wb[k]) + 1e-9),
+                np.log1p(shared[k]),
+                np.log1p(min(wa[k], wb[k])),
+                np.log1p(max(wa[k], wb[k])),
+                c.words[k] / 10,
+                top_i[k] or top_j[k],
+                top_i[k] and top_j[k],
+                c.sim[k] / (best_i[c.i[k]] + 1e-9),
+            ]
+            pair = ((a, int(c.i[k])), (b, int(c.j[k])))
+            rows.append((x, pair in gold_pairs, pair in linked, float(f[k])))
     return rows
 
 

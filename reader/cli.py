@@ -14,6 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from reader import __version__
 from reader.core.export.render import FORMATS
@@ -70,8 +71,17 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors on one line (the README's promise for every bad input), with where
+    to find the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        _say("error", f"{message} (see {self.prog} --help)")
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reader",
         description="Read several versions of the same story side by side, sentence-aligned.",
         epilog=EPILOG,
@@ -107,13 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --json: leave out matched word spans and shared passages",
     )
     al.add_argument("--text", action="store_true", help="with --json: include sentence texts")
-    al.add_argument(
-        "--strictness",
-        choices=("strict", "normal", "loose"),
-        default="normal",
-        help="what counts as a counterpart: strict links only the surest pairs, "
-        "loose also the doubtful ones (default normal)",
-    )
+    _add_strictness(al)
     al.add_argument(
         "--explain",
         metavar="FILE:N",
@@ -145,7 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="export the passages shared verbatim (no marks needed)",
     )
+    _add_strictness(ex)
     return parser
+
+
+def _add_strictness(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strictness",
+        choices=("strict", "normal", "loose"),
+        default="normal",
+        help="what counts as a counterpart: strict links only the surest pairs, "
+        "loose also the doubtful ones (default normal)",
+    )
 
 
 def _say(kind: str, message: str) -> None:
@@ -174,7 +189,6 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
-    from reader.core.alignment.pipeline import align
     from reader.core.alignment.report import summary, to_json
 
     for flag, given in (("--text", args.text), ("--no-spans", args.no_spans)):
@@ -189,17 +203,23 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
-    al = align(loaded.documents, strictness=args.strictness)
+    from reader.core.alignment.pipeline import align_sources
+    from reader.core.text.segment import segment
+
+    sources = segment(loaded.documents)
+    if args.explain is not None:  # a bad reference is refused before the work
+        from reader.core.alignment.refs import RefError, parse_ref
+
+        try:
+            source, sentence = parse_ref(args.explain, sources)
+        except RefError as exc:
+            return _fail(str(exc))
+    al = align_sources(sources, strictness=args.strictness)
     for note in al.notes:
         _warn(note)
     if args.explain is not None:
         from reader.core.alignment import explain
-        from reader.core.alignment.refs import RefError, parse_ref
 
-        try:
-            source, sentence = parse_ref(args.explain, al.sources)
-        except RefError as exc:
-            return _fail(str(exc))
         if args.json:
             out = json_text(explain.to_json(al, source, sentence), separators=(",", ":"))
         else:
@@ -252,7 +272,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     if args.matches:
-        data = collect_matches(align(loaded.documents))
+        data = collect_matches(align(loaded.documents, strictness=args.strictness))
     else:
         from reader.core.fs import display_path
         from reader.core.marks.marks import orphaned_report, reanchor_marks
@@ -267,7 +287,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 f"no marks saved in {display_path(path)}; exporting none (--matches "
                 "exports the shared passages)"
             )
-        al = align(loaded.documents)
+        al = align(loaded.documents, strictness=args.strictness)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
             _warn(line)

@@ -409,3 +409,55 @@ def test_align_across_languages_without_the_extra_says_so_on_one_line(tmp_path):
     assert "pip install 'reader[multilingual]'" in lines[0]
     out = json.loads(proc.stdout)
     assert [s["lang"] for s in out["sources"]] == ["de", "en"]
+
+
+def test_usage_errors_are_one_line(capsys, tmp_path):
+    from reader.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["align", str(tmp_path), "--max-size", "1x"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "reader: error: argument --max-size: not a number of MiB: '1x' (see reader align --help)\n"
+    )
+
+
+def test_a_bad_explain_reference_is_refused_before_aligning(monkeypatch, tmp_path, capsys):
+    import reader.core.alignment.pipeline as pipeline
+    from reader.cli import main
+
+    (tmp_path / "a.txt").write_text("One sentence here. Another one there.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("One sentence here. Something else.\n", encoding="utf-8")
+
+    def never(*_a, **_k):
+        raise AssertionError("aligned before checking the reference")
+
+    monkeypatch.setattr(pipeline, "propose", never)
+    assert main(["align", str(tmp_path), "--explain", "a.txt:9"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("reader: error: ") and "a.txt" in err
+
+
+def test_summary_counts_counterparts_and_related_and_confidences_are_cut():
+    from reader.core.alignment.explain import shown_confidence
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import summary
+    from reader.core.text.load import documents_from_texts
+
+    al = align(
+        documents_from_texts(
+            {
+                "a.txt": "Biden and Putin spoke for fifty minutes on Thursday night.\n",
+                "b.txt": "Biden and Putin spoke for fifty minutes on Thursday.\n",
+            }
+        )
+    )
+    first = summary(al).splitlines()[0]
+    n_cp = sum(1 for x in al.links if x.kind == "counterpart")
+    assert (
+        first == f"2 sources, 2 sentences, {n_cp} counterpart links, {len(al.links) - n_cp} related"
+    )
+    assert [shown_confidence(c) for c in (0.4996, 0.5, 0.8, 1.0, 0.0, 0.57)] == [
+        "0.49", "0.50", "0.80", "1.00", "0.00", "0.57"
+    ]  # fmt: skip

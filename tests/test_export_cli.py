@@ -151,3 +151,30 @@ def test_cli_import_stays_cheap_and_export_never_loads_textual(marked):
 def test_installed_command_help_lists_export(reader_cli):
     proc = reader_cli("--help")
     assert proc.returncode == 0 and "reader export" in proc.stdout
+
+
+def test_a_mark_made_without_counterparts_is_exported_without_them(folder, capsys):
+    al = align(load_paths([folder]).documents)
+    m = create_mark(al, 0, 1, counterparts=False, mark_id="m-1", now="2024-01-01T00:00:00Z")
+    save_marks(folder / FILE_NAME, [m])
+    code, out, err = _run(capsys, "export", folder, "--format", "csv")
+    assert code == 0 and err == ""
+    rows = out.splitlines()[1:]
+    assert len(rows) == 1 and rows[0].startswith("m-1,marked,a.txt,")
+    # the same mark with its counterparts lists the other source too
+    save_marks(folder / FILE_NAME, [replace(m, counterparts=True)])
+    code, out, _ = _run(capsys, "export", folder, "--format", "csv")
+    assert any(",counterpart,b.txt," in row for row in out.splitlines())
+
+
+@pytest.mark.parametrize("level", ["strict", "normal", "loose"])
+def test_export_follows_the_strictness(marked, capsys, level):
+    from reader.core.export.passages import collect_marks
+    from reader.core.export.render import render
+    from reader.core.marks.marks import reanchor_marks
+
+    code, out, err = _run(capsys, "export", marked, "--format", "json", "--strictness", level)
+    assert code == 0 and err == ""
+    al = align(load_paths([marked]).documents, strictness=level)
+    marks = reanchor_marks(load_marks(marked / FILE_NAME).marks, al.sources)
+    assert json.loads(out) == json.loads(render(collect_marks(al, marks), "json"))

@@ -88,6 +88,41 @@ def test_page_furniture_is_found_by_structure():
         assert b_kinds[furniture] == FURNITURE, furniture
 
 
+def test_a_long_line_without_its_full_stop_is_body_and_marked_lines_stay_furniture():
+    """A paragraph that lost its final full stop is prose, not furniture; short lines and
+    lines with a mark of furniture (a label and colon, a credit's slash, a web address, a
+    separator, brackets) are furniture whatever their length."""
+    from reader.core.text.segment import segment
+
+    text = (
+        "Typhoon Lanbo slammed into the coast on Sunday.\n\n"
+        "More than 210,000 people had been moved out of low-lying coastal areas in four "
+        "provinces before the storm hit the central coast of Vietnam\n\n"
+        "(The storm, the fourth of the season to reach the country, had been downgraded twice "
+        "on its way across the South China Sea before landfall.)\n\n"
+        "Read also: Lanbo left three dead in the Philippines last week after a week of rain "
+        "and floods over the northern provinces\n\n"
+        "Rescue teams from the army and the Red Cross search the flooded villages near Hue "
+        "AFP / Minh Tran\n\n"
+        "Flooded villages near Hue\n\n"
+        "(Photo: Reuters)\n\n"
+        "The storm weakened as it moved inland. "
+        + "Rain kept falling over the provinces of Quang Nam and Quang Ngai on Monday. " * 6
+        + "\n"
+    )
+    (src,) = segment(documents_from_texts({"a.txt": text}))
+    kinds = roles(src)
+
+    def role(start: str) -> int:
+        (i,) = [i for i in range(len(src)) if src.sentence(i).startswith(start)]
+        return int(kinds[i])
+
+    assert role("More than 210,000 people") == 0  # body
+    assert role("(The storm, the fourth") == 0
+    for furniture in ("Read also:", "Rescue teams", "Flooded villages", "(Photo: Reuters)"):
+        assert role(furniture) == FURNITURE, furniture
+
+
 def test_captions_teasers_and_link_lists_never_become_counterparts():
     al = run(STORM, "loose")
     for name, needle in (

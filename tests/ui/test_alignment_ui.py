@@ -372,7 +372,7 @@ async def test_why_view_shows_hostile_text_and_names_literally(monkeypatch, sett
 
 async def test_why_before_alignment_and_on_real_alignment(sample_docs, settle):
     """On the real aligner's output: the list matches explain() entry for entry."""
-    from reader.core.alignment.explain import explain
+    from reader.core.alignment.explain import explain, shown_confidence
 
     app = ReaderApp(sample_docs, marks_path=None)
     async with app.run_test(size=SIZE) as pilot:
@@ -391,7 +391,7 @@ async def test_why_before_alignment_and_on_real_alignment(sample_docs, settle):
             ref = f"{app.sources[r.source].name}:{r.sentence + 1}"
             assert any(
                 t.startswith(("● " if r.kind == "counterpart" else "◦ ") + ref)
-                and f"confidence {r.confidence:.2f}" in t
+                and f"confidence {shown_confidence(r.confidence)}" in t
                 for t in texts
             )
 

@@ -120,12 +120,25 @@ def features(pairs: Sequence[PairEvidence], headline: Sequence[np.ndarray]) -> l
     return out
 
 
+#: a sentence in a third source agrees through its most confident links only: with
+#: hundreds of versions of one story, every pair of its links would be quadratic in
+#: the number of sources (with five sources a sentence rarely has more than eight)
+AGREEMENT_PARTNERS = 48
+
+
+def _scatter(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """A fixed pseudo-random order of the pairs (x, y) (a multiplicative hash)."""
+    h = (x.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ y.astype(np.uint64)
+    return h * np.uint64(0xBF58476D1CE4E5B9)
+
+
 def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> list[np.ndarray]:
     """The second-stage features (:data:`NWAY_FEATURES`) of every link: its first-stage
     confidence (as a logit), and how strongly the third sources agree with it: in a
     third source, a sentence linked to both of its sentences agrees by the weaker of
     those two links (the best such sentence counts); ``agree`` sums that over the third
-    sources, ``agree_strong`` counts those where it is at least 0.5.
+    sources, ``agree_strong`` counts those where it is at least 0.5. Only each
+    sentence's :data:`AGREEMENT_PARTNERS` most confident links count.
 
     Vectorised: every link is looked at from both ends; the links that arrive at one
     sentence from two different sentences are the paths through it."""
@@ -145,8 +158,15 @@ def agreement(pairs: Sequence[PairEvidence], first: Sequence[np.ndarray]) -> lis
     src = np.concatenate([na, nb])
     dst = np.concatenate([nb, na])
     c = np.concatenate([conf, conf])
-    by = np.argsort(dst, kind="stable")
+    # at each sentence, its most confident links first (only those bridge); ties (many
+    # near-copies) in an order scattered over the sources, so that every pair of sources
+    # gets its share of third sentences
+    by = np.lexsort((_scatter(src, dst), -c, dst))
     src, dst, c = src[by], dst[by], c[by]
+    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
+    degree = np.diff(np.r_[starts, len(dst)])
+    keep = np.arange(len(dst)) - np.repeat(starts, degree) < AGREEMENT_PARTNERS
+    src, dst, c = src[keep], dst[keep], c[keep]
     starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(dst)]))
     found_link, found_third, found_value = [], [], []

@@ -7,6 +7,7 @@ list shows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,12 @@ class Reason:
     here: tuple[tuple[int, int], ...]  # matched words in the sentence explained
     there: tuple[tuple[int, int], ...]  # ... and in this one
     agree: tuple[int, ...]  # third sources where both have the same counterpart
+
+
+def shown_confidence(confidence: float) -> str:
+    """A confidence with two decimals, cut rather than rounded: 0.4996 (below the
+    bar of 0.5) reads 0.49, never 0.50."""
+    return f"{math.floor(round(confidence * 100, 6)) / 100:.2f}"
 
 
 def explain(al: Alignment, source: int, sentence: int) -> list[Reason]:
@@ -111,7 +118,7 @@ def to_text(al: Alignment, source: int, sentence: int, width: int = 100) -> str:
             other = al.sources[r.source]
             lines.append(
                 f"  {display_path(format_ref(al.sources, r.source, r.sentence))}"
-                f"  confidence {r.confidence:.2f}"
+                f"  confidence {shown_confidence(r.confidence)}"
                 + (
                     f", also linked through {', '.join(display_path(al.sources[k].name) for k in r.agree)}"
                     if r.agree

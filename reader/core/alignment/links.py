@@ -31,6 +31,14 @@ STRICT, NORMAL, LOOSE = "strict", "normal", "loose"
 STRICTNESS = (STRICT, NORMAL, LOOSE)
 
 _NEIGHBOURS = 1  # sentences this close may be the two halves of a split
+#: a sentence bridges pairs (:func:`_bridged`) among its most confident partners only:
+#: with hundreds of versions of one story, every pair of its partners would be
+#: quadratic in the number of sources (five sources give at most four partners)
+_BRIDGE_PARTNERS = 16
+#: most sentences of one source a group joined by links between parallel sources may
+#: hold (a long verse that another translation splits into several sentences; 8 keeps
+#: every group of the Bible cases, and stops chains of hundreds of sentences)
+_PARALLEL_MAX = 8
 
 BY_ALIGNER = "aligner"
 BY_GROUP = "group"  # both sentences sit in one consistent group that no link of theirs states
@@ -104,6 +112,8 @@ def classify(
     bar: float,
     parallel: frozenset[tuple[int, int]] = frozenset(),
     implied: Callable[[float], float] | None = None,
+    confident: float | None = None,
+    stricter: Sequence[float] = (),
 ) -> list[Link]:
     """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
     ``order`` (see :func:`decision_order`); the result keeps the pool's order.
@@ -113,26 +123,51 @@ def classify(
     :func:`_can_join`). Otherwise it is related. Between two sources that run in
     ``parallel`` (pairs of source indexes, smaller first), where the order of the texts
     vouches for each link, sentence boundaries often differ (one sentence for two
-    verses): such links join whatever groups they touch.
+    verses): such links join whatever groups they touch, up to :data:`_PARALLEL_MAX`
+    sentences of one source in a group.
 
     With ``implied``, two sentences of a group that no link joins directly are
-    counterparts too (``by="group"``, see :func:`_implied`).
+    counterparts too (``by="group"``, see :func:`_implied`); so are those the groups
+    implied when the decisions reached each of the ``stricter`` bars (the bars of the
+    stricter levels), so that a pair a stricter level implies stays a counterpart when
+    weaker links make its group inconsistent.
+
+    ``confident`` (default ``bar``) is the confidence of a link that vouches for a
+    split. Every decision depends only on the links decided before it, never on
+    ``bar`` (which only says where to stop): so with one ``confident`` for every
+    level, a stricter level's counterparts are counterparts at a looser one too.
     """
     groups = _Groups()
-    strong = {(x.a, x.b) for x in pool if x.confidence >= bar}
+    least = bar if confident is None else confident
+    strong = {(x.a, x.b) for x in pool if x.confidence >= least}
     kinds = [RELATED] * len(pool)
     # pairs joined by a link while both groups had one sentence per source: decided most
     # confident first, that link is the weakest on the path between them
     joined: list[tuple[SentenceRef, SentenceRef, float]] = []
+    found: dict[tuple[SentenceRef, SentenceRef], float] = {}
+    checkpoints = sorted((x for x in stricter if x > bar), reverse=True)
+    decided: list[int] = []
+
+    def snapshot() -> None:
+        done = [pool[i] for i in decided if kinds[i] == COUNTERPART]
+        for key, weakest in _implied(groups, joined, done).items():
+            if weakest > found.get(key, 0.0):
+                found[key] = weakest
+
     for k in order:
         link = pool[k]
         if link.confidence < bar:
             break  # the order is by confidence: every later link is weaker
+        while implied is not None and checkpoints and link.confidence < checkpoints[0]:
+            snapshot()  # where a stricter level stops
+            checkpoints.pop(0)
+        decided.append(k)
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra != rb:
-            if (link.a[0], link.b[0]) not in parallel and not _can_join(
-                groups, ra, rb, link, strong
-            ):
+            if (link.a[0], link.b[0]) in parallel:
+                if not _fits(groups, ra, rb, _PARALLEL_MAX):
+                    continue
+            elif not _can_join(groups, ra, rb, link, strong):
                 continue
             if implied is not None:
                 _cross(groups, ra, rb, link.confidence, joined)
@@ -143,8 +178,13 @@ def classify(
         for x, kind in zip(pool, kinds)
     ]
     if implied is not None:
-        counterparts = [x for x in out if x.kind == COUNTERPART]
-        extra = {(x.a, x.b): x for x in _implied(groups, joined, counterparts, implied)}
+        snapshot()
+        direct = {(x.a, x.b) for x in out if x.kind == COUNTERPART}
+        extra = {
+            key: Link(key[0], key[1], 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
+            for key, c in found.items()
+            if key not in direct
+        }
         # a related link the group implies becomes a counterpart (by the group)
         out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
         out += sorted(extra.values(), key=lambda x: (x.a, x.b))
@@ -177,16 +217,15 @@ def _implied(
     groups: _Groups,
     joined: list[tuple[SentenceRef, SentenceRef, float]],
     counterparts: list[Link],
-    implied: Callable[[float], float],
-) -> list[Link]:
-    """The pairs a group joins with no link of their own, with the confidence ``implied``
-    gives the weakest link between them. In a group of one sentence per source, every
-    such pair (``joined``: the link that joined their two groups is the weakest on the
-    path between them); where a group holds two sentences of a source (a split, or
-    sentence boundaries that differ between translations), only pairs bridged by one
-    sentence that has exactly one counterpart in each of their sources (a longer chain
-    could join pairs that overlap nothing)."""
-    direct = {(x.a, x.b): x.confidence for x in counterparts}
+) -> dict[tuple[SentenceRef, SentenceRef], float]:
+    """The pairs a group joins with no link of their own, with the weakest link between
+    them. In a group of one sentence per source, every such pair (``joined``: the link
+    that joined their two groups is the weakest on the path between them); where a
+    group holds two sentences of a source (a split, or sentence boundaries that differ
+    between translations), only pairs bridged by one sentence that has exactly one
+    counterpart in each of their sources (see :func:`_bridged`; a longer chain could
+    join pairs that overlap nothing)."""
+    direct = {(x.a, x.b) for x in counterparts}
     found: dict[tuple[SentenceRef, SentenceRef], float] = {}
 
     def add(u: SentenceRef, v: SentenceRef, weakest: float) -> None:
@@ -200,19 +239,18 @@ def _implied(
         if all(len(xs) == 1 for xs in members.values())
     }
     for u, v, c in joined:
-        if groups.find(u) in simple:  # the group stayed one sentence per source
+        if groups.find(u) in simple:  # the group is still one sentence per source
             add(u, v, c)
     for u, v, c in _bridged(counterparts):
         add(u, v, c)
-    return [
-        Link(u, v, 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP) for (u, v), c in found.items()
-    ]
+    return found
 
 
 def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, float]]:
     """Pairs of sentences of two different sources that one sentence w of a third source
     links, where w has exactly one counterpart in each of those two sources; with the
-    weaker of the two links. Vectorised over all links."""
+    weaker of the two links. Only w's :data:`_BRIDGE_PARTNERS` most confident partners
+    count. Vectorised over all links."""
     if not counterparts:
         return []
     width = 1 + max(max(x.a[1], x.b[1]) for x in counterparts)
@@ -228,6 +266,13 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
     w, p, c, key = w[order], p[order], c[order], key[order]
     single = np.r_[True, key[1:] != key[:-1]] & np.r_[key[1:] != key[:-1], True]
     w, p, c = w[single], p[single], c[single]
+    # each w's most confident such partners
+    order = np.lexsort((p, -c, w))
+    w, p, c = w[order], p[order], c[order]
+    starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+    rank = np.arange(len(w)) - np.repeat(starts, np.diff(np.r_[starts, len(w)]))
+    keep = rank < _BRIDGE_PARTNERS
+    w, p, c = w[keep], p[keep], c[keep]
     starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(w)]))
     out: list[tuple[SentenceRef, SentenceRef, float]] = []
@@ -242,6 +287,14 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
             for i, j, k in zip(u.tolist(), v.tolist(), weakest.tolist())
         )
     return out
+
+
+def _fits(groups: _Groups, ra: SentenceRef, rb: SentenceRef, most: int) -> bool:
+    """Would the two groups joined hold at most ``most`` sentences of each source?"""
+    ma, mb = groups.members[ra], groups.members[rb]
+    if len(ma) > len(mb):
+        ma, mb = mb, ma
+    return all(len(xs) + len(mb.get(s, ())) <= most for s, xs in ma.items())
 
 
 def _can_join(

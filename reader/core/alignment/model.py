@@ -132,6 +132,10 @@ class Alignment:
             levels.bars[strictness],
             pool.parallel,
             levels.implied_confidence if levels.implied else None,
+            # one bar for the links that vouch for a split, whatever the level: so the
+            # levels nest (strict ⊆ normal ⊆ loose)
+            confident=min(levels.bars.values()),
+            stricter=list(levels.bars.values()),
         )
         return cls(sources, links, boilerplate, strictness, pool, notes)
 

@@ -85,7 +85,7 @@ class Settings:
     nway_calibration: Calibration = NWAY_CALIBRATION
     # confidence a link needs to be a counterpart, per strictness; below related_floor
     # a proposed link is not listed at all
-    bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.5), ("loose", 0.35))
+    bars: tuple[tuple[str, float], ...] = (("strict", 0.8), ("normal", 0.45), ("loose", 0.35))
     related_floor: float = 0.15
     # confidence of two sentences a group joins with no link of their own, from the
     # weakest link between them: logistic(slope * logit(weakest) + intercept); None: no such

@@ -1,26 +1,28 @@
 """N-way sentence alignment across all sources, with no base text.
 
-Pipeline (each step symmetric in the sources, so file order never matters):
+The steps (each symmetric in the sources, so the order of the files never matters; the
+README's "How alignment works" tells them with their figures):
 
-1. **Terms and weights** (:mod:`reader.core.text.tokens`): each sentence becomes a set
-   of terms. A term's weight is an IDF computed *within* sources: a term used by
-   many sentences of one article (the story's topic) weighs little; a term each
-   source uses once (the detail that marks the true counterpart) weighs a lot.
-2. **Candidates** per pair of sources: a sparse product of the term matrices
-   restricted to the informative terms (an inverted index in matrix form),
-   processed in row blocks, keeping the best few candidates of every sentence in
-   both directions. Never all pairs: memory stays linear in the sentences.
-3. **Scores**: weighted Dice over all terms of each candidate pair, plus a
-   neighbourhood bonus: a pair whose neighbours (previous with previous, next
-   with next) also match is more likely right; this picks the right one among
-   repeated sentences and carries reworded sentences between two anchors.
-4. **Links**: each sentence keeps its best counterpart in every other source when
-   the score clears a threshold. Because a short sentence's best match is the
-   long sentence that contains it, 1–2 splits and 2–1 merges come out as
-   one-to-many links naturally.
-5. **N-way evidence**: a weaker pair (A, C) is kept when both also link to the
-   same sentence of a third source B.
-6. **Boilerplate** (``Leave a Comment``, ``Read also``) never links.
+1. **Languages** (:mod:`reader.core.text.language`) of every source; pairs in two
+   different known languages are scored with sentence vectors
+   (:mod:`reader.core.alignment.crosslang`), all others with words, below.
+2. **Terms and weights** (:mod:`reader.core.alignment.features`): folded words,
+   numbers and names; an IDF computed within sources; page roles
+   (:mod:`reader.core.text.roles`): headlines and furniture.
+3. **Candidates** (:mod:`reader.core.alignment.candidates`): one sparse product per
+   block of sentences against every source, a few best per sentence both ways: memory
+   linear in the sentences.
+4. **Pairs of sources** (:mod:`reader.core.alignment.pairs`): weighted Dice scores
+   with a neighbourhood bonus, corrected for hubs and set against each sentence's
+   alternatives (margins); the document order where the texts run in parallel; a
+   greedy one-to-one selection with splits and merges.
+5. **Confidence** (:mod:`reader.core.alignment.confidence`): a calibrated probability
+   per proposal from its own evidence, revised by the agreement of the other sources.
+6. **Kinds and groups** (:mod:`reader.core.alignment.links`): at the reader's
+   strictness, counterparts form consistent groups; every other proposal is related.
+
+:func:`propose` runs steps 1-5's evidence, :func:`decide` the confidence and kinds
+(so a strictness change re-classifies without aligning again).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from reader import __version__
-from reader.core.alignment.links import BY_ALIGNER
+from reader.core.alignment.links import BY_ALIGNER, RELATED
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.spans import all_matches
 from reader.core.fs import display_path
@@ -76,7 +76,11 @@ def _cells(text: str) -> int:
 def summary(al: Alignment) -> str:
     """A readable overview for people: sources, sentences, groups, unique counts."""
     n = len(al.sources)
-    lines = [f"{n} sources, {sum(len(s) for s in al.sources)} sentences, {len(al.links)} links"]
+    related = sum(1 for x in al.links if x.kind == RELATED)
+    lines = [
+        f"{n} sources, {sum(len(s) for s in al.sources)} sentences, "
+        f"{len(al.links) - related} counterpart links, {related} related"
+    ]
     names = [display_path(s.name) for s in al.sources]
     width = max(map(_cells, ["source", *names]))
 

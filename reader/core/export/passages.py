@@ -80,7 +80,7 @@ def _counterparts(al: Alignment, si: int, start: int, end: int) -> tuple[Occurre
 
 def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
     """The passages of ``marks`` (already re-anchored to ``al``'s texts), each with its
-    counterparts from the alignment. An orphaned mark is exported with its stored
+    counterparts from the alignment (unless it was marked without them). An orphaned mark is exported with its stored
     quote and offsets, status ``orphaned``, and its stored counterparts."""
     index = {s.name: i for i, s in enumerate(al.sources)}
     out = []
@@ -97,7 +97,8 @@ def collect_marks(al: Alignment, marks: Sequence[Mark]) -> ExportData:
             )
         else:
             occ = Occurrence(p.source, p.start, p.end, p.exact, p.prefix, p.suffix, status=p.status)
-            cps = _counterparts(al, si, p.start, p.end)
+            # a mark made without its counterparts is exported without them
+            cps = _counterparts(al, si, p.start, p.end) if m.counterparts else ()
         out.append(ExportPassage(m.id, occ, cps, m.note, m.tag, m.created, m.modified))
     return ExportData(MARKS, tuple((s.name, s.text) for s in al.sources), tuple(out))
 

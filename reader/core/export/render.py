@@ -89,7 +89,7 @@ def write_export(path: str | Path, text: str, *, force: bool = False) -> Path:
         raise ExportError(f"{shown} is {exc.strerror}; not writing to it") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        if isinstance(exc, FileNotFoundError):
+        if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
             reason = f"folder {display_path(path.parent)} does not exist"
         elif isinstance(exc, PermissionError):
             reason = "permission denied"

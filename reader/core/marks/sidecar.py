@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.fs import (
-    RefusedFile,
     atomic_write,
     destination,
     display_path,
@@ -124,8 +123,8 @@ def set_aside(path: Path) -> Path:
 
 
 def read_problem(exc: OSError) -> str:
-    if isinstance(exc, RefusedFile):
-        return str(exc)
+    """What went wrong, in words (``a FIFO (named pipe), not a regular file``), without
+    the ``[Errno N]`` prefix."""
     return exc.strerror or str(exc)
 
 

@@ -184,7 +184,7 @@ class LoadResult:
 
 
 def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
-    """Read the save file (no merge, no lock: for ``reader export``). A missing file
+    """Read the save file (no merge, no lock, no write: for ``reader export``). A missing file
     means no marks. A corrupt one is moved aside (with ``move_corrupt``) and reported;
     one that is not a regular file, too large, unreadable or of a newer format is
     reported and the result is not ``writable``. Never raises for a bad file."""
@@ -199,10 +199,7 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
     except OSError as exc:
         return LoadResult(
             [],
-            [
-                f"cannot read marks from {shown}: {read_problem(exc)}; "
-                "marks will not be saved this session"
-            ],
+            [f"cannot read marks from {shown}: {read_problem(exc)}"],
             writable=False,
         )
     try:
@@ -214,7 +211,7 @@ def load_marks(path: Path, *, move_corrupt: bool = True) -> LoadResult:
     except TooNew as exc:
         return LoadResult(
             [],
-            [f"cannot use marks in {shown}: {exc}; marks will not be saved this session"],
+            [f"cannot use marks in {shown}: {exc}"],
             writable=False,
         )
     except Corrupt as exc:

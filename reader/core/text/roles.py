@@ -13,9 +13,13 @@ rules here are structural, so they hold whatever the language:
   byline with its date, a breadcrumb);
 * a bare line that is an item of a list (a bullet or a number before it, four words
   or more: the "key points" of a wire story) is body text;
-* every other bare line is **furniture**: a section label, a dateline, a caption or
-  credit, a teaser, an entry of a link list, a sub-heading. So is a line of prose
-  that is a bare web address or sits wholly in parentheses (``(Photo: Reuters)``).
+* every other bare line is **furniture** (a section label, a dateline, a caption or
+  credit, a teaser, an entry of a link list, a sub-heading) when it is short or
+  carries a mark of furniture (a label and colon at its start, a web address, a
+  ``|``/``·`` separator, a credit's slash, brackets around all of it); a long bare
+  line with none of them is a paragraph that lost its final full stop: body text. So
+  is a line of prose that is a bare web address, or short and wholly in parentheses
+  (``(Photo: Reuters)``), is furniture.
 
 Furniture never becomes a counterpart (like boilerplate); headlines link only to
 headlines unless the evidence is strong (see :mod:`reader.core.alignment.confidence`). A text
@@ -39,6 +43,10 @@ _SEPARATOR = re.compile(r"\s[|·•]\s")
 _BULLET = re.compile(r"^\s*(?:[•▪►‣◦*–-]|\d{1,2}[.)])\s+\S")
 _TOKEN = re.compile(r"[^\W_]+")
 _BRACKETED = re.compile(r"^\s*[(\[].*[)\]]\s*$", re.DOTALL)
+_LABEL = re.compile(r"^\s*[^\W\d_][^\n:.!?]{0,30}:\s")  # "Read also: ...", "Photo: ..."
+_CREDIT = re.compile(r"\S\s?/\s?\S")  # "AP / Reuters", "Foto: dpa/AFP"
+#: a bare line (or a bracketed one) of this many words or more is prose unless marked
+_LONG = 15
 #: at most this share of a source's text may be in bare lines for them to be furniture
 _BARE_SHARE = 0.5
 
@@ -73,7 +81,9 @@ def roles(src: Source) -> np.ndarray:
         sentence = src.sentence(k)
         if not bare[k]:
             header = False
-            if _URL.fullmatch(sentence.strip()) or _BRACKETED.match(sentence):
+            if _URL.fullmatch(sentence.strip()) or (
+                _BRACKETED.match(sentence) and len(_TOKEN.findall(sentence)) < _LONG
+            ):
                 out[k] = FURNITURE
             continue
         tokens = _TOKEN.findall(sentence)
@@ -86,5 +96,20 @@ def roles(src: Source) -> np.ndarray:
             and not _URL.search(sentence)
             and not _SEPARATOR.search(sentence)
         )
-        out[k] = HEADLINE if titled else FURNITURE
+        if titled:
+            out[k] = HEADLINE
+        elif len(tokens) < _LONG or _marked(sentence):
+            out[k] = FURNITURE
+        # else: a paragraph without its final full stop (body)
     return out
+
+
+def _marked(line: str) -> bool:
+    """Does a bare line carry a mark of page furniture?"""
+    return bool(
+        _LABEL.match(line)
+        or _URL.search(line)
+        or _SEPARATOR.search(line)
+        or _CREDIT.search(line)
+        or _BRACKETED.match(line)
+    )

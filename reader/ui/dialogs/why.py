@@ -29,7 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.alignment.explain import Reason, explain
+from reader.core.alignment.explain import Reason, explain, shown_confidence
 from reader.core.alignment.links import BY_GROUP, COUNTERPART
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.refs import format_ref
@@ -68,7 +68,7 @@ def reason_prompt(al: Alignment, r: Reason) -> Content:
         ("● " if counterpart else "◦ ", "bold $text-accent" if counterpart else "dim"),
         (sanitise(format_ref(names, r.source, r.sentence)), "bold"),
         (f"  {r.kind}", "" if counterpart else "dim"),
-        (f" · confidence {r.confidence:.2f}", ""),
+        (f" · confidence {shown_confidence(r.confidence)}", ""),
     ]
     if r.by == BY_GROUP:
         head.append((" · by its group (no direct link)", "dim"))
