@@ -52,32 +52,13 @@ from reader.ui.messages import MarksChanged, SearchDone, StatusNote
 from reader.ui.panes.deck import PaneDeck
 from reader.ui.panes.levels import Prepared, Strictness, describe, next_level
 from reader.ui.panes.palette import tint_variables
+from reader.ui.preferences import Preferences
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
 from reader.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a ``[keymap]`` may remap: the panes', the app's and those of
-    the search box, the marks panel and the dialogs."""
-    from textual.binding import Binding
-
-    from reader.ui.dialogs.export import ExportDialog
-    from reader.ui.dialogs.help import HelpScreen
-    from reader.ui.dialogs.picker import PanePicker
-    from reader.ui.dialogs.why import ReasonList, WhyScreen
-    from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS
-    from reader.ui.marks.editor import MarkEditor
-    from reader.ui.marks.panel import MarkList
-
-    ids = {k.id for k in (*APP_KEYS, *PANE_KEYS, *MARK_KEYS, *ALIGN_KEYS)}
-    for cls in (ExportDialog, HelpScreen, PanePicker, ReasonList, WhyScreen, MarkEditor,
-                MarkList, SearchBar):  # fmt: skip
-        ids.update(b.id for b in cls.BINDINGS if isinstance(b, Binding) and b.id)
-    return ids
 
 
 class ReaderApp(App[None]):
@@ -99,7 +80,7 @@ class ReaderApp(App[None]):
         ``settings``: the reader's settings (default: the defaults, saved nowhere; the
         command line reads the settings file)."""
         super().__init__()
-        self.settings = settings if settings is not None else Settings()
+        self.preferences = Preferences(settings, id="preferences")
         self.exit_on_signals = exit_on_signals
         self.documents = list(documents)
         self.warnings = list(warnings)
@@ -141,6 +122,11 @@ class ReaderApp(App[None]):
         yield ReaderFooter()
         yield self.marks
         yield self.aligner
+        yield self.preferences
+
+    @property
+    def settings(self) -> Settings:
+        return self.preferences.settings
 
     @property
     def status(self) -> StatusBar:
@@ -169,53 +155,27 @@ class ReaderApp(App[None]):
             install_exit_signals(self)  # removed when the event loop closes
 
     def _apply_settings(self) -> None:
-        """The settings file's choices; what cannot be used is said in one line."""
+        """The settings file's choices (what cannot be used is said in one notice); a
+        theme chosen later is written back."""
         settings = self.settings
-        problems = []
-        if settings.theme:
-            if settings.theme in self.available_themes:
-                self.theme = settings.theme
-            else:
-                problems.append(f"no theme called {settings.theme!r}")
+        theme, keymap, problem = self.preferences.usable(self.available_themes)
+        if theme:
+            self.theme = theme
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="warning", severity="warning", timeout=10)
         self.deck.sync_on = settings.sync
         self.status.set_sync(settings.sync)
         self.deck.word_mode = settings.words
         if settings.strictness != self.strictness.shown:
             self.strictness.wanted = settings.strictness  # applied once prepared
             self.status.set_strictness(self.strictness.shown, settings.strictness)
-        if settings.keymap:
-            unknown = sorted(set(settings.keymap) - binding_ids())
-            if unknown:
-                problems.append(f"no binding with the id {', '.join(unknown)} (ids: see ?)")
-            self.set_keymap({k: v for k, v in settings.keymap.items() if k not in unknown})
-        if problems:
-            self.notify(
-                f"settings {settings.path or ''}: " + "; ".join(problems),
-                title="warning",
-                severity="warning",
-                timeout=10,
-            )
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
 
     def remember(self, **choices: object) -> None:
         """Write a choice made in the app to the settings file (in a thread)."""
-        if self.settings.path is not None:
-            self._save_settings(self.settings.path, choices)
-
-    @work(thread=True, exit_on_error=False, group="settings")
-    def _save_settings(self, path: Path, choices: dict[str, object]) -> None:
-        from reader.settings import save_choices
-
-        try:
-            save_choices(path, **choices)
-        except (OSError, ValueError) as exc:
-            self.call_from_thread(
-                self.notify,
-                f"cannot save the settings to {path}: {exc}",
-                title="settings",
-                severity="warning",
-                timeout=8,
-            )
+        self.preferences.remember(**choices)
 
     def on_mount(self) -> None:
         self._apply_settings()
@@ -710,7 +670,7 @@ class ReaderApp(App[None]):
 
         def chosen(fmt: str) -> None:
             if fmt != settings.export_format:
-                self.settings = replace(settings, export_format=fmt)
+                self.preferences.settings = replace(settings, export_format=fmt)
                 self.remember(export_format=fmt)
 
         self.marks.export(

@@ -429,7 +429,11 @@ async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder
         await settle(pilot)
         assert target.source in app.deck.shown and app.deck.leader == target.source
         assert app.deck.panes[target.source].view.current == target.sentence
-        assert str(app.query_one("#status-position").render()).strip().startswith(f"{target.sentence + 1}/")
+        assert (
+            str(app.query_one("#status-position").render())
+            .strip()
+            .startswith(f"{target.sentence + 1}/")
+        )
 
 
 # -- expectation 2: titles that fit ----------------------------------------------------------------
