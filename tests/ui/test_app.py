@@ -303,9 +303,9 @@ async def test_a_long_text_rewraps_when_a_resize_settles(settle, monkeypatch):
     wrapped: list[tuple[str, int]] = []
     real_layout = rows_module.layout
 
-    def counting_layout(source, text, width):
+    def counting_layout(source, text, width, *hidden):
         wrapped.append((source.name, width))
-        return real_layout(source, text, width)
+        return real_layout(source, text, width, *hidden)
 
     monkeypatch.setattr(rows_module, "layout", counting_layout)
     app = ReaderApp(docs)

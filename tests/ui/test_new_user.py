@@ -194,6 +194,10 @@ async def test_a_then_escape_makes_no_mark_and_a_then_enter_keeps_it(folder):
         await pilot.press("escape")
         await settle(pilot)
         assert [m.note for m in app.marks.book.marks] == ["why"]
+        # the mark a made is undone like one m made
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert app.marks.book.marks == []
 
 
 # -- bug 7: one count of orphaned marks on every surface ------------------------------------

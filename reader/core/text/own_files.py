@@ -31,7 +31,8 @@ _ANNOTATIONS = re.compile(
 _MARKS = re.compile(r"\{\s*\"format\":\s*\"reader-marks\"")
 _ALIGN_JSON = re.compile(r"\{\"reader\":\s*\"[^\"]*\",\s*\"strictness\":")
 _SUMMARY = re.compile(
-    r"\d+ sources, \d+ sentences, \d+ links\n\n\S.* +lang +sentences +shared +unique\n"
+    r"\d+ sources, \d+ sentences, \d+ (?:counterpart )?links(?:, \d+ related)?\n\n"
+    r"\S.* +lang +sentences +shared +unique\n"
 )
 
 KINDS = (

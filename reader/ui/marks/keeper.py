@@ -317,7 +317,9 @@ class MarkKeeper(Widget):
                 return
             note, tag = result
             if new:
-                self._keep(edit_mark(mark, note=note, tag=tag) if note or tag != mark.tag else mark)
+                kept = edit_mark(mark, note=note, tag=tag) if note or tag != mark.tag else mark
+                self._keep(kept)
+                self._undoable(kept, "marked")
                 return
             current = self.book.find(mark.id)
             if current is not None and (note != current.note or tag != current.tag):
