@@ -20,13 +20,19 @@ from reader import __version__
 from reader.core.export.render import FORMATS
 from reader.core.visible import one_line
 
-COMMANDS = ("view", "align", "export")
+COMMANDS = ("view", "align", "export", "link", "unlink", "links")
 
 EPILOG = """commands:
   reader PATH...            open the reading view (same as: reader view PATH...)
   reader align PATH...      align the sources and print a summary, or --json for scripts
   reader export PATH... --format md|json|csv|html
                             export the saved marks, or --matches: the shared passages
+  reader link PATH... FILE:N FILE:M
+                            correct the alignment: these two sentences are counterparts
+  reader unlink PATH... FILE:N FILE:M
+                            correct the alignment: these two sentences are not
+  reader links PATH... [--json]
+                            list the corrections saved for these sources
 
 Run 'reader align --help' for the options of a command."""
 
@@ -125,7 +131,47 @@ def build_parser() -> argparse.ArgumentParser:
         "from 1): its counterparts and related sentences, with confidence "
         "and the words that matched",
     )
+    al.add_argument(
+        "--no-corrections",
+        action="store_true",
+        help="the aligner's own links, without the corrections saved beside the sources",
+    )
     al.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    for op, what in (
+        ("link", "are counterparts (a link with confidence 1, whatever the aligner says)"),
+        ("unlink", "are not counterparts (the aligner's link is removed for good)"),
+    ):
+        cmd = sub.add_parser(
+            op,
+            help=f"correct the alignment: two sentences {what.split(' (')[0]}",
+            description=f"Record that two sentences {what}. The correction is saved "
+            "beside the marks (.reader-marks.json in the folder of the first path), "
+            "merged with what another reader saved, and used by the reading view, "
+            "'reader align' and 'reader export'.",
+        )
+        cmd.add_argument(
+            "items",
+            nargs="+",
+            metavar="PATH... FILE:N FILE:M",
+            help="the sources (a folder or files), then two sentences: FILE as in the "
+            "pane title, N the sentence number shown in the app, from 1",
+        )
+        cmd.add_argument(
+            "--max-size",
+            type=_max_size,
+            default=None,
+            metavar="MiB",
+            help="largest file accepted, in MiB of 1,048,576 bytes (default 50)",
+        )
+    ls = sub.add_parser(
+        "links",
+        help="list the corrections of the alignment saved for these sources",
+        description="List the links added and removed by hand for these sources, "
+        "each with the two sentences as they are now (FILE:N), and the corrections "
+        "that could not be found again in the texts.",
+    )
+    _add_inputs(ls)
+    ls.add_argument("--json", action="store_true", help="print the list as JSON")
     ex = sub.add_parser(
         "export",
         help="export the saved marks or the shared passages",
@@ -203,7 +249,6 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
-    from reader.core.alignment.pipeline import align_sources
     from reader.core.text.segment import segment
 
     sources = segment(loaded.documents)
@@ -214,7 +259,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
             source, sentence = parse_ref(args.explain, sources)
         except RefError as exc:
             return _fail(str(exc))
-    al = align_sources(sources, strictness=args.strictness)
+    al = _aligned(args.paths, sources, args.strictness, not args.no_corrections)
     for note in al.notes:
         _warn(note)
     if args.explain is not None:
@@ -237,6 +282,28 @@ def _cmd_align(args: argparse.Namespace) -> int:
             return _fail(str(exc))
         return 0
     return _print(out + "\n")
+
+
+def _segment(loaded):
+    from reader.core.text.segment import segment
+
+    return segment(loaded.documents)
+
+
+def _aligned(paths: Sequence[str], sources, strictness: str | None, corrections: bool = True):
+    """The alignment of ``sources`` with the corrections saved for ``paths`` (lost ones
+    and a sidecar that cannot be read are warned about, one line each)."""
+    from reader.core.alignment.pipeline import align_sources
+
+    fixed = None
+    if corrections and len(sources) > 1:
+        from reader.cli_corrections import saved_corrections
+
+        resolved, problems = saved_corrections(paths, sources)
+        for line in problems:
+            _warn(line)
+        fixed = resolved.corrections
+    return align_sources(sources, strictness=strictness, corrections=fixed)
 
 
 def _refuse_output(path: str, force: bool | None = None) -> str | None:
@@ -262,7 +329,6 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from reader.core.alignment.pipeline import align
     from reader.core.export.passages import collect_marks, collect_matches
     from reader.core.export.render import ExportError, render, write_export
 
@@ -272,7 +338,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if refused:
             return _fail(refused)
     if args.matches:
-        data = collect_matches(align(loaded.documents, strictness=args.strictness))
+        data = collect_matches(_aligned(args.paths, _segment(loaded), args.strictness))
     else:
         from reader.core.fs import display_path
         from reader.core.marks.marks import orphaned_report, reanchor_marks
@@ -287,7 +353,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 f"no marks saved in {display_path(path)}; exporting none (--matches "
                 "exports the shared passages)"
             )
-        al = align(loaded.documents, strictness=args.strictness)
+        al = _aligned(args.paths, _segment(loaded), args.strictness)
         marks = reanchor_marks(result.marks, al.sources)
         for line in orphaned_report(marks):
             _warn(line)
@@ -376,6 +442,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_align(args)
         if args.command == "export":
             return _cmd_export(args)
+        if args.command in ("link", "unlink"):
+            from reader.cli_corrections import cmd_link
+
+            return cmd_link(args.items, args.max_size, args.command)
+        if args.command == "links":
+            from reader.cli_corrections import cmd_links
+
+            return cmd_links(args.paths, args.max_size, args.json)
         return _cmd_view(args)
     except SourceError as exc:
         return _fail(str(exc))

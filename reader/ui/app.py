@@ -46,9 +46,16 @@ from reader.ui.dialogs.help import HelpScreen
 from reader.ui.footer import ReaderFooter
 from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.literal import safe_content, sanitise
+from reader.ui.marks.corrections import CorrectionKeeper
 from reader.ui.marks.keeper import MarkKeeper, marks_file
 from reader.ui.marks.panel import MarksPanel
-from reader.ui.messages import MarksChanged, SearchDone, StatusNote
+from reader.ui.messages import (
+    CorrectionsChanged,
+    LinkPending,
+    MarksChanged,
+    SearchDone,
+    StatusNote,
+)
 from reader.ui.panes.deck import PaneDeck
 from reader.ui.panes.levels import Prepared, Strictness, describe, next_level
 from reader.ui.panes.palette import tint_variables
@@ -59,6 +66,7 @@ from reader.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
+    from reader.ui.dialogs.why import WhyScreen
 
 
 class ReaderApp(App[None]):
@@ -100,6 +108,14 @@ class ReaderApp(App[None]):
         )
         self.history = UndoStack()  # ctrl+z / ctrl+y: every change the reader made
         self.marks = MarkKeeper(self.marks_path, history=self.history, id="marks")
+        self.corrections = CorrectionKeeper(
+            self.marks_path,
+            self.deck,
+            self.strictness,
+            shown=self._alignment_to_views,
+            history=self.history,
+            id="corrections",
+        )
         self.search_bar = SearchBar(id="search")
         self.status_bar = StatusBar(id="status")
         self.aligner = Aligner(id="aligner")
@@ -121,6 +137,7 @@ class ReaderApp(App[None]):
         yield self.status_bar
         yield ReaderFooter()
         yield self.marks
+        yield self.corrections
         yield self.aligner
         yield self.preferences
 
@@ -212,6 +229,7 @@ class ReaderApp(App[None]):
         # as soon as the text shows must reach it, not the widget focused at start-up
         await deck.show_sources(self.sources)
         self.marks.start(self.sources)
+        self.corrections.start(self.sources)
         if len(self.sources) == 1:
             self.unaligned = "one source: nothing is aligned"
             note = "one source: read-only, nothing to compare it with"
@@ -234,8 +252,9 @@ class ReaderApp(App[None]):
         self.status.set_sync(self.deck.sync_on)
         levels = self.strictness
         wanted = levels.target
-        levels.add(message.prepared)
-        self._show_level(message.prepared, resync=False)
+        prepared = self.corrections.corrected(message.prepared)
+        levels.add(prepared)
+        self._show_level(prepared, resync=False)
         self.status.set_progress(None)
         if self.collector.settle():
             self.set_interval(CHECK_EVERY, self.collector.idle)
@@ -252,7 +271,7 @@ class ReaderApp(App[None]):
                 f"aligned: {message.prepared.counterparts} counterpart links"
                 f", {message.prepared.related} related"
             )
-        self.marks.set_alignment(message.prepared.alignment)
+        self.marks.set_alignment(prepared.alignment)
         self.deck.resync()
         if wanted != levels.shown:  # chosen while the aligner ran
             self.set_strictness(wanted)
@@ -272,6 +291,11 @@ class ReaderApp(App[None]):
             self.status.set_progress(None)
             self.status.set_message(text, error=True)
         self.notify(text, severity="error", markup=False, timeout=10)
+
+    def action_cancel(self) -> None:
+        """Esc: cancel a pending link, else stop a running alignment."""
+        if not self.corrections.cancel_link():
+            self.action_cancel_load()
 
     def action_cancel_load(self) -> None:
         if self.alignment is None:  # aligned: what still runs prepares the levels
@@ -307,6 +331,9 @@ class ReaderApp(App[None]):
         error = self.marks.flush()
         if error:  # the screen is gone: the command line says it after the app
             self.exit_errors.append(f"{error}; the marks made since the last save are lost")
+        error = self.corrections.flush()
+        if error:
+            self.exit_errors.append(f"{error}; the corrections made since the last save are lost")
         self.collector.restore()
 
     # -- strictness: what counts as a counterpart ------------------------------------------
@@ -336,17 +363,43 @@ class ReaderApp(App[None]):
     def _show_level(self, prepared: Prepared, resync: bool = True) -> None:
         """Swap every pane to ``prepared`` (no aligning, no re-classifying): shading,
         titles, strips, highlights and sync; the why view and new marks follow."""
+        prepared = self.corrections.corrected(prepared)
         self.strictness.shown_now(prepared.level)
         self.status.set_strictness(prepared.level, None)
         if resync:
             self.status.set_message(describe(prepared))
         self.deck.set_level(prepared, resync)
+        self._alignment_to_views(prepared)
+
+    def _alignment_to_views(self, prepared: Prepared) -> None:
+        """New marks and the why view follow the alignment shown."""
         self.marks.alignment = prepared.alignment
         from reader.ui.dialogs.why import WhyScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, WhyScreen):
                 screen.set_alignment(prepared.alignment)
+
+    # -- corrections: the keeper holds them, applies them and says what is pending ---------
+    def on_corrections_changed(self, message: CorrectionsChanged) -> None:
+        self.corrections.apply()
+
+    def on_link_pending(self, message: LinkPending) -> None:
+        self.status.set_pending(message.text)
+
+    def action_link(self) -> None:
+        """``L``: link from here (again, or Enter, in another pane: link)."""
+        self.corrections.link_here(self._here(), self.unaligned)
+
+    def on_why_screen_unlink(self, message: WhyScreen.Unlink) -> None:
+        self.corrections.unlink(message.here, message.other, self.unaligned)
+
+    def action_undo_correction(self) -> None:
+        """The why view's ctrl+z: the one history (a mark may be the last change)."""
+        self.action_undo()
+
+    def action_redo_correction(self) -> None:
+        self.action_redo()
 
     # -- the panes -------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -565,8 +618,12 @@ class ReaderApp(App[None]):
         self.marks.mark(view.index, first, last, run)
 
     def action_mark_run(self) -> None:
-        """Enter in visual mode marks the run; otherwise Enter is not ours."""
+        """Enter in visual mode marks the run; with a link pending, links; otherwise
+        Enter is not ours."""
         view = self.deck.leader_view
+        if view is not None and view.visual_anchor is None and self.corrections.linking:
+            self.action_link()
+            return
         if view is None or view.visual_anchor is None:
             raise SkipAction()
         self.action_mark()
@@ -600,20 +657,29 @@ class ReaderApp(App[None]):
             self.status.set_message("", transient=True)
 
     def action_undo(self) -> None:
-        step = self.history.undo()
-        if step is None:
+        """ctrl+z: the last change the reader made (a mark, a link or unlink)."""
+        if not self.history.done:
             self.bell()
             self.status.set_message("nothing to undo", transient=True)
             return
-        self.status.set_message(f"undone: {step.text} · ctrl+y redoes it", transient=True)
+        step = self.history.undo()
+        if step is None:  # it cannot be undone now (a correction before the alignment)
+            self.bell()
+            self.status.set_message(self.unaligned or "the alignment is still running")
+        elif step.announce:
+            self.status.set_message(f"undone: {step.text} · ctrl+y redoes it", transient=True)
 
     def action_redo(self) -> None:
-        step = self.history.redo()
-        if step is None:
+        if not self.history.undone:
             self.bell()
             self.status.set_message("nothing to redo", transient=True)
             return
-        self.status.set_message(f"redone: {step.text}", transient=True)
+        step = self.history.redo()
+        if step is None:
+            self.bell()
+            self.status.set_message(self.unaligned or "the alignment is still running")
+        elif step.announce:
+            self.status.set_message(f"redone: {step.text}", transient=True)
 
     def action_toggle_mark_counterparts(self) -> None:
         self.marks.toggle_counterparts()

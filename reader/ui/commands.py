@@ -39,6 +39,9 @@ class CommandHost(Protocol):
     def action_why(self) -> None: ...
     def action_align_again(self) -> None: ...
     def action_cycle_words(self) -> None: ...
+    def action_link(self) -> None: ...
+    def action_undo_correction(self) -> None: ...
+    def action_redo_correction(self) -> None: ...
     def action_mark(self) -> None: ...
     def action_annotate(self) -> None: ...
     def action_toggle_marks_panel(self) -> None: ...
@@ -97,6 +100,26 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
             app.action_why,
         ),
         (
+            "corrections: link this sentence to another",
+            "Link from here: move to a sentence in another pane, then L or Enter (L)",
+            app.action_link,
+        ),
+        (
+            "corrections: unlink a counterpart",
+            "Opens why linked: d unlinks the highlighted counterpart (w, then d)",
+            app.action_why,
+        ),
+        (
+            "corrections: undo",
+            "Undo the last change: a link or unlink, or a mark (ctrl+z)",
+            app.action_undo_correction,
+        ),
+        (
+            "corrections: redo",
+            "Redo the last change undone (ctrl+y)",
+            app.action_redo_correction,
+        ),
+        (
             "marks: mark this sentence",
             "Mark the current sentence and its counterparts (m)",
             app.action_mark,
@@ -122,7 +145,7 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
             "Copy the sentence or mark with its source (y)",
             app.action_copy,
         ),
-        ("edit: undo", "Undo the last change: a mark made or removed (ctrl+z)", app.action_undo),
+        ("edit: undo", "Undo the last change: a mark, a link or unlink (ctrl+z)", app.action_undo),
         ("edit: redo", "Redo the last change undone (ctrl+y)", app.action_redo),
         (
             "marks: counterparts on/off",

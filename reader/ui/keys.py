@@ -33,7 +33,7 @@ APP_KEYS = [
         False,
         "shift+tab",
     ),
-    Key("escape", "cancel_load", "Stop aligning", "", "app.cancel_load", False, "Esc"),
+    Key("escape", "cancel", "Cancel", "", "app.cancel_load", False, "Esc"),
     *[
         Key(str(i), f"focus_pane({i - 1})", f"Pane {i}", "", f"pane.focus_{i}")
         for i in range(1, 10)
@@ -164,7 +164,7 @@ MARK_KEYS = [
         "ctrl+z",
         "app.undo",
         "Undo",
-        "Undo the last change (a mark made or removed)",
+        "Undo the last change: a mark made or removed, a link or unlink (any pane)",
         "edit.undo",
         False,
         "ctrl+z",
@@ -232,10 +232,20 @@ ALIGN_KEYS = [
         "w",
         "app.why",
         "Why",
-        "Why linked: counterparts and related sentences, with confidence",
+        "Why linked: counterparts and related sentences, with confidence; d there unlinks",
         "alignment.why",
         True,
         "w",
+    ),
+    Key(
+        "L",
+        "app.link",
+        "Link",
+        "Link from here: move to a sentence in another pane (any move, search too), "
+        "then L or Enter links them; Esc cancels",
+        "corrections.link",
+        False,
+        "L",
     ),
 ]
 
@@ -243,7 +253,12 @@ HELP_EXTRA = [
     ("1-9", "Focus pane N (shows a hidden source in place of the oldest pane)"),
     ("ctrl+p", "Command palette (themes, panes, sync, search, strictness, marks, export)"),
     ("mouse", "Wheel scrolls, click picks a sentence, click the strip at the right to jump"),
-    ("Esc", "Close a dialog, the search box or visual mode; stops a running alignment"),
+    (
+        "Esc",
+        "Close a dialog, the search box or visual mode; cancels a pending link; "
+        "stops a running alignment",
+    ),
+    ("◆", "In the gutter: a link you made (a computed counterpart shows ▌)"),
 ]
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from reader.core.alignment.corrections import Corrections
     from reader.core.alignment.navigation import Hit
     from reader.core.marks.marks import Mark
     from reader.core.marks.sidecar import SyncResult
@@ -80,3 +81,34 @@ class MarksChanged(Message):
 
     per_source: list[dict[int, str]]
     marks: list[Mark]
+
+
+@dataclass(eq=False)
+class CorrectionsSynced(Message):
+    """The corrections worker merged the corrections with the file (``first``: the
+    load, with them re-anchored to the texts)."""
+
+    result: SyncResult
+    first: bool = False
+
+
+@dataclass(eq=False)
+class CorrectionsChanged(Message):
+    """The corrections in force changed from outside this window's keys (the load,
+    another window or command): the app applies ``corrections`` to the alignment."""
+
+    corrections: Corrections
+
+
+@dataclass(eq=False)
+class CorrectionsSaveFailed(Message):
+    """Saving the corrections failed (one readable line); they are still in memory."""
+
+    text: str
+
+
+@dataclass(eq=False)
+class LinkPending(Message):
+    """What the status line shows while a link is being made (None: nothing pending)."""
+
+    text: str | None

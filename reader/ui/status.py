@@ -97,6 +97,10 @@ class StatusBar(Horizontal):
         text = shown if wanted is None else f"{shown} → {wanted}…"
         self.query_one("#status-strictness", Label).update(text)
 
+    _pending: Content | None = None  # what is pending, shown before every message
+    _message: Content = Content("")
+    _state: tuple[bool, bool] = (False, False)
+
     def set_position(self, sentence: int, total: int, hidden: int) -> None:
         """``sentence`` (from 0) of ``total`` in the focused pane; ``hidden`` sources."""
         text = f"{sentence + 1}/{total}" if total else "0/0"
@@ -115,16 +119,40 @@ class StatusBar(Horizontal):
     ) -> None:
         """``transient``: about where the reader is now (a search match, a mark): the
         next move clears it (:meth:`moved`), so it never goes stale."""
-        msg = self.query_one("#status-message", Static)
-        msg.update(safe_content(text))  # a search query, a file name: literally
-        msg.set_class(error, "-error")
-        msg.set_class(warning and not error, "-warning")
+        self._message = safe_content(text)  # a search query, a file name: literally
+        self._state = (error, warning and not error)
         self.transient = transient
+        self._show()
 
     def moved(self) -> None:
         """The reader moved: a transient message no longer applies."""
         if self.transient:
             self.set_message("")
+
+    def set_pending(self, text: str | Content | None) -> None:
+        """What is pending (a link being made), shown before the messages until it is
+        done or cancelled."""
+        self._pending = None if text is None else safe_content(text)
+        self._show()
+
+    @property
+    def pending(self) -> Content | None:
+        return self._pending
+
+    def _show(self) -> None:
+        msg = self.query_one("#status-message", Static)
+        content = self._message
+        if self._pending is not None:
+            pending = self._pending.stylize("reverse bold")
+            content = Content.assemble(pending, " ", content) if content.plain else pending
+        # one line whatever it says: no layout pass (five book-length panes would be
+        # laid out again for a status message)
+        msg.update(content, layout=False)
+        error, warning = self._state
+        if msg.has_class("-error") != error:
+            msg.set_class(error, "-error")
+        if msg.has_class("-warning") != warning:
+            msg.set_class(warning, "-warning")
 
     def set_progress(self, fraction: float | None) -> None:
         bar = self.query_one("#status-progress", ProgressBar)

@@ -1,6 +1,6 @@
 """One undo history for the reading view: ctrl+z undoes the last change the reader
-made, ctrl+y redoes it, whatever kind it was (a mark made or removed here; other
-kinds of change push their own steps).
+made, ctrl+y redoes it, whatever kind it was (a mark made or removed, a link or an
+unlink of the alignment: each kind pushes its own steps).
 
 A :class:`Step` is a description and two callables; the history holds no state of
 its own, so anything that can undo itself can take part (the marks now; corrections
@@ -18,11 +18,14 @@ LIMIT = 1000
 
 @dataclass(frozen=True)
 class Step:
-    """``text``: what the step did ("marked 000.txt:3"); ``undo``/``redo`` do it."""
+    """``text``: what the step did ("marked 000.txt:3"); ``undo``/``redo`` do it and
+    may return False when they cannot now (the step then stays where it was);
+    ``announce``: False when they say what they did themselves."""
 
     text: str
-    undo: Callable[[], None]
-    redo: Callable[[], None]
+    undo: Callable[[], bool | None]
+    redo: Callable[[], bool | None]
+    announce: bool = True
 
 
 class UndoStack:
@@ -41,16 +44,18 @@ class UndoStack:
         """Undo the last change (None: nothing to undo)."""
         if not self.done:
             return None
-        step = self.done.pop()
-        step.undo()
-        self.undone.append(step)
+        step = self.done[-1]
+        if step.undo() is False:
+            return None
+        self.undone.append(self.done.pop())
         return step
 
     def redo(self) -> Step | None:
         """Redo the last change undone (None: nothing to redo)."""
         if not self.undone:
             return None
-        step = self.undone.pop()
-        step.redo()
-        self.done.append(step)
+        step = self.undone[-1]
+        if step.redo() is False:
+            return None
+        self.done.append(self.undone.pop())
         return step

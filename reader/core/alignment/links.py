@@ -17,7 +17,7 @@ looser level too (strict ⊆ normal ⊆ loose).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,7 @@ _PARALLEL_MAX = 8
 
 BY_ALIGNER = "aligner"
 BY_GROUP = "group"  # both sentences sit in one consistent group that no link of theirs states
+BY_USER = "user"  # added by the reader: always a counterpart, joins whatever groups it touches
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def classify(
     implied: Callable[[float], float] | None = None,
     confident: float | None = None,
     stricter: Sequence[float] = (),
+    apart: frozenset[tuple[SentenceRef, SentenceRef]] = frozenset(),
 ) -> list[Link]:
     """The links of ``pool`` with their kind at confidence ``bar``, deciding them in
     ``order`` (see :func:`decision_order`); the result keeps the pool's order.
@@ -136,8 +138,14 @@ def classify(
     split. Every decision depends only on the links decided before it, never on
     ``bar`` (which only says where to stop): so with one ``confident`` for every
     level, a stricter level's counterparts are counterparts at a looser one too.
+
+    The reader's corrections: links ``by="user"`` are decided after all the others and
+    join whatever groups they touch (so adding a link never takes a counterpart
+    away); ``apart`` (pairs, smaller source first) are sentences the reader unlinked:
+    no other link may put them in one group, and no group implies them.
     """
     groups = _Groups()
+    kept_apart = _apart_index(apart)
     least = bar if confident is None else confident
     strong = {(x.a, x.b) for x in pool if x.confidence >= least}
     kinds = [RELATED] * len(pool)
@@ -154,20 +162,24 @@ def classify(
             if weakest > found.get(key, 0.0):
                 found[key] = weakest
 
-    for k in order:
+    users = [k for k in order if pool[k].by == BY_USER]
+    for k in _machine_first(pool, order, bar, users):
         link = pool[k]
-        if link.confidence < bar:
-            break  # the order is by confidence: every later link is weaker
-        while implied is not None and checkpoints and link.confidence < checkpoints[0]:
+        user = link.by == BY_USER
+        while implied is not None and checkpoints and not user and link.confidence < checkpoints[0]:
             snapshot()  # where a stricter level stops
             checkpoints.pop(0)
         decided.append(k)
         ra, rb = groups.find(link.a), groups.find(link.b)
         if ra != rb:
-            if (link.a[0], link.b[0]) in parallel:
+            if user:
+                pass  # the reader's decision beats the consistency rule
+            elif (link.a[0], link.b[0]) in parallel:
                 if not _fits(groups, ra, rb, _PARALLEL_MAX):
                     continue
             elif not _can_join(groups, ra, rb, link, strong):
+                continue
+            if kept_apart and not user and _kept_apart(groups, ra, rb, kept_apart):
                 continue
             if implied is not None:
                 _cross(groups, ra, rb, link.confidence, joined)
@@ -183,12 +195,26 @@ def classify(
         extra = {
             key: Link(key[0], key[1], 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
             for key, c in found.items()
-            if key not in direct
+            if key not in direct and key not in apart
         }
         # a related link the group implies becomes a counterpart (by the group)
         out = [_promote(x, extra.pop((x.a, x.b))) if (x.a, x.b) in extra else x for x in out]
         out += sorted(extra.values(), key=lambda x: (x.a, x.b))
     return out
+
+
+def _machine_first(
+    pool: Sequence[Link], order: Sequence[int], bar: float, users: list[int]
+) -> Iterator[int]:
+    """The links that clear ``bar`` in ``order`` (stopping at the first that does not:
+    the order is by confidence), the reader's links left out, then the reader's."""
+    skip = set(users)
+    for k in order:
+        if pool[k].confidence < bar:
+            break  # the order is by confidence: every later link is weaker
+        if k not in skip:
+            yield k
+    yield from users
 
 
 def _promote(link: Link, implied: Link) -> Link:
@@ -325,3 +351,28 @@ def _can_join(
 
 def _linked(links: set[tuple[SentenceRef, SentenceRef]], x: SentenceRef, y: SentenceRef) -> bool:
     return ((x, y) if x[0] < y[0] else (y, x)) in links
+
+
+def _apart_index(
+    apart: frozenset[tuple[SentenceRef, SentenceRef]],
+) -> dict[SentenceRef, list[SentenceRef]]:
+    out: dict[SentenceRef, list[SentenceRef]] = {}
+    for x, y in apart:
+        out.setdefault(x, []).append(y)
+        out.setdefault(y, []).append(x)
+    return out
+
+
+def _kept_apart(
+    groups: _Groups, ra: SentenceRef, rb: SentenceRef, apart: dict[SentenceRef, list[SentenceRef]]
+) -> bool:
+    """Would joining these two groups put two sentences the reader unlinked in one?"""
+    ma, mb = groups.members[ra], groups.members[rb]
+    if len(ma) > len(mb):
+        ma, rb = mb, ra
+    for s, xs in ma.items():
+        for x in xs:
+            for y in apart.get((s, x), ()):
+                if y in groups.parent and groups.find(y) == rb:
+                    return True
+    return False

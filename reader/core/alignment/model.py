@@ -16,10 +16,12 @@ pane titles, the summary, the exports and "unique".
 from __future__ import annotations
 
 import math
+import threading
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
+from reader.core.alignment.corrections import NO_CORRECTIONS, Corrections, corrected_links
 from reader.core.alignment.links import (
     COUNTERPART,
     NORMAL,
@@ -32,7 +34,17 @@ from reader.core.alignment.links import (
 )
 from reader.core.text.segment import Source
 
-__all__ = ["Alignment", "Counterpart", "Levels", "Link", "Passage", "Pool", "SentenceRef"]
+__all__ = [
+    "NO_CORRECTIONS",
+    "Alignment",
+    "Corrections",
+    "Counterpart",
+    "Levels",
+    "Link",
+    "Passage",
+    "Pool",
+    "SentenceRef",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,68 @@ class Pool:
         kept = sorted((x for x in links if x.confidence >= levels.floor), key=lambda x: (x.a, x.b))
         return cls(kept, levels, parallel, decision_order(kept, names))
 
+    @cached_property
+    def rank(self) -> list[int]:
+        """Each link's place in the decision order."""
+        out = [0] * len(self.links)
+        for r, k in enumerate(self.order):
+            out[k] = r
+        return out
+
+    @cached_property
+    def components(
+        self,
+    ) -> tuple[dict[SentenceRef, int], list[list[int]], list[list[SentenceRef]]]:
+        """The connected sets of sentences the pool's links form: each sentence's set,
+        the links of each set and its sentences. Classifying is decided set by set (a link's kind
+        depends only on the links of its set), so a correction re-classifies only the
+        sets it touches (:mod:`reader.core.alignment.reclassify`)."""
+        parent: dict[SentenceRef, SentenceRef] = {}
+
+        def find(x: SentenceRef) -> SentenceRef:
+            root = x
+            while parent.setdefault(root, root) != root:
+                root = parent[root]
+            while parent[x] != root:
+                parent[x], x = root, parent[x]
+            return root
+
+        for link in self.links:
+            ra, rb = find(link.a), find(link.b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        ids: dict[SentenceRef, int] = {}
+        of: dict[SentenceRef, int] = {}
+        for x in parent:
+            of[x] = ids.setdefault(find(x), len(ids))
+        members: list[list[int]] = [[] for _ in ids]
+        for k, link in enumerate(self.links):
+            members[of[link.a]].append(k)
+        sentences: list[list[SentenceRef]] = [[] for _ in ids]
+        for x, c in of.items():
+            sentences[c].append(x)
+        return of, members, sentences
+
+
+def classify_pool(pool: Pool, strictness: str, corrections: Corrections) -> list[Link]:
+    """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``."""
+    levels = pool.levels
+    links, order = corrected_links(pool.links, pool.order, corrections)
+    return classify(links, order, levels.bars[strictness], apart=corrections.apart, **context(pool))
+
+
+def context(pool: Pool) -> dict:
+    """What :func:`classify` needs of ``pool`` besides the links, order and bar."""
+    levels = pool.levels
+    return {
+        "parallel": pool.parallel,
+        "implied": levels.implied_confidence if levels.implied else None,
+        # one bar for the links that vouch for a split, whatever the level: so the levels
+        # nest (strict ⊆ normal ⊆ loose)
+        "confident": min(levels.bars.values()),
+        "stricter": list(levels.bars.values()),
+    }
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -94,24 +168,55 @@ class Passage:
     occurrences: tuple[tuple[int, int, int], ...]  # (source, start, end) char offsets
 
 
-@dataclass(eq=False)
 class Alignment:
     """Sources and the links between their sentences.
 
     ``links`` are the links listed at ``strictness`` (counterparts and related). When
     the aligner made them, ``pool`` holds every link it proposed with its confidence,
-    so :meth:`at` re-classifies them for another strictness without aligning again."""
+    so :meth:`at` re-classifies them for another strictness without aligning again.
+    ``corrections`` are the reader's (see :mod:`reader.core.alignment.corrections`):
+    applied to the pool before classifying, so every question below follows them;
+    :meth:`corrected` applies other corrections without classifying everything again."""
 
-    sources: list[Source]
-    links: list[Link]
-    boilerplate: list[frozenset[int]] = field(default_factory=list)
-    strictness: str = NORMAL
-    pool: Pool | None = None
-    #: one-line notes for the reader about how this alignment was made (sources in
-    #: different languages without the encoder, languages the encoder does not know,
-    #: a vector cache that was rebuilt): the status bar and ``reader align``'s stderr
-    notes: tuple[str, ...] = ()
-    _siblings: dict[str, Alignment] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        sources: list[Source],
+        links: list[Link] | None,
+        boilerplate: list[frozenset[int]] | None = None,
+        strictness: str = NORMAL,
+        pool: Pool | None = None,
+        notes: tuple[str, ...] = (),
+        corrections: Corrections | None = None,
+    ) -> None:
+        self.sources = sources
+        self._links = links
+        self.boilerplate: list[frozenset[int]] = boilerplate if boilerplate is not None else []
+        self.strictness = strictness
+        self.pool = pool
+        #: one-line notes for the reader about how this alignment was made (sources in
+        #: different languages without the encoder, languages the encoder does not know,
+        #: a vector cache that was rebuilt): the status bar and ``reader align``'s stderr
+        self.notes = notes
+        self.corrections = corrections if corrections is not None else NO_CORRECTIONS
+        self._siblings: dict[str, Alignment] = {}
+        self._links_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"Alignment({len(self.sources)} sources, strictness={self.strictness!r}, "
+            f"corrections={len(self.corrections)})"
+        )
+
+    @property
+    def links(self) -> list[Link]:
+        """Every link at this strictness, in the pool's order (then the pairs a group
+        implies). An alignment made by :meth:`corrected` builds it on first use."""
+        if self._links is None:
+            with self._links_lock:
+                if self._links is None:
+                    assert self.pool is not None
+                    self._links = classify_pool(self.pool, self.strictness, self.corrections)
+        return self._links
 
     @classmethod
     def classified(
@@ -121,23 +226,15 @@ class Alignment:
         boilerplate: list[frozenset[int]],
         strictness: str = NORMAL,
         notes: tuple[str, ...] = (),
+        corrections: Corrections | None = None,
     ) -> Alignment:
-        """The alignment at ``strictness`` of the links in ``pool``."""
+        """The alignment at ``strictness`` of the links in ``pool``, with the reader's
+        ``corrections`` applied."""
         if strictness not in STRICTNESS:
             raise ValueError(f"unknown strictness {strictness!r}; one of {', '.join(STRICTNESS)}")
-        levels = pool.levels
-        links = classify(
-            pool.links,
-            pool.order,
-            levels.bars[strictness],
-            pool.parallel,
-            levels.implied_confidence if levels.implied else None,
-            # one bar for the links that vouch for a split, whatever the level: so the
-            # levels nest (strict ⊆ normal ⊆ loose)
-            confident=min(levels.bars.values()),
-            stricter=list(levels.bars.values()),
-        )
-        return cls(sources, links, boilerplate, strictness, pool, notes)
+        corrections = corrections if corrections is not None else NO_CORRECTIONS
+        links = classify_pool(pool, strictness, corrections)
+        return cls(sources, links, boilerplate, strictness, pool, notes, corrections)
 
     @property
     def parallel(self) -> frozenset[tuple[int, int]]:
@@ -151,7 +248,7 @@ class Alignment:
         other = self._siblings.get(strictness)
         if other is None:
             other = Alignment.classified(
-                self.sources, self.pool, self.boilerplate, strictness, self.notes
+                self.sources, self.pool, self.boilerplate, strictness, self.notes, self.corrections
             )
             family = self._siblings
             family[self.strictness] = self
@@ -224,7 +321,7 @@ class Alignment:
     def support(self, source: int, sentence: int) -> int:
         """In how many sources (this one included) this sentence appears: the spread of
         its group."""
-        return self._spread.get((source, sentence), 1)
+        return self._spread[source][sentence]
 
     def is_unique(self, source: int, sentence: int) -> bool:
         return not self.counterparts(source, sentence)
@@ -280,17 +377,20 @@ class Alignment:
         return groups
 
     @cached_property
-    def _spread(self) -> dict[SentenceRef, int]:
-        out = {}
+    def _spread(self) -> list[list[int]]:
+        """Per source, the spread of each sentence's group (1: in no group)."""
+        out = [[1] * len(src) for src in self.sources]
         for g in self.groups:
             k = len({s for s, _ in g})
-            for m in g:
-                out[m] = k
+            for s, i in g:
+                out[s][i] = k
         return out
 
     def build_indexes(self) -> None:
         """Build the lookup indexes now (in a worker) rather than on the first query."""
         _ = self._adjacency, self._related, self._anchors, self._unique_counts, self._spread
+        if self.pool is not None:  # what a correction needs (see reclassify.py)
+            _ = self.pool.components, self.pool.rank
 
     @cached_property
     def _unique_counts(self) -> list[int]:

@@ -36,6 +36,7 @@ import numpy as np
 from reader.core.alignment import crosslang
 from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.confidence import PairEvidence, agreement, features
+from reader.core.alignment.corrections import Corrections
 from reader.core.alignment.features import build_features
 from reader.core.alignment.model import Alignment, Levels, Link, Pool
 from reader.core.alignment.pairs import (
@@ -207,12 +208,14 @@ def align_sources(
     *,
     encoder: Encoder | None = None,
     cache: VectorCache | None = None,
+    corrections: Corrections | None = None,
 ) -> Alignment:
     """Align already segmented sources (at ``strictness``, default the settings'); see
-    :func:`propose` for ``encoder`` and ``cache``."""
+    :func:`propose` for ``encoder`` and ``cache``; ``corrections``: the reader's (see
+    :mod:`reader.core.alignment.corrections`)."""
     report = progress or (lambda _msg, _frac: None)
     prop = propose(sources, settings, report, encoder=encoder, cache=cache)
-    al = decide(sources, prop, settings, strictness)
+    al = decide(sources, prop, settings, strictness, corrections=corrections)
     report("done", 1.0)
     return al
 
@@ -223,6 +226,7 @@ def decide(
     settings: Settings = DEFAULT,
     strictness: str | None = None,
     conf: list[np.ndarray] | None = None,
+    corrections: Corrections | None = None,
 ) -> Alignment:
     """The alignment from the proposed links: each gets its calibrated confidence
     (``conf``, if given, instead), then its kind at ``strictness`` (see
@@ -250,6 +254,7 @@ def decide(
         prop.boilerplate,
         strictness or settings.strictness,
         tuple(prop.notes),
+        corrections,
     )
 
 

@@ -147,8 +147,11 @@ class Sidecar:
     so nothing is written over it.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0, what: str = "marks"
+    ) -> None:
         self.path = Path(path)
+        self.what = what  # what the messages call the records (marks, corrections)
         self.lock_timeout = lock_timeout
         self.writable = True
         self.warnings: list[str] = []
@@ -189,8 +192,8 @@ class Sidecar:
         except OSError as exc:
             self.writable = False
             self._warn(
-                f"cannot read marks from {shown}: {read_problem(exc)}; marks will "
-                "not be saved this session",
+                f"cannot read {self.what} from {shown}: {read_problem(exc)}; {self.what} "
+                "will not be saved this session",
                 result,
             )
             raise _ReadOnly from None
@@ -203,7 +206,9 @@ class Sidecar:
         except TooNew as exc:
             self.writable = False
             self._warn(
-                f"cannot use marks in {shown}: {exc}; marks will not be saved this session", result
+                f"cannot use {self.what} in {shown}: {exc}; {self.what} will not be saved "
+                "this session",
+                result,
             )
             raise _ReadOnly from None
         except Corrupt as exc:
@@ -215,7 +220,7 @@ class Sidecar:
                 self.writable = False
                 self._warn(
                     f"marks file {shown} is corrupt ({exc}) and could not be moved "
-                    f"aside ({err.strerror}); marks will not be saved",
+                    f"aside ({err.strerror}); {self.what} will not be saved",
                     result,
                 )
                 raise _ReadOnly from None
@@ -225,7 +230,7 @@ class Sidecar:
             self._warn(
                 f"marks file {shown} was corrupt ({exc}); moved it to "
                 f"{display_path(moved.name)} and "
-                + ("started afresh" if first else "saved the marks of this session"),
+                + ("started afresh" if first else f"saved the {self.what} of this session"),
                 result,
             )
             return {} if first else None
@@ -274,7 +279,7 @@ class Sidecar:
                 return result
             except OSError as exc:  # LockTimeout included
                 result.error = (
-                    f"cannot save marks to {display_path(self.path)}: {read_problem(exc)}"
+                    f"cannot save {self.what} to {display_path(self.path)}: {read_problem(exc)}"
                 )
         return result
 

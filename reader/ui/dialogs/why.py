@@ -21,22 +21,32 @@ never restyle the screen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.alignment.explain import Reason, explain, shown_confidence
-from reader.core.alignment.links import BY_GROUP, COUNTERPART
+from reader.core.alignment.links import BY_GROUP, BY_USER, COUNTERPART
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.refs import format_ref
 from reader.ui.literal import sanitise
 
 #: The keys the hint line lists (an action added to the list adds itself here).
-HINTS = [("Enter", "jumps there"), ("j/k", "move"), ("c", "strictness"), ("Esc", "closes")]
+HINTS = [
+    ("Enter", "jumps there"),
+    ("d", "unlinks"),
+    ("ctrl+z/y", "undo/redo"),
+    ("j/k", "move"),
+    ("c", "strictness"),
+    ("Esc", "closes"),
+]
 
 MATCHED = "bold $text-success"  # the words two linked sentences share
 
@@ -72,6 +82,8 @@ def reason_prompt(al: Alignment, r: Reason) -> Content:
     ]
     if r.by == BY_GROUP:
         head.append((" · by its group (no direct link)", "dim"))
+    elif r.by == BY_USER:
+        head.append((" · ◆ linked by you", "bold"))
     if r.agree:
         head.append(
             (" · also linked through " + ", ".join(sanitise(names[k].name) for k in r.agree), "dim")
@@ -118,7 +130,17 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
     BINDINGS = [
         Binding("escape,q,w", "close", "Close", id="why.close"),
         Binding("c", "app.cycle_strictness", "Strictness", id="why.strictness"),
+        Binding("d,delete", "unlink", "Unlink", id="why.unlink"),
+        Binding("ctrl+z", "app.undo_correction", "Undo", id="why.undo"),
+        Binding("ctrl+y", "app.redo_correction", "Redo", id="why.redo"),
     ]
+
+    @dataclass(eq=False)
+    class Unlink(Message):
+        """The reader asks to unlink the sentence explained from ``other``."""
+
+        here: tuple[int, int]
+        other: tuple[int, int]
 
     def __init__(self, alignment: Alignment, source: int, sentence: int) -> None:
         super().__init__()
@@ -228,3 +250,16 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_unlink(self) -> None:
+        """Unlink the highlighted counterpart (the app decides, and refreshes the list)."""
+        r = self.highlighted_reason()
+        if r is None or r.kind != COUNTERPART:
+            self.app.bell()
+            self.notify(
+                "Only a counterpart can be unlinked (a related sentence is not linked)",
+                markup=False,
+                timeout=4,
+            )
+            return
+        self.post_message(self.Unlink((self.source, self.sentence), (r.source, r.sentence)))

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from textual import events
 from textual.containers import Horizontal
 
+from reader.core.alignment.links import BY_USER
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.messages import Moved, Resized, StatusNote
@@ -107,6 +108,21 @@ class PaneDeck(Horizontal):
                 self._apply_filter()
             if resync:
                 self.resync()
+
+    def patch_level(self, prepared: Prepared) -> None:
+        """``prepared`` differs from what is shown by a correction: re-shade the
+        sentences it touched (``prepared.touched``), then line the panes up again."""
+        self.alignment = prepared.alignment
+        with self.app.batch_update():
+            for pane in self.panes:
+                pane.patch_alignment(
+                    prepared.alignment,
+                    prepared.kinds[pane.index],
+                    prepared.touched.get(pane.index, frozenset()),
+                )
+            if self.filter != "all":  # the shading changed: so did what the filter keeps
+                self._apply_filter()
+            self.resync()
 
     def set_hits(self, per_source: dict[int, dict[int, list[tuple[int, int]]]]) -> None:
         """Search matches: for each source, sentence -> the spans that matched."""
@@ -327,19 +343,28 @@ class PaneDeck(Horizontal):
         row = max(0, min(row, leader.size.height - 1, top))
         al = self.alignment
         followers: list[
-            tuple[SentenceView, int | None, bool, dict[int, list[tuple[int, int]]], frozenset[int]]
+            tuple[
+                SentenceView,
+                int | None,
+                bool,
+                dict[int, list[tuple[int, int]]],
+                frozenset[int],
+                frozenset[int],
+            ]
         ] = []
         pairs = []  # the words compared with every counterpart shown
+        by_user = False  # the current sentence has a link the reader made
         for i in self.shown:
             if i == source:
                 continue
             view = self.panes[i].view
             view.relayout()
             if al is None or view.wrapped is None or not len(view.source):
-                followers.append((view, None, False, {}, frozenset()))
+                followers.append((view, None, False, {}, frozenset(), frozenset()))
                 continue
             j, found = al.locate(source, sentence, i)  # counterparts only
             marks: dict[int, list[tuple[int, int]]] = {}
+            user: set[int] = set()  # linked by the reader
             for c in al.counterparts(source, sentence):
                 if c.source == i:
                     pairs.append(
@@ -350,9 +375,12 @@ class PaneDeck(Horizontal):
                         )
                     )
                     marks[c.sentence] = []
+                    if c.by == BY_USER:
+                        user.add(c.sentence)
+            by_user = by_user or bool(user)
             # related sentences get a quiet mark where they are; they never move a pane
             related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
-            followers.append((view, j, found, marks, related))
+            followers.append((view, j, found, marks, related, frozenset(user)))
             if self.sync_on and self.following:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
@@ -363,14 +391,23 @@ class PaneDeck(Horizontal):
             for view, *_rest in followers:
                 view.word_kind = kind
             leader.word_kind = kind
-            leader.set_highlight({sentence: mine} if al else {}, None, True)
+            if al is not None and not by_user:  # a link to a source whose pane is hidden
+                by_user = any(c.by == BY_USER for c in al.counterparts(source, sentence))
+            leader.set_highlight(
+                {sentence: mine} if al else {},
+                None,
+                True,
+                corrected=frozenset({sentence}) if by_user else frozenset(),
+            )
             leader.show_sentence(sentence, row)
-            for view, target, found, marks, related in followers:
+            for view, target, found, marks, related, by_reader in followers:
                 if target is None:
                     view.set_highlight({}, None, False)
                     continue
                 follow = self.sync_on and self.following
-                view.set_highlight(marks, None if found or not follow else target, False, related)
+                view.set_highlight(
+                    marks, None if found or not follow else target, False, related, by_reader
+                )
                 if follow:
                     view.show_sentence(target, row)
                 self.panes[view.index].set_note(

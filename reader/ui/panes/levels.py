@@ -11,11 +11,12 @@ shown and the one the reader asked for while it was still being prepared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reader.core.alignment.corrections import Corrections
 from reader.core.alignment.links import COUNTERPART, NORMAL, STRICTNESS
 from reader.core.alignment.model import Alignment
-from reader.ui.panes.rows import sentence_kinds
+from reader.ui.panes.rows import sentence_kind, sentence_kinds
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,10 +27,44 @@ class Prepared:
     kinds: tuple[list[int], ...]  # per source: the shading of each sentence (rows.ALL ...)
     counterparts: int  # links by kind, for the status line
     related: int
+    #: per source, the sentences whose shading the last correction changed (what must
+    #: be painted again; the highlights follow the panes' next line-up)
+    touched: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def level(self) -> str:
         return self.alignment.strictness
+
+    def corrected(self, corrections: Corrections) -> Prepared:
+        """This level with the reader's ``corrections`` (in place of the ones it has),
+        without classifying it all again: only what they touch is decided again
+        (:func:`reader.core.alignment.reclassify.recorrect`) and shaded again."""
+        from reader.core.alignment.reclassify import recorrect
+
+        patch = recorrect(self.alignment, corrections)
+        if patch.alignment is self.alignment:
+            return self
+        al = patch.alignment
+        kinds = list(self.kinds)
+        reshaded: dict[int, frozenset[int]] = {}
+        for s, sentences in patch.touched.items():
+            shading = list(kinds[s])
+            changed = []
+            for i in sentences:
+                kind = sentence_kind(al, s, i)
+                if kind != shading[i]:
+                    shading[i] = kind
+                    changed.append(i)
+            if changed:
+                kinds[s] = shading
+                reshaded[s] = frozenset(changed)
+        return Prepared(
+            al,
+            tuple(kinds),
+            self.counterparts + patch.counterparts,
+            self.related + patch.related,
+            reshaded,
+        )
 
 
 def prepare(al: Alignment) -> Prepared:

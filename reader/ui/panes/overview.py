@@ -66,6 +66,47 @@ class OverviewStrip(Widget):
         self.kinds = kinds
         self.refresh()
 
+    def patch_kinds(self, kinds: list[int], sentences: frozenset[int]) -> None:
+        """``kinds`` differs from the shading shown in ``sentences`` only (a correction):
+        only the cells holding them are judged again, and repainted if they change."""
+        old = self._buckets
+        if old is None or old[1] != id(self.kinds) or self.kinds is None:
+            self.set_kinds(kinds)
+            return
+        height, _, classes = old
+        n = self.sentences
+        self.kinds = kinds
+        fresh = list(classes)
+        for i in sentences:
+            y0 = i * height // max(1, n)
+            for y in (y0 - 1, y0, y0 + 1):
+                if 0 <= y < height:
+                    a, b = self._bucket(y, height, n)
+                    if a <= i < b:
+                        fresh[y] = self._bucket_class(kinds, a, b, n)
+        self._buckets = (height, id(kinds), fresh)
+        changed = [Region(0, y, 1, 1) for y, (a, b) in enumerate(zip(classes, fresh)) if a != b]
+        if changed:
+            self.refresh(*changed)
+
+    @staticmethod
+    def _bucket(y: int, height: int, n: int) -> tuple[int, int]:
+        a = y * n // height
+        return a, max(a + 1, (y + 1) * n // height)
+
+    @staticmethod
+    def _bucket_class(kinds: list[int] | None, a: int, b: int, n: int) -> str:
+        if kinds is None or a >= n:
+            return "overview--unknown"
+        part = kinds[a:b]
+        unique = sum(1 for k in part if k == UNIQUE)
+        some = sum(1 for k in part if k == SOME)
+        if unique * 4 >= len(part) and unique:
+            return "overview--unique"
+        if (some + unique) * 2 >= len(part):
+            return "overview--some"
+        return "overview--all"
+
     @property
     def sentences(self) -> int:
         return self.window[3]
@@ -76,21 +117,7 @@ class OverviewStrip(Widget):
         key = (height, id(kinds))
         if self._buckets is not None and self._buckets[:2] == key:
             return self._buckets[2]
-        out = []
-        for y in range(height):
-            a, b = y * n // height, max(y * n // height + 1, (y + 1) * n // height)
-            if kinds is None or a >= n:
-                out.append("overview--unknown")
-                continue
-            part = kinds[a:b]
-            unique = sum(1 for k in part if k == UNIQUE)
-            some = sum(1 for k in part if k == SOME)
-            if unique * 4 >= len(part) and unique:
-                out.append("overview--unique")
-            elif (some + unique) * 2 >= len(part):
-                out.append("overview--some")
-            else:
-                out.append("overview--all")
+        out = [self._bucket_class(kinds, *self._bucket(y, height, n), n) for y in range(height)]
         self._buckets = (height, id(kinds), out)
         return out
 

@@ -145,6 +145,13 @@ class SourcePane(Vertical):
 
     def set_alignment(self, alignment: Alignment | None, kinds: list[int] | None = None) -> None:
         # the language is known once the aligner has recognised it
+        self._set_figures(alignment)
+        self.view.set_alignment(alignment, kinds)
+        self.overview.set_kinds(self.view.kinds)
+
+    def _set_figures(self, alignment: Alignment | None) -> None:
+        """The title's figures: language, sentences, the share found elsewhere (and
+        their compact form, for a narrow pane)."""
         lang = f"{self.source.lang} · " if self.source.lang else ""
         n = len(self.source)
         full, compact = f"{lang}{n} sent.", f"{n}"
@@ -154,8 +161,15 @@ class SourcePane(Vertical):
             compact += f" · {share}"
         self._figures = (full, compact)
         self._retitle()
-        self.view.set_alignment(alignment, kinds)
-        self.overview.set_kinds(self.view.kinds)
+
+    def patch_alignment(
+        self, alignment: Alignment, kinds: list[int], sentences: frozenset[int]
+    ) -> None:
+        """A correction changed the links of ``sentences`` only: re-shade those."""
+        self._set_figures(alignment)
+        self.view.patch_alignment(alignment, kinds, sentences)
+        if sentences:
+            self.overview.patch_kinds(kinds, sentences)
 
     def on_overview_strip_clicked(self, message: OverviewStrip.Clicked) -> None:
         """A click on the strip: this pane's view takes the focus and the sentence

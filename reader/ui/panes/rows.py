@@ -64,6 +64,14 @@ def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
     return out
 
 
+def sentence_kind(alignment: Alignment, source: int, sentence: int) -> int:
+    """The shading of one sentence (as :func:`sentence_kinds`)."""
+    if alignment.is_boilerplate(source, sentence):
+        return BOILER
+    sup = alignment.support(source, sentence)
+    return UNIQUE if sup <= 1 else ALL if sup >= len(alignment.sources) else SOME
+
+
 #: (first sentence on screen, last, current, sentences): what the overview strip marks
 Window = tuple[int, int, int, int]
 
@@ -94,6 +102,9 @@ class SentenceRows(ScrollView):
         self.hit_spans: dict[int, list[tuple[int, int]]] = {}  # search matches
         self.word_kind = "differences"  # what ``marks`` spans are: matches or differences
         self.hidden: frozenset[int] = frozenset()  # folded away by a filter
+        #: linked by the reader to the leader's sentence (and that sentence itself, when
+        #: it has such a link): a gutter mark sets these links apart from computed ones
+        self.corrected: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
@@ -191,11 +202,34 @@ class SentenceRows(ScrollView):
         gap: int | None,
         leader: bool,
         related: frozenset[int] = frozenset(),
+        corrected: frozenset[int] = frozenset(),
     ) -> None:
         self.marks = marks
         self.gap = gap
         self.leader = leader
         self.related = related
+        self.corrected = corrected
+        self.refresh()
+
+    def patch_alignment(
+        self, alignment: Alignment, kinds: list[int], sentences: frozenset[int]
+    ) -> None:
+        """Shade by ``alignment`` where only ``sentences`` changed (a correction): their
+        painted rows are dropped, every other row stays cached."""
+        self.alignment = alignment
+        self.kinds = kinds
+        lay = self.wrapped
+        if lay is None or not sentences:
+            return
+        rows: set[int] = set()
+        for k in sentences:
+            top = lay.row_of(k)
+            rows.update(range(top, top + lay.height_of(k)))
+        cache = self._cache
+        for key in list(cache.keys()):
+            row = key if isinstance(key, int) else key[0]  # type: ignore[index]
+            if row in rows:
+                cache.discard(key)
         self.refresh()
 
     @property
@@ -293,6 +327,7 @@ class SentenceRows(ScrollView):
         if lay is None:
             return [self._blank_strip(width)] * len(rows)
         current, marks, gap, related = self.current, self.marks, self.gap, self.related
+        corrected = self.corrected
         leader, visual = self.leader, self.visual_anchor is not None
         any_marks, no_gap = bool(marks), gap is None
         cache = self._cache
@@ -325,6 +360,7 @@ class SentenceRows(ScrollView):
                     no_gap,
                     self.in_visual(k),
                     k in related,
+                    k in corrected,
                 )
             strip = cache.get(key)
             if strip is None or strip.cell_length != width:
@@ -406,7 +442,9 @@ class SentenceRows(ScrollView):
         if self.visual_anchor is not None and self.in_visual(k):
             base = self._style("pane--visual")
         if highlighted:
-            glyph, gstyle = "▌", base + self._style("pane--gutter-current", True)
+            # a link the reader made (or this sentence's, when it has one) looks different
+            glyph = "◆" if k in self.corrected else "▌"
+            gstyle = base + self._style("pane--gutter-current", True)
         if k == self.gap and first:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
         elif k in self.hit_spans and first:
