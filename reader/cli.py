@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--config-path",
+        action="store_true",
+        help="print where the settings file is (theme, sync, keymap, export defaults) and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     view = sub.add_parser("view", help="open the reading view (the default command)")
     _add_inputs(view)
@@ -232,6 +237,9 @@ def _load(args: argparse.Namespace):
 def _cmd_align(args: argparse.Namespace) -> int:
     from reader.core.alignment.report import summary, to_json
 
+    for flag, given in (("--text", args.text), ("--no-spans", args.no_spans)):
+        if given and not args.json:  # never silently ignored
+            return _fail(f"{flag} shapes the JSON output: add --json")
     loaded = _load(args)
     if len(loaded.documents) < 2:
         return _fail(f"need at least two usable text files to align, found {len(loaded.documents)}")
@@ -400,14 +408,18 @@ def _cmd_view(args: argparse.Namespace) -> int:
     process = start(loaded.documents)
     try:
         from reader.core.marks.storage import marks_path
+        from reader.settings import load_settings
         from reader.ui.app import ReaderApp
 
+        settings, problem = load_settings()  # a bad file: one line, and the defaults
+        warnings = loaded.warnings + ([problem] if problem else [])
         # the marks file of these arguments: the same rule as 'reader export' (first path)
         app = ReaderApp(
             loaded.documents,
-            warnings=loaded.warnings,
+            warnings=warnings,
             marks_path=marks_path(args.paths),
             exit_on_signals=True,
+            settings=settings,
             align_process=process,
         )
         app.run()
@@ -429,7 +441,9 @@ def after_view(errors: Sequence[str], return_code: int | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if (argv and argv[0] not in COMMANDS and not argv[0].startswith("-")) or (
-        argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")
+        argv
+        and argv[0].startswith("-")
+        and argv[0] not in ("-h", "--help", "--version", "--config-path")
     ):
         argv.insert(0, "view")
     parser = build_parser()
@@ -437,6 +451,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     args = parser.parse_args(argv)
+    if args.config_path:
+        from reader.settings import config_path
+
+        return _print(f"{config_path()}\n")
     from reader.core.text.load import SourceError
 
     try:

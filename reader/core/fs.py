@@ -19,6 +19,7 @@ import errno
 import os
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,6 +157,25 @@ def check_replaceable(path: str | os.PathLike[str]) -> None:
     _refuse_mode(mode)
 
 
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it
+    (Linux: ``/proc/self/status``), else by setting and restoring it under a lock."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike[str], data: str, *, overwrite: bool = True) -> Path:
     """Write ``data`` (UTF-8) to ``path`` through a temporary file in the same folder,
     flushed, fsynced and renamed into place; the folder is fsynced after. A symbolic
@@ -178,11 +198,17 @@ def atomic_write(path: str | os.PathLike[str], data: str, *, overwrite: bool = T
             fh.write(encoded)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file 0600: give it the mode a plain open() would (the
+        # umask's), or the mode of the file it replaces
+        try:
+            mode = os.stat(real).st_mode & 0o7777 if overwrite else None
+        except OSError:
+            mode = None
+        try:
+            os.chmod(tmp, (0o666 & ~current_umask()) if mode is None else mode)
+        except OSError:
+            pass
         if overwrite:
-            try:
-                os.chmod(tmp, os.stat(real).st_mode & 0o777)
-            except OSError:
-                pass
             check_replaceable(real)  # again, just before: never a device swapped in
             os.replace(tmp, real)
         else:

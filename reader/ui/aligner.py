@@ -72,6 +72,12 @@ class LoadFailed(Message):
     text: str
 
 
+@dataclass(eq=False)
+class AlignmentStopped(Message):
+    """The reader stopped the alignment (Esc): not a problem, the panes scroll
+    independently until it is started again."""
+
+
 class _Cancelled(Exception):
     pass
 
@@ -181,9 +187,7 @@ class Aligner(Widget):
             alignment = align_sources(sources, progress=progress)
             ready = prepare(alignment)  # indexes and shading here, not on the first key
         except _Cancelled:
-            self.post_message(
-                LoadFailed("aligning", "alignment cancelled: panes scroll independently")
-            )
+            self.post_message(AlignmentStopped())
             return
         except Exception as exc:
             self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
@@ -205,6 +209,11 @@ class Aligner(Widget):
                     LoadFailed(f"preparing strictness {level}", f"{type(exc).__name__}: {exc}")
                 )
                 return
+
+    @property
+    def aligning(self) -> bool:
+        """Whether an alignment is running now."""
+        return any(w.group == "align" and w.is_running for w in self.workers)
 
     def cancel(self) -> None:
         """Stop the alignment (the panes then scroll independently)."""

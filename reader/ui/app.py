@@ -17,6 +17,7 @@ alignment (at the strictness shown), and turns keys and messages into calls on t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +26,15 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
+from reader.settings import Settings
 from reader.ui.aligner import (
     Aligner,
     AlignmentReady,
+    AlignmentStopped,
     LoadFailed,
     LoadProgress,
     SourcesReady,
@@ -40,6 +43,7 @@ from reader.ui.aligner import (
 from reader.ui.collector import CHECK_EVERY, HOLD_LIMIT, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.dialogs.help import HelpScreen
+from reader.ui.footer import ReaderFooter
 from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.literal import safe_content, sanitise
 from reader.ui.marks.corrections import CorrectionKeeper
@@ -55,8 +59,10 @@ from reader.ui.messages import (
 from reader.ui.panes.deck import PaneDeck
 from reader.ui.panes.levels import Prepared, Strictness, describe, next_level
 from reader.ui.panes.palette import tint_variables
+from reader.ui.preferences import Preferences
 from reader.ui.search import SearchBar
 from reader.ui.status import StatusBar
+from reader.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
@@ -81,13 +87,17 @@ class ReaderApp(App[None]):
         marks_path: Path | bool | None = True,
         exit_on_signals: bool = False,
         align_process: AlignProcess | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
         ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py).
         ``align_process``: the alignment of ``documents`` already running in a process
-        of its own (see ui/align_process.py); without it the app aligns in a thread."""
+        of its own (see ui/align_process.py); without it the app aligns in a thread.
+        ``settings``: the reader's settings (default: the defaults, saved nowhere; the
+        command line reads the settings file)."""
         super().__init__()
+        self.preferences = Preferences(settings, id="preferences")
         self.exit_on_signals = exit_on_signals
         self.documents = list(documents)
         self.warnings = list(warnings)
@@ -99,16 +109,25 @@ class ReaderApp(App[None]):
         self.collector = QuietCollector()
         self.collector.hold()  # until the first aligned frame (see ui/collector.py)
         self.panel = MarksPanel(id="marks-panel")
-        self.deck = PaneDeck(reserved=self._panel_width, activity=self.collector.touch, id="panes")
-        self.marks = MarkKeeper(self.marks_path, id="marks")
+        self.deck = PaneDeck(
+            reserved=self._panel_width,
+            activity=self.collector.touch,
+            position=self._show_position,
+            user_moved=self._user_moved,
+            id="panes",
+        )
+        self.history = UndoStack()  # ctrl+z / ctrl+y: every change the reader made
+        self.marks = MarkKeeper(self.marks_path, history=self.history, id="marks")
         self.corrections = CorrectionKeeper(
             self.marks_path,
             self.deck,
             self.strictness,
             shown=self._alignment_to_views,
+            history=self.history,
             id="corrections",
         )
         self.search_bar = SearchBar(id="search")
+        self.status_bar = StatusBar(id="status")
         self.aligner = Aligner(align_process, id="aligner")
 
     def get_css_variables(self) -> dict[str, str]:
@@ -125,20 +144,31 @@ class ReaderApp(App[None]):
             yield self.deck
             yield self.panel
         yield self.search_bar
-        yield StatusBar(id="status")
-        yield Footer()
+        yield self.status_bar
+        yield ReaderFooter()
         yield self.marks
         yield self.corrections
         yield self.aligner
+        yield self.preferences
+
+    @property
+    def settings(self) -> Settings:
+        return self.preferences.settings
 
     @property
     def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
+        return self.status_bar
 
     @property
     def alignment(self) -> Alignment | None:
         """The alignment the panes show (at the strictness shown), once it is ready."""
         return self.deck.alignment
+
+    def _show_position(self, sentence: int, total: int, hidden: int) -> None:
+        self.status.set_position(sentence, total, hidden)
+
+    def _user_moved(self) -> None:
+        self.status.moved()
 
     def _panel_width(self) -> int:
         """Columns the marks panel takes beside the panes (0 when closed)."""
@@ -151,8 +181,32 @@ class ReaderApp(App[None]):
 
             install_exit_signals(self)  # removed when the event loop closes
 
+    def _apply_settings(self) -> None:
+        """The settings file's choices (what cannot be used is said in one notice); a
+        theme chosen later is written back."""
+        settings = self.settings
+        theme, keymap, problem = self.preferences.usable(self.available_themes)
+        if theme:
+            self.theme = theme
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="warning", severity="warning", timeout=10)
+        self.deck.sync_on = settings.sync
+        self.status.set_sync(settings.sync)
+        self.deck.word_mode = settings.words
+        if settings.strictness != self.strictness.shown:
+            self.strictness.wanted = settings.strictness  # applied once prepared
+            self.status.set_strictness(self.strictness.shown, settings.strictness)
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+
+    def remember(self, **choices: object) -> None:
+        """Write a choice made in the app to the settings file (in a thread)."""
+        self.preferences.remember(**choices)
+
     async def on_mount(self) -> None:
         self.set_timer(HOLD_LIMIT, self.collector.release)
+        self._apply_settings()
         for w in self.warnings:
             self.notify(w, title="warning", severity="warning", markup=False, timeout=8)
         if not self.documents:
@@ -183,7 +237,7 @@ class ReaderApp(App[None]):
         self.status.set_message(text, error=True)
 
     def on_status_note(self, message: StatusNote) -> None:
-        self.status.set_message(message.text, error=message.error)
+        self.status.set_message(message.text, error=message.error, transient=message.transient)
 
     async def on_sources_ready(self, message: SourcesReady) -> None:
         self.sources = message.sources
@@ -217,6 +271,7 @@ class ReaderApp(App[None]):
         self.status.set_message(Content(f"aligning: {message.text}"))
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
+        self.status.set_sync(self.deck.sync_on)
         levels = self.strictness
         wanted = levels.target
         prepared = self.corrections.corrected(message.prepared)
@@ -258,7 +313,8 @@ class ReaderApp(App[None]):
         self.collector.release()
         text = f"Problem while {message.stage}: {message.text}"
         if self.alignment is None and message.stage in ("segmenting", "aligning"):
-            self.unaligned = "no alignment: it was stopped or failed"
+            self.unaligned = "no alignment: it failed (r tries again)"
+            self.status.set_sync(self.deck.sync_on, aligned=False)
         if not self.deck.panes:
             self._fail_screen(text)
         else:
@@ -275,6 +331,32 @@ class ReaderApp(App[None]):
         if self.alignment is None:  # aligned: what still runs prepares the levels
             self.aligner.cancel()
 
+    def on_alignment_stopped(self, message: AlignmentStopped) -> None:
+        """Esc stopped the alignment: said calmly, with how to start it again."""
+        self.unaligned = "alignment stopped: r aligns again"
+        self.status.set_progress(None)
+        self.status.set_sync(self.deck.sync_on, aligned=False)
+        self.status.set_message(
+            "alignment stopped: panes scroll independently · r aligns again "
+            "(or ctrl+p, alignment: align again)"
+        )
+
+    def action_align_again(self) -> None:
+        """Align again after the alignment was stopped (Esc) or failed."""
+        if self.alignment is not None:
+            self.status.set_message("already aligned (c changes the strictness)")
+            return
+        if len(self.sources) < 2 or self.aligner.aligning:
+            self.bell()
+            if self.aligner.aligning:
+                self.status.set_message("aligning already… (Esc stops it)")
+            return
+        self.unaligned = ""
+        self.status.set_sync(self.deck.sync_on)
+        self.status.set_progress(0.0)
+        self.status.set_message("aligning…")
+        self.aligner.align(self.sources)
+
     def on_unmount(self) -> None:
         error = self.marks.flush()
         if error:  # the screen is gone: the command line says it after the app
@@ -287,6 +369,7 @@ class ReaderApp(App[None]):
     # -- strictness: what counts as a counterpart ------------------------------------------
     def action_cycle_strictness(self) -> None:
         self.set_strictness(next_level(self.strictness.target))
+        self.remember(strictness=self.strictness.target)
 
     def set_strictness(self, level: str) -> None:
         """Show the alignment at ``level`` now if it is prepared, else once it is."""
@@ -342,10 +425,11 @@ class ReaderApp(App[None]):
         self.corrections.unlink(message.here, message.other, self.unaligned)
 
     def action_undo_correction(self) -> None:
-        self.corrections.undo()
+        """The why view's ctrl+z: the one history (a mark may be the last change)."""
+        self.action_undo()
 
     def action_redo_correction(self) -> None:
-        self.corrections.redo()
+        self.action_redo()
 
     # -- the panes -------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -369,9 +453,21 @@ class ReaderApp(App[None]):
         deck.show_source(index)
         self.call_after_refresh(deck.panes[index].view.focus)
 
+    def action_cycle_words(self) -> None:
+        mode = self.deck.cycle_words()
+        self.remember(words=mode)
+        what = {
+            "auto": "the differences of near-identical sentences, the matches of reworded ones",
+            "matches": "the words linked sentences share",
+            "differences": "the words that differ between linked sentences",
+            "none": "no words marked",
+        }[mode]
+        self.status.set_message(f"words: {mode}: {what} (h cycles)")
+
     def action_toggle_sync(self) -> None:
         on = self.deck.toggle_sync()
-        self.status.set_sync(on)
+        self.remember(sync=on)
+        self.status.set_sync(on, aligned=self.alignment is not None or not self.unaligned)
         self.notify(
             "sync on: panes follow the current sentence"
             if on
@@ -388,12 +484,59 @@ class ReaderApp(App[None]):
             return
 
         def chosen(result: list[int] | None) -> None:
-            if result:
-                deck.choose(result)
+            if not result:
+                return
+            deck.choose(result)
+            fit = deck.capacity()
+            if len(result) > fit:
+                self.notify(
+                    f"{len(result) - fit} of the {len(result)} chosen sources do not fit at "
+                    f"this width: showing {', '.join(str(i + 1) for i in deck.shown)}; "
+                    "the others show once there is room (or with 1-9)",
+                    title="panes",
+                    timeout=6,
+                )
 
         self.push_screen(
             PanePicker([s.name for s in self.sources], deck.shown, deck.capacity()), chosen
         )
+
+    def action_cycle_filter(self) -> None:
+        shown = self.deck.cycle_filter()
+        if shown is None:
+            self.bell()
+            self.status.set_message(
+                self.unaligned or "the filters need the alignment: it is still running"
+            )
+            return
+        self.status.set_message(
+            {
+                "all": "every sentence shown (f: shared only, unique only, all)",
+                "shared": "shared only: sentences unique to a pane are folded (f: unique only)",
+                "unique": "unique only: shared sentences are folded (f: every sentence)",
+            }[shown]
+        )
+
+    def action_compare(self) -> None:
+        from reader.ui.dialogs.picker import ComparePicker
+
+        deck = self.deck
+        if deck.comparing:
+            deck.end_compare()
+            self.status.set_message("the panes shown before the comparison are back")
+            return
+        if len(deck.panes) < 2:
+            self.bell()
+            return
+
+        def chosen(other: int | None) -> None:
+            if other is not None:
+                deck.compare(other)
+                self.status.set_message(
+                    f"comparing {deck.leader + 1} and {other + 1} · C shows the panes as before"
+                )
+
+        self.push_screen(ComparePicker([s.name for s in self.sources], deck.leader), chosen)
 
     def action_hide_pane(self) -> None:
         if not self.deck.hide_leader():
@@ -436,7 +579,7 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.settings.keymap))
 
     # -- search --------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -467,9 +610,9 @@ class ReaderApp(App[None]):
 
     def on_search_done(self, message: SearchDone) -> None:
         self.search_bar.set_results(message.query, message.hits)
-        per_source: dict[int, set[int]] = {}
+        per_source: dict[int, dict[int, list[tuple[int, int]]]] = {}
         for h in message.hits:
-            per_source.setdefault(h.source, set()).add(h.sentence)
+            per_source.setdefault(h.source, {})[h.sentence] = list(h.spans)
         self.deck.set_hits(per_source)
         if not message.hits:
             self.status.set_message(Content(f"/{message.query}: no matches"), error=True)
@@ -483,12 +626,13 @@ class ReaderApp(App[None]):
         if hit is None:
             self.bell()
             return
+        self.deck.jump_to(hit.source, hit.sentence)
         self.status.set_message(
             Content(
                 f"/{bar.last_query}: match {bar.current + 1} of {len(bar.hits)} · n/N next/previous"
-            )
+            ),
+            transient=True,
         )
-        self.deck.jump_to(hit.source, hit.sentence)
 
     # -- marks ---------------------------------------------------------------------------
     def on_marks_changed(self, message: MarksChanged) -> None:
@@ -530,7 +674,42 @@ class ReaderApp(App[None]):
             self.bell()
             self.status.set_message("no marks in this pane")
             return
+        wrapped = target <= here[1] if step > 0 else target >= here[1]
         self.deck.move_to(here[0], target)
+        if wrapped:
+            self.status.set_message(
+                "wrapped to the first mark in this pane"
+                if step > 0
+                else "wrapped to the last mark in this pane",
+                transient=True,
+            )
+        else:
+            self.status.set_message("", transient=True)
+
+    def action_undo(self) -> None:
+        """ctrl+z: the last change the reader made (a mark, a link or unlink)."""
+        if not self.history.done:
+            self.bell()
+            self.status.set_message("nothing to undo", transient=True)
+            return
+        step = self.history.undo()
+        if step is None:  # it cannot be undone now (a correction before the alignment)
+            self.bell()
+            self.status.set_message(self.unaligned or "the alignment is still running")
+        elif step.announce:
+            self.status.set_message(f"undone: {step.text} · ctrl+y redoes it", transient=True)
+
+    def action_redo(self) -> None:
+        if not self.history.undone:
+            self.bell()
+            self.status.set_message("nothing to redo", transient=True)
+            return
+        step = self.history.redo()
+        if step is None:
+            self.bell()
+            self.status.set_message(self.unaligned or "the alignment is still running")
+        elif step.announce:
+            self.status.set_message(f"redone: {step.text}", transient=True)
 
     def action_toggle_mark_counterparts(self) -> None:
         self.marks.toggle_counterparts()
@@ -581,8 +760,22 @@ class ReaderApp(App[None]):
             self.marks.copy_here(self._here())
 
     def action_export(self) -> None:
-        if self.sources:
-            self.marks.export(self.alignment, self._focus_leader)
+        if not self.sources:
+            return
+        settings = self.settings
+
+        def chosen(fmt: str) -> None:
+            if fmt != settings.export_format:
+                self.preferences.settings = replace(settings, export_format=fmt)
+                self.remember(export_format=fmt)
+
+        self.marks.export(
+            self.alignment,
+            self._focus_leader,
+            folder=settings.export_folder,
+            fmt=settings.export_format,
+            exported=chosen,
+        )
 
     # -- command palette: Textual's commands (themes, quit, ...) plus ours ---------------
     COMMANDS = App.COMMANDS | {ReaderCommands}

@@ -33,8 +33,12 @@ class CommandHost(Protocol):
     def action_toggle_sync(self) -> None: ...
     def action_pick_panes(self) -> None: ...
     def action_hide_pane(self) -> None: ...
+    def action_cycle_filter(self) -> None: ...
+    def action_compare(self) -> None: ...
     def action_search(self) -> None: ...
     def action_why(self) -> None: ...
+    def action_align_again(self) -> None: ...
+    def action_cycle_words(self) -> None: ...
     def action_link(self) -> None: ...
     def action_undo_correction(self) -> None: ...
     def action_redo_correction(self) -> None: ...
@@ -44,6 +48,8 @@ class CommandHost(Protocol):
     def action_mark_step(self, step: int) -> None: ...
     def action_copy(self) -> None: ...
     def action_toggle_mark_counterparts(self) -> None: ...
+    def action_undo(self) -> None: ...
+    def action_redo(self) -> None: ...
     def action_export(self) -> None: ...
     def action_help(self) -> None: ...
     def action_focus_pane(self, index: int) -> None: ...
@@ -54,6 +60,16 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
         ("view: toggle sync", "Sync scrolling on/off (s)", app.action_toggle_sync),
         ("view: choose panes", "Choose which sources are shown (p)", app.action_pick_panes),
         ("view: hide this pane", "Hide the focused pane (x)", app.action_hide_pane),
+        (
+            "view: filter shared / unique / all",
+            "Show only shared or only unique sentences, the rest folded (f)",
+            app.action_cycle_filter,
+        ),
+        (
+            "view: compare with another source",
+            "This pane and one chosen, side by side at full width (C)",
+            app.action_compare,
+        ),
         ("search: find in all sources", "Fuzzy search (/)", app.action_search),
         *[
             (
@@ -67,6 +83,16 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
                 (LOOSE, "Weaker links count as counterparts too"),
             )
         ],
+        (
+            "alignment: words marked",
+            "Cycle auto / matches / differences / none in linked sentences (h)",
+            app.action_cycle_words,
+        ),
+        (
+            "alignment: align again",
+            "Start the alignment again after Esc stopped it (r)",
+            app.action_align_again,
+        ),
         (
             "alignment: why are these linked",
             "Counterparts and related sentences of the "
@@ -85,12 +111,12 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
         ),
         (
             "corrections: undo",
-            "Undo the last link or unlink (ctrl+z)",
+            "Undo the last change: a link or unlink, or a mark (ctrl+z)",
             app.action_undo_correction,
         ),
         (
             "corrections: redo",
-            "Redo the last link or unlink undone (ctrl+y)",
+            "Redo the last change undone (ctrl+y)",
             app.action_redo_correction,
         ),
         (
@@ -119,6 +145,8 @@ def _commands(app: CommandHost) -> list[tuple[str, str, Callable[[], object]]]:
             "Copy the sentence or mark with its source (y)",
             app.action_copy,
         ),
+        ("edit: undo", "Undo the last change: a mark, a link or unlink (ctrl+z)", app.action_undo),
+        ("edit: redo", "Redo the last change undone (ctrl+y)", app.action_redo),
         (
             "marks: counterparts on/off",
             "Whether m also marks the aligned sentences of the other sources",

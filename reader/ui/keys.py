@@ -99,6 +99,24 @@ PANE_KEYS = [
     Key("s", "app.toggle_sync", "Sync", "Sync scrolling on/off", "view.sync", True, "s"),
     Key("p", "app.pick_panes", "Panes", "Choose which sources are shown", "view.panes", False, "p"),
     Key("x", "app.hide_pane", "Hide", "Hide this pane", "view.hide", False, "x"),
+    Key(
+        "f",
+        "app.cycle_filter",
+        "Filter",
+        "Filter: shared sentences only → unique only → all (the rest folded)",
+        "view.filter",
+        False,
+        "f",
+    ),
+    Key(
+        "C",
+        "app.compare",
+        "Compare",
+        "Compare this pane with one chosen, side by side (C again: as before)",
+        "view.compare",
+        False,
+        "C",
+    ),
 ]
 
 #: Marking and exporting (bound on the pane, like every letter key).
@@ -107,7 +125,7 @@ MARK_KEYS = [
         "m",
         "app.mark",
         "Mark",
-        "Mark this sentence and its counterparts (visual: the run)",
+        "Mark this sentence and its counterparts (visual: the run); on a mark: unmark",
         "marks.mark",
         True,
         "m",
@@ -142,6 +160,16 @@ MARK_KEYS = [
         False,
         "'",
     ),
+    Key(
+        "ctrl+z",
+        "app.undo",
+        "Undo",
+        "Undo the last change: a mark made or removed, a link or unlink (any pane)",
+        "edit.undo",
+        False,
+        "ctrl+z",
+    ),
+    Key("ctrl+y", "app.redo", "Redo", "Redo the last change undone", "edit.redo", False, "ctrl+y"),
     Key(
         "l",
         "app.toggle_marks_panel",
@@ -183,6 +211,24 @@ ALIGN_KEYS = [
         "c",
     ),
     Key(
+        "h",
+        "app.cycle_words",
+        "Words",
+        "Words marked in linked sentences: auto → matches → differences → none",
+        "alignment.words",
+        False,
+        "h",
+    ),
+    Key(
+        "r",
+        "app.align_again",
+        "Align",
+        "Align again (after Esc stopped the alignment, or it failed)",
+        "alignment.again",
+        False,
+        "r",
+    ),
+    Key(
         "w",
         "app.why",
         "Why",
@@ -200,24 +246,6 @@ ALIGN_KEYS = [
         "corrections.link",
         False,
         "L",
-    ),
-    Key(
-        "ctrl+z",
-        "app.undo_correction",
-        "Undo",
-        "Undo the last link or unlink (any pane)",
-        "corrections.undo",
-        False,
-        "ctrl+z",
-    ),
-    Key(
-        "ctrl+y",
-        "app.redo_correction",
-        "Redo",
-        "Redo the last link or unlink undone",
-        "corrections.redo",
-        False,
-        "ctrl+y",
     ),
 ]
 
@@ -238,12 +266,20 @@ def bindings(keys: list[Key]) -> list[BindingType]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id) for k in keys]
 
 
-def help_rows() -> list[tuple[str, str, str]]:
-    """(section, keys, text) for the help screen, every key included."""
-    rows = [("Moving", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[:12]]
-    rows += [("Views", k.shown_keys or k.keys, k.help) for k in PANE_KEYS[12:]]
-    rows += [("Alignment", k.shown_keys or k.keys, k.help) for k in ALIGN_KEYS]
-    rows += [("Marks", k.shown_keys or k.keys, k.help) for k in MARK_KEYS if k.help]
-    rows += [("App", k.shown_keys or k.keys, k.help) for k in APP_KEYS if k.help]
+def help_rows(keymap: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(section, keys, text) for the help screen, every key included; keys remapped in
+    ``keymap`` (binding id -> keys) shown as remapped."""
+    keymap = keymap or {}
+
+    def shown(k: Key) -> str:
+        if k.id in keymap:
+            return " ".join(keymap[k.id].replace(" ", "").split(","))
+        return k.shown_keys or k.keys
+
+    rows = [("Moving", shown(k), k.help) for k in PANE_KEYS[:12]]
+    rows += [("Views", shown(k), k.help) for k in PANE_KEYS[12:]]
+    rows += [("Alignment", shown(k), k.help) for k in ALIGN_KEYS]
+    rows += [("Marks", shown(k), k.help) for k in MARK_KEYS if k.help]
+    rows += [("App", shown(k), k.help) for k in APP_KEYS if k.help]
     rows += [("App", keys, text) for keys, text in HELP_EXTRA]
     return rows

@@ -45,6 +45,7 @@ class StatusNote(Message):
 
     text: str
     error: bool = False
+    transient: bool = False  # about where the reader is: the next move clears it
 
 
 @dataclass(eq=False)

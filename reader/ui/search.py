@@ -75,6 +75,7 @@ class SearchBar(Horizontal):
             placeholder="search all sources (fuzzy); Enter to search, Esc to close",
             id="search-input",
             select_on_focus=True,
+            compact=True,  # one row, no border (Input's :focus border would eat the row)
         )
 
     @property

@@ -7,9 +7,38 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from reader.ui.literal import safe_content
+
+
+class Position(Widget):
+    """Where the reader is: ``12/48`` (the focused pane's sentence of its count) and
+    ``+3 hidden`` (sources without a pane). Updated on every move: its width is kept
+    for the longest text of this count (``48/48``), so a move repaints it without a
+    layout pass (one costs ~10 ms with five big panes)."""
+
+    DEFAULT_CSS = """
+    Position { width: 5; height: 1; padding: 0 1; color: $text; text-style: bold; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.text = ""
+        self.room = 0  # the cells kept for the text
+
+    def update(self, text: str, room: int) -> None:
+        """Show ``text``, keeping ``room`` cells for it (the longest it can be now)."""
+        if room != self.room:
+            self.room = room
+            self.styles.width = room + 2  # the padding; a layout pass, only now
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Content:
+        return Content(self.text)
 
 
 class StatusBar(Horizontal):
@@ -39,7 +68,14 @@ class StatusBar(Horizontal):
     }
     """
 
+    transient = False  # the message shown is about where the reader is now
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.position = Position(id="status-position")  # told of every move
+
     def compose(self) -> ComposeResult:
+        yield self.position
         yield Label("shared by:", classes="legend-title")
         yield Label("all", classes="legend-all")
         yield Label("some", classes="legend-some")
@@ -51,8 +87,10 @@ class StatusBar(Horizontal):
         yield Static("", id="status-message", markup=False)
         yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
 
-    def set_sync(self, on: bool) -> None:
-        self.query_one("#status-sync", Label).update("sync on" if on else "sync off")
+    def set_sync(self, on: bool, aligned: bool = True) -> None:
+        """Sync on or off; "not aligned" while there is nothing to sync by."""
+        text = ("sync on" if on else "sync off") if aligned else "not aligned"
+        self.query_one("#status-sync", Label).update(text)
 
     def set_strictness(self, shown: str, wanted: str | None = None) -> None:
         """The strictness shown, and the one asked for while it is being prepared."""
@@ -63,10 +101,33 @@ class StatusBar(Horizontal):
     _message: Content = Content("")
     _state: tuple[bool, bool] = (False, False)
 
-    def set_message(self, text: str | Content, error: bool = False, warning: bool = False) -> None:
+    def set_position(self, sentence: int, total: int, hidden: int) -> None:
+        """``sentence`` (from 0) of ``total`` in the focused pane; ``hidden`` sources."""
+        text = f"{sentence + 1}/{total}" if total else "0/0"
+        longest = f"{total}/{total}"
+        if hidden:
+            text += f" · +{hidden} hidden"
+            longest += f" · +{hidden} hidden"
+        self.position.update(f"{text:>{len(longest)}}", len(longest))
+
+    def set_message(
+        self,
+        text: str | Content,
+        error: bool = False,
+        warning: bool = False,
+        transient: bool = False,
+    ) -> None:
+        """``transient``: about where the reader is now (a search match, a mark): the
+        next move clears it (:meth:`moved`), so it never goes stale."""
         self._message = safe_content(text)  # a search query, a file name: literally
         self._state = (error, warning and not error)
+        self.transient = transient
         self._show()
+
+    def moved(self) -> None:
+        """The reader moved: a transient message no longer applies."""
+        if self.transient:
+            self.set_message("")
 
     def set_pending(self, text: str | Content | None) -> None:
         """What is pending (a link being made), shown before the messages until it is

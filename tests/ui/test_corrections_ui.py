@@ -295,3 +295,25 @@ async def test_the_app_and_reader_link_keep_each_others_corrections(folder):
         assert user_links(app) == {((1, 1), (2, 3))}
     ops = sorted((r["a"]["source"], r["b"]["source"]) for r in saved(folder))
     assert ops == [("b.txt", "c.txt")]
+
+
+async def test_one_undo_history_for_marks_and_corrections(folder):
+    """ctrl+z undoes the last change whatever it was: a link, then a mark (issue 10's
+    history, shared with the corrections)."""
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # a mark on a.txt:1
+        await settle(pilot)
+        await pilot.press("L", "3", "G", "enter")  # then a link a.txt:1 <-> c.txt:4
+        await settle(pilot)
+        assert user_links(app) == {((0, 0), (2, 3))} and len(app.marks.book.marks) == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert user_links(app) == set() and len(app.marks.book.marks) == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert app.marks.book.marks == []
+        await pilot.press("ctrl+y", "ctrl+y")
+        await settle(pilot)
+        assert user_links(app) == {((0, 0), (2, 3))} and len(app.marks.book.marks) == 1

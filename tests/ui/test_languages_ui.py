@@ -105,7 +105,7 @@ async def test_escape_while_encoding_cancels_and_keeps_the_panes(monkeypatch, tm
         release.set()
         await settle(pilot)
         assert app.alignment is None
-        assert "cancelled" in status_message(app)
+        assert "alignment stopped" in status_message(app)
         assert len(app.deck.panes) == 2
         await pilot.press("j")
         await pilot.pause()

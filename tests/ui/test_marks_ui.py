@@ -116,10 +116,13 @@ async def test_m_marks_the_sentence_and_its_counterparts(folder):
         }
         # saved as it was made, atomically, in the documented sidecar
         assert [m.id for m in saved(folder)] == [mark.id]
-        # m again on a marked sentence does not make a duplicate
+        # m again on a marked sentence unmarks it (issue 10: undoable), never duplicates
         await pilot.press("m")
         await settle(pilot)
-        assert len(app.marks.book.marks) == 1
+        assert app.marks.book.marks == [] and saved(folder) == []
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [m.id for m in app.marks.book.marks] == [mark.id]
 
 
 async def test_a_mark_made_while_aligning_gets_its_counterparts(folder, monkeypatch):

@@ -49,7 +49,16 @@ def test_reading_view(snap_compare):
 def test_current_sentence_with_differing_words(snap_compare):
     async def run_before(pilot):
         await ready(pilot)
-        await pilot.press("j")
+        await pilot.press("j", "h", "h")  # words: auto -> matches -> differences
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 24), run_before=run_before)
+
+
+def test_current_sentence_with_matching_words(snap_compare):
+    async def run_before(pilot):
+        await ready(pilot)
+        await pilot.press("j", "h")  # words: matches
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 24), run_before=run_before)

@@ -224,7 +224,7 @@ def test_escape_sequences_never_reach_the_terminal(tmux, tmp_path):
     # are still there behind the dialog
     from reader.core.visible import one_line
 
-    assert lines[0].startswith(f"1 a{one_line(TITLE)}b.txt  ") and "2 b.txt  " in lines[0]
+    assert lines[0].startswith(f"▶ 1 a{one_line(TITLE)}b.txt  ") and "2 b.txt  " in lines[0]
     assert "marked sentence" in lines[-2]
     assert tmux.show("#{pane_title}") == original
     assert tmux.run("list-buffers") == ""

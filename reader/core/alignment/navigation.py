@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.spans import across_languages, word_matches
 from reader.core.text.segment import Source
-from reader.core.text.tokens import WORD, names_and_numbers
+from reader.core.text.tokens import STOPWORDS, WORD, names_and_numbers, term
 
 
 def next_matching(
@@ -49,6 +49,69 @@ def differing_words(
     return _unmatched(a, i, ma), _unmatched(b, j, mb)
 
 
+#: what the words of the current sentence and its counterparts show: ``auto`` picks
+#: ``differences`` for near-identical pairs and ``matches`` for reworded ones
+WORD_MODES = ("auto", "matches", "differences", "none")
+
+#: a pair whose words match at least this share (of both sentences' words) is
+#: near-identical: what differs is the news; below it, what matches is
+NEAR_IDENTICAL = 2 / 3
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class WordComparison:
+    """Sentence ``i`` of ``a`` against ``j`` of ``b``: the words that match and the
+    words that differ, on each side, and the share of both sentences' words that
+    match (1.0 across languages, where only numbers are compared)."""
+
+    match: tuple[Spans, Spans]
+    differ: tuple[Spans, Spans]
+    share: float
+
+
+def compare_words(a: Source, i: int, b: Source, j: int) -> WordComparison:
+    """:func:`word_matches` and :func:`differing_words` in one pass."""
+    ma, mb = word_matches(a, i, b, j)
+    if across_languages(a, b):
+        return WordComparison((ma, mb), _differing_numbers(a, i, b, j), 1.0)
+    da, db = _unmatched(a, i, ma), _unmatched(b, j, mb)
+    wa, wb = _terms(a, i), _terms(b, j)
+    total = len(wa) + len(wb)
+    share = 1.0 - (len(da) + len(db)) / total if total else 1.0
+    # what matches, word by word: a word in a run the two share in order, or a content
+    # word the other sentence has anywhere (reworded sentences reorder their words)
+    shared = ({t for _s, t in wa} & {t for _s, t in wb}) - STOPWORDS
+    return WordComparison((_matching(wa, da, shared), _matching(wb, db, shared)), (da, db), share)
+
+
+def _terms(src: Source, i: int) -> list[tuple[tuple[int, int], str]]:
+    s, e = src.sentences[i]
+    return [(m.span(), term(m.group())) for m in WORD.finditer(src.text, s, e)]
+
+
+def _matching(words: list[tuple[tuple[int, int], str]], differ: Spans, shared: set[str]) -> Spans:
+    unmatched = set(differ)
+    return [span for span, t in words if span not in unmatched or t in shared]
+
+
+def word_spans(pairs: Sequence[WordComparison], mode: str) -> tuple[str, Spans, list[Spans]]:
+    """What to mark for a sentence compared with its counterparts (``pairs``, one per
+    counterpart): ``(kind, the sentence's spans, each counterpart's spans)``. ``kind``
+    is ``matches``, ``differences`` or ``none``; in ``auto`` it is ``differences``
+    when every pair is near-identical (:data:`NEAR_IDENTICAL`), else ``matches``. The
+    sentence's spans are the union over its counterparts."""
+    if mode == "auto":
+        near = all(p.share >= NEAR_IDENTICAL for p in pairs)
+        mode = "differences" if near else "matches"
+    if mode == "none":
+        return "none", [], [[] for _ in pairs]
+    side = [p.match if mode == "matches" else p.differ for p in pairs]
+    mine = sorted({span for s in side for span in s[0]})
+    return mode, mine, [s[1] for s in side]
+
+
 def _differing_numbers(
     a: Source, i: int, b: Source, j: int
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -79,6 +142,9 @@ class Hit:
     source: int
     sentence: int
     score: float
+    #: where the query matched in the source's text (exact: every occurrence; fuzzy:
+    #: the best-matching stretch), for highlighting
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[Hit]:
@@ -109,5 +175,29 @@ def search(sources: Sequence[Source], query: str, cutoff: float = 80.0) -> list[
                 limit=None,
             ):
                 scores.setdefault(i, score)
-        hits.extend(Hit(si, i, sc) for i, sc in sorted(scores.items()))
+        for i, sc in sorted(scores.items()):
+            s, _e = src.sentences[i]
+            hits.append(Hit(si, i, sc, _match_spans(q, texts[i], s, i in exact)))
     return hits
+
+
+def _match_spans(query: str, text: str, offset: int, exact: bool) -> tuple[tuple[int, int], ...]:
+    """Where ``query`` matched in ``text`` (a sentence starting at ``offset``)."""
+    import re
+
+    if exact:
+        found = [m.span() for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
+        if found:
+            return tuple((offset + a, offset + b) for a, b in found)
+    from rapidfuzz import fuzz
+
+    al = fuzz.partial_ratio_alignment(query.casefold(), text.casefold())
+    if al is None or al.dest_end <= al.dest_start:
+        return ()
+    # the stretch, widened to whole words (a fuzzy match rarely ends on a word boundary)
+    a, b = al.dest_start, al.dest_end
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    return ((offset + a, offset + b),)

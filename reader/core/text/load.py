@@ -22,6 +22,7 @@ from reader.core.text.decode import (
     normalise_newlines,
     utf16_without_bom,
 )
+from reader.core.text.own_files import made_by_reader
 
 #: Default largest file accepted as "a text version of a story".
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -118,6 +119,9 @@ def read_document(path: Path, name: str, max_bytes: int) -> tuple[Document | Non
         ) from None
     except OSError as exc:
         raise SourceError(f"cannot read {shown}: {exc.strerror}") from None
+    own = made_by_reader(data)
+    if own is not None:  # an export saved next to the sources, the marks file...
+        return None, f"skipped {shown}: {own} written by reader, not a source"
     if utf16_without_bom(data) is None and looks_binary(data[:SNIFF]):
         return None, f"skipped {shown}: looks like a binary file"
     text, encoding, note = decode(data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +25,9 @@ from reader.core.export.render import FORMAT_NAMES, FORMATS
 from reader.ui.dialogs.compact import CompactWhenShort
 from reader.ui.literal import safe_content
 from reader.ui.safe_input import SafeInput
+
+#: terminal columns below which the formats are named short (md json csv html)
+NARROW_BELOW = 60
 
 
 def default_path(folder: Path, fmt: str, matches: bool) -> Path:
@@ -39,7 +42,7 @@ def default_path(folder: Path, fmt: str, matches: bool) -> Path:
     return path
 
 
-class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
+class ExportDialog(CompactWhenShort, ModalScreen[tuple[Path, str] | None]):
     DEFAULT_CSS = """
     ExportDialog {
         align: center middle;
@@ -83,9 +86,23 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             self.text = text
             self.exists = exists
 
-    def __init__(self, folder: Path, n_marks: int, build: Callable[[str, bool], str]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        n_marks: int,
+        build: Callable[[str, bool], str],
+        fmt: str = FORMATS[0],
+        base: Path | None = None,
+    ) -> None:
+        """``folder``: where the default file goes; ``base``: what a relative path
+        typed is read against (the sources' folder; default ``folder``); ``fmt``: the
+        format ticked first."""
         super().__init__()
-        self.folder = folder
+        # absolute: the default path is shown in full, and a relative one typed is read
+        # against it (a relative folder would be joined to itself: story/story/...)
+        self.folder = folder.absolute()
+        self.base = (base or folder).absolute()
+        self.first_format = fmt if fmt in FORMATS else FORMATS[0]
         self.n_marks = n_marks
         self.build = build
         self.busy = False
@@ -98,8 +115,10 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
             box.border_title = "export"
             yield Static(Content("Format"), classes="export-label")
             with RadioSet(id="export-format"):
-                for i, fmt in enumerate(FORMATS):
-                    yield RadioButton(Content(FORMAT_NAMES[fmt]), value=i == 0, id=f"fmt-{fmt}")
+                for fmt in FORMATS:
+                    yield RadioButton(
+                        Content(FORMAT_NAMES[fmt]), value=fmt == self.first_format, id=f"fmt-{fmt}"
+                    )
             yield Checkbox(
                 Content("Shared passages instead of marks"),
                 value=self.n_marks == 0,
@@ -130,6 +149,14 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
     def on_mount(self) -> None:
         self._set_default_path()
         self.query_one(Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        # every format on one row: the short names where the long ones would not fit
+        short = event.size.width < NARROW_BELOW
+        for fmt in FORMATS:
+            button = self.query_one(f"#fmt-{fmt}", RadioButton)
+            button.label = Content(fmt if short else FORMAT_NAMES[fmt])
 
     # -- state ----------------------------------------------------------------------
     @property
@@ -200,7 +227,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
         if not raw:
             return None
         path = Path(raw).expanduser()
-        return path if path.is_absolute() else self.folder / path
+        return path if path.is_absolute() else self.base / path
 
     # -- exporting -------------------------------------------------------------------
     def action_cancel(self) -> None:
@@ -267,7 +294,7 @@ class ExportDialog(CompactWhenShort, ModalScreen[Path | None]):
 
     def on_export_dialog_done(self, message: Done) -> None:
         self.busy = False
-        self.dismiss(message.path)
+        self.dismiss((message.path, self.fmt))
 
     def on_export_dialog_failed(self, message: Failed) -> None:
         self.busy = False

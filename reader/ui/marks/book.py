@@ -21,6 +21,20 @@ def excerpt(text: str, limit: int = 70) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def orphan_counts(marks: Sequence[Mark]) -> tuple[int, int]:
+    """``(orphaned, partly)``: marks whose passage could not be found again, and marks
+    found again but with counterparts that were not: the one count every surface
+    (start-up notice, panel title, panel rows) shows."""
+    orphaned = sum(1 for m in marks if m.orphaned)
+    partly = sum(1 for m in marks if not m.orphaned and any(t.orphaned for t in m.targets))
+    return orphaned, partly
+
+
+def lost_counterparts(mark: Mark) -> int:
+    """How many of ``mark``'s counterpart passages could not be found again."""
+    return sum(1 for t in mark.targets[1:] if t.orphaned)
+
+
 class MarkBook:
     """The marks of this session, in order (the file's, then the new ones). They live in
     ``records`` (shared with the store, which merges them with the file)."""

@@ -53,6 +53,8 @@ from reader.ui.messages import (
 )
 from reader.ui.panes.deck import PaneDeck
 from reader.ui.panes.levels import Prepared, Strictness
+from reader.ui.undo import Step as HistoryStep
+from reader.ui.undo import UndoStack
 
 #: seconds between two looks at the file for what another instance saved
 POLL_EVERY = 3.0
@@ -83,12 +85,15 @@ class CorrectionKeeper(Widget):
         deck: PaneDeck,
         levels: Strictness,
         shown: Callable[[Prepared], None] = lambda _p: None,
+        history: UndoStack | None = None,
         **kwargs,
     ) -> None:
         """``deck``: the panes (it shows what is corrected); ``levels``: the strictness
         levels prepared so far; ``shown``: told of every alignment shown after a
-        correction (new marks, the why view follow it)."""
+        correction (new marks, the why view follow it); ``history``: the app's one undo
+        history (ctrl+z), where every link and unlink is a step."""
         super().__init__(**kwargs)
+        self.history = history
         self.path = path
         self.deck = deck
         self.levels = levels
@@ -226,10 +231,29 @@ class CorrectionKeeper(Widget):
         """Record ``op`` (link or unlink) about sentences ``x`` and ``y`` of two sources,
         as one undo step; returns the corrections in force now."""
         before, after = decide(self.records, self.resolved, self.sources, x, y, op)
-        self.undo_steps.append(Step(tuple(before), tuple(after), self.describe(op, x, y)))
+        text = self.describe(op, x, y)
+        self.undo_steps.append(Step(tuple(before), tuple(after), text))
         del self.undo_steps[:-UNDO_LIMIT]
         self.redo_steps.clear()
+        if self.history is not None:  # undone in turn with the marks (one ctrl+z)
+            self.history.push(
+                HistoryStep(text, undo=self._undo_now, redo=self._redo_now, announce=False)
+            )
         return self._changed()
+
+    def _undo_now(self) -> bool:
+        """The history's undo of a correction: False (kept for later) without an
+        alignment to apply it to."""
+        if self.deck.alignment is None:
+            return False
+        self.undo()
+        return True
+
+    def _redo_now(self) -> bool:
+        if self.deck.alignment is None:
+            return False
+        self.redo()
+        return True
 
     def linked_by_user(self, x: SentenceRef, y: SentenceRef) -> bool:
         held = self.resolved.by_pair.get(pair(x, y))

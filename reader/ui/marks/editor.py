@@ -54,6 +54,9 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="mark_editor.cancel"),
         Binding("ctrl+s", "save", "Save", id="mark_editor.save"),
+        # Enter saves wherever the focus is, as the hint says (on the colour row it
+        # picks the colour under the cursor first); on a button it presses it
+        Binding("enter", "enter", "Save", id="mark_editor.enter", priority=True, show=False),
     ]
 
     def __init__(self, mark: Mark) -> None:
@@ -99,6 +102,18 @@ class MarkEditor(CompactWhenShort, ModalScreen[tuple[str, str] | None]):
     def _tag(self) -> str:
         index = self.query_one(RadioSet).pressed_index
         return TAGS[index] if 0 <= index < len(TAGS) else self.mark.tag
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        tag = self._tag()
+        if isinstance(focused, RadioSet):
+            under = getattr(focused, "_selected", None)  # the button under the cursor
+            if isinstance(under, int) and 0 <= under < len(TAGS):
+                tag = TAGS[under]
+        self.dismiss((self.query_one(Input).value.strip(), tag))
 
     def action_save(self) -> None:
         self.dismiss((self.query_one(Input).value.strip(), self._tag()))

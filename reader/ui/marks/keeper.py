@@ -36,8 +36,9 @@ from reader.core.marks.marks import Mark, add_counterparts, create_mark, edit_ma
 from reader.core.marks.records import BOTH_EDITED, EDITED_THERE, Conflict
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
-from reader.ui.marks.book import MarkBook, excerpt
+from reader.ui.marks.book import MarkBook, excerpt, orphan_counts
 from reader.ui.messages import MarksChanged, MarksSaveFailed, MarksSynced, StatusNote
+from reader.ui.undo import Step, UndoStack
 
 if TYPE_CHECKING:
     from reader.core.marks.storage import MarkStore
@@ -66,8 +67,10 @@ class MarkKeeper(Widget):
     MarkKeeper { display: none; }
     """
 
-    def __init__(self, marks_path: Path | None, **kwargs) -> None:
+    def __init__(self, marks_path: Path | None, history: UndoStack | None = None, **kwargs) -> None:
+        """``history``: where marking and removing push their undo steps."""
         super().__init__(**kwargs)
+        self.history = history if history is not None else UndoStack()
         self.book = MarkBook()
         self.sources: list[Source] = []
         self.alignment: Alignment | None = None
@@ -133,11 +136,24 @@ class MarkKeeper(Widget):
             self._report_conflict(conflict)
         if message.first:
             self.loaded = True
-            orphans = sum(1 for m in self.book.marks if any(t.orphaned for t in m.targets))
-            if orphans:
+            orphans, partly = orphan_counts(self.book.marks)
+            if orphans or partly:
+                lines = []
+                if orphans:
+                    lines.append(
+                        f"{orphans} saved mark{'' if orphans == 1 else 's'} could not be "
+                        "found again in the texts (kept, listed as orphaned)"
+                    )
+                if partly:
+                    has = "has" if partly == 1 else "have"
+                    who = (
+                        f"{partly} other"
+                        if orphans
+                        else f"{partly} saved mark{'' if partly == 1 else 's'}"
+                    )
+                    lines.append(f"{who} {has} counterparts that could not be found")
                 self.notify(
-                    f"{orphans} saved mark(s) could not be found again in the texts; "
-                    "they are kept and listed as orphaned in the marks panel (l)",
+                    "; ".join(lines) + "; the marks panel (l) lists them",
                     title="marks",
                     severity="warning",
                     markup=False,
@@ -194,9 +210,10 @@ class MarkKeeper(Widget):
         )
 
     # -- marking ----------------------------------------------------------------------
-    def make(self, source: int, first: int, last: int) -> Mark | None:
+    def make(self, source: int, first: int, last: int, keep: bool = True) -> Mark | None:
         """Mark sentences ``first..last`` of ``source`` (and their counterparts, unless
-        the reader turned that off)."""
+        the reader turned that off). ``keep=False``: the mark is made, not kept yet
+        (the note dialog keeps it only when saved)."""
         if not self.sources or not len(self.sources[source]):
             self.app.bell()
             return None
@@ -207,23 +224,44 @@ class MarkKeeper(Widget):
         mark = create_mark(
             al, source, min(first, last), max(first, last), counterparts=counterparts
         )
-        if self.alignment is None and self.counterparts:
+        if keep:
+            self._keep(mark)
+            self._undoable(mark, "marked")
+        return mark
+
+    def _undoable(self, mark: Mark, did: str) -> None:
+        """Push the undo step of ``mark`` just made (``did`` "marked") or removed."""
+        text = f"{did} {mark.source}"
+
+        def put() -> None:
+            self.book.add(mark)
+            self.changed()
+
+        def take() -> None:
+            self.book.remove(mark.id)
+            self.changed()
+
+        if did == "marked":
+            self.history.push(Step(text, undo=take, redo=put))
+        else:
+            self.history.push(Step(text, undo=put, redo=take))
+
+    def _keep(self, mark: Mark) -> None:
+        if self.alignment is None and self.counterparts and len(mark.targets) == 1:
             self._awaiting_counterparts.add(mark.id)
         self.book.add(mark)
         self.changed()
-        return mark
 
     def mark(self, source: int, first: int, last: int, run: bool = False) -> None:
-        """``m``: mark the sentence (or the visual run) and say so in the status line; a
-        sentence already marked there is left as it is."""
+        """``m``: mark the sentence (or the visual run) and say so in the status line; on
+        a sentence marked here (not only as a counterpart), remove that mark (ctrl+z
+        brings it back)."""
         if not run:
             here = self.book.at(source, first)
             if here is not None and here[1] is here[0].primary:
-                self.notify(
-                    "Already marked: a edits its note and colour, l lists the marks "
-                    "(d removes one there)",
-                    markup=False,
-                    timeout=4,
+                self.remove_mark(here[0].id, confirm=False, notice=False)
+                self.post_message(
+                    StatusNote("unmarked · ctrl+z brings the mark back", transient=True)
                 )
                 return
         mark = self.make(source, first, last)
@@ -236,16 +274,20 @@ class MarkKeeper(Widget):
             StatusNote(
                 f"marked {what}"
                 + (f" and {extra} counterpart passage(s)" if extra else "")
-                + " · a adds a note · l lists marks"
+                + " · a adds a note · l lists marks",
+                transient=True,
             )
         )
 
     def annotate(self, source: int, sentence: int) -> None:
         """``a``: the note and colour of the mark here (marking the sentence first)."""
         here = self.book.at(source, sentence)
-        mark = self.make(source, sentence, sentence) if here is None else here[0]
-        if mark is not None:
-            self.edit(mark.id)
+        if here is not None:
+            self.edit(here[0].id)
+            return
+        mark = self.make(source, sentence, sentence, keep=False)
+        if mark is not None:  # kept only if the dialog saves (Esc leaves nothing)
+            self._edit_dialog(mark, new=True)
 
     def set_alignment(self, alignment: Alignment) -> None:
         """The alignment is ready (or shown at another strictness): new marks take their
@@ -263,25 +305,32 @@ class MarkKeeper(Widget):
 
     def edit(self, mark_id: str) -> None:
         """The note-and-colour dialog for mark ``mark_id``."""
+        mark = self.book.find(mark_id)
+        if mark is not None:
+            self._edit_dialog(mark)
+
+    def _edit_dialog(self, mark: Mark, new: bool = False) -> None:
         from reader.ui.marks.editor import MarkEditor
 
-        mark = self.book.find(mark_id)
-        if mark is None:
-            return
-
         def done(result: tuple[str, str] | None) -> None:
-            current = self.book.find(mark_id)
-            if result is None or current is None:
+            if result is None:
                 return
             note, tag = result
-            if note != current.note or tag != current.tag:
+            if new:
+                kept = edit_mark(mark, note=note, tag=tag) if note or tag != mark.tag else mark
+                self._keep(kept)
+                self._undoable(kept, "marked")
+                return
+            current = self.book.find(mark.id)
+            if current is not None and (note != current.note or tag != current.tag):
                 self.book.replace(edit_mark(current, note=note, tag=tag))
                 self.changed()
 
         self.app.push_screen(MarkEditor(mark), done)
 
-    def remove_mark(self, mark_id: str, confirm: bool = True) -> None:
-        """Remove mark ``mark_id`` (after a yes/no question, unless ``confirm`` is False)."""
+    def remove_mark(self, mark_id: str, confirm: bool = True, notice: bool = True) -> None:
+        """Remove mark ``mark_id`` (after a yes/no question, unless ``confirm`` is False;
+        undoable); ``notice``: say so in a notification."""
         mark = self.book.find(mark_id)
         if mark is None:
             return
@@ -304,8 +353,10 @@ class MarkKeeper(Widget):
             )
             return
         self.book.remove(mark_id)
+        self._undoable(mark, "removed the mark in")
         self.changed()
-        self.notify("Mark removed", markup=False, timeout=3)
+        if notice:
+            self.notify("Mark removed · ctrl+z brings it back", markup=False, timeout=3)
 
     def toggle_counterparts(self) -> None:
         self.counterparts = not self.counterparts
@@ -361,12 +412,22 @@ class MarkKeeper(Widget):
             timeout=5,
         )
 
-    def export(self, alignment: Alignment | None, done: Callable[[], None]) -> None:
+    def export(
+        self,
+        alignment: Alignment | None,
+        done: Callable[[], None],
+        folder: str = "",
+        fmt: str = "md",
+        exported: Callable[[str], None] = lambda fmt: None,
+    ) -> None:
         """The export dialog, on a snapshot of the marks and ``alignment``; ``done`` runs
-        when it closes."""
+        when it closes. ``folder``: where it proposes to write ("": next to the sources;
+        relative: against them); ``fmt``: the format ticked first; ``exported`` is told
+        the format of a file written."""
         from reader.ui.dialogs.export import ExportDialog
 
-        folder = self.marks_path.parent if self.marks_path is not None else Path.cwd()
+        sources = (self.marks_path.parent if self.marks_path is not None else Path.cwd()).absolute()
+        place = sources / Path(folder).expanduser() if folder else sources
         marks = tuple(self.book.marks)
 
         def build(fmt: str, matches: bool) -> str:
@@ -379,9 +440,11 @@ class MarkKeeper(Widget):
             data = collect_matches(alignment) if matches else collect_marks(alignment, marks)
             return render(data, fmt)
 
-        def closed(path: Path | None) -> None:
-            if path is not None:
+        def closed(result: tuple[Path, str] | None) -> None:
+            if result is not None:
+                path, written_fmt = result
                 self.notify(f"Exported to {path}", title="export", markup=False, timeout=6)
+                exported(written_fmt)
             done()
 
-        self.app.push_screen(ExportDialog(folder, len(marks), build), closed)
+        self.app.push_screen(ExportDialog(place, len(marks), build, fmt=fmt, base=sources), closed)

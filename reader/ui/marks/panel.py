@@ -22,13 +22,12 @@ from textual.widgets.option_list import Option
 
 from reader.core.marks.marks import TAG_COLOURS, Mark
 from reader.ui.literal import sanitise
-from reader.ui.marks.book import MarkBook, excerpt
+from reader.ui.marks.book import MarkBook, excerpt, lost_counterparts, orphan_counts
 
 
 def mark_prompt(mark: Mark, book: MarkBook | None = None) -> Content:
     """Two or three lines: colour swatch, source and state; the quote; the note."""
     orphaned = mark.orphaned
-    lost = book is not None and book.first_live(mark) is None
     colour = TAG_COLOURS.get(mark.tag)
     head: list[tuple[str, str] | str] = [
         ("▌ ", f"bold {colour.screen if colour else 'white'}"),
@@ -37,10 +36,11 @@ def mark_prompt(mark: Mark, book: MarkBook | None = None) -> Content:
     extra = len(mark.targets) - 1
     if extra:
         head.append((f"  +{extra}", "dim"))
-    if orphaned or lost:
+    lost = lost_counterparts(mark)
+    if orphaned:
         head.append(("  orphaned", "bold $text-error"))
-    elif any(t.orphaned for t in mark.targets):
-        head.append(("  some counterparts orphaned", "$text-warning"))
+    elif lost:
+        head.append((f"  {lost} counterpart{'' if lost == 1 else 's'} lost", "$text-warning"))
     lines = [
         Content.assemble(*head),
         Content.assemble(("  ", ""), (excerpt(sanitise(mark.primary.exact), 80), "italic")),
@@ -164,8 +164,12 @@ class MarksPanel(Vertical):
         old_index = lst.highlighted
         lst.clear_options()
         lst.add_options([Option(mark_prompt(m, book), id=m.id) for m in marks])
-        orphans = sum(1 for m in marks if m.orphaned)
-        title = f"marks ({len(marks)})" + (f" · {orphans} orphaned" if orphans else "")
+        orphans, partly = orphan_counts(marks)
+        title = (
+            f"marks ({len(marks)})"
+            + (f" · {orphans} orphaned" if orphans else "")
+            + (f" · {partly} with counterparts lost" if partly else "")
+        )
         self.query_one("#marks-title", Static).update(Content(title))
         self.query_one("#marks-empty").display = not marks
         if not marks:

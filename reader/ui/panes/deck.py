@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from reader.core.alignment.links import BY_USER
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
-from reader.ui.messages import Moved, Resized
+from reader.ui.messages import Moved, Resized, StatusNote
 from reader.ui.panes.levels import Prepared
 from reader.ui.panes.pane import SourcePane
 from reader.ui.panes.view import SentenceView
@@ -41,30 +41,57 @@ class PaneDeck(Horizontal):
         *,
         reserved: Callable[[], int] = lambda: 0,
         activity: Callable[[], None] = lambda: None,
+        position: Callable[[int, int, int], None] = lambda sentence, total, hidden: None,
+        user_moved: Callable[[], None] = lambda: None,
         **kwargs,
     ) -> None:
+        """``position``: told (sentence, sentences, hidden sources) of the leader after
+        every move; ``user_moved``: told when the reader moves (not a resync)."""
         super().__init__(**kwargs)
         self.reserved = reserved
         self.activity = activity
+        self.position = position
+        self.on_user_move = user_moved
         self.sources: list[Source] = []
         self.panes: list[SourcePane] = []
         self.alignment: Alignment | None = None  # at the strictness shown
         self.sync_on = True
-        self.leader = 0
+        self._leader = 0
         self.anchor_row = 0
         self.priority: list[int] = []  # most recently focused first
         self.hidden: set[int] = set()  # hidden by the user
         self.shown: list[int] = []
         self._resync_pending = False
+        # every pane opens at its own first line; the panes follow the leader from the
+        # reader's first move (a key, a click, a jump) on
+        self.following = False
+        self.word_mode = "auto"  # what the words show (navigation.WORD_MODES)
+        self.filter = "all"  # all | shared | unique: what the panes show (f)
+        self._compare: tuple[set[int], list[int]] | None = None  # hidden, priority before
 
     # -- what the app gives the panes ------------------------------------------------------
     async def show_sources(self, sources: Sequence[Source]) -> None:
         """A pane per source (awaited: the first pane can take the focus at once)."""
         self.sources = list(sources)
         self.priority = list(range(len(self.sources)))
-        self.panes = [SourcePane(src, i) for i, src in enumerate(self.sources)]
+        self.panes = [SourcePane(src, i, self.user_moved) for i, src in enumerate(self.sources)]
         await self.mount(*self.panes)
+        self.leader = self._leader
         self.apply_visibility()
+
+    @property
+    def leader(self) -> int:
+        """The pane the reader works in (focused, unless a dialog or the marks panel
+        has the focus): its title is lit and marked ``▶``."""
+        return self._leader
+
+    @leader.setter
+    def leader(self, index: int) -> None:
+        old, self._leader = self._leader, index
+        if old != index and old < len(self.panes):
+            self.panes[old].set_leader(False)
+        if index < len(self.panes):
+            self.panes[index].set_leader(True)
 
     @property
     def leader_view(self) -> SentenceView | None:
@@ -77,6 +104,8 @@ class PaneDeck(Horizontal):
         with self.app.batch_update():
             for pane in self.panes:
                 pane.set_alignment(prepared.alignment, prepared.kinds[pane.index])
+            if self.filter != "all":  # the shading changed: so did what the filter keeps
+                self._apply_filter()
             if resync:
                 self.resync()
 
@@ -91,15 +120,81 @@ class PaneDeck(Horizontal):
                     prepared.kinds[pane.index],
                     prepared.touched.get(pane.index, frozenset()),
                 )
+            if self.filter != "all":  # the shading changed: so did what the filter keeps
+                self._apply_filter()
             self.resync()
 
-    def set_hits(self, per_source: dict[int, set[int]]) -> None:
+    def set_hits(self, per_source: dict[int, dict[int, list[tuple[int, int]]]]) -> None:
+        """Search matches: for each source, sentence -> the spans that matched."""
         for pane in self.panes:
-            pane.view.set_hits(frozenset(per_source.get(pane.index, ())))
+            pane.view.set_hits(per_source.get(pane.index, {}))
 
     def set_marked(self, per_source: Sequence[dict[int, str]]) -> None:
         for pane in self.panes:
             pane.view.set_marked(per_source[pane.index] if pane.index < len(per_source) else {})
+
+    def cycle_filter(self) -> str | None:
+        """all → shared → unique → all (f): the sentences the others share only, or
+        the unique ones only; the rest is folded to one row per run. None without an
+        alignment (nothing to filter by)."""
+        if self.alignment is None:
+            return None
+        order = ("all", "shared", "unique")
+        self.filter = order[(order.index(self.filter) + 1) % len(order)]
+        self._apply_filter()
+        return self.filter
+
+    def _apply_filter(self) -> None:
+        from reader.ui.panes.rows import ALL, SOME, UNIQUE
+
+        keep = {"shared": (ALL, SOME), "unique": (UNIQUE,)}.get(self.filter)
+        with self.app.batch_update():
+            for pane in self.panes:
+                view = pane.view
+                kinds = view.kinds or []
+                hidden = (
+                    frozenset(k for k, kind in enumerate(kinds) if kind not in keep)
+                    if keep is not None
+                    else frozenset()
+                )
+                view.set_hidden(hidden)
+                if view.current in hidden:
+                    found = view.visible_from(view.current, 1)
+                    if found is None:
+                        found = view.visible_from(view.current, -1)
+                    if found is not None:
+                        view.current = found
+            self.resync()
+
+    def compare(self, other: int) -> None:
+        """Show the leader's pane and ``other`` side by side, the rest hidden (C); the
+        panes shown before come back with :meth:`end_compare`."""
+        if self._compare is None:
+            self._compare = (set(self.hidden), list(self.priority))
+        leader = self.leader
+        self.choose([leader, other])
+        self.leader = leader
+        self.call_after_refresh(self.panes[leader].view.focus)
+
+    @property
+    def comparing(self) -> bool:
+        return self._compare is not None
+
+    def end_compare(self) -> None:
+        if self._compare is None:
+            return
+        self.hidden, self.priority = self._compare
+        self._compare = None
+        self.apply_visibility()
+        self.request_resync()
+
+    def cycle_words(self) -> str:
+        """The next of auto → matches → differences → none (h); returns it."""
+        from reader.core.alignment.navigation import WORD_MODES
+
+        self.word_mode = WORD_MODES[(WORD_MODES.index(self.word_mode) + 1) % len(WORD_MODES)]
+        self.resync()
+        return self.word_mode
 
     def toggle_sync(self) -> bool:
         self.sync_on = not self.sync_on
@@ -199,18 +294,32 @@ class PaneDeck(Horizontal):
             self.priority.insert(0, widget.index)
             row = max(0, min(widget.size.height - 1, widget.screen_row(widget.current)))
             self.move_to(widget.index, widget.current, row)
+            pane = self.panes[widget.index]
+            if pane.title_bar.shortened:  # its title could not show the whole name
+                self.post_message(
+                    StatusNote(f"pane {widget.index + 1}: {pane.source.name}", transient=True)
+                )
 
     def on_moved(self, message: Moved) -> None:
         message.stop()
-        if message.source != self.leader:
-            self.leader = message.source
-        self.move_to(message.source, message.sentence, message.screen_row)
+        self.user_moved(message.source, message.sentence, message.screen_row)
+
+    def user_moved(self, source: int, sentence: int, screen_row: int | None = None) -> None:
+        """The reader moved pane ``source`` (a key, the wheel, a click). Called by the
+        view as the key is handled, not through a message: the next key of a burst
+        (``jjjjj``, ``j m``) then starts from where this one landed, and a frame is
+        painted only when the keys stop coming (Textual refreshes on idle)."""
+        if source != self.leader:
+            self.leader = source
+        self.following = True
+        self.on_user_move()
+        self.move_to(source, sentence, screen_row)
 
     def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
         if not self.panes:
             return
-        from reader.core.alignment.navigation import differing_words
+        from reader.core.alignment.navigation import compare_words, word_spans
 
         self.activity()
 
@@ -219,9 +328,16 @@ class PaneDeck(Horizontal):
         self.leader = source
         leader = self.panes[source].view
         leader.relayout()
-        if leader.wrapped is None or not len(leader.source):
+        if not len(leader.source):
             return
         sentence = max(0, min(len(leader.source) - 1, sentence))
+        if leader.wrapped is None:
+            # a pane just shown (a hidden source reached from the why view, search, 1-9)
+            # has no size yet: keep the sentence; its first resize lines the panes up on it
+            leader.current = sentence
+            self.position(sentence, len(leader.source), len(self.panes) - len(self.shown))
+            return
+        self.position(sentence, len(leader.source), len(self.panes) - len(self.shown))
         top = leader.row_of(sentence)
         row = leader.natural_row(sentence) if screen_row is None else screen_row
         row = max(0, min(row, leader.size.height - 1, top))
@@ -236,7 +352,7 @@ class PaneDeck(Horizontal):
                 frozenset[int],
             ]
         ] = []
-        leader_diffs: set[tuple[int, int]] = set()
+        pairs = []  # the words compared with every counterpart shown
         by_user = False  # the current sentence has a link the reader made
         for i in self.shown:
             if i == source:
@@ -247,27 +363,38 @@ class PaneDeck(Horizontal):
                 followers.append((view, None, False, {}, frozenset(), frozenset()))
                 continue
             j, found = al.locate(source, sentence, i)  # counterparts only
-            marks = {}
+            marks: dict[int, list[tuple[int, int]]] = {}
             user: set[int] = set()  # linked by the reader
             for c in al.counterparts(source, sentence):
                 if c.source == i:
-                    mine, theirs = differing_words(leader.source, sentence, view.source, c.sentence)
-                    marks[c.sentence] = theirs
-                    leader_diffs.update(mine)
+                    pairs.append(
+                        (
+                            marks,
+                            c.sentence,
+                            compare_words(leader.source, sentence, view.source, c.sentence),
+                        )
+                    )
+                    marks[c.sentence] = []
                     if c.by == BY_USER:
                         user.add(c.sentence)
             by_user = by_user or bool(user)
             # related sentences get a quiet mark where they are; they never move a pane
             related = frozenset(c.sentence for c in al.related(source, sentence) if c.source == i)
             followers.append((view, j, found, marks, related, frozenset(user)))
-            if self.sync_on:
+            if self.sync_on and self.following:
                 row = min(row, view.row_of(j))
         self.anchor_row = row
+        kind, mine, theirs = word_spans([p for _m, _k, p in pairs], self.word_mode)
+        for (marks, k, _p), spans in zip(pairs, theirs):
+            marks[k] = spans
         with self.app.batch_update():
+            for view, *_rest in followers:
+                view.word_kind = kind
+            leader.word_kind = kind
             if al is not None and not by_user:  # a link to a source whose pane is hidden
                 by_user = any(c.by == BY_USER for c in al.counterparts(source, sentence))
             leader.set_highlight(
-                {sentence: sorted(leader_diffs)} if al else {},
+                {sentence: mine} if al else {},
                 None,
                 True,
                 corrected=frozenset({sentence}) if by_user else frozenset(),
@@ -277,11 +404,14 @@ class PaneDeck(Horizontal):
                 if target is None:
                     view.set_highlight({}, None, False)
                     continue
-                view.set_highlight(marks, None if found else target, False, related, by_reader)
-                if self.sync_on:
+                follow = self.sync_on and self.following
+                view.set_highlight(
+                    marks, None if found or not follow else target, False, related, by_reader
+                )
+                if follow:
                     view.show_sentence(target, row)
                 self.panes[view.index].set_note(
-                    "" if found or not self.sync_on else "no counterpart here ▸"
+                    "" if found or not follow else "no counterpart here ▸"
                 )
             self.panes[source].set_note("")
 
@@ -293,6 +423,7 @@ class PaneDeck(Horizontal):
         leader again."""
         self.show_source(source)
         self.leader = source
+        self.following = True
         view = self.panes[source].view
         if self.screen.focused is not view:  # has_focus lags behind (set by events)
             self.screen.set_focus(view)

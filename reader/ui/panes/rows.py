@@ -19,7 +19,7 @@ it falls back to Textual's own path, which gives the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -42,7 +42,7 @@ from reader.ui.panes.shading import (
     UNKNOWN,
     sentence_kinds,
 )
-from reader.ui.panes.wrap import BLANK, Layout, layout
+from reader.ui.panes.wrap import BLANK, FOLD, Layout, layout
 
 KIND_CLASS = {
     ALL: "pane--all",
@@ -84,10 +84,12 @@ class SentenceRows(ScrollView):
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.gap: int | None = None  # sentence before which a missing counterpart would sit
         self.related: frozenset[int] = frozenset()  # related to the leader's sentence
+        self.hit_spans: dict[int, list[tuple[int, int]]] = {}  # search matches
+        self.word_kind = "differences"  # what ``marks`` spans are: matches or differences
+        self.hidden: frozenset[int] = frozenset()  # folded away by a filter
         #: linked by the reader to the leader's sentence (and that sentence itself, when
         #: it has such a link): a gutter mark sets these links apart from computed ones
         self.corrected: frozenset[int] = frozenset()
-        self.hits: frozenset[int] = frozenset()
         self.marked: dict[int, str] = {}  # sentence -> tag of the mark covering it
         self.visual_anchor: int | None = None  # visual mode: where the selection started
         self._rewrap: Timer | None = None  # a re-wrap waiting for a resize to settle
@@ -107,7 +109,7 @@ class SentenceRows(ScrollView):
         if self.size.width <= 0:
             return
         if (self.wrapped is None or self.wrapped.width != width) and self._rewrap is None:
-            self.wrapped = layout(self.source, self.display_text, width)
+            self.wrapped = layout(self.source, self.display_text, width, self.hidden)
             self._clear_painted()
         self._update_virtual_size()
         self.refresh()
@@ -215,8 +217,13 @@ class SentenceRows(ScrollView):
                 cache.discard(key)
         self.refresh()
 
-    def set_hits(self, hits: frozenset[int]) -> None:
-        self.hits = hits
+    @property
+    def hits(self) -> frozenset[int]:
+        """The sentences with a search match."""
+        return frozenset(self.hit_spans)
+
+    def set_hits(self, hit_spans: dict[int, list[tuple[int, int]]]) -> None:
+        self.hit_spans = dict(hit_spans)
         self._clear_painted()
         self.refresh()
 
@@ -225,6 +232,25 @@ class SentenceRows(ScrollView):
             self.marked = dict(marked)
             self._clear_painted()
             self.refresh()
+
+    def set_hidden(self, hidden: frozenset[int]) -> None:
+        """Fold the sentences ``hidden`` (a filter): each run becomes one row."""
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self.wrapped = None
+            self._clear_painted()
+            self.relayout()
+
+    def visible_from(self, sentence: int, step: int) -> int | None:
+        """The first sentence from ``sentence`` (itself included) in direction ``step``
+        that no filter hides; None when there is none that way."""
+        n = len(self.source)
+        k = sentence
+        while 0 <= k < n:
+            if k not in self.hidden:
+                return k
+            k += 1 if step >= 0 else -1
+        return None
 
     def set_visual(self, anchor: int | None) -> None:
         self.visual_anchor = anchor
@@ -297,6 +323,13 @@ class SentenceRows(ScrollView):
                 out.append(self._blank_strip(width))
                 continue
             k = sentence_at(row)
+            if lay_rows[row][0] == FOLD:  # a run of sentences a filter hides
+                fold_key = ("fold", row, lay_rows[row][1])
+                strip = cache.get(fold_key)
+                if strip is None or strip.cell_length != width:
+                    strip = cache[fold_key] = self._fold_strip(lay_rows[row][1], width)
+                out.append(strip)
+                continue
             if lay_rows[row] == BLANK:  # the gap between paragraphs is never highlighted
                 k = -1
             key: object = row
@@ -307,7 +340,7 @@ class SentenceRows(ScrollView):
                     k == current,
                     leader,
                     any_marks,
-                    None if spans is None else tuple(spans),
+                    None if spans is None else (self.word_kind, tuple(spans)),
                     k == gap,
                     no_gap,
                     self.in_visual(k),
@@ -319,6 +352,11 @@ class SentenceRows(ScrollView):
                 strip = cache[key] = self._render_row(row, k, width)
             out.append(strip)
         return out
+
+    def _fold_strip(self, n: int, width: int) -> Strip:
+        style = self._style("pane--boiler")
+        text = f"  … {n} sentence{'' if n == 1 else 's'} …"
+        return Strip([Segment(text, style)], cell_len(text)).adjust_cell_length(width, style)
 
     def _blank_strip(self, width: int) -> Strip:
         blank = self._blank
@@ -332,6 +370,37 @@ class SentenceRows(ScrollView):
         if style is None:
             style = self._styles[key] = self.get_component_rich_style(name, partial=partial)
         return style
+
+    def _word_class(self) -> str:
+        return "pane--match-word" if self.word_kind == "matches" else "pane--diff"
+
+    def _overlaid(
+        self,
+        s: int,
+        e: int,
+        base: Style,
+        words: Sequence[tuple[int, int]],
+        found: Sequence[tuple[int, int]],
+    ) -> list[Segment]:
+        """The text ``s:e`` as segments: ``words`` (differing or matching words) and
+        ``found`` (a search match) styled on top of ``base``, where they overlap too."""
+        word_style = self._style(self._word_class(), True)
+        hit_style = self._style("pane--hit-word", True)
+        cuts = {s, e}
+        for a, b in (*words, *found):
+            if a < e and b > s:
+                cuts.update((max(a, s), min(b, e)))
+        points = sorted(cuts)
+        text = self.display_text
+        out = []
+        for a, b in zip(points, points[1:]):
+            style = base
+            if any(x <= a and b <= y for x, y in words):
+                style = style + word_style
+            if any(x <= a and b <= y for x, y in found):
+                style = style + hit_style
+            out.append(Segment(text[a:b], style))
+        return out
 
     def _render_row(self, row: int, k: int, width: int) -> Strip:
         lay = self.wrapped
@@ -363,7 +432,7 @@ class SentenceRows(ScrollView):
             gstyle = base + self._style("pane--gutter-current", True)
         if k == self.gap and first:
             glyph, gstyle = "▸", base + self._style("pane--gap", True)
-        elif k in self.hits and first:
+        elif k in self.hit_spans and first:
             glyph, gstyle = "•", base + self._style("pane--hit", True)
         elif k in self.related and not highlighted:
             # related to the current sentence, not a counterpart: a quiet mark only
@@ -380,19 +449,23 @@ class SentenceRows(ScrollView):
         if (s, e) != BLANK and e > s:
             text = self.display_text
             spans = self.marks.get(k, ())
-            diff = base + self._style("pane--diff", True) if spans else base
-            pos = s
-            for a, b in spans:
-                if b <= pos or a >= e:
-                    continue
-                a = max(a, pos)
-                b = min(b, e)
-                if a > pos:
-                    segments.append(Segment(text[pos:a], base))
-                segments.append(Segment(text[a:b], diff))
-                pos = b
-            if pos < e:
-                segments.append(Segment(text[pos:e], base))
+            found = self.hit_spans.get(k, ())
+            if found:
+                segments.extend(self._overlaid(s, e, base, spans, found))
+            else:
+                diff = base + self._style(self._word_class(), True) if spans else base
+                pos = s
+                for a, b in spans:
+                    if b <= pos or a >= e:
+                        continue
+                    a = max(a, pos)
+                    b = min(b, e)
+                    if a > pos:
+                        segments.append(Segment(text[pos:a], base))
+                    segments.append(Segment(text[a:b], diff))
+                    pos = b
+                if pos < e:
+                    segments.append(Segment(text[pos:e], base))
             chunk = text[s:e]
             used += len(chunk) if chunk.isascii() else cell_len(chunk)
         if used < width:  # pad here: one Strip per row, not one plus its padded copy

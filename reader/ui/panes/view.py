@@ -10,6 +10,8 @@ and :class:`StatusNote` for a line in the status bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events
 from textual.actions import SkipAction
 
@@ -29,6 +31,10 @@ TAG_RULES = "\n".join(
 )
 
 
+#: what the view calls when the reader moves it: (source, sentence, screen row)
+Mover = Callable[[int, int, "int | None"], None]
+
+
 class SentenceView(SentenceRows, can_focus=True):
     """The wrapped sentences of one source, painted line by line, moved by the reader."""
 
@@ -43,11 +49,13 @@ class SentenceView(SentenceRows, can_focus=True):
         "pane--current-blurred",
         "pane--match",
         "pane--diff",
+        "pane--match-word",
         "pane--gutter-some",
         "pane--gutter-unique",
         "pane--gutter-current",
         "pane--gap",
         "pane--hit",
+        "pane--hit-word",
         "pane--visual",
         "pane--related",
         *(f"pane--tag-{tag}" for tag in TAG_COLOURS),
@@ -71,11 +79,13 @@ class SentenceView(SentenceRows, can_focus=True):
         & > .pane--current-blurred { background: $reader-blurred; }
         & > .pane--match { background: $reader-match; }
         & > .pane--diff { color: $text-warning; text-style: bold underline; }
+        & > .pane--match-word { color: $text-success; text-style: bold; }
         & > .pane--gutter-some { color: $success; }
         & > .pane--gutter-unique { color: $warning; }
         & > .pane--gutter-current { color: $primary-lighten-2; text-style: bold; }
         & > .pane--gap { color: $error; text-style: bold; }
         & > .pane--hit { color: $accent; text-style: bold; }
+        & > .pane--hit-word { background: $accent 45%; color: $text; }
         & > .pane--visual { background: $reader-visual; }
         & > .pane--related { color: $text-muted; }
 """
@@ -84,6 +94,12 @@ class SentenceView(SentenceRows, can_focus=True):
     }
     """
     )
+
+    def __init__(self, *args, mover: Mover | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # the deck's move, passed down: a key is applied before the next one is read
+        # (without a deck, e.g. alone in a test, the move is posted as a message)
+        self._mover = mover
 
     def on_resize(self, event: events.Resize) -> None:
         if (
@@ -121,7 +137,20 @@ class SentenceView(SentenceRows, can_focus=True):
         n = len(self.source)
         if n == 0:
             return
-        self.post_message(Moved(self.index, max(0, min(n - 1, sentence)), screen_row))
+        sentence = max(0, min(n - 1, sentence))
+        if self.hidden and sentence in self.hidden:  # folded by a filter: the next shown
+            step = 1 if sentence >= self.current else -1
+            found = self.visible_from(sentence, step)
+            if found is None:
+                found = self.visible_from(sentence, -step)
+            if found is None or found == self.current:
+                self.app.bell()
+                return
+            sentence = found
+        if self._mover is not None:
+            self._mover(self.index, sentence, screen_row)
+        else:
+            self.post_message(Moved(self.index, sentence, screen_row))
 
     def action_move(self, step: int) -> None:
         self._post(self.current + step)

@@ -20,6 +20,9 @@ _TOKEN = re.compile(r"\S+")
 
 #: A row that holds no text: the blank line between two paragraphs.
 BLANK = (-1, -1)
+#: The first number of a row that stands for a run of hidden sentences (a filter is
+#: on): ``(FOLD, how many)``, drawn as "… 4 sentences …".
+FOLD = -2
 
 
 def _split_word(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
@@ -137,11 +140,13 @@ class Layout:
         return self.first_row[sentence + 1] - self.first_row[sentence]
 
 
-def layout(source: Source, text: str, width: int) -> Layout:
+def layout(source: Source, text: str, width: int, hidden: frozenset[int] = frozenset()) -> Layout:
     """Wrap every sentence of ``source`` (``text`` is its sanitised text).
 
     Each sentence starts on a new row; a blank row follows a sentence that ends a
-    paragraph (a blank line before the next sentence in the original text).
+    paragraph (a blank line before the next sentence in the original text). A run of
+    ``hidden`` sentences (a filter) takes one row, ``(FOLD, n)``: every sentence of
+    the run starts there, the last one owns it.
     """
     rows: list[tuple[int, int]] = []
     first_row: list[int] = []
@@ -149,10 +154,19 @@ def layout(source: Source, text: str, width: int) -> Layout:
     sentences = source.sentences
     n = len(sentences)
     short_words = _longest_word(text) <= width  # then no sentence needs to look for one
+    run = 0  # hidden sentences in the run being folded
     for k, (s, e) in enumerate(sentences):
+        if k in hidden:
+            if run == 0:
+                rows.append((FOLD, 0))
+            run += 1
+            first_row.append(len(rows) - 1)
+            rows[-1] = (FOLD, run)
+            continue
+        run = 0
         first_row.append(len(rows))
         rows.extend(wrap(text, s, e, width, short_words=short_words))
-        if k + 1 < n and raw.count("\n", e, sentences[k + 1][0]) >= 2:
+        if k + 1 < n and k + 1 not in hidden and raw.count("\n", e, sentences[k + 1][0]) >= 2:
             rows.append(BLANK)
     first_row.append(len(rows))
     return Layout(width=width, rows=rows, first_row=first_row)
