@@ -155,10 +155,28 @@ def classify(
     found: dict[tuple[SentenceRef, SentenceRef], float] = {}
     checkpoints = sorted((x for x in stricter if x > bar), reverse=True)
     decided: list[int] = []
+    seen = [0]  # joined pairs a snapshot has judged (groups only grow: a group that was
+    # not one sentence per source then never is again, one that was keeps its pairs)
 
-    def snapshot() -> None:
+    snapshots: list[list[Link]] = []  # the counterparts where each stricter level stops
+
+    def snapshot(final: bool = False) -> None:
         done = [pool[i] for i in decided if kinds[i] == COUNTERPART]
-        for key, weakest in _implied(groups, joined, done).items():
+        implied_here = _implied(groups, joined[seen[0] :], done, bridged=final)
+        seen[0] = len(joined)
+        if final:
+            # a sentence that bridged a pair at a stricter level and has gained a
+            # counterpart since (in one of the pair's sources) no longer does: its pairs
+            # from then stay implied. Only those sentences are looked at again.
+            for before in snapshots:
+                earlier = {(x.a, x.b) for x in before}
+                centres = {e for x in done if (x.a, x.b) not in earlier for e in (x.a, x.b)}
+                if centres:
+                    touching = [x for x in before if x.a in centres or x.b in centres]
+                    _add_bridged(implied_here, _bridged(touching, centres), earlier)
+        else:
+            snapshots.append(done)
+        for key, weakest in implied_here.items():
             if weakest > found.get(key, 0.0):
                 found[key] = weakest
 
@@ -190,7 +208,7 @@ def classify(
         for x, kind in zip(pool, kinds)
     ]
     if implied is not None:
-        snapshot()
+        snapshot(final=True)
         direct = {(x.a, x.b) for x in out if x.kind == COUNTERPART}
         extra = {
             key: Link(key[0], key[1], 0.0, round(implied(c), 4), COUNTERPART, BY_GROUP)
@@ -243,6 +261,7 @@ def _implied(
     groups: _Groups,
     joined: list[tuple[SentenceRef, SentenceRef, float]],
     counterparts: list[Link],
+    bridged: bool = True,
 ) -> dict[tuple[SentenceRef, SentenceRef], float]:
     """The pairs a group joins with no link of their own, with the weakest link between
     them. In a group of one sentence per source, every such pair (``joined``: the link
@@ -259,24 +278,38 @@ def _implied(
         if key not in direct and weakest > found.get(key, 0.0):
             found[key] = weakest
 
-    simple = {
-        root
-        for root, members in groups.members.items()
-        if all(len(xs) == 1 for xs in members.values())
-    }
+    simple: dict[SentenceRef, bool] = {}
     for u, v, c in joined:
-        if groups.find(u) in simple:  # the group is still one sentence per source
+        root = groups.find(u)
+        ok = simple.get(root)
+        if ok is None:
+            ok = simple[root] = all(len(xs) == 1 for xs in groups.members[root].values())
+        if ok:  # the group is still one sentence per source
             add(u, v, c)
-    for u, v, c in _bridged(counterparts):
-        add(u, v, c)
+    if bridged:
+        _add_bridged(found, _bridged(counterparts), direct)
     return found
 
 
-def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, float]]:
+def _add_bridged(
+    found: dict[tuple[SentenceRef, SentenceRef], float],
+    pairs: list[tuple[SentenceRef, SentenceRef, float]],
+    direct: set[tuple[SentenceRef, SentenceRef]],
+) -> None:
+    for u, v, c in pairs:
+        key = (u, v) if u[0] < v[0] else (v, u)
+        if key not in direct and c > found.get(key, 0.0):
+            found[key] = c
+
+
+def _bridged(
+    counterparts: list[Link], centres: set[SentenceRef] | None = None
+) -> list[tuple[SentenceRef, SentenceRef, float]]:
     """Pairs of sentences of two different sources that one sentence w of a third source
     links, where w has exactly one counterpart in each of those two sources; with the
     weaker of the two links. Only w's :data:`_BRIDGE_PARTNERS` most confident partners
-    count. Vectorised over all links."""
+    count; with ``centres``, only those sentences as w (every link of theirs must be in
+    ``counterparts``). Vectorised over all links."""
     if not counterparts:
         return []
     import numpy as np
@@ -294,6 +327,10 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
     w, p, c, key = w[order], p[order], c[order], key[order]
     single = np.r_[True, key[1:] != key[:-1]] & np.r_[key[1:] != key[:-1], True]
     w, p, c = w[single], p[single], c[single]
+    if centres is not None:  # only these sentences as w (their links are all given)
+        ids = np.array([s * width + i for s, i in centres], dtype=np.int64)
+        inside = np.isin(w, ids)
+        w, p, c = w[inside], p[inside], c[inside]
     # each w's most confident such partners
     order = np.lexsort((p, -c, w))
     w, p, c = w[order], p[order], c[order]
