@@ -100,10 +100,12 @@ class SourcePane(Vertical):
     ) -> None:
         """A correction changed the links of ``sentences`` only: re-shade those."""
         lang = f"{self.source.lang} · " if self.source.lang else ""
-        self._figures = (
+        figures = (
             f"{lang}{len(self.source)} sent. · {alignment.shared_fraction(self.index):.0%} shared"
         )
-        self.title_bar.update(self._title())
+        if figures != self._figures:  # a title painted again costs a frame its time
+            self._figures = figures
+            self.title_bar.update(self._title())
         self.view.patch_alignment(alignment, kinds, sentences)
         if sentences:
             self.overview.patch_kinds(kinds, sentences)
