@@ -1,11 +1,15 @@
 """Alignment speed and memory.
 
-    python benchmarks/bench_align.py [--eval-dir DIR] [--quick]
+    python benchmarks/bench_align.py [--eval-dir DIR] [--quick] [--commands] [--runs N]
 
 Five tables:
 1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
-2. `reader align DIR --json` on bible-nt-5 and bible-full-3 as real commands: wall
-   time and peak RSS of the process (targets: <= 10 s / 1 GiB and <= 30 s / 2 GiB);
+2. `reader align DIR --json [--no-spans]` on bible-nt-5 and bible-full-3 as real
+   commands, in one process (READER_WORKERS=1) and split over two (READER_WORKERS=2),
+   interleaved: wall time, CPU time of the command and its workers, the cores that
+   kept busy (CPU / wall) and peak RSS, with the load average before and after
+   (targets: bible-nt-5 <= 5 s, <= 1 GiB; bible-full-3 <= 30 s / 2 GiB);
+   ``--commands`` for this table alone (bible-nt-5), ``--runs N`` to repeat it;
 3. many small sources: 100, 200 and 500 one-line files, and 50 news articles, aligned in
    process (targets: 500 one-line files <= 20 s, 50 articles <= 5 s);
    Then many versions of one story: 50 ... 400 near-copies of a five-sentence story
@@ -54,40 +58,67 @@ def seeds_table(runs: int) -> None:
     )
 
 
-def command_table(eval_dir: Path, cases: list[str]) -> None:
-    print("\n`reader align DIR --json [--no-spans]`, one process per run, output parsed")
+def command_table(eval_dir: Path, cases: list[str], runs: int = 1) -> None:
+    """Each case as a real command, with and without spans, in one process
+    (READER_WORKERS=1) and split over the cores (READER_WORKERS=2), interleaved. CPU
+    is the user + system time of the command and its worker processes; "cores" is CPU
+    over wall time (2.0: both cores busy all along)."""
     print(
-        f"  {'case':<14} {'variant':<10} {'sentences':>9} {'links':>7} {'wall':>7} {'peak RSS':>9}"
+        "\n`reader align DIR --json [--no-spans]`, one process per run, output parsed;"
+        " CPU = user + system time of the command and its workers"
     )
-    for case, extra in [(c, x) for c in cases for x in (["--no-spans"], [])]:
+    print(f"  load average before: {_load()}")
+    print(
+        f"  {'case':<12} {'variant':<9} {'workers':>7} {'sentences':>9} {'links':>7} "
+        f"{'wall':>7} {'CPU':>7} {'cores':>5} {'peak RSS':>9}"
+    )
+    variants = [(x, w) for x in (["--no-spans"], []) for w in ("1", "2")]
+    for case in cases:
         src = eval_dir / "cases" / case / "sources"
         if not src.exists():
-            print(f"  {case:<14} SKIPPED: {src} not found")
+            print(f"  {case:<12} SKIPPED: {src} not found")
             continue
-        t = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "reader", "align", str(src), "--json", *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        out = proc.stdout.read()
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - t
-        if proc.returncode != 0:
-            print(f"  {case:<14} FAILED: {err.decode()[:200]}")
-            continue
-        import json
+        for _ in range(runs):
+            for extra, workers in variants:
+                _one_command(case, src, extra, workers)
+    print(f"  load average after: {_load()}")
 
-        data = json.loads(out)
-        sents = sum(len(s["sentences"]) for s in data["sources"])
-        rss = usage.ru_maxrss / 1024
-        variant = "no spans" if extra else "full"
-        print(
-            f"  {case:<14} {variant:<10} {sents:>9,} {len(data['links']):>7,} {wall:>6.1f}s "
-            f"{rss:>7.0f}MB"
-        )
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _one_command(case: str, src: Path, extra: list[str], workers: str) -> None:
+    import json
+
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", "align", str(src), "--json", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, READER_WORKERS=workers),
+    )
+    out = proc.stdout.read() if proc.stdout else b""
+    err = proc.stderr.read() if proc.stderr else b""
+    # the child's usage includes the workers it waited for
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        print(f"  {case:<12} FAILED: {err.decode()[:200]}")
+        return
+    data = json.loads(out)
+    sents = sum(len(s["sentences"]) for s in data["sources"])
+    cpu = usage.ru_utime + usage.ru_stime
+    rss = usage.ru_maxrss / 1024
+    variant = "no spans" if extra else "full"
+    print(
+        f"  {case:<12} {variant:<9} {workers:>7} {sents:>9,} {len(data['links']):>7,} "
+        f"{wall:>6.1f}s {cpu:>6.1f}s {cpu / wall:>5.2f} {rss:>7.0f}MB",
+        flush=True,
+    )
 
 
 def many_sources_table(counts: list[int], articles: int) -> None:
@@ -160,14 +191,25 @@ _APP_RUN = """
 import asyncio, sys, time
 t0 = time.perf_counter()
 from reader.core.text.load import load_paths
+from reader.ui import aligner
 from reader.ui.app import ReaderApp
+
+started = []
+real_align = aligner.Aligner.align
+
+def align(self, sources):  # the worker's start: its time is aligned - started
+    started.append(time.perf_counter())
+    return real_align(self, sources)
+
+aligner.Aligner.align = align
 
 async def run():
     app = ReaderApp(load_paths([sys.argv[1]]).documents, marks_path=None)
     async with app.run_test(size=(200, 50)) as pilot:
         while app.alignment is None:
             await pilot.pause(0.05)
-        print(f"{time.perf_counter() - t0:.2f} {app.align_seconds:.2f}")
+        now = time.perf_counter()
+        print(f"{now - t0:.2f} {now - started[0]:.2f}")
 
 asyncio.run(run())
 """
@@ -284,6 +326,12 @@ def main() -> int:
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--quick", action="store_true", help="skip bible-full-3 and the 30k step")
     ap.add_argument(
+        "--commands",
+        action="store_true",
+        help="only the `reader align` commands (bible-nt-5), one process and two",
+    )
+    ap.add_argument("--runs", type=int, default=1, help="runs of each command (interleaved)")
+    ap.add_argument(
         "--cross",
         action="store_true",
         help="only the cross-language timings (bible-mark-xl, cold and cached)",
@@ -292,6 +340,9 @@ def main() -> int:
     if args.cross:
         cross_table(args.eval_dir)
         return 0
+    if args.commands:
+        command_table(args.eval_dir, ["bible-nt-5"], args.runs)
+        return 0
     seeds_table(30)
     many_sources_table([100, 200] if args.quick else [100, 200, 500], 50)
     versions_table([50, 100, 200] if args.quick else [50, 100, 200, 400])
@@ -299,7 +350,9 @@ def main() -> int:
         print(f"\nSKIPPED the large cases: no evaluation data at {args.eval_dir}")
         return 0
     cross_table(args.eval_dir)
-    command_table(args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"])
+    command_table(
+        args.eval_dir, ["bible-nt-5"] if args.quick else ["bible-nt-5", "bible-full-3"], args.runs
+    )
     growth_table(
         args.eval_dir,
         [1000, 2000, 4000, 8000] if args.quick else [1000, 2000, 4000, 8000, 16000, 30000],

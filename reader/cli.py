@@ -241,8 +241,11 @@ def _cmd_align(args: argparse.Namespace) -> int:
         refused = _refuse_output(args.output)
         if refused:
             return _fail(refused)
+    import gc
+
     from reader.core.text.segment import segment
 
+    gc.disable()  # a batch command: see reader.core.alignment.collection
     sources = segment(loaded.documents)
     if args.explain is not None:  # a bad reference is refused before the work
         from reader.core.alignment.refs import RefError, parse_ref
@@ -321,9 +324,12 @@ def _refuse_output(path: str, force: bool | None = None) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    import gc
+
     from reader.core.export.passages import collect_marks, collect_matches
     from reader.core.export.render import ExportError, render, write_export
 
+    gc.disable()  # a batch command: see reader.core.alignment.collection
     loaded = _load(args)
     if args.output:  # before the work: an existing file is refused at once
         refused = _refuse_output(args.output, args.force)
@@ -383,17 +389,31 @@ def _cmd_view(args: argparse.Namespace) -> int:
             "the reading view needs a terminal; for scripts use 'reader align "
             "PATH --json' or 'reader export PATH --format FMT'"
         )
-    from reader.core.marks.storage import marks_path
-    from reader.ui.app import ReaderApp
+    import gc
 
-    # the marks file of these arguments: the same rule as 'reader export' (first path)
-    app = ReaderApp(
-        loaded.documents,
-        warnings=loaded.warnings,
-        marks_path=marks_path(args.paths),
-        exit_on_signals=True,
-    )
-    app.run()
+    from reader.ui.align_process import start
+
+    gc.disable()  # until the first aligned frame: the app turns it on (ui/collector.py)
+
+    # the alignment starts now, in a process of its own, while this one loads the
+    # interface (before Textual is imported: no thread yet, so fork is safe)
+    process = start(loaded.documents)
+    try:
+        from reader.core.marks.storage import marks_path
+        from reader.ui.app import ReaderApp
+
+        # the marks file of these arguments: the same rule as 'reader export' (first path)
+        app = ReaderApp(
+            loaded.documents,
+            warnings=loaded.warnings,
+            marks_path=marks_path(args.paths),
+            exit_on_signals=True,
+            align_process=process,
+        )
+        app.run()
+    finally:
+        if process is not None:
+            process.close()
     return after_view(app.exit_errors, app.return_code)
 
 

@@ -87,6 +87,20 @@ def test_importing_reader_and_the_command_line_is_cheap():
     assert "HEAVY []" in proc.stdout, proc.stdout
 
 
+def test_the_reading_view_loads_no_aligner_before_its_first_frame():
+    # numpy and scipy load in the alignment process (or worker), never on the way to
+    # the first frame: the app module, its panes and the deck's first line-up
+    proc = run("""
+        import sys
+        import reader.ui.app, reader.ui.align_process
+        import reader.core.alignment.navigation, reader.core.alignment.spans
+        heavy = ("numpy", "scipy", "rapidfuzz")
+        print("HEAVY", sorted(m for m in sys.modules if m.split(".")[0] in heavy))
+    """)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY []" in proc.stdout, proc.stdout
+
+
 def test_cli_align_does_not_import_textual(tmp_path):
     (tmp_path / "a.txt").write_text("Biden and Putin spoke on Thursday. It was serious.\n")
     (tmp_path / "b.txt").write_text("Putin and Biden talked on Thursday. It was serious.\n")

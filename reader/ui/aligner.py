@@ -12,8 +12,10 @@ readable line (:class:`~reader.ui.messages.LoadFailed`), never a traceback.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
@@ -23,6 +25,13 @@ from textual.worker import get_current_worker
 from reader.core.text.load import Document
 from reader.core.text.segment import Source
 from reader.ui.panes.levels import Prepared, preparation_order
+
+if TYPE_CHECKING:
+    from reader.ui.align_process import AlignProcess
+
+#: the longest the worker holds back the other strictness levels for the default
+#: level's first frame (it is normally told sooner: :meth:`Aligner.level_shown`)
+SHOWN_TIMEOUT = 2.0
 
 
 @dataclass(eq=False)
@@ -68,9 +77,66 @@ class _Cancelled(Exception):
 
 
 class Aligner(Widget):
+    """Loads and aligns in workers. ``process``: the alignment already running in a
+    process of its own (:mod:`reader.ui.align_process`), whose results
+    :meth:`receive` reads; without it :meth:`align` aligns in a thread."""
+
     DEFAULT_CSS = """
     Aligner { display: none; }
     """
+
+    def __init__(self, process: AlignProcess | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.process = process
+        self._shown = threading.Event()
+        self._closing = False  # unmounted: no alignment to start any more
+
+    def level_shown(self) -> None:
+        """The panes painted the default level: the other levels may be prepared (or
+        read) now, without taking time from that first frame."""
+        self._shown.set()
+
+    def start(self, sources: list[Source]) -> None:
+        """Align ``sources``: read the alignment process's results, or align here."""
+        if self.process is not None:
+            self.receive(self.process, sources)
+        else:
+            self.align(sources)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="align")
+    def receive(self, process: AlignProcess, sources: list[Source]) -> None:
+        """Read the alignment process's progress and results (never touch a widget)."""
+        worker = get_current_worker()
+        ready = False
+        try:
+            for message in process.messages(sources):
+                if worker.is_cancelled:
+                    break
+                kind = message[0]
+                if kind == "progress":
+                    self.post_message(LoadProgress(message[1], message[2]))
+                elif kind == "ready":
+                    ready = True
+                    self.post_message(AlignmentReady(message[1]))
+                    self._shown.wait(SHOWN_TIMEOUT)  # the levels come after that frame
+                elif kind == "level":
+                    self.post_message(StrictnessReady(message[1]))
+                elif kind == "failed":
+                    if ready:  # the default level is shown: a level is missing
+                        self.post_message(LoadFailed("preparing strictness", message[1]))
+                        return
+                    break  # the process did not deliver: align here instead (below)
+        except Exception as exc:  # a readable line, never a traceback
+            self.post_message(LoadFailed("aligning", f"{type(exc).__name__}: {exc}"))
+            return
+        finally:
+            process.close()
+        if worker.is_cancelled:
+            self.post_message(
+                LoadFailed("aligning", "alignment cancelled: panes scroll independently")
+            )
+        elif not ready and not self._closing:
+            self._align_here(sources)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, documents: Sequence[Document]) -> None:
@@ -89,6 +155,10 @@ class Aligner(Widget):
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
     def align(self, sources: list[Source]) -> None:
         """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
+        self._align_here(sources)
+
+    def _align_here(self, sources: list[Source]) -> None:
+        """The alignment in this (worker) thread, its levels after the first frame."""
         import time
 
         worker = get_current_worker()
@@ -120,9 +190,11 @@ class Aligner(Widget):
             return
         self.post_message(AlignmentReady(ready))
         # The other strictness levels, next one first: the strictness key then only
-        # swaps prepared data. The panes are already aligned and usable meanwhile.
+        # swaps prepared data. The panes are already aligned and usable meanwhile;
+        # their first aligned frame comes first (the GIL: preparing stalls painting).
         if alignment.pool is None:
             return
+        self._shown.wait(SHOWN_TIMEOUT)
         for level in preparation_order(alignment.strictness):
             if worker.is_cancelled:
                 return
@@ -139,3 +211,11 @@ class Aligner(Widget):
         for worker in self.workers:
             if worker.group == "align":
                 worker.cancel()
+        if self.process is not None:
+            self.process.cancel()  # the worker reading it then sees the pipe close
+
+    def on_unmount(self) -> None:
+        self._closing = True
+        self._shown.set()
+        if self.process is not None:  # quitting while it aligns: stop it
+            self.process.cancel()

@@ -37,7 +37,7 @@ from reader.ui.aligner import (
     SourcesReady,
     StrictnessReady,
 )
-from reader.ui.collector import CHECK_EVERY, QuietCollector
+from reader.ui.collector import CHECK_EVERY, HOLD_LIMIT, QuietCollector
 from reader.ui.commands import ReaderCommands
 from reader.ui.dialogs.help import HelpScreen
 from reader.ui.keys import APP_KEYS, bindings
@@ -60,7 +60,13 @@ from reader.ui.status import StatusBar
 
 if TYPE_CHECKING:
     from reader.core.alignment.model import Alignment
+    from reader.ui.align_process import AlignProcess
     from reader.ui.dialogs.why import WhyScreen
+
+
+#: characters of text split into sentences before the first frame rather than in a
+#: worker (about 10 ms: a handful of news articles; a book goes to the worker)
+SEGMENT_AT_ONCE = 200_000
 
 
 class ReaderApp(App[None]):
@@ -74,10 +80,13 @@ class ReaderApp(App[None]):
         warnings: Iterable[str] = (),
         marks_path: Path | bool | None = True,
         exit_on_signals: bool = False,
+        align_process: AlignProcess | None = None,
     ) -> None:
         """``marks_path``: the marks save file; True (default) for the sidecar next to
         the documents (none for documents not read from files), None for no saving.
-        ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py)."""
+        ``exit_on_signals``: SIGTERM, SIGHUP, SIGINT quit as q does (see ui/signals.py).
+        ``align_process``: the alignment of ``documents`` already running in a process
+        of its own (see ui/align_process.py); without it the app aligns in a thread."""
         super().__init__()
         self.exit_on_signals = exit_on_signals
         self.documents = list(documents)
@@ -88,6 +97,7 @@ class ReaderApp(App[None]):
         self.unaligned = ""  # why there is no alignment and will be none (when so)
         self.exit_errors: list[str] = []  # what went wrong while closing (shown after)
         self.collector = QuietCollector()
+        self.collector.hold()  # until the first aligned frame (see ui/collector.py)
         self.panel = MarksPanel(id="marks-panel")
         self.deck = PaneDeck(reserved=self._panel_width, activity=self.collector.touch, id="panes")
         self.marks = MarkKeeper(self.marks_path, id="marks")
@@ -99,7 +109,7 @@ class ReaderApp(App[None]):
             id="corrections",
         )
         self.search_bar = SearchBar(id="search")
-        self.aligner = Aligner(id="aligner")
+        self.aligner = Aligner(align_process, id="aligner")
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus the pane tints (``$reader-some`` ...), kept
@@ -141,13 +151,21 @@ class ReaderApp(App[None]):
 
             install_exit_signals(self)  # removed when the event loop closes
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        self.set_timer(HOLD_LIMIT, self.collector.release)
         for w in self.warnings:
             self.notify(w, title="warning", severity="warning", markup=False, timeout=8)
         if not self.documents:
             self._fail_screen("No text to show: no usable files were given.")
             return
         self.status.set_progress(0.0)
+        if sum(len(d.text) for d in self.documents) <= SEGMENT_AT_ONCE:
+            # a few articles split in milliseconds: the panes are in the first frame
+            # (no "Reading N sources" frame, no second layout of the screen)
+            from reader.core.text.segment import segment
+
+            await self.on_sources_ready(SourcesReady(segment(self.documents)))
+            return
         self.status.set_message("segmenting…")
         self.aligner.load(self.documents)
 
@@ -178,13 +196,17 @@ class ReaderApp(App[None]):
         self.corrections.start(self.sources)
         if len(self.sources) == 1:
             self.unaligned = "one source: nothing is aligned"
+            self.collector.release()
             note = "one source: read-only, nothing to compare it with"
             self.status.set_progress(None)
             self.status.set_message(note)
             self.notify(note, title="reader", markup=False)
         else:
             self.status.set_message("aligning…")
-            self.call_after_refresh(self.aligner.align, self.sources)
+            if self.aligner.process is not None:  # reading its pipe imports nothing
+                self.aligner.start(self.sources)
+            else:  # numpy and scipy load in the worker: after the text is on screen
+                self.call_after_refresh(self.aligner.start, self.sources)
         # nothing the user chose has the focus yet (what Textual focused at start-up is
         # in the closed marks panel); the pane's own screen, should a modal be open
         first = deck.panes[deck.shown[0] if deck.shown else 0].view
@@ -201,8 +223,7 @@ class ReaderApp(App[None]):
         levels.add(prepared)
         self._show_level(prepared, resync=False)
         self.status.set_progress(None)
-        if self.collector.settle():
-            self.set_interval(CHECK_EVERY, self.collector.idle)
+        self.call_after_refresh(self._after_aligned_frame)
         notes = message.prepared.alignment.notes
         if notes:
             # how the alignment was made matters (sources in different languages without
@@ -221,11 +242,20 @@ class ReaderApp(App[None]):
         if wanted != levels.shown:  # chosen while the aligner ran
             self.set_strictness(wanted)
 
+    def _after_aligned_frame(self) -> None:
+        """The first aligned frame is on screen: now the other strictness levels, and
+        the collection that moves the alignment out of the collector's sight (each
+        would have delayed that frame: the worker and this thread share the GIL)."""
+        self.aligner.level_shown()
+        if self.collector.settle():
+            self.set_interval(CHECK_EVERY, self.collector.idle)
+
     def on_strictness_ready(self, message: StrictnessReady) -> None:
         if self.strictness.add(message.prepared):
             self._show_level(message.prepared)
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        self.collector.release()
         text = f"Problem while {message.stage}: {message.text}"
         if self.alignment is None and message.stage in ("segmenting", "aligning"):
             self.unaligned = "no alignment: it was stopped or failed"

@@ -252,15 +252,17 @@ async def test_corrections_not_found_again_are_reported_once_at_start(folder):
     )
     app = make_app(folder)
     notes = []
+    original = app.notify
+
+    def spy(text, **kwargs):
+        notes.append(str(text))
+        original(text, **kwargs)
+
+    # before the app starts: a few short texts are split before the first frame, so the
+    # corrections may be read (and reported) before run_test hands over
+    app.notify = spy  # type: ignore[method-assign]
+    app.corrections.notify = spy  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        original = app.notify
-
-        def spy(text, **kwargs):
-            notes.append(str(text))
-            original(text, **kwargs)
-
-        app.notify = spy  # type: ignore[method-assign]
-        app.corrections.notify = spy  # type: ignore[method-assign]
         await settle(pilot)
         lost = [n for n in notes if "could not be found again" in n]
         assert len(lost) == 1 and "a.txt" in lost[0] and "mayor praised" in lost[0]

@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 SentenceRef = tuple[int, int]  # (source index, sentence index)
 
 COUNTERPART = "counterpart"
@@ -67,6 +65,8 @@ def decision_order(links: Sequence[Link], names: Sequence[str]) -> list[int]:
     depend on the order of the files."""
     if not links:
         return []
+    import numpy as np  # here: the reading view imports this module before its first frame
+
     rank = {n: r for r, n in enumerate(sorted(range(len(names)), key=lambda k: names[k]))}
     conf = np.array([x.confidence for x in links])
     a = np.array([(rank[x.a[0]], x.a[1]) for x in links])
@@ -279,6 +279,8 @@ def _bridged(counterparts: list[Link]) -> list[tuple[SentenceRef, SentenceRef, f
     count. Vectorised over all links."""
     if not counterparts:
         return []
+    import numpy as np
+
     width = 1 + max(max(x.a[1], x.b[1]) for x in counterparts)
     a = np.array([x.a[0] * width + x.a[1] for x in counterparts], dtype=np.int64)
     b = np.array([x.b[0] * width + x.b[1] for x in counterparts], dtype=np.int64)

@@ -326,6 +326,29 @@ class Alignment:
     def is_unique(self, source: int, sentence: int) -> bool:
         return not self.counterparts(source, sentence)
 
+    def unique_sentences(self, source: int) -> list[int]:
+        """The sentences of ``source`` with no counterpart (as :meth:`is_unique`, for a
+        whole source: without building the lookup indexes when they are not built)."""
+        linked = self._linked[source]
+        return [i for i in range(len(self.sources[source])) if i not in linked]
+
+    @property
+    def _linked(self) -> list[dict[int, list[Counterpart]]] | list[set[int]]:
+        """Per source, the sentences with a counterpart: the index when it is built
+        (the reading view's), else a plain pass over the links (a script's)."""
+        if "_adjacency" in self.__dict__:
+            return self._adjacency
+        return self._endpoints
+
+    @cached_property
+    def _endpoints(self) -> list[set[int]]:
+        out: list[set[int]] = [set() for _ in self.sources]
+        for link in self.links:
+            if link.kind == COUNTERPART:
+                out[link.a[0]].add(link.a[1])
+                out[link.b[0]].add(link.b[1])
+        return out
+
     def is_boilerplate(self, source: int, sentence: int) -> bool:
         return bool(self.boilerplate) and sentence in self.boilerplate[source]
 
@@ -394,7 +417,8 @@ class Alignment:
 
     @cached_property
     def _unique_counts(self) -> list[int]:
-        return [len(src) - len(self._adjacency[s]) for s, src in enumerate(self.sources)]
+        linked = self._linked
+        return [len(src) - len(linked[s]) for s, src in enumerate(self.sources)]
 
     def unique_count(self, source: int) -> int:
         return self._unique_counts[source]

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 from scipy import sparse
 
+from reader.core.alignment.candidates import sorted_unique
 from reader.core.alignment.features import Features
 from reader.core.alignment.params import Settings
 
@@ -180,7 +181,7 @@ def _candidates(feats: Features, a: int, b: int, i: np.ndarray, j: np.ndarray) -
     """Candidates (i of a, j of b) with their similarity; boilerplate and page furniture
     never (see :mod:`reader.core.text.roles`)."""
     n_b = feats.matrices[b].shape[0]
-    keys = np.unique(i * n_b + j)
+    keys = sorted_unique(i * n_b + j)
     i, j = keys // n_b, keys % n_b
     keep = ~(feats.boiler[a][i] | feats.boiler[b][j])
     i, j = i[keep], j[keep]
@@ -345,7 +346,7 @@ def gap_candidates(
                 gj.extend(range(lo, hi + 1))
     if not gi:
         return c
-    keys = np.unique(np.array(gi, dtype=np.int64) * c.n_b + np.array(gj, dtype=np.int64))
+    keys = sorted_unique(np.array(gi, dtype=np.int64) * c.n_b + np.array(gj, dtype=np.int64))
     keys = keys[~np.isin(keys, c.keys, assume_unique=True)]
     if len(keys) == 0:
         return c

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.core.alignment import crosslang
+from reader.core.alignment import collection, crosslang, parallel
 from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.confidence import PairEvidence, agreement, features
 from reader.core.alignment.corrections import Corrections
@@ -113,43 +113,68 @@ def propose(
         for s in set(names)
     }
     cross_settings = settings.for_vectors()
-    results: dict[tuple[int, int], tuple[PairResult, bool]] = {}
+    evidence_of: dict[tuple[int, int], PairEvidence] = {}
     todo = sorted(set(found) | by_vectors)
     step = max(1, len(todo) // 100)
-    for k, (a, b) in enumerate(todo):
-        if k % step == 0:
+
+    def matching(k: int) -> None:
+        if k < len(todo) and k % step == 0:
+            a, b = todo[k]
             report(
                 f"matching {sources[a].name} with {sources[b].name}",
                 0.6 + 0.3 * k / max(1, len(todo)),
             )
-        if (a, b) in by_vectors:
-            c, scorer = crosslang.pair_candidates(
-                vectors[a],
-                vectors[b],
-                anchor_sets[a],
-                anchor_sets[b],
-                feats.boiler[a],
-                feats.boiler[b],
-                found.get((a, b)),
-                cross_settings.top_k,
-                settings.cross.knn,
-            )
-            results[(a, b)] = (pair_links(scorer, cross_settings, c), True)
+
+    lexical = []
+    for k, (a, b) in enumerate(todo):
+        if (a, b) not in by_vectors:
+            if (a, b) in found and len(found[(a, b)][0]):
+                lexical.append((a, b))
             continue
-        if (a, b) not in found or len(found[(a, b)][0]) == 0:
-            continue
-        i, j = found[(a, b)]
-        sim, words = sims[(a, b)]
-        c = Candidates(i, j, sim, len(sources[b]), words)
-        results[(a, b)] = (pair_links(LexicalScorer(feats, a, b), settings, c), False)
+        matching(k)
+        c, scorer = crosslang.pair_candidates(
+            vectors[a],
+            vectors[b],
+            anchor_sets[a],
+            anchor_sets[b],
+            feats.boiler[a],
+            feats.boiler[b],
+            found.get((a, b)),
+            cross_settings.top_k,
+            settings.cross.knn,
+        )
+        result = pair_links(scorer, cross_settings, c)
+        evidence_of[(a, b)] = _evidence(a, b, result, cross_settings, True)
+    # the pairs of sources in one language, split over the cores where that is safe
+    # (see reader.core.alignment.parallel): each pair's links and evidence at once
+    rank = {p: k for k, p in enumerate(todo)}
+    sizes = [len(src) for src in sources]
+    n_workers = parallel.workers(sum(sizes))
+    matching(rank[lexical[0]] if lexical else len(todo))
+    done = parallel.run(
+        _lexical_pair,
+        lexical,
+        (feats, found, sims, sizes, settings),
+        n_workers,
+        lambda k: matching(rank[lexical[k + 1]]) if k + 1 < len(lexical) else None,
+    )
+    evidence_of.update(zip(lexical, done))
     report("combining evidence from all sources", 0.9)
-    evidence = [
-        _evidence(a, b, r, cross_settings if cross else settings, cross)
-        for (a, b), (r, cross) in sorted(results.items())
-    ]
+    evidence = [evidence_of[p] for p in sorted(evidence_of)]
     rows = features(evidence, feats.headline)
     boiler = [frozenset(np.flatnonzero(m).tolist()) for m in feats.boiler]
     return Proposal(evidence, rows, boiler, notes)
+
+
+def _lexical_pair(shared: tuple, pair: tuple[int, int]) -> PairEvidence:
+    """The links of two sources in one language and their evidence (a task of
+    :func:`reader.core.alignment.parallel.run`)."""
+    feats, found, sims, sizes, settings = shared
+    a, b = pair
+    i, j = found[pair]
+    sim, words = sims[pair]
+    c = Candidates(i, j, sim, sizes[b], words)
+    return _evidence(a, b, pair_links(LexicalScorer(feats, a, b), settings, c), settings)
 
 
 def _vectors(
@@ -214,8 +239,9 @@ def align_sources(
     :func:`propose` for ``encoder`` and ``cache``; ``corrections``: the reader's (see
     :mod:`reader.core.alignment.corrections`)."""
     report = progress or (lambda _msg, _frac: None)
-    prop = propose(sources, settings, report, encoder=encoder, cache=cache)
-    al = decide(sources, prop, settings, strictness, corrections=corrections)
+    with collection.paused():  # see reader.core.alignment.collection
+        prop = propose(sources, settings, report, encoder=encoder, cache=cache)
+        al = decide(sources, prop, settings, strictness, corrections=corrections)
     report("done", 1.0)
     return al
 

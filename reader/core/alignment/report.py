@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from reader import __version__
+from reader.core.alignment import collection
 from reader.core.alignment.links import BY_ALIGNER, RELATED
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.spans import all_matches
@@ -14,6 +15,13 @@ from reader.core.fs import display_path
 
 
 def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[str, Any]:
+    """The `reader align --json` contract (see :func:`_to_json`), built with the
+    collector paused (see reader.core.alignment.collection)."""
+    with collection.paused():
+        return _to_json(al, spans=spans, text=text)
+
+
+def _to_json(al: Alignment, *, spans: bool, text: bool) -> dict[str, Any]:
     """The `reader align --json` contract (see score.py's docstring), plus extras.
 
     Required: ``sources[].name``, ``sources[].sentences`` ([start, end] offsets) and
@@ -29,14 +37,15 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
             "encoding": src.encoding,
             "lang": src.lang,
             "sentences": src.sentences,  # tuples serialise as JSON arrays
-            "unique": [i for i in range(len(src)) if al.is_unique(si, i)],
+            "unique": al.unique_sentences(si),
             "boilerplate": sorted(al.boilerplate[si]) if al.boilerplate else [],
         }
         if text:
             entry["text"] = [src.sentence(i) for i in range(len(src))]
         sources.append(entry)
     per_link, found = all_matches(al) if spans else ([], [])
-    links = []
+    links: list[dict[str, Any]] = []
+    append = links.append
     for k, link in enumerate(al.links):
         item: dict[str, Any] = {
             "a": list(link.a),
@@ -50,7 +59,7 @@ def to_json(al: Alignment, *, spans: bool = True, text: bool = False) -> dict[st
         if spans:
             sa, sb = per_link[k]
             item["spans"] = {"a": sa, "b": sb}
-        links.append(item)
+        append(item)
     groups = [
         {"sources": len({s for s, _ in g}), "members": [list(m) for m in g]} for g in al.groups
     ]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from rapidfuzz.distance import Indel
-
 from reader.core.alignment.model import Alignment, Passage
 from reader.core.text.segment import Source
 from reader.core.text.tokens import WORD, fold, names_and_numbers, term
@@ -48,6 +46,8 @@ def _equal_runs(
 ) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
+    from rapidfuzz.distance import Indel  # here: the reading view's first frame needs none
+
     ops = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
     return [
         (a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops if tag == "equal" and a1 - a0 >= min_words
@@ -87,24 +87,85 @@ def all_matches(
     """For every link its matched word spans (as :func:`word_matches`; an empty list
     without ``spans``), and the runs of at least ``min_words`` words (case and accents
     folded) shared verbatim by linked sentences, grouped across all the sources they
-    appear in. One pass, each sentence tokenised once."""
+    appear in. Blocks of links are split over the cores where that is safe
+    (:mod:`reader.core.alignment.parallel`); each sentence is tokenised once a block."""
+    from reader.core.alignment import collection
+
+    with collection.paused():
+        return _all_matches(al, min_words, spans)
+
+
+def _all_matches(
+    al: Alignment, min_words: int, spans: bool
+) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+    from reader.core.alignment import parallel
+
+    links = [(link.a, link.b) for link in al.links]
+    n_workers = parallel.workers(sum(len(s) for s in al.sources))
+    blocks = _blocks_by_position(al, links, 4 * n_workers if n_workers > 1 else 1)
+    per_link: list = [None] * len(links) if spans else []
+    found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
+    tasks = [[links[k] for k in block] for block in blocks]
+    for block, (block_spans, block_found) in zip(
+        blocks, parallel.run(_block_matches, tasks, (al.sources, min_words, spans), n_workers)
+    ):
+        for k, sp in zip(block, block_spans):
+            per_link[k] = sp
+        for key, occ in block_found.items():
+            found.setdefault(key, set()).update(occ)
+    passages = [Passage(words=len(k), occurrences=tuple(sorted(v))) for k, v in found.items()]
+    # a total order (two passages never have the same occurrences): the same list
+    # whatever the blocks were
+    passages.sort(key=lambda p: (-len({o[0] for o in p.occurrences}), -p.words, p.occurrences))
+    return per_link, passages
+
+
+#: fewest links in one block of :func:`all_matches` (when split over several processes)
+_BLOCK_LINKS = 2000
+
+
+def _blocks_by_position(
+    al: Alignment, links: list[tuple[tuple[int, int], tuple[int, int]]], n_blocks: int
+) -> list[list[int]]:
+    """Link indexes in ``n_blocks`` blocks by where the first sentence sits in its
+    source (the same stretch of every source in one block), so that a sentence is
+    tokenised in as few blocks as can be: in texts that run in parallel its links all
+    fall in one block, and the others are short."""
+    n_blocks = max(1, min(n_blocks, len(links) // _BLOCK_LINKS))
+    if n_blocks == 1:
+        return [list(range(len(links)))]
+    sizes = [max(1, len(src)) for src in al.sources]
+    out: list[list[int]] = [[] for _ in range(n_blocks)]
+    for k, ((s, i), _) in enumerate(links):
+        out[i * n_blocks // sizes[s]].append(k)
+    return [block for block in out if block]
+
+
+def _block_matches(
+    shared: tuple[list[Source], int, bool],
+    links: list[tuple[tuple[int, int], tuple[int, int]]],
+) -> tuple[
+    list[tuple[list[tuple[int, int]], list[tuple[int, int]]]],
+    dict[tuple[str, ...], set[tuple[int, int, int]]],
+]:
+    """Spans and verbatim runs of one block of links (see :func:`all_matches`)."""
+    sources, min_words, spans = shared
     cache: dict[tuple[int, int], tuple] = {}
 
     def words(s: int, i: int) -> tuple:
         w = cache.get((s, i))
         if w is None:
-            w = cache[(s, i)] = _words(al.sources[s], i)
+            w = cache[(s, i)] = _words(sources[s], i)
         return w
 
     found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
     per_link = []
-    for link in al.links:
-        (sa, ia), (sb, ib) = link.a, link.b
+    for (sa, ia), (sb, ib) in links:
         spa, ta, fa = words(sa, ia)
         spb, tb, fb = words(sb, ib)
         if spans:
-            if across_languages(al.sources[sa], al.sources[sb]):
-                per_link.append(shared_names_and_numbers(al.sources[sa], ia, al.sources[sb], ib))
+            if across_languages(sources[sa], sources[sb]):
+                per_link.append(shared_names_and_numbers(sources[sa], ia, sources[sb], ib))
             else:
                 per_link.append(_blocks(spa, spb, ta, tb))
         if len(fa) < min_words or len(fb) < min_words:
@@ -113,9 +174,7 @@ def all_matches(
             occ = found.setdefault(tuple(fa[a0:a1]), set())
             occ.add((sa, spa[a0][0], spa[a1 - 1][1]))
             occ.add((sb, spb[b0][0], spb[b1 - 1][1]))
-    passages = [Passage(words=len(k), occurrences=tuple(sorted(v))) for k, v in found.items()]
-    passages.sort(key=lambda p: (-len({o[0] for o in p.occurrences}), -p.words, p.occurrences))
-    return per_link, passages
+    return per_link, found
 
 
 def shared_passages(al: Alignment, min_words: int = MIN_PASSAGE_WORDS) -> list[Passage]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from reader.core.alignment.corrections import Corrections
 from reader.core.alignment.links import COUNTERPART, NORMAL, STRICTNESS
 from reader.core.alignment.model import Alignment
-from reader.ui.panes.rows import sentence_kind, sentence_kinds
+from reader.ui.panes.shading import sentence_kind, sentence_kinds
 
 
 @dataclass(frozen=True, eq=False)

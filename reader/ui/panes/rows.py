@@ -34,10 +34,16 @@ from textual.timer import Timer
 from reader.core.alignment.model import Alignment
 from reader.core.text.segment import Source
 from reader.ui.literal import sanitise
+from reader.ui.panes.shading import (
+    ALL,
+    BOILER,
+    SOME,
+    UNIQUE,
+    UNKNOWN,
+    sentence_kinds,
+)
 from reader.ui.panes.wrap import BLANK, Layout, layout
 
-# How many sources share a sentence.
-ALL, SOME, UNIQUE, BOILER, UNKNOWN = range(5)
 KIND_CLASS = {
     ALL: "pane--all",
     SOME: "pane--some",
@@ -49,27 +55,6 @@ GUTTER = 2  # a glyph and a space
 
 #: Rows kept painted: a few screens of plain rows plus the highlighted variants.
 CACHE_ROWS = 600
-
-
-def sentence_kinds(alignment: Alignment, source: int) -> list[int]:
-    """The shading of every sentence of ``source``: how many sources share it."""
-    n_sources = len(alignment.sources)
-    out = []
-    for i in range(len(alignment.sources[source])):
-        if alignment.is_boilerplate(source, i):
-            out.append(BOILER)
-            continue
-        sup = alignment.support(source, i)
-        out.append(UNIQUE if sup <= 1 else ALL if sup >= n_sources else SOME)
-    return out
-
-
-def sentence_kind(alignment: Alignment, source: int, sentence: int) -> int:
-    """The shading of one sentence (as :func:`sentence_kinds`)."""
-    if alignment.is_boilerplate(source, sentence):
-        return BOILER
-    sup = alignment.support(source, sentence)
-    return UNIQUE if sup <= 1 else ALL if sup >= len(alignment.sources) else SOME
 
 
 #: (first sentence on screen, last, current, sentences): what the overview strip marks

@@ -1,0 +1,117 @@
+"""Work split over processes (reader/core/alignment/parallel.py) gives the same
+alignment, spans and passages as one process, byte for byte; it never forks with a
+thread running. Run in fresh interpreters (the test runner may have threads)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader.core.alignment import parallel
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWS = sorted((ROOT / "benchmarks" / "cases" / "news-en").glob("*/sources"))
+
+
+def run(script: str, **env: str) -> str:
+    import os
+
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+ALIGN_ALL = """
+    import hashlib, json, os, sys
+    from reader.core.alignment import parallel, spans
+    from reader.core.alignment.pipeline import align
+    from reader.core.alignment.report import to_json
+    from reader.core.text.load import load_paths
+
+    spans._BLOCK_LINKS = 5  # many blocks even on small cases
+    calls = []
+    real_run = parallel.run
+
+    def counting_run(function, tasks, shared, n_workers, done=None):
+        calls.append((function.__name__, len(tasks), n_workers))
+        return real_run(function, tasks, shared, n_workers, done)
+
+    parallel.run = counting_run
+    folders = sys.argv[1:]
+    digest = hashlib.sha256()
+    for folder in folders:
+        al = align(load_paths([folder]).documents)
+        digest.update(json.dumps(to_json(al), sort_keys=True).encode())
+    print(digest.hexdigest())
+    print(sorted({(name, workers) for name, _, workers in calls}))
+"""
+
+
+@pytest.mark.skipif(not NEWS, reason="benchmarks/cases/news-en not found")
+def test_the_split_gives_the_same_json_as_one_process():
+    folders = [str(p) for p in NEWS[:3]] + [str(ROOT / "sample_data")]
+    script = textwrap.dedent(ALIGN_ALL).replace("folders = sys.argv[1:]", f"folders = {folders!r}")
+    one = run(script, READER_WORKERS="1").splitlines()
+    two = run(script, READER_WORKERS="2").splitlines()
+    assert one[0] == two[0]  # the same alignment, spans and passages
+    assert "('_lexical_pair', 1)" in one[1] and "('_block_matches', 1)" in one[1]
+    assert "('_lexical_pair', 2)" in two[1] and "('_block_matches', 2)" in two[1]
+
+
+def test_workers_and_their_results_in_order():
+    out = run(
+        """
+        import os
+        from reader.core.alignment import parallel
+
+        def square(shared, x):
+            return (x * x + shared, os.getpid())
+
+        results = parallel.run(square, list(range(9)), 1, 3)
+        assert [r for r, _ in results] == [x * x + 1 for x in range(9)]
+        pids = {p for _, p in results}
+        assert os.getpid() in pids and len(pids) >= 2, pids  # this one and workers
+        print("OK")
+        """
+    )
+    assert out.strip() == "OK"
+
+
+def test_no_fork_with_a_thread_running():
+    out = run(
+        """
+        import os, threading
+        from reader.core.alignment import parallel
+
+        stop = threading.Event()
+        t = threading.Thread(target=stop.wait)
+        t.start()
+        try:
+            assert not parallel.fork_is_safe()
+            assert parallel.workers(10**6) == 1
+            pids = {p for p in parallel.run(lambda s, x: os.getpid(), [1, 2, 3], None, 2)}
+            assert pids == {os.getpid()}
+        finally:
+            stop.set()
+            t.join()
+        print("OK")
+        """
+    )
+    assert out.strip() == "OK"
+
+
+def test_small_inputs_stay_in_one_process(monkeypatch):
+    monkeypatch.delenv("READER_WORKERS", raising=False)
+    assert parallel.workers(parallel.MIN_SENTENCES - 1) == 1

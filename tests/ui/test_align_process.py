@@ -1,0 +1,182 @@
+"""The reading view's alignment process (reader/ui/align_process.py): what the child
+sends is what aligning in process gives, on the parent's own sources; a child that
+split the texts differently is refused; Esc kills it; the app shows its result.
+
+Each test runs in a fresh interpreter: ``start`` forks only a process without
+threads, and the test runner may have some."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data"
+
+
+def run(script: str, timeout: float = 120) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_the_child_sends_what_aligning_here_gives_every_level():
+    out = run(f"""
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        assert process is not None
+
+        from reader.core.alignment.pipeline import align_sources
+        from reader.core.text.segment import segment
+        from reader.ui.panes.levels import prepare
+
+        sources = segment(docs)
+        kinds, levels = [], {{}}
+        for message in process.messages(sources):
+            kinds.append(message[0])
+            if message[0] in ("ready", "level"):
+                levels[message[1].level] = message[1]
+        process.close()
+        assert kinds[-1] == "level" and kinds.count("ready") == 1, kinds
+        assert "progress" in kinds and kinds.index("progress") < kinds.index("ready")
+        langs = [s.lang for s in sources]  # the parent's sources learn their language
+        assert all(langs), langs
+        here = align_sources(sources)
+        for level in ("strict", "normal", "loose"):
+            got, want = levels[level], prepare(here.at(level))
+            assert got.alignment.sources is not sources  # a list of the parent's ...
+            assert all(a is b for a, b in zip(got.alignment.sources, sources))  # sources
+            assert got.alignment.links == want.alignment.links, level
+            assert got.kinds == want.kinds and got.counterparts == want.counterparts
+            assert got.alignment.groups == want.alignment.groups
+            assert got.alignment.pool is levels["normal"].alignment.pool  # sent once
+        print("OK", len(levels["normal"].alignment.links))
+    """)
+    assert out.startswith("OK ")
+    assert int(out.split()[1]) > 10
+
+
+def test_sources_split_differently_are_refused():
+    out = run(f"""
+        from reader.core.text.load import load_paths
+        import dataclasses
+        from reader.core.text.segment import segment
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        sources = segment(docs)
+        s = sources[0]
+        sources[0] = dataclasses.replace(s, sentences=s.sentences[:-1])
+        messages = list(process.messages(sources))
+        process.close()
+        assert [m[0] for m in messages] == ["failed"], messages
+        print(messages[0][1])
+    """)
+    assert "split the texts differently" in out
+
+
+def test_cancel_kills_the_child_and_says_so():
+    out = run(f"""
+        from reader.core.text.load import load_paths
+        from reader.core.text.segment import segment
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        process.cancel()
+        messages = list(process.messages(segment(docs)))
+        process.close()
+        process.close()  # idempotent
+        assert messages[-1][0] == "failed", messages
+        print(messages[-1][1])
+    """)
+    assert "stopped by signal" in out or "ended without a result" in out
+
+
+def test_no_fork_with_a_thread_running_or_one_document():
+    out = run(f"""
+        import threading
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        assert start(docs[:1]) is None
+        stop = threading.Event()
+        t = threading.Thread(target=stop.wait)
+        t.start()
+        try:
+            assert start(docs) is None
+        finally:
+            stop.set()
+            t.join()
+        print("OK")
+    """)
+    assert out.strip() == "OK"
+
+
+def test_the_app_shows_the_child_s_alignment_and_its_levels():
+    out = run(f"""
+        import asyncio, os
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        from reader.ui.app import ReaderApp
+
+        async def main():
+            app = ReaderApp(docs, marks_path=None, align_process=process)
+            async with app.run_test(size=(160, 40)) as pilot:
+                while len(app.strictness.ready) < 3:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                assert app.alignment is not None
+                assert app.aligner.process is process
+                await pilot.press("c")
+                await pilot.pause()
+                print("LEVEL", app.strictness.shown)
+            process.close()
+
+        asyncio.run(main())
+    """)
+    assert "LEVEL loose" in out
+
+
+def test_the_app_aligns_itself_when_the_child_fails():
+    out = run(f"""
+        import asyncio, os
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        process.cancel()  # the child dies before sending anything
+        from reader.ui.app import ReaderApp
+
+        async def main():
+            app = ReaderApp(docs, marks_path=None, align_process=process)
+            async with app.run_test(size=(160, 40)) as pilot:
+                while len(app.strictness.ready) < 3:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                assert app.alignment is not None and not app.unaligned
+                print("ALIGNED", app.strictness.shown, len(app.alignment.links) > 10)
+
+        asyncio.run(main())
+    """)
+    assert "ALIGNED normal True" in out
