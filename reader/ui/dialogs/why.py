@@ -21,14 +21,20 @@ never restyle the screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.renderables.background_screen import BackgroundScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -96,6 +102,42 @@ def reason_id(r: Reason) -> str:
     return f"{r.source}:{r.sentence}"
 
 
+#: tinted styles kept by the why view's background (a screen has a few hundred)
+TINTS_KEPT = 4096
+
+
+class TintedBackground(BackgroundScreen):
+    """Textual's tinted background of a modal screen (the reading view under the why
+    view), with each style tinted once: the panes repainted under the view (a
+    correction re-shades them) make the whole background render again, and the
+    colour arithmetic of every segment was a sizeable part of that frame. Same
+    segments out."""
+
+    def __init__(self, screen: Screen, color: Color, tints: dict[Style | None, Style]) -> None:
+        super().__init__(screen, color)
+        self.tints = tints  # kept by the screen from one render to the next
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        segments = console.render(self.screen._compositor, options)
+        return self._tinted(segments)
+
+    def _tinted(self, segments: Iterable[Segment]) -> Iterable[Segment]:
+        tints, color = self.tints, self.color
+        if len(tints) > TINTS_KEPT:
+            tints.clear()
+        process = self.process_segments
+        for segment in segments:
+            text, style, control = segment
+            if control:
+                yield segment
+                continue
+            tinted = tints.get(style)
+            if tinted is None:
+                (done,) = process([Segment("", style)], color)
+                tinted = tints[style] = done.style if done.style is not None else Style()
+            yield Segment(text, tinted, control)
+
+
 class ReasonList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="why.down"),
@@ -148,6 +190,18 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
         self.source = source
         self.sentence = sentence
         self.reasons: dict[str, Reason] = {}
+        self._tints: dict[Style | None, Style] = {}  # per background colour
+        self._tinted_by: Color | None = None
+        self._sentence_plain: str | None = None
+
+    def render(self) -> RenderableType:
+        rendered = super().render()
+        if type(rendered) is BackgroundScreen:
+            if rendered.color != self._tinted_by:  # a theme change: tint again
+                self._tints.clear()
+                self._tinted_by = rendered.color
+            return TintedBackground(rendered.screen, rendered.color, self._tints)
+        return rendered
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -180,6 +234,7 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
         keep = self._highlighted_id()
         reasons = explain(al, source, sentence)
         self.reasons = {reason_id(r): r for r in reasons}
+        # one line (height 1): no layout pass
         self.query_one("#why-title", Static).update(
             Content.assemble(
                 (sanitise(format_ref(al.sources, source, sentence)), "bold $text-accent"),
@@ -188,7 +243,8 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
                     f" · strictness {al.strictness}",
                     "$text-muted",
                 ),
-            )
+            ),
+            layout=False,
         )
         options: list[Option] = []
         for kind, title in (
@@ -231,11 +287,13 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
     def _show_sentence(self) -> None:
         """The sentence explained, with the words it shares with the highlighted entry."""
         r = self.highlighted_reason()
-        self.query_one("#why-sentence", Static).update(
-            sentence_content(
-                self.alignment, self.source, self.sentence, r.here if r is not None else ()
-            )
+        content = sentence_content(
+            self.alignment, self.source, self.sentence, r.here if r is not None else ()
         )
+        # the same text (only the words marked differ) keeps its height: no layout pass
+        same = content.plain == self._sentence_plain
+        self._sentence_plain = content.plain
+        self.query_one("#why-sentence", Static).update(content, layout=not same)
 
     # -- events and actions ----------------------------------------------------------------
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

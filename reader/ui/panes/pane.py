@@ -159,6 +159,8 @@ class SourcePane(Vertical):
             share = f"{alignment.shared_fraction(self.index):.0%}"
             full += f" · {share} shared"
             compact += f" · {share}"
+        if (full, compact) == self._figures:
+            return  # a title painted again costs a frame its time
         self._figures = (full, compact)
         self._retitle()
 

@@ -19,7 +19,7 @@ it falls back to Textual's own path, which gives the same result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -108,11 +108,15 @@ class SentenceRows(ScrollView):
         width = self.text_width
         if self.size.width <= 0:
             return
+        before = self.virtual_size
+        rewrapped = False
         if (self.wrapped is None or self.wrapped.width != width) and self._rewrap is None:
             self.wrapped = layout(self.source, self.display_text, width, self.hidden)
             self._clear_painted()
+            rewrapped = True
         self._update_virtual_size()
-        self.refresh()
+        if rewrapped or self.virtual_size != before:  # else nothing painted has changed
+            self.refresh()
         self._window_changed()
 
     def _update_virtual_size(self) -> None:
@@ -145,11 +149,15 @@ class SentenceRows(ScrollView):
 
     def show_sentence(self, sentence: int, screen_row: int) -> None:
         """Scroll (no animation) so ``sentence`` starts on ``screen_row``."""
+        moved = sentence != self.current
         self.current = sentence
+        # a scroll repaints the view by itself (ScrollView.watch_scroll_y); the rows
+        # whose highlight changed were repainted by set_highlight
         self.scroll_to(
             y=max(0, self.row_of(sentence) - screen_row), animate=False, force=True, immediate=True
         )
-        self.refresh()
+        if moved:
+            self.refresh()
         self._window_changed()
 
     def window(self) -> Window:
@@ -189,12 +197,32 @@ class SentenceRows(ScrollView):
         related: frozenset[int] = frozenset(),
         corrected: frozenset[int] = frozenset(),
     ) -> None:
+        old_marks, old_gap, old_leader = self.marks, self.gap, self.leader
+        old_related, old_corrected = self.related, self.corrected
         self.marks = marks
         self.gap = gap
         self.leader = leader
         self.related = related
         self.corrected = corrected
-        self.refresh()
+        if (marks, gap, leader, related, corrected) == (
+            old_marks,
+            old_gap,
+            old_leader,
+            old_related,
+            old_corrected,
+        ):
+            return
+        # only the rows of the sentences highlighted before or now can look different
+        # (and the current sentence's, which the others' presence blurs)
+        self._refresh_sentences(
+            {self.current, gap, old_gap}
+            | marks.keys()
+            | old_marks.keys()
+            | related
+            | old_related
+            | corrected
+            | old_corrected
+        )
 
     def patch_alignment(
         self, alignment: Alignment, kinds: list[int], sentences: frozenset[int]
@@ -215,7 +243,26 @@ class SentenceRows(ScrollView):
             row = key if isinstance(key, int) else key[0]  # type: ignore[index]
             if row in rows:
                 cache.discard(key)
-        self.refresh()
+        self._refresh_sentences(sentences)
+
+    def _refresh_sentences(self, sentences: Iterable[int | None]) -> None:
+        """Repaint the screen rows of ``sentences`` that are on screen, nothing else."""
+        lay = self.wrapped
+        if lay is None:
+            self.refresh()
+            return
+        top, height, width, n = self.top_row, self.size.height, self.size.width, len(self.source)
+        regions = []
+        for k in sentences:
+            if k is None or not 0 <= k < n:
+                continue
+            a = lay.row_of(k) - top
+            b = min(height, a + lay.height_of(k))
+            a = max(0, a)
+            if a < b:
+                regions.append(Region(0, a, width, b - a))
+        if regions:
+            self.refresh(*regions)
 
     @property
     def hits(self) -> frozenset[int]:
