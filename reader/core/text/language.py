@@ -36,7 +36,8 @@ MIN_SCORE = 0.40  # a guess below this does not count
 MIN_LETTERS = 6  # fewer letters counted: no language
 DOMINANT = 0.60  # share of the counted letters the language needs
 FIRST_LOOK = 8  # sentences of a first look (spread evenly) that settle it when ...
-FIRST_LOOK_SCORE = 0.8  # ... they all give one language with this mean score
+FIRST_LOOK_SCORE = 0.8  # ... they give one language this mean score
+FIRST_LOOK_SHARE = 0.9  # ... and at least this share of their letters
 SHORT_LETTERS = 200  # a text with fewer letters than this ...
 SHORT_SCORE = 0.5  # ... needs this score for its language, the whole text classified at once
 
@@ -118,12 +119,14 @@ def _shares(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[st
     """(language, share of the classified letters, mean score weighted by letters).
 
     A first look at :data:`FIRST_LOOK` sentences spread over the text settles it when
-    they all give one language surely (at least :data:`FIRST_LOOK_SCORE` on average);
-    otherwise (a mix, an unsure model) the full sample is judged."""
+    they give one language surely (at least :data:`FIRST_LOOK_SCORE` on average) for
+    nearly all their letters (:data:`FIRST_LOOK_SHARE`: a short quote or name read as
+    another language does not call for the full sample); otherwise (a mix, an unsure
+    model) the full sample is judged."""
     spans = split_sentences(text) if spans is None else list(spans)
     if len(spans) > FIRST_LOOK:
         first = _judge(text, _spread(spans, FIRST_LOOK))
-        if len(first) == 1 and first[0][2] >= FIRST_LOOK_SCORE:
+        if first and first[0][1] >= FIRST_LOOK_SHARE and first[0][2] >= FIRST_LOOK_SCORE:
             return first
     chars = sum(e - s for s, e in spans)
     # as many sentences as make SAMPLE_CHARS characters (the classifier's cost is per
