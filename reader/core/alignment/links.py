@@ -17,7 +17,7 @@ looser level too (strict ⊆ normal ⊆ loose).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 SentenceRef = tuple[int, int]  # (source index, sentence index)
@@ -57,6 +57,28 @@ class Link:
     confidence: float = 1.0
     kind: str = COUNTERPART
     by: str = BY_ALIGNER
+
+
+def connected(
+    pairs: Iterable[tuple[SentenceRef, SentenceRef]],
+) -> dict[SentenceRef, SentenceRef]:
+    """Every sentence of ``pairs``, in the order first seen, with its connected set's
+    representative (the set's smallest sentence)."""
+    parent: dict[SentenceRef, SentenceRef] = {}
+
+    def find(x: SentenceRef) -> SentenceRef:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
 
 
 def decision_order(links: Sequence[Link], names: Sequence[str]) -> list[int]:

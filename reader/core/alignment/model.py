@@ -30,6 +30,7 @@ from reader.core.alignment.links import (
     Link,
     SentenceRef,
     classify,
+    connected,
     decision_order,
 )
 from reader.core.text.segment import Source
@@ -113,24 +114,11 @@ class Pool:
         the links of each set and its sentences. Classifying is decided set by set (a link's kind
         depends only on the links of its set), so a correction re-classifies only the
         sets it touches (:mod:`reader.core.alignment.reclassify`)."""
-        parent: dict[SentenceRef, SentenceRef] = {}
-
-        def find(x: SentenceRef) -> SentenceRef:
-            root = x
-            while parent.setdefault(root, root) != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        for link in self.links:
-            ra, rb = find(link.a), find(link.b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+        root = connected((link.a, link.b) for link in self.links)
         ids: dict[SentenceRef, int] = {}
         of: dict[SentenceRef, int] = {}
-        for x in parent:
-            of[x] = ids.setdefault(find(x), len(ids))
+        for x, r in root.items():
+            of[x] = ids.setdefault(r, len(ids))
         members: list[list[int]] = [[] for _ in ids]
         for k, link in enumerate(self.links):
             members[of[link.a]].append(k)
@@ -376,25 +364,10 @@ class Alignment:
     @cached_property
     def groups(self) -> list[list[SentenceRef]]:
         """Connected groups of linked sentences (each sorted), largest spread first."""
-        parent: dict[SentenceRef, SentenceRef] = {}
-
-        def find(x: SentenceRef) -> SentenceRef:
-            root = x
-            while parent.setdefault(root, root) != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        for link in self.links:
-            if link.kind != COUNTERPART:
-                continue
-            ra, rb = find(link.a), find(link.b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+        root = connected((link.a, link.b) for link in self.links if link.kind == COUNTERPART)
         members: dict[SentenceRef, list[SentenceRef]] = {}
-        for x in list(parent):
-            members.setdefault(find(x), []).append(x)
+        for x, r in root.items():
+            members.setdefault(r, []).append(x)
         groups = [sorted(m) for m in members.values()]
         groups.sort(key=lambda g: (-len({s for s, _ in g}), g[0]))
         return groups

@@ -17,7 +17,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from reader.core.alignment.corrections import Corrections, Pair, corrected_links
-from reader.core.alignment.links import COUNTERPART, RELATED, Link, SentenceRef, classify
+from reader.core.alignment.links import (
+    COUNTERPART,
+    RELATED,
+    Link,
+    SentenceRef,
+    classify,
+    connected,
+)
 from reader.core.alignment.model import Alignment, Counterpart, context
 
 
@@ -182,29 +189,15 @@ def _patched_anchors(
 def _patched_spread(
     old: list[list[int]], links: list[Link], touched: dict[int, set[int]]
 ) -> list[list[int]]:
-    parent: dict[SentenceRef, SentenceRef] = {}
-
-    def find(x: SentenceRef) -> SentenceRef:
-        root = x
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for link in links:
-        if link.kind == COUNTERPART:
-            ra, rb = find(link.a), find(link.b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+    root = connected((link.a, link.b) for link in links if link.kind == COUNTERPART)
     groups: dict[SentenceRef, set[int]] = {}
-    for x in parent:
-        groups.setdefault(find(x), set()).add(x[0])
+    for x, r in root.items():
+        groups.setdefault(r, set()).add(x[0])
     out = list(old)
     for s, xs in touched.items():
         spread = out[s] = list(old[s])
         for i in xs:
             spread[i] = 1
-    for x in parent:
-        out[x[0]][x[1]] = len(groups[find(x)])
+    for x, r in root.items():
+        out[x[0]][x[1]] = len(groups[r])
     return out
