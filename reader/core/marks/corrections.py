@@ -39,21 +39,19 @@ from typing import Any
 
 from reader.core.alignment.corrections import LINK, UNLINK, Corrections, Pair, pair
 from reader.core.alignment.links import SentenceRef
-from reader.core.fs import destination, display_path, read_regular
+from reader.core.fs import display_path, read_regular
 from reader.core.marks.marks import EXACT, Target, quote_target, reanchor
 from reader.core.marks.records import RecordKind, SyncedRecords
 from reader.core.marks.sidecar import (
     MALFORMED,
     MAX_BYTES,
     Corrupt,
-    Sidecar,
-    SyncResult,
     TooNew,
     parse,
     read_problem,
     record_list,
 )
-from reader.core.marks.storage import remove_stale_temps
+from reader.core.marks.storage import RecordStore
 from reader.core.text.segment import Source
 
 __all__ = [
@@ -325,13 +323,11 @@ def read_corrections(path: str | os.PathLike[str]) -> tuple[list[Correction], li
         ]
 
 
-class CorrectionStore:
+class CorrectionStore(RecordStore[Correction]):
     """The corrections of one folder for a session, in the sidecar file beside the
     marks: ``store = CorrectionStore(marks_path(paths), prepare=...)``, ``load()``,
-    then change ``store.records`` (put, remove) and :meth:`sync`. Every sync merges
-    with the file as it is on disk (another window's or command's corrections are
-    kept; see :class:`~reader.core.marks.sidecar.Sidecar`). ``prepare`` turns records
-    read from the file into what the session holds (re-anchored to the texts)."""
+    then change ``store.records`` (put, remove) and :meth:`sync` (see
+    :class:`~reader.core.marks.storage.RecordStore`)."""
 
     def __init__(
         self,
@@ -340,39 +336,7 @@ class CorrectionStore:
         prepare: Callable[[list[Correction]], list[Correction]] | None = None,
         records: SyncedRecords[Correction] | None = None,
     ) -> None:
-        self.path = Path(path)
-        self.records = records if records is not None else SyncedRecords(CORRECTIONS, prepare)
-        if prepare is not None:
-            self.records.prepare = prepare
-        self.sidecar = Sidecar(self.path, what="corrections")
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.sidecar.warnings
-
-    @property
-    def writable(self) -> bool:
-        return self.sidecar.writable
-
-    @writable.setter
-    def writable(self, value: bool) -> None:
-        self.sidecar.writable = value
-
-    @property
-    def items(self) -> list[Correction]:
-        return self.records.items
-
-    def load(self) -> list[Correction]:
-        """Read the file and merge it with what this session holds. Never raises for a
-        bad file (see ``warnings`` and ``writable``)."""
-        remove_stale_temps(destination(self.path).parent)
-        result = self.sync()
-        if result.error:
-            self.sidecar.warnings.append(result.error)
-        return self.records.items
-
-    def sync(self, *, write: bool = True) -> SyncResult:
-        return self.sidecar.sync(self.records, write=write)
+        super().__init__(path, CORRECTIONS, prepare=prepare, records=records, what="corrections")
 
 
 def decide(

@@ -31,7 +31,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from reader.core.fs import atomic_write, destination, display_path
 from reader.core.fs import remove_stale_temps as _remove_stale_temps
@@ -53,11 +53,14 @@ from reader.core.marks.sidecar import (
     set_aside,
 )
 
+T = TypeVar("T")
+
 __all__ = [
     "FILE_NAME",
     "MARKS",
     "LoadResult",
     "MarkStore",
+    "RecordStore",
     "StorageError",
     "dumps",
     "load_marks",
@@ -257,30 +260,30 @@ def remove_stale_temps(folder: Path, older_than: float = 60.0) -> int:
     return _remove_stale_temps(folder, FILE_NAME, older_than)
 
 
-class MarkStore:
-    """The marks of one folder for a session: ``store = MarkStore(marks_path(paths));
-    marks = store.load()``, then :meth:`save` after every change, from any thread.
-
-    Every save is a merge with the file as it is on disk at that moment (see
-    :class:`Sidecar`), so another instance's marks are never overwritten, and a save
-    before the first load cannot lose what the file holds. ``store.warnings`` holds
-    what to tell the user; when ``store.writable`` is False nothing is written.
-    ``prepare`` turns marks read from the file into what the session shows (the app
-    re-anchors them to the texts); ``records`` is the session's marks (the app's
-    mark book shares it)."""
+class RecordStore(Generic[T]):
+    """One kind of record of one folder for a session, in the sidecar file: ``load()``,
+    then change ``records`` (put, remove) and :meth:`sync`. Every sync is a merge with
+    the file as it is on disk at that moment (see :class:`Sidecar`), so another
+    instance's records are never overwritten, and a sync before the first load cannot
+    lose what the file holds. ``warnings`` holds what to tell the user; when
+    ``writable`` is False nothing is written. ``prepare`` turns records read from the
+    file into what the session holds (re-anchored to the texts); ``records`` is the
+    session's records (shared with whatever shows them)."""
 
     def __init__(
         self,
         path: str | os.PathLike[str],
+        kind: RecordKind[T],
         *,
-        prepare: Callable[[list[Mark]], list[Mark]] | None = None,
-        records: SyncedRecords[Mark] | None = None,
+        prepare: Callable[[list[T]], list[T]] | None = None,
+        records: SyncedRecords[T] | None = None,
+        what: str = "marks",
     ) -> None:
         self.path = Path(path)
-        self.records = records if records is not None else SyncedRecords(MARKS, prepare)
+        self.records = records if records is not None else SyncedRecords(kind, prepare)
         if prepare is not None:
             self.records.prepare = prepare
-        self.sidecar = Sidecar(self.path)
+        self.sidecar = Sidecar(self.path, what=what)
 
     @property
     def warnings(self) -> list[str]:
@@ -295,12 +298,13 @@ class MarkStore:
         self.sidecar.writable = value
 
     @property
-    def marks(self) -> list[Mark]:
+    def items(self) -> list[T]:
         return self.records.items
 
-    def load(self) -> list[Mark]:
-        """Read the file and merge it with the marks this session holds (writing only
-        if the session made marks before this first read). Never raises for a bad file."""
+    def load(self) -> list[T]:
+        """Read the file and merge it with what this session holds (writing only if
+        the session changed records before this first read). Never raises for a bad
+        file (see ``warnings`` and ``writable``)."""
         remove_stale_temps(destination(self.path).parent)
         result = self.sync()
         if result.error:
@@ -309,6 +313,25 @@ class MarkStore:
 
     def sync(self, *, write: bool = True) -> SyncResult:
         return self.sidecar.sync(self.records, write=write)
+
+
+class MarkStore(RecordStore[Mark]):
+    """The marks of one folder for a session: ``store = MarkStore(marks_path(paths));
+    marks = store.load()``, then :meth:`save` after every change, from any thread (see
+    :class:`RecordStore`; the app's mark book shares ``records``)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        prepare: Callable[[list[Mark]], list[Mark]] | None = None,
+        records: SyncedRecords[Mark] | None = None,
+    ) -> None:
+        super().__init__(path, MARKS, prepare=prepare, records=records)
+
+    @property
+    def marks(self) -> list[Mark]:
+        return self.records.items
 
     def save(self, marks: Sequence[Mark] | None = None) -> bool:
         """Save this session's marks (``marks``: replace them first with this complete
