@@ -13,13 +13,8 @@ from textual.widgets.selection_list import Selection
 
 from reader.ui.literal import sanitise
 
-
-class PanePicker(ModalScreen[list[int] | None]):
-    """Returns the chosen source indexes, or None when cancelled."""
-
-    DEFAULT_CSS = """
-    PanePicker {
-        align: center middle;
+# the box both pickers draw (a list with a hint under it), inside their own selector
+_BOX = """        align: center middle;
         & > Vertical {
             width: 70%;
             max-width: 70;
@@ -30,12 +25,24 @@ class PanePicker(ModalScreen[list[int] | None]):
             background: $surface;
             padding: 0 1;
         }
-        & SelectionList { height: auto; max-height: 20; }
         & .picker-hint { color: $text-muted; height: auto; }
+"""
+
+
+class PanePicker(ModalScreen[list[int] | None]):
+    """Returns the chosen source indexes, or None when cancelled."""
+
+    DEFAULT_CSS = (
+        """
+    PanePicker {
+"""
+        + _BOX
+        + """        & SelectionList { height: auto; max-height: 20; }
         & #picker-count { color: $text; height: auto; }
         & #picker-count.-over { color: $text-warning; }
     }
     """
+    )
 
     BINDINGS = [
         Binding("escape,q", "cancel", "Cancel", id="picker.cancel"),
@@ -99,23 +106,15 @@ class PanePicker(ModalScreen[list[int] | None]):
 class ComparePicker(ModalScreen[int | None]):
     """Which source to compare the focused pane with (C): returns its index, or None."""
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     ComparePicker {
-        align: center middle;
-        & > Vertical {
-            width: 70%;
-            max-width: 70;
-            min-width: 30;
-            height: auto;
-            max-height: 90%;
-            border: round $accent;
-            background: $surface;
-            padding: 0 1;
-        }
-        & OptionList { height: auto; max-height: 20; }
-        & .picker-hint { color: $text-muted; height: auto; }
+"""
+        + _BOX
+        + """        & OptionList { height: auto; max-height: 20; }
     }
     """
+    )
 
     BINDINGS = [
         Binding("escape,q", "cancel", "Cancel", id="compare.cancel"),
