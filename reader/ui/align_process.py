@@ -41,6 +41,34 @@ if TYPE_CHECKING:
 
 _HEADER = struct.Struct("<Q")
 
+#: an alignment done within this many seconds shows no progress at all (a few articles:
+#: ~20 progress messages in 30 ms would only cost the interface thread its first frames)
+QUIET_START = 0.2
+#: after that, the same step's progress at most this often (a new step at once)
+PROGRESS_EVERY = 0.25
+
+
+class Progress:
+    """Which of the aligner's progress calls are worth a message: none in the first
+    :data:`QUIET_START` seconds, then a new step at once (the next may be long: loading
+    the encoder, a batch of sentences) and the same step every :data:`PROGRESS_EVERY`
+    seconds. Used by this module's child and by the app's alignment thread."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._start = clock()
+        self._at = 0.0
+        self._text = ""
+
+    def wanted(self, text: str, fraction: float) -> bool:
+        now = self._clock()
+        if now - self._start < QUIET_START:
+            return False
+        if text != self._text or now - self._at >= PROGRESS_EVERY or fraction >= 1.0:
+            self._at, self._text = now, text
+            return True
+        return False
+
 
 def _fingerprint(sources: Sequence[Source]) -> list[tuple[str, int]]:
     """What the two processes must agree on: each source's name and sentence offsets."""
@@ -240,13 +268,10 @@ def _child(documents: Sequence[Document], fd: int) -> None:
         from reader.core.alignment.pipeline import align_sources
         from reader.ui.panes.levels import preparation_order, prepare
 
-        last: dict[str, Any] = {"at": 0.0, "text": ""}
+        throttle = Progress()
 
         def progress(text: str, fraction: float) -> None:
-            # a new step at once, the same step's progress every 0.25 s (as the thread)
-            now = time.monotonic()
-            if text != last["text"] or now - last["at"] >= 0.25 or fraction >= 1.0:
-                last.update(at=now, text=text)
+            if throttle.wanted(text, fraction):
                 send("progress", text, fraction)
 
         alignment = align_sources(sources, progress=progress)

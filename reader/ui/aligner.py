@@ -2,7 +2,8 @@
 
 :class:`Aligner` draws nothing: :meth:`Aligner.load` segments the documents and posts
 :class:`~reader.ui.messages.SourcesReady` (the panes show the text at once);
-:meth:`Aligner.align` aligns them with progress in ~0.25 s steps
+:meth:`Aligner.align` aligns them with progress (after a quiet start, in ~0.25 s steps;
+see :class:`~reader.ui.align_process.Progress`)
 (:class:`~reader.ui.messages.LoadProgress`), posts
 :class:`~reader.ui.messages.AlignmentReady`, then prepares the other strictness levels
 (:class:`~reader.ui.messages.StrictnessReady`), so the strictness key only swaps
@@ -160,24 +161,21 @@ class Aligner(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
     def align(self, sources: list[Source]) -> None:
-        """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
+        """Align in a thread; post progress (see align_process.Progress); never touch a
+        widget."""
         self._align_here(sources)
 
     def _align_here(self, sources: list[Source]) -> None:
         """The alignment in this (worker) thread, its levels after the first frame."""
-        import time
+        from reader.ui.align_process import Progress
 
         worker = get_current_worker()
-        last: list = [0.0, ""]
+        throttle = Progress()
 
         def progress(text: str, fraction: float) -> None:
             if worker.is_cancelled:
                 raise _Cancelled
-            now = time.monotonic()
-            # a new step at once (the next may be long: loading the encoder, a batch of
-            # sentences), the same step's progress every 0.25 s
-            if text != last[1] or now - last[0] >= 0.25 or fraction >= 1.0:
-                last[:] = [now, text]
+            if throttle.wanted(text, fraction):
                 self.post_message(LoadProgress(text, fraction))
 
         try:

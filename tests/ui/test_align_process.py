@@ -50,7 +50,8 @@ def test_the_child_sends_what_aligning_here_gives_every_level():
                 levels[message[1].level] = message[1]
         process.close()
         assert kinds[-1] == "level" and kinds.count("ready") == 1, kinds
-        assert "progress" in kinds and kinds.index("progress") < kinds.index("ready")
+        # progress only if aligning took long enough to show it (align_process.Progress)
+        assert "progress" not in kinds or kinds.index("progress") < kinds.index("ready")
         langs = [s.lang for s in sources]  # the parent's sources learn their language
         assert all(langs), langs
         here = align_sources(sources)
@@ -180,3 +181,20 @@ def test_the_app_aligns_itself_when_the_child_fails():
         asyncio.run(main())
     """)
     assert "ALIGNED normal True" in out
+
+
+def test_progress_is_quiet_at_first_then_new_steps_at_once_and_the_same_step_throttled():
+    from reader.ui.align_process import PROGRESS_EVERY, QUIET_START, Progress
+
+    now = [100.0]
+    progress = Progress(clock=lambda: now[0])
+    assert not progress.wanted("pairs", 0.1)  # a quick alignment shows nothing
+    now[0] += QUIET_START / 2
+    assert not progress.wanted("spans", 1.0)
+    now[0] += QUIET_START
+    assert progress.wanted("spans", 0.2)  # past the quiet start: shown
+    assert not progress.wanted("spans", 0.3)  # the same step, too soon
+    assert progress.wanted("groups", 0.0)  # a new step at once
+    assert progress.wanted("groups", 1.0)  # a step's end is shown
+    now[0] += PROGRESS_EVERY
+    assert progress.wanted("groups", 0.5)  # the same step after PROGRESS_EVERY
