@@ -2,8 +2,7 @@
 
 :class:`Aligner` draws nothing: :meth:`Aligner.load` segments the documents and posts
 :class:`~reader.ui.messages.SourcesReady` (the panes show the text at once);
-:meth:`Aligner.align` aligns them with progress (after a quiet start, in ~0.25 s steps;
-see :class:`~reader.ui.align_process.Progress`)
+:meth:`Aligner.align` aligns them with progress in ~0.25 s steps
 (:class:`~reader.ui.messages.LoadProgress`), posts
 :class:`~reader.ui.messages.AlignmentReady`, then prepares the other strictness levels
 (:class:`~reader.ui.messages.StrictnessReady`), so the strictness key only swaps
@@ -103,18 +102,22 @@ class Aligner(Widget):
         read) now, without taking time from that first frame."""
         self._shown.set()
 
-    def start(self, sources: list[Source]) -> None:
-        """Align ``sources``: read the alignment process's results, or align here."""
+    def start(self, sources: list[Source], shown: bool = False) -> None:
+        """Align ``sources``: read the alignment process's results, or align here.
+        ``shown``: the app already took the default level (:meth:`AlignProcess.early`);
+        only the other levels are left to read."""
         if self.process is not None:
-            self.receive(self.process, sources)
+            self.receive(self.process, sources, shown)
         else:
             self.align(sources)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
-    def receive(self, process: AlignProcess, sources: list[Source]) -> None:
+    def receive(self, process: AlignProcess, sources: list[Source], shown: bool = False) -> None:
         """Read the alignment process's progress and results (never touch a widget)."""
         worker = get_current_worker()
-        ready = False
+        ready = shown
+        if shown:
+            self._shown.wait(SHOWN_TIMEOUT)  # the levels come after that frame
         try:
             for message in process.messages(sources):
                 if worker.is_cancelled:

@@ -231,7 +231,8 @@ class ReaderApp(App[None]):
         if not self.documents:
             self._fail_screen("No text to show: no usable files were given.")
             return
-        self.status.set_progress(0.0)
+        # no progress bar yet: it shows with the first progress, which a quick alignment
+        # never sends (see align_process.Progress)
         if self.deck.panes:  # composed with the screen (see compose)
             self.deck.sources_shown()
             self._sources_shown()
@@ -268,6 +269,7 @@ class ReaderApp(App[None]):
         deck = self.deck
         self.marks.start(self.sources)
         self.corrections.start(self.sources)
+        early = None  # the default level, when the child has already sent it
         if len(self.sources) == 1:
             self.unaligned = "one source: nothing is aligned"
             self.collector.release()
@@ -277,18 +279,24 @@ class ReaderApp(App[None]):
             self.notify(note, title="reader", markup=False)
         else:
             self.status.set_message("aligning…")
-            if self.aligner.process is not None:  # reading its pipe imports nothing
-                self.aligner.start(self.sources)
+            self.status.work_started()
+            process = self.aligner.process
+            if process is not None:  # reading its pipe imports nothing
+                # the child was quicker than the panes (a few articles): the first
+                # frame is aligned, the levels after it come through the worker
+                early = process.early(self.sources)
+                self.aligner.start(self.sources, shown=early is not None)
             else:  # numpy and scipy load in the worker: after the text is on screen
                 self.call_after_refresh(self.aligner.start, self.sources)
         # nothing the user chose has the focus yet (what Textual focused at start-up is
         # in the closed marks panel); the pane's own screen, should a modal be open
         first = deck.panes[deck.shown[0] if deck.shown else 0].view
         first.screen.set_focus(first)
+        if early is not None:
+            self.on_alignment_ready(AlignmentReady(early))
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.status.set_progress(message.fraction)
-        self.status.set_message(Content(f"aligning: {message.text}"))
+        self.status.progress(Content(f"aligning: {message.text}"), message.fraction)
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
         self.status.set_sync(self.deck.sync_on)
@@ -377,6 +385,7 @@ class ReaderApp(App[None]):
         self.status.set_sync(self.deck.sync_on)
         self.status.set_progress(0.0)
         self.status.set_message("aligning…")
+        self.status.work_started()
         self.aligner.align(self.sources)
 
     def on_unmount(self) -> None:
