@@ -382,10 +382,11 @@ class Alignment:
                 out[s][i] = k
         return out
 
-    def build_indexes(self) -> None:
-        """Build the lookup indexes now (in a worker) rather than on the first query."""
+    def build_indexes(self, pool: bool = True) -> None:
+        """Build the lookup indexes now (in a worker) rather than on the first query;
+        ``pool``: and what a correction needs of the pool (see reclassify.py)."""
         _ = self._adjacency, self._related, self._anchors, self._unique_counts, self._spread
-        if self.pool is not None:  # what a correction needs (see reclassify.py)
+        if pool and self.pool is not None:
             _ = self.pool.components, self.pool.rank
 
     @cached_property
