@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from reader.core.alignment import parallel
 from reader.core.alignment.features import Features
 
 _PRUNE = 0.2  # candidates below this share of the best (per sentence and other source)
@@ -39,20 +40,17 @@ def candidate_pairs(
     source_of = np.repeat(np.arange(n), sizes)
     index = sparse.vstack(feats.index_matrices, format="csr")
     weight = np.concatenate(feats.row_weight)
-    rows_out, cols_out = [], []
-    for r0 in range(0, total, block):
-        part = index if block >= total else index[r0 : r0 + block]
-        r1 = r0 + part.shape[0]
-        for b in range(n):
-            if offsets[b] <= r0 and r1 <= offsets[b + 1]:
-                continue  # the whole block is source b itself
-            rows, cols = _best_in(
-                part, feats.index_columns[b], weight[r0:r1], feats.row_weight[b], top_k
-            )
-            # not source b with itself
-            own = (rows >= offsets[b] - r0) & (rows < offsets[b + 1] - r0)
-            rows_out.append(r0 + rows[~own])
-            cols_out.append(offsets[b] + cols[~own])
+    # one task per block of rows and other source (not a block that is all source b)
+    tasks = [
+        (r0, b)
+        for r0 in range(0, total, block)
+        for b in range(n)
+        if not (offsets[b] <= r0 and min(r0 + block, total) <= offsets[b + 1])
+    ]
+    shared = (index, feats, weight, offsets, top_k, block)
+    found = parallel.run(_block_best, tasks, shared, parallel.workers(total))
+    rows_out = [r for r, _ in found]
+    cols_out = [c for _, c in found]
     rows = np.concatenate(rows_out)
     cols = np.concatenate(cols_out)
     if len(rows) == 0:
@@ -75,6 +73,21 @@ def candidate_pairs(
         a, b = int(sa[s]), int(sb[s])
         out[(a, b)] = (lo[s:e] - offsets[a], hi[s:e] - offsets[b])
     return out
+
+
+def _block_best(
+    shared: tuple[sparse.csr_matrix, Features, np.ndarray, np.ndarray, int, int],
+    task: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best candidates in source b of the block of rows from r0 (a task of
+    :func:`reader.core.alignment.parallel.run`): stacked row and column numbers."""
+    index, feats, weight, offsets, top_k, block = shared
+    r0, b = task
+    part = index if r0 == 0 and block >= index.shape[0] else index[r0 : r0 + block]
+    r1 = r0 + part.shape[0]
+    rows, cols = _best_in(part, feats.index_columns[b], weight[r0:r1], feats.row_weight[b], top_k)
+    own = (rows >= offsets[b] - r0) & (rows < offsets[b + 1] - r0)  # not source b with itself
+    return r0 + rows[~own], offsets[b] + cols[~own]
 
 
 def sorted_unique(keys: np.ndarray) -> np.ndarray:

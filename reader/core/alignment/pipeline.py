@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reader.core.alignment import collection, crosslang, parallel
-from reader.core.alignment.candidates import candidate_pairs, similarities
+from reader.core.alignment.candidates import candidate_pairs
 from reader.core.alignment.confidence import PairEvidence, agreement, features
 from reader.core.alignment.corrections import Corrections
 from reader.core.alignment.features import build_features
@@ -46,6 +46,7 @@ from reader.core.alignment.pairs import (
     hub_corrected,
     margins,
     pair_links,
+    similarity,
 )
 from reader.core.alignment.params import DEFAULT, Settings
 from reader.core.text.language import assign_languages
@@ -103,7 +104,6 @@ def propose(
     notes = list(plan.notes)
     vectors = _vectors(sources, plan, cache, report, notes) if plan.sources else {}
     by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
-    sims = similarities(feats, found)
     names = [s for (a, b) in by_vectors for s in (a, b)]
     anchor_sets = {
         s: [
@@ -154,7 +154,7 @@ def propose(
     done = parallel.run(
         _lexical_pair,
         lexical,
-        (feats, found, sims, sizes, settings),
+        (feats, found, sizes, settings),
         n_workers,
         lambda k: matching(rank[lexical[k + 1]]) if k + 1 < len(lexical) else None,
     )
@@ -169,10 +169,10 @@ def propose(
 def _lexical_pair(shared: tuple, pair: tuple[int, int]) -> PairEvidence:
     """The links of two sources in one language and their evidence (a task of
     :func:`reader.core.alignment.parallel.run`)."""
-    feats, found, sims, sizes, settings = shared
+    feats, found, sizes, settings = shared
     a, b = pair
     i, j = found[pair]
-    sim, words = sims[pair]
+    sim, words = similarity(feats, a, b, i, j)  # here: split over the cores with the rest
     c = Candidates(i, j, sim, sizes[b], words)
     return _evidence(a, b, pair_links(LexicalScorer(feats, a, b), settings, c), settings)
 
