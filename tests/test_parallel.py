@@ -1,5 +1,5 @@
 """Work split over processes (reader/core/alignment/parallel.py) gives the same
-alignment, spans and passages as one process, byte for byte; it never forks with a
+alignment (candidates, pairs, classification at every level), spans and passages as one process, byte for byte; it never forks with a
 thread running. Run in fresh interpreters (the test runner may have threads)."""
 
 from __future__ import annotations
@@ -35,12 +35,13 @@ def run(script: str, **env: str) -> str:
 
 ALIGN_ALL = """
     import hashlib, json, os, sys
-    from reader.core.alignment import parallel, spans
+    from reader.core.alignment import model, parallel, spans
     from reader.core.alignment.pipeline import align
     from reader.core.alignment.report import to_json
     from reader.core.text.load import load_paths
 
     spans._BLOCK_LINKS = 5  # many blocks even on small cases
+    model.SPLIT_LINKS = 1  # classification split too
     calls = []
     real_run = parallel.run
 
@@ -54,6 +55,8 @@ ALIGN_ALL = """
     for folder in folders:
         al = align(load_paths([folder]).documents)
         digest.update(json.dumps(to_json(al), sort_keys=True).encode())
+        for level in ("strict", "loose"):
+            digest.update(repr(al.at(level).links).encode())
     print(digest.hexdigest())
     print(sorted({(name, workers) for name, _, workers in calls}))
 """
@@ -68,6 +71,7 @@ def test_the_split_gives_the_same_json_as_one_process():
     assert one[0] == two[0]  # the same alignment, spans and passages
     assert "('_lexical_pair', 1)" in one[1] and "('_block_matches', 1)" in one[1]
     assert "('_lexical_pair', 2)" in two[1] and "('_block_matches', 2)" in two[1]
+    assert "('_block_best', 2)" in two[1] and "('_classify_part', 2)" in two[1]
 
 
 def test_workers_and_their_results_in_order():

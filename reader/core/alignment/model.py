@@ -128,11 +128,72 @@ class Pool:
         return of, members, sentences
 
 
+#: fewest links in the pool for :func:`classify_pool` to split the work over the cores
+SPLIT_LINKS = 10_000
+
+
 def classify_pool(pool: Pool, strictness: str, corrections: Corrections) -> list[Link]:
-    """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``."""
+    """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``.
+
+    Without corrections, a large pool is classified in parts (shares of its connected
+    sets) on several cores where that is safe (see :mod:`reader.core.alignment.parallel`):
+    each set is decided on its own (see :mod:`reader.core.alignment.reclassify`), so the
+    result is the same, link for link."""
     levels = pool.levels
+    bar = levels.bars[strictness]
+    if not corrections and len(pool.links) >= SPLIT_LINKS:
+        from reader.core.alignment import parallel
+
+        n_workers = parallel.workers(len(pool.links))
+        if n_workers > 1:
+            return _classify_split(pool, bar, n_workers)
     links, order = corrected_links(pool.links, pool.order, corrections)
-    return classify(links, order, levels.bars[strictness], apart=corrections.apart, **context(pool))
+    return classify(links, order, bar, apart=corrections.apart, **context(pool))
+
+
+def _classify_split(pool: Pool, bar: float, n_workers: int) -> list[Link]:
+    """:func:`classify` of ``pool`` (no corrections) in ``n_workers`` parts, each a
+    share of its connected sets: the pool's links in its order, then the pairs the
+    groups imply, sorted."""
+    from reader.core.alignment import parallel
+
+    _, members, _ = pool.components
+    parts: list[list[int]] = [[] for _ in range(n_workers)]
+    for ids in sorted(members, key=len, reverse=True):  # the largest sets first
+        min(parts, key=len).extend(ids)
+    tasks = [sorted(ids) for ids in parts if ids]
+    out = list(pool.links)
+    implied: list[Link] = []
+    done = parallel.run(_classify_part, tasks, (pool, bar), n_workers)
+    for ids, (kinds, extra) in zip(tasks, done):
+        for k, decided in zip(ids, kinds):
+            if decided is not None:
+                out[k] = Link(*decided)
+        implied += [Link(*x) for x in extra]
+    return out + sorted(implied, key=lambda x: (x.a, x.b))
+
+
+def _classify_part(
+    shared: tuple[Pool, float], ids: list[int]
+) -> tuple[list[tuple | None], list[tuple]]:
+    """The links ``ids`` of the pool (whole connected sets, in pool order) classified
+    (a task of :func:`reader.core.alignment.parallel.run`): for each, None where it is
+    unchanged, else its new fields; then the pairs their groups imply."""
+    pool, bar = shared
+    inside = bytearray(len(pool.links))
+    place = {}
+    for n, k in enumerate(ids):
+        inside[k] = 1
+        place[k] = n
+    order = [place[k] for k in pool.order if inside[k]]
+    part = [pool.links[k] for k in ids]
+    out = classify(part, order, bar, **context(pool))
+
+    def fields(x: Link) -> tuple:
+        return (x.a, x.b, x.score, x.confidence, x.kind, x.by)
+
+    kinds = [None if x is y else fields(x) for x, y in zip(out, part)]
+    return kinds, [fields(x) for x in out[len(part) :]]
 
 
 def context(pool: Pool) -> dict:
