@@ -37,7 +37,7 @@ ALIGN_ALL = """
     import hashlib, json, os, sys
     from reader.core.alignment import model, parallel, spans
     from reader.core.alignment.pipeline import align
-    from reader.core.alignment.report import to_json
+    from reader.core.alignment.report import to_json, to_json_text
     from reader.core.text.load import load_paths
 
     spans._BLOCK_LINKS = 5  # many blocks even on small cases
@@ -55,6 +55,7 @@ ALIGN_ALL = """
     for folder in folders:
         al = align(load_paths([folder]).documents)
         digest.update(json.dumps(to_json(al), sort_keys=True).encode())
+        digest.update(to_json_text(al).encode())  # each link's JSON written in the workers
         for level in ("strict", "loose"):
             digest.update(repr(al.at(level).links).encode())
     print(digest.hexdigest())
