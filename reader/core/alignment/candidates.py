@@ -19,7 +19,9 @@ import numpy as np
 from scipy import sparse
 
 from reader.core.alignment import parallel
-from reader.core.alignment.features import Features
+from reader.core.alignment.features import Features, sorted_unique
+
+__all__ = ["candidate_pairs", "similarities", "sorted_unique"]
 
 _PRUNE = 0.2  # candidates below this share of the best (per sentence and other source)
 # are not ranked
@@ -88,15 +90,6 @@ def _block_best(
     rows, cols = _best_in(part, feats.index_columns[b], weight[r0:r1], feats.row_weight[b], top_k)
     own = (rows >= offsets[b] - r0) & (rows < offsets[b + 1] - r0)  # not source b with itself
     return r0 + rows[~own], offsets[b] + cols[~own]
-
-
-def sorted_unique(keys: np.ndarray) -> np.ndarray:
-    """``np.unique`` of a 1-d integer array (the distinct values, sorted) by a sort:
-    numpy 2's hash table is ~4x slower on the millions of candidate keys of a book."""
-    keys = np.sort(keys)
-    if len(keys) == 0:
-        return keys
-    return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
 def _best_in(
