@@ -120,3 +120,23 @@ def test_no_fork_with_a_thread_running():
 def test_small_inputs_stay_in_one_process(monkeypatch):
     monkeypatch.delenv("READER_WORKERS", raising=False)
     assert parallel.workers(parallel.MIN_SENTENCES - 1) == 1
+
+
+def test_a_worker_that_dies_leaves_its_tasks_to_this_process():
+    out = run(
+        """
+        import os
+        from reader.core.alignment import parallel
+
+        me = os.getpid()
+
+        def task(shared, x):
+            if os.getpid() != me:
+                os._exit(1)  # a worker killed (out of memory, a signal)
+            return x + shared
+
+        assert parallel.run(task, list(range(12)), 100, 2) == [x + 100 for x in range(12)]
+        print("OK")
+        """
+    )
+    assert out.strip() == "OK"

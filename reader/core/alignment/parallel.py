@@ -87,11 +87,13 @@ def run(
     done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """``function(shared, task)`` for every task, the results in the order of
-    ``tasks``. With ``n_workers`` > 1 this process takes every n-th task itself and
-    ``n_workers - 1`` processes forked now take the others (they read ``shared`` as it
-    is at this moment, without a copy; only tasks and results are pickled). ``done(k)``
-    is called once task k is done (for progress; not in order). A pool that breaks (a
-    worker killed, out of memory) leaves its tasks to this process."""
+    ``tasks``. With ``n_workers`` > 1, ``n_workers - 1`` processes forked now take the
+    tasks from the first on (they read ``shared`` as it is at this moment, without a
+    copy; only tasks and results are pickled) while this process takes them from the
+    last back, until the two meet: however busy the cores are with other work, neither
+    side waits long for the other. ``done(k)`` is called once task k is done (for
+    progress; not in order). A pool that breaks (a worker killed, out of memory) leaves
+    its tasks to this process."""
     if n_workers <= 1 or len(tasks) <= 1 or not fork_is_safe():
         return _here(function, tasks, shared, done)
     import gc
@@ -108,15 +110,41 @@ def run(
     gc.freeze()
     try:
         with ProcessPoolExecutor(n_workers - 1, mp_context=get_context("fork")) as ex:
-            futures: dict[int, Future] = {
-                k: ex.submit(_call, t) for k, t in enumerate(tasks) if k % n_workers
-            }
-            for k in range(0, len(tasks), n_workers):  # this process's share
+            lock = threading.Lock()
+            ends = [0, len(tasks)]  # the next task for a worker; the end of those left
+            futures: dict[int, Future | None] = {}
+
+            def feed(_: object = None) -> None:
+                """Give a worker the first task left (at the start, and each time one
+                of theirs is done: none waits in a queue for a busy worker)."""
+                with lock:
+                    if ends[0] >= ends[1]:
+                        return
+                    k = ends[0]
+                    ends[0] += 1
+                    try:
+                        future = futures[k] = ex.submit(_call, tasks[k])
+                    except BrokenProcessPool:
+                        futures[k] = None  # this process does it
+                        return
+                future.add_done_callback(feed)
+
+            for _ in range(n_workers - 1):
+                feed()
+            while True:  # this process: the last task left, until none is
+                with lock:
+                    if ends[1] <= ends[0]:
+                        break
+                    ends[1] -= 1
+                    k = ends[1]
                 results[k] = function(shared, tasks[k])
                 if done is not None:
                     done(k)
-            for k, future in futures.items():
+            for k in range(ends[0]):
+                future = futures[k]
                 try:
+                    if future is None:
+                        raise BrokenProcessPool
                     results[k] = future.result()
                 except BrokenProcessPool:
                     results[k] = function(shared, tasks[k])
