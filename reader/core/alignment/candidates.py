@@ -100,7 +100,7 @@ def _best_in(
     if prod.nnz == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     counts = np.diff(prod.indptr)
-    rows = np.repeat(np.arange(prod.shape[0]), counts)
+    rows = np.repeat(np.arange(prod.shape[0], dtype=np.int32), counts)  # half the bytes to move
     cols = prod.indices
     approx = prod.data / (wa[rows] + wb[cols] + 1e-9)
     # most entries share one middling term: drop what is far below the row's best

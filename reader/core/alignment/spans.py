@@ -8,6 +8,7 @@ are those (:func:`reader.core.tokens.names_and_numbers`), never a word-by-word d
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any, cast
 
 from reader.core.alignment.model import Alignment, Passage
@@ -42,14 +43,21 @@ def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[
     return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
+@cache
+def _opcodes() -> Callable[[list[str], list[str]], Any]:
+    """rapidfuzz's Indel opcodes, imported on first use (the reading view's first frame
+    needs none) and once: an import statement per pair of sentences costs too."""
+    from rapidfuzz.distance import Indel
+
+    return Indel.opcodes
+
+
 def _equal_runs(
     seq_a: list[str], seq_b: list[str], min_words: int
 ) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
-    from rapidfuzz.distance import Indel  # here: the reading view's first frame needs none
-
-    ops = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
+    ops = cast(list[tuple[str, int, int, int, int]], _opcodes()(seq_a, seq_b).as_list())
     return [
         (a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops if tag == "equal" and a1 - a0 >= min_words
     ]
