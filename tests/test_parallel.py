@@ -140,3 +140,15 @@ def test_a_worker_that_dies_leaves_its_tasks_to_this_process():
         """
     )
     assert out.strip() == "OK"
+
+
+def test_the_split_of_classification_keeps_connected_sets_whole():
+    from reader.core.alignment.model import _link_sets
+    from reader.core.alignment.pipeline import align
+    from reader.core.text.load import load_paths
+
+    for folder in [ROOT / "sample_data", *NEWS[:2]]:
+        al = align(load_paths([folder]).documents)
+        assert al.pool is not None
+        _, members, _ = al.pool.components
+        assert sorted(map(sorted, _link_sets(al.pool.links))) == sorted(map(sorted, members))

@@ -157,9 +157,8 @@ def _classify_split(pool: Pool, bar: float, n_workers: int) -> list[Link]:
     groups imply, sorted."""
     from reader.core.alignment import parallel
 
-    _, members, _ = pool.components
     parts: list[list[int]] = [[] for _ in range(n_workers)]
-    for ids in sorted(members, key=len, reverse=True):  # the largest sets first
+    for ids in sorted(_link_sets(pool.links), key=len, reverse=True):  # the largest first
         min(parts, key=len).extend(ids)
     tasks = [sorted(ids) for ids in parts if ids]
     out = list(pool.links)
@@ -171,6 +170,31 @@ def _classify_split(pool: Pool, bar: float, n_workers: int) -> list[Link]:
                 out[k] = Link(*decided)
         implied += [Link(*x) for x in extra]
     return out + sorted(implied, key=lambda x: (x.a, x.b))
+
+
+def _link_sets(links: list[Link]) -> list[list[int]]:
+    """The links of each connected set of sentences (as :attr:`Pool.components`, in
+    another order), by label propagation in numpy: each sentence takes the smallest
+    number in its set."""
+    import numpy as np
+
+    width = 1 + max(max(x.a[1], x.b[1]) for x in links)
+    a = np.array([x.a[0] * width + x.a[1] for x in links], dtype=np.int64)
+    b = np.array([x.b[0] * width + x.b[1] for x in links], dtype=np.int64)
+    label = np.arange(1 + int(max(a.max(), b.max())))
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    of_link = label[a]
+    order = np.argsort(of_link, kind="stable")
+    starts = np.flatnonzero(np.r_[True, of_link[order][1:] != of_link[order][:-1]])
+    return [part.tolist() for part in np.split(order, starts[1:])]
 
 
 def _classify_part(
