@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from reader import __version__
@@ -35,7 +37,7 @@ def to_json_text(al: Alignment, *, spans: bool = True, text: bool = False) -> st
         links = al.links
 
         def render(k: int, sa: list, sb: list) -> str:
-            return encode(_link(links[k], {"a": sa, "b": sb}))
+            return _link_text(links[k], sa, sb) or encode(_link(links[k], {"a": sa, "b": sb}))
 
         per_link, found = all_matches(al, render=render)
         head = json.dumps(
@@ -48,7 +50,10 @@ def to_json_text(al: Alignment, *, spans: bool = True, text: bool = False) -> st
             ensure_ascii=False,
             separators=_COMPACT,
         )
-        return json_safe(f'{head[:-1]},"links":[{",".join(per_link)}],{tail[1:]}')
+        links_text = ",".join(per_link)
+        if not links_text.isascii() or "\x7f" in links_text:  # never from the aligner
+            links_text = json_safe(links_text)
+        return f'{json_safe(head[:-1])},"links":[{links_text}],{json_safe(tail[1:])}'
 
 
 _COMPACT = (",", ":")
@@ -113,6 +118,29 @@ def _link(link: Link, spans: dict[str, list] | None = None) -> dict[str, Any]:
     if spans is not None:
         item["spans"] = spans
     return item
+
+
+def _link_text(link: Link, sa: list[tuple[int, int]], sb: list[tuple[int, int]]) -> str:
+    """The JSON of :func:`_link` with these spans, written directly (twice as fast as
+    the encoder), where its numbers are plain ints and finite floats, as the aligner's
+    always are (spans are regex offsets); "" otherwise (the caller then encodes it)."""
+    (s, i), (t, j), score, conf = link.a, link.b, link.score, link.confidence
+    plain = type(score) is float and type(conf) is float and math.isfinite(score + conf)
+    if not (plain and type(s) is int and type(i) is int and type(t) is int and type(j) is int):
+        return ""
+    by = "" if link.by == BY_ALIGNER else f',"by":{_quoted(link.by)}'
+    spans_a = ",".join([f"[{x},{y}]" for x, y in sa])
+    spans_b = ",".join([f"[{x},{y}]" for x, y in sb])
+    return (
+        f'{{"a":[{s},{i}],"b":[{t},{j}],"score":{float.__repr__(score)},'
+        f'"confidence":{float.__repr__(conf)},"kind":{_quoted(link.kind)}{by},'
+        f'"spans":{{"a":[{spans_a}],"b":[{spans_b}]}}}}'
+    )
+
+
+@lru_cache(maxsize=64)
+def _quoted(word: str) -> str:
+    return json.dumps(word, ensure_ascii=False)
 
 
 def _groups(al: Alignment) -> list[dict[str, Any]]:
