@@ -73,6 +73,7 @@ def test_the_split_gives_the_same_json_as_one_process():
     assert "('_lexical_pair', 1)" in one[1] and "('_block_matches', 1)" in one[1]
     assert "('_lexical_pair', 2)" in two[1] and "('_block_matches', 2)" in two[1]
     assert "('_block_best', 2)" in two[1] and "('_classify_part', 2)" in two[1]
+    assert "('_source_terms', 2)" in two[1]
 
 
 def test_workers_and_their_results_in_order():

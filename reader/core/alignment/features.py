@@ -67,15 +67,31 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
+def _source_terms(sources: Sequence[Source], k: int) -> tuple[list[str], list[int]]:
+    """The terms of every sentence of source k, one list, and how many each has (a
+    task of :func:`reader.core.alignment.parallel.run`)."""
+    src = sources[k]
+    flat: list[str] = []
+    counts: list[int] = []
+    for s, e in src.sentences:
+        terms = sentence_terms(src.text, s, e)
+        flat += terms
+        counts.append(len(terms))
+    return flat, counts
+
+
 def build_features(sources: Sequence[Source], settings: Settings) -> Features:
-    # every term of every sentence, in order; a term's number is its first appearance
+    from reader.core.alignment import parallel
+
+    # every term of every sentence, in order (the sources split over the cores where
+    # that is safe, see reader.core.alignment.parallel); a term's number is its first
+    # appearance
+    n_workers = parallel.workers(sum(len(src.sentences) for src in sources))
     flat: list[str] = []
     lengths: list[int] = []
-    for src in sources:
-        for s, e in src.sentences:
-            terms = sentence_terms(src.text, s, e)
-            flat += terms
-            lengths.append(len(terms))
+    for terms, counts in parallel.run(_source_terms, range(len(sources)), sources, n_workers):
+        flat += terms
+        lengths += counts
     vocab = {t: k for k, t in enumerate(dict.fromkeys(flat))}
     n_terms = max(1, len(vocab))
     ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
