@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.alignment import pairs
 from reader.core.alignment.pairs import _best_per, _margin
 
 VALUES = st.sampled_from([0.0, -0.0, 0.25, 0.5, -0.3, 1.0, 0.7, np.inf, -np.inf])
@@ -40,6 +41,16 @@ def sorted_best(group, other, score):
     st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)), max_size=12),
 )
 def test_reductions_pick_what_the_sort_picks(entries, queries):
+    saved = pairs._SORT_BELOW
+    for below in (0, saved):  # by reductions, then (small input) by the sort
+        pairs._SORT_BELOW = below
+        try:
+            check(entries, queries)
+        finally:
+            pairs._SORT_BELOW = saved
+
+
+def check(entries, queries):
     group = np.array([e[0] for e in entries], dtype=np.int64)
     other = np.array([e[1] for e in entries], dtype=np.int64)
     vals = np.array([e[2] for e in entries])

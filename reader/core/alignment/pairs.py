@@ -132,6 +132,11 @@ def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     return per[group]
 
 
+#: fewer entries than this: margins and best pairs by one sort (fewer numpy calls), more:
+#: by reductions (no sort); the two pick the same (tests/test_margins.py)
+_SORT_BELOW = 4096
+
+
 def _margin(
     group: np.ndarray,
     other: np.ndarray,
@@ -145,6 +150,8 @@ def _margin(
     if len(group) == 0:
         return f.copy()
     n = int(max(group.max(), g.max())) + 1
+    if len(group) < _SORT_BELOW:
+        return _margin_by_sort(group, other, vals, g, o, f, n)
     first = _first_per(group, other, vals, n, np.arange(len(group)))
     has = first >= 0
     best_v = np.full(n, -1.0)
@@ -156,6 +163,33 @@ def _margin(
     second = _first_per(group, other, vals, n, np.flatnonzero(rest))
     second_v = np.zeros(n)
     second_v[second >= 0] = vals[second[second >= 0]]
+    alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
+    return f - alt
+
+
+def _margin_by_sort(
+    group: np.ndarray,
+    other: np.ndarray,
+    vals: np.ndarray,
+    g: np.ndarray,
+    o: np.ndarray,
+    f: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    order = np.lexsort((other, -vals, group))
+    gs, os_, vs = group[order], other[order], vals[order]
+    first = np.ones(len(gs), dtype=bool)
+    first[1:] = gs[1:] != gs[:-1]
+    idx1 = np.flatnonzero(first)
+    best_v = np.full(n, -1.0)
+    best_o = np.full(n, -1, dtype=np.int64)
+    best_v[gs[idx1]] = vs[idx1]
+    best_o[gs[idx1]] = os_[idx1]
+    second = np.zeros(len(gs), dtype=bool)
+    second[1:] = first[:-1] & ~first[1:]
+    idx2 = np.flatnonzero(second)
+    second_v = np.zeros(n)
+    second_v[gs[idx2]] = vs[idx2]
     alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
     return f - alt
 
@@ -261,8 +295,14 @@ def _best_per(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.nda
     group."""
     if len(group) == 0:
         return np.zeros(0, dtype=np.int64)
-    first = _first_per(group, other, score, int(group.max()) + 1, np.arange(len(group)))
-    return first[first >= 0]
+    if len(group) < _SORT_BELOW:
+        order = np.lexsort((other, -score, group))
+        g = group[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = g[1:] != g[:-1]
+        return order[first]
+    best = _first_per(group, other, score, int(group.max()) + 1, np.arange(len(group)))
+    return best[best >= 0]
 
 
 def _heaviest_chain(anchors: list[tuple[int, int, float]]) -> list[tuple[int, int]]:

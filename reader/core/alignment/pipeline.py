@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reader.core.alignment import collection, crosslang, parallel
-from reader.core.alignment.candidates import candidate_pairs
+from reader.core.alignment.candidates import candidate_pairs, similarities
 from reader.core.alignment.confidence import PairEvidence, agreement, features
 from reader.core.alignment.corrections import Corrections
 from reader.core.alignment.features import build_features
@@ -151,10 +151,13 @@ def propose(
     sizes = [len(src) for src in sources]
     n_workers = parallel.workers(sum(sizes))
     matching(rank[lexical[0]] if lexical else len(todo))
+    # the exact similarities at once here (few pairs of sources: their fixed costs once),
+    # or each pair's in its own task when the pairs are split over the cores
+    sims = similarities(feats, {p: found[p] for p in lexical}) if n_workers == 1 else None
     done = parallel.run(
         _lexical_pair,
         lexical,
-        (feats, found, sizes, settings),
+        (feats, found, sims, sizes, settings),
         n_workers,
         lambda k: matching(rank[lexical[k + 1]]) if k + 1 < len(lexical) else None,
     )
@@ -169,10 +172,10 @@ def propose(
 def _lexical_pair(shared: tuple, pair: tuple[int, int]) -> PairEvidence:
     """The links of two sources in one language and their evidence (a task of
     :func:`reader.core.alignment.parallel.run`)."""
-    feats, found, sizes, settings = shared
+    feats, found, sims, sizes, settings = shared
     a, b = pair
     i, j = found[pair]
-    sim, words = similarity(feats, a, b, i, j)  # here: split over the cores with the rest
+    sim, words = similarity(feats, a, b, i, j) if sims is None else sims[pair]
     c = Candidates(i, j, sim, sizes[b], words)
     return _evidence(a, b, pair_links(LexicalScorer(feats, a, b), settings, c), settings)
 
