@@ -20,6 +20,7 @@ import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from reader.core.alignment.corrections import NO_CORRECTIONS, Corrections, corrected_links
 from reader.core.alignment.links import (
@@ -34,6 +35,9 @@ from reader.core.alignment.links import (
     decision_order,
 )
 from reader.core.text.segment import Source
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "NO_CORRECTIONS",
@@ -174,13 +178,34 @@ def _classify_split(pool: Pool, bar: float, n_workers: int) -> list[Link]:
 
 def _link_sets(links: list[Link]) -> list[list[int]]:
     """The links of each connected set of sentences (as :attr:`Pool.components`, in
-    another order), by label propagation in numpy: each sentence takes the smallest
-    number in its set."""
+    another order)."""
+    import numpy as np
+
+    a, b, _ = _numbered(links)
+    of_link = _smallest_in_set(a, b)[a]
+    order = np.argsort(of_link, kind="stable")
+    starts = np.flatnonzero(np.r_[True, of_link[order][1:] != of_link[order][:-1]])
+    return [part.tolist() for part in np.split(order, starts[1:])]
+
+
+def _numbered(links: list[Link]) -> tuple[np.ndarray, np.ndarray, int]:
+    """The two sentences of each link as numbers ``source * width + sentence`` (in the
+    order of the sentences), and the width."""
     import numpy as np
 
     width = 1 + max(max(x.a[1], x.b[1]) for x in links)
     a = np.array([x.a[0] * width + x.a[1] for x in links], dtype=np.int64)
     b = np.array([x.b[0] * width + x.b[1] for x in links], dtype=np.int64)
+    return a, b, width
+
+
+def _smallest_in_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For every number up to the largest in ``a`` and ``b`` (sentences; the pairs
+    ``a[k], b[k]`` link them), the smallest number of its connected set: by label
+    propagation, each sentence taking the smallest label of its links' ends, then
+    the label of that label, until nothing changes."""
+    import numpy as np
+
     label = np.arange(1 + int(max(a.max(), b.max())))
     while True:
         low = np.minimum(label[a], label[b])
@@ -189,12 +214,8 @@ def _link_sets(links: list[Link]) -> list[list[int]]:
         np.minimum.at(new, b, low)
         new = new[new]
         if np.array_equal(new, label):
-            break
+            return label
         label = new
-    of_link = label[a]
-    order = np.argsort(of_link, kind="stable")
-    starts = np.flatnonzero(np.r_[True, of_link[order][1:] != of_link[order][:-1]])
-    return [part.tolist() for part in np.split(order, starts[1:])]
 
 
 def _classify_part(
@@ -449,11 +470,21 @@ class Alignment:
     @cached_property
     def groups(self) -> list[list[SentenceRef]]:
         """Connected groups of linked sentences (each sorted), largest spread first."""
-        root = connected((link.a, link.b) for link in self.links if link.kind == COUNTERPART)
-        members: dict[SentenceRef, list[SentenceRef]] = {}
-        for x, r in root.items():
-            members.setdefault(r, []).append(x)
-        groups = [sorted(m) for m in members.values()]
+        import numpy as np
+
+        linked = [link for link in self.links if link.kind == COUNTERPART]
+        if not linked:
+            return []
+        a, b, width = _numbered(linked)
+        nodes = np.unique(np.concatenate([a, b]))  # sorted: by source, then sentence
+        label = _smallest_in_set(a, b)[nodes]
+        order = np.argsort(label, kind="stable")  # each set's sentences stay sorted
+        nodes, label = nodes[order].tolist(), label[order]
+        starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]]).tolist()
+        groups = [
+            [(x // width, x % width) for x in nodes[lo:hi]]
+            for lo, hi in zip(starts, [*starts[1:], len(nodes)])
+        ]
         groups.sort(key=lambda g: (-len({s for s, _ in g}), g[0]))
         return groups
 
