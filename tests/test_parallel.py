@@ -153,3 +153,27 @@ def test_the_split_of_classification_keeps_connected_sets_whole():
         assert al.pool is not None
         _, members, _ = al.pool.components
         assert sorted(map(sorted, _link_sets(al.pool.links))) == sorted(map(sorted, members))
+
+
+def test_idle_cores_by_the_load_average_and_what_runs_now():
+    out = run(
+        """
+        import os
+        from reader.core.alignment import parallel
+
+        def machine(load, now):
+            os.getloadavg = lambda: (load, load, load)
+            parallel.running = lambda: now
+            return parallel.workers(10**6)
+
+        parallel.cores = lambda: 2
+        assert machine(0.2, 1) == 2  # quiet
+        assert machine(2.0, 2) == 1  # another process keeps a core busy
+        assert machine(2.5, 1) == 2  # the average lags: nothing else runs now
+        assert machine(0.3, 3) == 2  # a moment's burst: the average says quiet
+        assert machine(2.5, None) == 1  # nothing to tell what runs now: the average
+        print("OK")
+        """,
+        READER_WORKERS="",
+    )
+    assert out.strip() == "OK"
