@@ -120,7 +120,7 @@ def _all_matches(
 
     links = [(link.a, link.b) for link in al.links]
     n_workers = parallel.workers(sum(len(s) for s in al.sources))
-    blocks = _blocks_by_position(al, links, 4 * n_workers if n_workers > 1 else 1)
+    blocks = _blocks_by_position(al, links, 8 * n_workers if n_workers > 1 else 1)
     per_link: list = [None] * len(links) if spans else []
     found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
     shared = (al.sources, links, min_words, spans, render)
