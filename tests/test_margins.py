@@ -1,6 +1,7 @@
 """The margins and best pairs of reader/core/alignment/pairs.py come from reductions per
 sentence, not a sort: they must pick exactly what a stable sort by (sentence, score
-descending, other sentence) picks, ties, zeros of either sign and infinities included."""
+descending, other sentence) picks, ties, zeros of either sign and infinities included; the
+candidates' sort is numpy's stable sort, ties included."""
 
 from __future__ import annotations
 
@@ -60,3 +61,21 @@ def check(entries, queries):
     got = _margin(group, other, vals, g, o, f)
     assert got.tobytes() == sorted_margin(group, other, vals, g, o, f).tobytes()
     assert np.array_equal(_best_per(group, other, vals), sorted_best(group, other, vals))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VALUES.filter(lambda v: np.isfinite(v)) | st.integers(-3, 3), max_size=60))
+def test_the_candidates_sort_is_numpys_stable_sort(values):
+    from reader.core.alignment.candidates import stable_argsort
+
+    key = np.array(values, dtype=np.float64)
+    assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable"))
+
+
+def test_the_candidates_sort_on_many_ties():
+    from reader.core.alignment.candidates import stable_argsort
+
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 17, 5000, 200_000):  # numpy's default sort changes method with size
+        key = rng.integers(0, 50, n) * 2.0 - rng.integers(0, 8, n) / 8
+        assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable"))

@@ -21,7 +21,7 @@ from scipy import sparse
 from reader.core.alignment import parallel
 from reader.core.alignment.features import Features, sorted_unique
 
-__all__ = ["candidate_pairs", "similarities", "sorted_unique"]
+__all__ = ["candidate_pairs", "similarities", "sorted_unique", "stable_argsort"]
 
 _PRUNE = 0.2  # candidates below this share of the best (per sentence and other source)
 # are not ranked
@@ -112,12 +112,29 @@ def _best_in(
     rows, cols, approx = rows[keep], cols[keep], approx[keep]
     # by row, best first (approx < 1); ties keep the product's order, which is the same
     # whichever source is called a
-    order = np.argsort(rows * 2.0 - approx, kind="stable")
+    order = stable_argsort(rows * 2.0 - approx)
     rows, cols = rows[order], cols[order]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
     sel = rank < k
     return rows[sel].astype(np.int64), cols[sel].astype(np.int64)
+
+
+def stable_argsort(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` of a float array without NaN, twice as fast on
+    the millions of candidates of a book: numpy's default sort (vectorised, not stable),
+    then each run of equal keys put back in the order of position."""
+    order = np.argsort(key)
+    ks = key[order]
+    tie = ks[1:] == ks[:-1]
+    if tie.any():
+        in_run = np.zeros(len(key), dtype=bool)
+        in_run[1:] |= tie
+        in_run[:-1] |= tie
+        at = np.flatnonzero(in_run)
+        run = np.cumsum(np.r_[True, ~tie])[at]  # which run of equal keys
+        order[at] = order[at][np.lexsort((order[at], run))]
+    return order
 
 
 def similarities(
