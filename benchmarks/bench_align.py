@@ -1,9 +1,11 @@
 """Alignment speed and memory.
 
     python benchmarks/bench_align.py [--eval-dir DIR] [--quick] [--commands] [--runs N]
+                                     [--seeds] [--cross]
 
 Five tables:
-1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms);
+1. the seeds (sample_data/) aligned in process: median of 30 runs (target <= 20 ms;
+   ``--seeds`` for this table alone);
 2. `reader align DIR --json [--no-spans]` on bible-nt-5 and bible-full-3 as real
    commands, in one process (READER_WORKERS=1) and split over two (READER_WORKERS=2),
    interleaved: wall time, CPU time of the command and its workers, the cores that
@@ -339,7 +341,11 @@ def main() -> int:
         action="store_true",
         help="only the cross-language timings (bible-mark-xl, cold and cached)",
     )
+    ap.add_argument("--seeds", action="store_true", help="only the seeds in process (table 1)")
     args = ap.parse_args()
+    if args.seeds:
+        seeds_table(30)
+        return 0
     if args.cross:
         cross_table(args.eval_dir)
         return 0
