@@ -26,6 +26,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.core.text.load import Document
@@ -138,6 +139,12 @@ class ReaderApp(App[None]):
         return variables
 
     # -- building ---------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """The reading view's screen (see :class:`~reader.ui.dialogs.backdrop.ReadingScreen`)."""
+        from reader.ui.dialogs.backdrop import ReadingScreen
+
+        return ReadingScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
         with Horizontal(id="body"):
