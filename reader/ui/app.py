@@ -125,6 +125,7 @@ class ReaderApp(App[None]):
             self.strictness,
             shown=self._alignment_to_views,
             history=self.history,
+            quiet=lambda: self.collector.quiet_frame(self.call_after_refresh),
             id="corrections",
         )
         self.search_bar = SearchBar(id="search")

@@ -86,13 +86,17 @@ class CorrectionKeeper(Widget):
         levels: Strictness,
         shown: Callable[[Prepared], None] = lambda _p: None,
         history: UndoStack | None = None,
+        quiet: Callable[[], None] = lambda: None,
         **kwargs,
     ) -> None:
         """``deck``: the panes (it shows what is corrected); ``levels``: the strictness
         levels prepared so far; ``shown``: told of every alignment shown after a
         correction (new marks, the why view follow it); ``history``: the app's one undo
-        history (ctrl+z), where every link and unlink is a step."""
+        history (ctrl+z), where every link and unlink is a step; ``quiet``: called as a
+        correction is about to be applied (the app holds the garbage collector until
+        its frame is painted: see :meth:`reader.ui.collector.QuietCollector.quiet_frame`)."""
         super().__init__(**kwargs)
+        self.quiet = quiet
         self.history = history
         self.path = path
         self.deck = deck
@@ -299,6 +303,8 @@ class CorrectionKeeper(Widget):
         shown = self.levels.ready.get(self.levels.shown)
         if shown is None or self.deck.alignment is None:
             return  # not aligned yet: applied when the alignment is ready
+        if shown.alignment.corrections != self.corrections:
+            self.quiet()
         fixed = self.corrected(shown)
         if fixed is not shown:
             self.deck.patch_level(fixed)
