@@ -7,7 +7,10 @@ there: a correction made in the why view re-shades a few sentences of the panes,
 the whole reading view was composed, tinted and cut into lines for it, most of that
 frame's time. :class:`BackdropScreen` keeps the tinted lines from one render to the
 next, composes again only the lines the screen below reported changed, and tints each
-style once. The lines are the ones Textual's own path gives (a test compares them);
+style once; before it paints a frame it lets the screen below hand up what changed
+there, so a correction's re-shaded panes are in the same frame as the list on top
+(the reading screen's own update would bring them a frame, ~17 ms, later). The lines
+are the ones Textual's own path gives (a test compares them);
 wherever that path could differ (a text selection, aligned content, links styled) the
 screen renders the way Textual does.
 
@@ -99,6 +102,22 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
                 self._tinted_by = rendered.color
             return TintedBackground(rendered.screen, rendered.color, self._tints)
         return rendered
+
+    def _on_timer_update(self) -> None:
+        """Before painting a frame, let the screens below hand up what changed there
+        (their own update would come a frame later): a correction re-shades the panes
+        and changes the list on top in the same frame."""
+        app = self.app
+        if self is app.screen and not app._batch_count:
+            for screen in app._background_screens:
+                if (
+                    screen._dirty_widgets
+                    or screen._layout_required
+                    or screen._scroll_required
+                    or screen._repaint_required
+                ):
+                    screen._on_timer_update()
+        super()._on_timer_update()
 
     def _render_content(self) -> None:
         """The lines of the screen's own content (its background): Textual renders

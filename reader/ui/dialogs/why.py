@@ -21,6 +21,7 @@ never restyle the screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -94,6 +95,18 @@ def reason_prompt(al: Alignment, r: Reason) -> Content:
 
 def reason_id(r: Reason) -> str:
     return f"{r.source}:{r.sentence}"
+
+
+def same_options(old: Sequence[Option], new: Sequence[Option]) -> bool:
+    """Whether ``new`` shows exactly what ``old`` shows (ids, text, styles, state)."""
+    return len(old) == len(new) and all(
+        a.id == b.id
+        and a.disabled == b.disabled
+        and isinstance(a.prompt, Content)
+        and isinstance(b.prompt, Content)
+        and a.prompt.is_same(b.prompt)
+        for a, b in zip(old, new)
+    )
 
 
 class ReasonList(OptionList):
@@ -212,8 +225,8 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
                     disabled=True,
                 )
             )
-        lst.clear_options()
-        lst.add_options(options)
+        if not same_options(lst.options, options):  # else the rows painted stay
+            lst.set_options(options)
         if reasons:
             ids = [reason_id(r) for r in reasons]
             target = keep if keep in ids else ids[0]
