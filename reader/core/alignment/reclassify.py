@@ -133,15 +133,21 @@ def _patched_index(
         fresh.setdefault(x.b, []).append(Counterpart(x.a[0], x.a[1], x.confidence, x.by))
     out = list(old)
     for s, xs in touched.items():
-        per_source = dict(old[s])
+        before = old[s]
+        changed: dict[int, list[Counterpart] | None] = {}
         for i in xs:
             found = fresh.get((s, i))
             if found:
                 found.sort(key=lambda c: (c.source, -c.score, c.sentence))
-                per_source[i] = found
-            else:
-                per_source.pop(i, None)
-        out[s] = per_source
+            if found != before.get(i, []):
+                changed[i] = found or None
+        if changed:  # a source with nothing changed keeps its index (no copy)
+            per_source = out[s] = dict(before)
+            for i, found in changed.items():
+                if found is None:
+                    per_source.pop(i, None)
+                else:
+                    per_source[i] = found
     return out
 
 
@@ -193,11 +199,15 @@ def _patched_spread(
     groups: dict[SentenceRef, set[int]] = {}
     for x, r in root.items():
         groups.setdefault(r, set()).add(x[0])
-    out = list(old)
-    for s, xs in touched.items():
-        spread = out[s] = list(old[s])
-        for i in xs:
-            spread[i] = 1
+    wanted = {(s, i): 1 for s, xs in touched.items() for i in xs}
     for x, r in root.items():
-        out[x[0]][x[1]] = len(groups[r])
+        wanted[x] = len(groups[r])
+    out = list(old)
+    copied: set[int] = set()
+    for (s, i), k in wanted.items():
+        if out[s][i] != k:
+            if s not in copied:  # a source with nothing changed keeps its list
+                copied.add(s)
+                out[s] = list(old[s])
+            out[s][i] = k
     return out

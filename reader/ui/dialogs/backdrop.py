@@ -26,14 +26,19 @@ whole when it is on top again (Textual's ``_on_screen_resume``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
+from textual.geometry import Region
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from textual._compositor import Compositor
 
 #: tinted styles kept (a screen has a few hundred)
 TINTS_KEPT = 4096
@@ -167,15 +172,10 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
         self, background: TintedBackground, rows: list[int], width: int
     ) -> list[Strip]:
         """The lines ``rows`` of the screen below, as its compositor composes them."""
-        from textual.geometry import Region
-
         compositor = background.screen._compositor
         if len(rows) == len(compositor.cuts) and rows == list(range(len(rows))):
             return compositor.render_strips()[: len(rows)]
-        wanted = set(rows)
-        crop = Region(0, rows[0], width, rows[-1] - rows[0] + 1)
-        chops = compositor._render_chops(crop, wanted.__contains__)
-        return [Strip.join(chops[y].values()) for y in rows]
+        return compose_rows(compositor, rows)
 
     def _styled_strip(
         self, background: TintedBackground, strip: Strip, base: Style, width: int
@@ -196,3 +196,45 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
             out.append(Segment(text, done))
         line = Strip(out)
         return line.crop(0, width) if line.cell_length > width else line
+
+
+def compose_rows(compositor: Compositor, rows: list[int]) -> list[Strip]:
+    """The lines ``rows`` (ascending) of the screen ``compositor`` composes, as its
+    ``_render_chops`` composes them, asking each widget for those lines only (the
+    compositor renders every widget the rows cross whole: five panes for one line)."""
+    cuts = compositor.cuts
+    chops: dict[int, dict[int, Strip | None]] = {y: dict.fromkeys(cuts[y][:-1]) for y in rows}
+    for widget, (region, clip) in compositor.visible_widgets.items():  # front to back
+        shown = region.intersection(clip)
+        if not shown:
+            continue
+        first_cut, last_cut = shown.column_span
+        for top, bottom in _runs([y for y in rows if shown.y <= y < shown.bottom]):
+            strips = widget.render_lines(
+                Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
+            )
+            for y, strip in zip(range(top, bottom), strips):
+                line = chops[y]
+                final = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                for cut, part in zip(final, strip.divide([cut - shown.x for cut in final[1:]])):
+                    if line.get(cut) is None:  # painted front to back: the first wins
+                        line[cut] = part
+    out = []
+    for y in rows:
+        parts = list(chops[y].values())
+        if None in parts:  # a hole: compose as Textual does
+            crop = Region(0, y, compositor.size.width, 1)
+            parts = list(compositor._render_chops(crop, {y}.__contains__)[y].values())
+        out.append(Strip.join(cast("list[Strip]", parts)))
+    return out
+
+
+def _runs(ys: list[int]) -> list[tuple[int, int]]:
+    """Ascending ``ys`` as runs of consecutive lines: (first, last + 1)."""
+    out: list[tuple[int, int]] = []
+    for y in ys:
+        if out and out[-1][1] == y:
+            out[-1] = (out[-1][0], y + 1)
+        else:
+            out.append((y, y + 1))
+    return out
