@@ -112,6 +112,9 @@ class CorrectionKeeper(Widget):
         self.undo_steps: list[Step] = []
         self.redo_steps: list[Step] = []
         self._save_lock = threading.Lock()
+        #: the levels a correction replaced, freed once its frame is painted (freeing an
+        #: alignment's indexes of thousands of entries is no work for that frame)
+        self._retired: list[Prepared] = []
 
     @property
     def corrections(self) -> Corrections:
@@ -307,6 +310,8 @@ class CorrectionKeeper(Widget):
             self.quiet()
         fixed = self.corrected(shown)
         if fixed is not shown:
+            self._retired.append(shown)
+            self.call_after_refresh(self._retired.clear)
             self.deck.patch_level(fixed)
             self.shown(fixed)
 
