@@ -19,7 +19,8 @@ Five tables:
 5. across languages (with the multilingual extra; ``--cross`` for this table alone):
    bible-mark-xl from an empty vector cache and from the cache (targets <= 10 s / <= 2 s
    to aligned), as `reader align` and in the reading view.
-Cases missing from ../shared/eval are skipped with a note. Wall-clock figures on a
+Cases missing from ../shared/eval are skipped with a note. The commands run compiled, as
+a user's install runs them (``installed.py``). Wall-clock figures on a
 shared machine: read medians and ratios, not single numbers.
 """
 
@@ -32,6 +33,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from installed import as_installed
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -99,7 +102,7 @@ def _one_command(case: str, src: Path, extra: list[str], workers: str) -> None:
         [sys.executable, "-m", "reader", "align", str(src), "--json", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=dict(os.environ, READER_WORKERS=workers),
+        env=dict(as_installed(), READER_WORKERS=workers),
     )
     out = proc.stdout.read() if proc.stdout else b""
     err = proc.stderr.read() if proc.stderr else b""
@@ -235,7 +238,7 @@ def cross_table(eval_dir: Path, runs: int = 3) -> None:
     print(f"  {'what':<44} {'wall':>7} {'peak RSS':>9}")
     for where in ("command", "app"):
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, READER_CACHE_DIR=tmp)
+            env = dict(as_installed(), READER_CACHE_DIR=tmp)
             for k in range(1 + runs):
                 label = "cold (empty cache)" if k == 0 else f"from the cache, run {k}"
                 if where == "command":

@@ -24,6 +24,10 @@
    again with the corrected alignment (no aligning, no classifying of the pool: only
    the sets of links the correction touches are decided again).
 
+The commands run as a user's install runs them: the package compiled (see
+``installed.py``; a machine with PYTHONDONTWRITEBYTECODE would otherwise compile every
+module at every start).
+
 A press that moved nothing (the leader's pane, sentence and scroll as before: J past
 the last shared sentence, a page down at the end) is not timed, and is counted.
 
@@ -48,9 +52,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import as_installed
+
 ROOT = Path(__file__).resolve().parents[1]
 BIBLE = ROOT.parent / "shared" / "eval" / "cases" / "bible-nt-5" / "sources"
 PYTHON = sys.executable
+#: the commands' environment: the package compiled, as ``pip install`` leaves it
+ENV = as_installed()
 
 BARE_APP = """
 from textual.app import App
@@ -98,7 +106,8 @@ def _first_frame(
     ``ready`` text shows."""
     pid, fd = pty.fork()
     if pid == 0:  # child
-        os.environ["TERM"] = "xterm-256color"
+        os.environ.clear()
+        os.environ.update(ENV, TERM="xterm-256color")
         os.execvp(argv[0], argv)
     import fcntl
     import struct

@@ -23,9 +23,9 @@ returns None and the app aligns in a worker thread as before
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -41,6 +41,29 @@ if TYPE_CHECKING:
 
 _HEADER = struct.Struct("<Q")
 
+#: the same step's progress at most this often (a new step at once)
+PROGRESS_EVERY = 0.25
+
+
+class Progress:
+    """Which of the aligner's progress calls are worth a message: a new step at once
+    (the next may be long: loading the encoder, a batch of sentences), the same step
+    every :data:`PROGRESS_EVERY` seconds and its end. Used by this module's child and by
+    the app's alignment thread; the status line decides when to show them
+    (:meth:`reader.ui.status.StatusBar.progress`)."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._at = 0.0
+        self._text = ""
+
+    def wanted(self, text: str, fraction: float) -> bool:
+        now = self._clock()
+        if text != self._text or now - self._at >= PROGRESS_EVERY or fraction >= 1.0:
+            self._at, self._text = now, text
+            return True
+        return False
+
 
 def _fingerprint(sources: Sequence[Source]) -> list[tuple[str, int]]:
     """What the two processes must agree on: each source's name and sentence offsets."""
@@ -55,6 +78,23 @@ class AlignProcess:
         self._fd = fd
         self._lock = threading.Lock()
         self._status: int | None = None  # the child's wait status once reaped
+        self._buffer = bytearray()  # bytes read, not yet a whole message
+        self._eof = False
+        self._checked = False  # the child's sentences match ours
+        self._pool: Any = None
+        self._held: list[tuple[Any, ...]] = []  # what :meth:`early` read and left
+
+    def early(self, sources: Sequence[Source]) -> Prepared | None:
+        """The default level, if the child has sent it already; never waits. The app
+        asks before its first frame, which is then aligned when the child was the
+        quicker (a few articles). What else it read is kept for :meth:`messages`."""
+        for message in self._interpreted(sources, block=False):
+            if message[0] == "ready":
+                return message[1]
+            if message[0] != "progress":  # (progress older than the result: dropped)
+                self._held.append(message)
+                return None
+        return None
 
     def messages(self, sources: Sequence[Source]) -> Iterator[tuple[Any, ...]]:
         """The child's messages, in order: ``("progress", text, fraction)``,
@@ -62,45 +102,68 @@ class AlignProcess:
         other level) and ``("failed", text)``. Blocks on the pipe (call it from a
         worker thread). Ends when the child is done; a child that ended without
         saying why gives ``("failed", ...)``."""
-        pool: Any = None
-        stream = io.FileIO(self._fd, "r", closefd=False)
-        checked = False
-        done = False
-        while True:
-            head = _read_exactly(stream, _HEADER.size)
-            if head is None:
-                break
-            body = _read_exactly(stream, _HEADER.unpack(head)[0])
-            if body is None:
-                break
+        for message in self._interpreted(sources, block=True):
+            if message[0] == "done":
+                return
+            yield message
+            if message[0] == "failed":
+                return
+        status = self.wait()
+        yield ("failed", f"the alignment process {_how_it_ended(status)}")
+
+    def _interpreted(self, sources: Sequence[Source], block: bool) -> Iterator[tuple[Any, ...]]:
+        """The messages as the app takes them: the child's sentences checked against
+        ``sources`` first (a mismatch or a result before the check: ``failed``), the
+        levels unpacked onto ``sources``. ``block``: wait for the pipe; without it, only
+        the whole messages already in it."""
+        while self._held:
+            yield self._held.pop(0)
+        while (body := self._frame(block)) is not None:
             message = pickle.loads(body)
             if message[0] == "segmented":
                 if message[1] != _fingerprint(sources):  # never show another text's links
                     self.cancel()
                     yield ("failed", "the alignment process split the texts differently")
                     return
-                checked = True
+                self._checked = True
                 continue
-            if not checked and message[0] != "failed":
+            if not self._checked and message[0] != "failed":
                 self.cancel()
                 yield ("failed", "the alignment process sent no sentences to check")
                 return
             if message[0] == "ready":
-                pool = message[2]
+                self._pool = message[2]
                 for source, lang in zip(sources, message[3]):  # as aligning here does
                     source.lang = lang
             if message[0] in ("ready", "level"):
-                message = (message[0], _unpack(message[1], sources, pool))
-            if message[0] == "done":
-                done = True
-                break
+                message = (message[0], _unpack(message[1], sources, self._pool))
             yield message
-            if message[0] == "failed":
-                return
-        if not done:
-            status = self.wait()
-            why = _how_it_ended(status)
-            yield ("failed", f"the alignment process {why}")
+
+    def _frame(self, block: bool) -> bytes | None:
+        """The next whole message's bytes from the pipe (None at its end, or, without
+        ``block``, when no whole message is there yet)."""
+        while True:
+            if len(self._buffer) >= _HEADER.size:
+                size = _HEADER.unpack_from(self._buffer)[0]
+                end = _HEADER.size + size
+                if len(self._buffer) >= end:
+                    body = bytes(self._buffer[_HEADER.size : end])
+                    del self._buffer[:end]
+                    return body
+            if self._eof or self._fd < 0:
+                return None
+            if not block and not select.select([self._fd], [], [], 0)[0]:
+                return None
+            try:
+                chunk = os.read(self._fd, 1 << 20)
+            except InterruptedError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._eof = True
+                return None
+            self._buffer += chunk
 
     def cancel(self) -> None:
         """Stop the child (Esc, quitting): it is killed, not asked."""
@@ -139,22 +202,6 @@ def _how_it_ended(status: int | None) -> str:
     if os.WIFSIGNALED(status):
         return f"was stopped by signal {os.WTERMSIG(status)}"
     return f"ended without a result (exit {os.waitstatus_to_exitcode(status)})"
-
-
-def _read_exactly(stream: io.FileIO, n: int) -> bytes | None:
-    parts, got = [], 0
-    while got < n:
-        try:
-            chunk = stream.read(min(n - got, 1 << 20))
-        except InterruptedError:
-            continue
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
 
 
 def _pack(prepared: Prepared) -> tuple:
@@ -240,13 +287,10 @@ def _child(documents: Sequence[Document], fd: int) -> None:
         from reader.core.alignment.pipeline import align_sources
         from reader.ui.panes.levels import preparation_order, prepare
 
-        last: dict[str, Any] = {"at": 0.0, "text": ""}
+        throttle = Progress()
 
         def progress(text: str, fraction: float) -> None:
-            # a new step at once, the same step's progress every 0.25 s (as the thread)
-            now = time.monotonic()
-            if text != last["text"] or now - last["at"] >= 0.25 or fraction >= 1.0:
-                last.update(at=now, text=text)
+            if throttle.wanted(text, fraction):
                 send("progress", text, fraction)
 
         alignment = align_sources(sources, progress=progress)

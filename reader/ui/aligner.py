@@ -102,18 +102,22 @@ class Aligner(Widget):
         read) now, without taking time from that first frame."""
         self._shown.set()
 
-    def start(self, sources: list[Source]) -> None:
-        """Align ``sources``: read the alignment process's results, or align here."""
+    def start(self, sources: list[Source], shown: bool = False) -> None:
+        """Align ``sources``: read the alignment process's results, or align here.
+        ``shown``: the app already took the default level (:meth:`AlignProcess.early`);
+        only the other levels are left to read."""
         if self.process is not None:
-            self.receive(self.process, sources)
+            self.receive(self.process, sources, shown)
         else:
             self.align(sources)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
-    def receive(self, process: AlignProcess, sources: list[Source]) -> None:
+    def receive(self, process: AlignProcess, sources: list[Source], shown: bool = False) -> None:
         """Read the alignment process's progress and results (never touch a widget)."""
         worker = get_current_worker()
-        ready = False
+        ready = shown
+        if shown:
+            self._shown.wait(SHOWN_TIMEOUT)  # the levels come after that frame
         try:
             for message in process.messages(sources):
                 if worker.is_cancelled:
@@ -160,24 +164,21 @@ class Aligner(Widget):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="align")
     def align(self, sources: list[Source]) -> None:
-        """Align in a thread; post progress in ~0.25 s steps; never touch a widget."""
+        """Align in a thread; post progress (see align_process.Progress); never touch a
+        widget."""
         self._align_here(sources)
 
     def _align_here(self, sources: list[Source]) -> None:
         """The alignment in this (worker) thread, its levels after the first frame."""
-        import time
+        from reader.ui.align_process import Progress
 
         worker = get_current_worker()
-        last: list = [0.0, ""]
+        throttle = Progress()
 
         def progress(text: str, fraction: float) -> None:
             if worker.is_cancelled:
                 raise _Cancelled
-            now = time.monotonic()
-            # a new step at once (the next may be long: loading the encoder, a batch of
-            # sentences), the same step's progress every 0.25 s
-            if text != last[1] or now - last[0] >= 0.25 or fraction >= 1.0:
-                last[:] = [now, text]
+            if throttle.wanted(text, fraction):
                 self.post_message(LoadProgress(text, fraction))
 
         try:

@@ -42,8 +42,6 @@ from reader.ui.aligner import (
     StrictnessReady,
 )
 from reader.ui.collector import CHECK_EVERY, HOLD_LIMIT, QuietCollector
-from reader.ui.commands import ReaderCommands
-from reader.ui.dialogs.help import HelpScreen
 from reader.ui.footer import ReaderFooter
 from reader.ui.keys import APP_KEYS, bindings
 from reader.ui.literal import safe_content, sanitise
@@ -66,6 +64,8 @@ from reader.ui.status import StatusBar
 from reader.ui.undo import UndoStack
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from reader.core.alignment.model import Alignment
     from reader.ui.align_process import AlignProcess
     from reader.ui.dialogs.why import WhyScreen
@@ -74,6 +74,16 @@ if TYPE_CHECKING:
 #: characters of text split into sentences before the first frame rather than in a
 #: worker (about 10 ms: a handful of news articles; a book goes to the worker)
 SEGMENT_AT_ONCE = 200_000
+#: seconds after a frame is composed by which the driver's writer thread has written it
+FRAME_WRITTEN = 0.05
+
+
+def _reader_commands() -> type[Provider]:
+    """Our command-palette commands, imported when the palette first opens (the
+    palette's module is not needed for the first frame)."""
+    from reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
 
 
 class ReaderApp(App[None]):
@@ -147,7 +157,16 @@ class ReaderApp(App[None]):
         return ReadingScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
+        message = Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
+        if self.documents and sum(len(d.text) for d in self.documents) <= SEGMENT_AT_ONCE:
+            # a few articles split in milliseconds: the panes are in the first layout
+            # (no "Reading N sources" frame, no second layout of the screen)
+            from reader.core.text.segment import segment
+
+            self.sources = segment(self.documents)
+            self.deck.take(self.sources)
+            message.add_class("-hidden")
+        yield message
         with Horizontal(id="body"):
             yield self.deck
             yield self.panel
@@ -220,13 +239,11 @@ class ReaderApp(App[None]):
         if not self.documents:
             self._fail_screen("No text to show: no usable files were given.")
             return
-        self.status.set_progress(0.0)
-        if sum(len(d.text) for d in self.documents) <= SEGMENT_AT_ONCE:
-            # a few articles split in milliseconds: the panes are in the first frame
-            # (no "Reading N sources" frame, no second layout of the screen)
-            from reader.core.text.segment import segment
-
-            await self.on_sources_ready(SourcesReady(segment(self.documents)))
+        # no progress bar yet: it shows with the first progress, which a quick alignment
+        # never sends (see align_process.Progress)
+        if self.deck.panes:  # composed with the screen (see compose)
+            self.deck.sources_shown()
+            self._sources_shown()
             return
         self.status.set_message("segmenting…")
         self.aligner.load(self.documents)
@@ -250,12 +267,17 @@ class ReaderApp(App[None]):
     async def on_sources_ready(self, message: SourcesReady) -> None:
         self.sources = message.sources
         self.query_one("#message").add_class("-hidden")
-        deck = self.deck
         # awaited, so the first pane can take the focus at once (below): a key pressed
         # as soon as the text shows must reach it, not the widget focused at start-up
-        await deck.show_sources(self.sources)
+        await self.deck.show_sources(self.sources)
+        self._sources_shown()
+
+    def _sources_shown(self) -> None:
+        """The panes are mounted: the marks, the corrections and the alignment start."""
+        deck = self.deck
         self.marks.start(self.sources)
         self.corrections.start(self.sources)
+        early = None  # the default level, when the child has already sent it
         if len(self.sources) == 1:
             self.unaligned = "one source: nothing is aligned"
             self.collector.release()
@@ -265,18 +287,24 @@ class ReaderApp(App[None]):
             self.notify(note, title="reader", markup=False)
         else:
             self.status.set_message("aligning…")
-            if self.aligner.process is not None:  # reading its pipe imports nothing
-                self.aligner.start(self.sources)
+            self.status.work_started()
+            process = self.aligner.process
+            if process is not None:  # reading its pipe imports nothing
+                # the child was quicker than the panes (a few articles): the first
+                # frame is aligned, the levels after it come through the worker
+                early = process.early(self.sources)
+                self.aligner.start(self.sources, shown=early is not None)
             else:  # numpy and scipy load in the worker: after the text is on screen
                 self.call_after_refresh(self.aligner.start, self.sources)
         # nothing the user chose has the focus yet (what Textual focused at start-up is
         # in the closed marks panel); the pane's own screen, should a modal be open
         first = deck.panes[deck.shown[0] if deck.shown else 0].view
         first.screen.set_focus(first)
+        if early is not None:
+            self.on_alignment_ready(AlignmentReady(early))
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.status.set_progress(message.fraction)
-        self.status.set_message(Content(f"aligning: {message.text}"))
+        self.status.progress(Content(f"aligning: {message.text}"), message.fraction)
 
     def on_alignment_ready(self, message: AlignmentReady) -> None:
         self.status.set_sync(self.deck.sync_on)
@@ -286,7 +314,9 @@ class ReaderApp(App[None]):
         levels.add(prepared)
         self._show_level(prepared, resync=False)
         self.status.set_progress(None)
-        self.call_after_refresh(self._after_aligned_frame)
+        # after the frame is written, not only composed: Textual's writer thread needs
+        # the GIL, which the collection below would hold for tens of milliseconds
+        self.call_after_refresh(self.set_timer, FRAME_WRITTEN, self._after_aligned_frame)
         notes = message.prepared.alignment.notes
         if notes:
             # how the alignment was made matters (sources in different languages without
@@ -363,6 +393,7 @@ class ReaderApp(App[None]):
         self.status.set_sync(self.deck.sync_on)
         self.status.set_progress(0.0)
         self.status.set_message("aligning…")
+        self.status.work_started()
         self.aligner.align(self.sources)
 
     def on_unmount(self) -> None:
@@ -586,6 +617,8 @@ class ReaderApp(App[None]):
         self.push_screen(WhyScreen(self.alignment, *here), chosen)
 
     def action_help(self) -> None:
+        from reader.ui.dialogs.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.keymap))
 
@@ -786,4 +819,4 @@ class ReaderApp(App[None]):
         )
 
     # -- command palette: Textual's commands (themes, quit, ...) plus ours ---------------
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {_reader_commands}

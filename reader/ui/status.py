@@ -4,6 +4,9 @@ text, never markup built from file names or document text."""
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -11,6 +14,14 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from reader.ui.literal import safe_content
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+#: work done within this many seconds shows no progress at all (a few articles align
+#: in ~30 ms and report ~16 steps: each a repaint of the status line before the aligned
+#: frame); longer work shows its latest step from then on
+QUIET_START = 0.2
 
 
 class Position(Widget):
@@ -85,7 +96,7 @@ class StatusBar(Horizontal):
         yield Label("strictness:", classes="strictness-title")
         yield Label("normal", id="status-strictness")
         yield Static("", id="status-message", markup=False)
-        yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
+        yield ProgressBar(total=1.0, show_eta=False, id="status-progress", classes="-hidden")
 
     def set_sync(self, on: bool, aligned: bool = True) -> None:
         """Sync on or off; "not aligned" while there is nothing to sync by."""
@@ -154,7 +165,43 @@ class StatusBar(Horizontal):
         if msg.has_class("-warning") != warning:
             msg.set_class(warning, "-warning")
 
+    _work_started = 0.0
+    _progress: tuple[Content, float] | None = None  # the latest step, not shown yet
+    _progress_timer: Timer | None = None
+
+    def work_started(self) -> None:
+        """Long work (the alignment) starts: its progress shows from QUIET_START on."""
+        self._work_started = time.monotonic()
+
+    def progress(self, text: Content, fraction: float) -> None:
+        """A step of the work: shown at once after QUIET_START, else kept until then
+        (a step that starts early and runs long still shows; a quick alignment never
+        paints its steps)."""
+        self._progress = (text, fraction)
+        if self._progress_timer is not None:
+            return
+        wait = QUIET_START - (time.monotonic() - self._work_started)
+        if wait > 0:
+            self._progress_timer = self.set_timer(wait, self._show_progress)
+        else:
+            self._show_progress()
+
+    def _show_progress(self) -> None:
+        self._progress_timer = None
+        if self._progress is not None:
+            text, fraction = self._progress
+            self._progress = None
+            self.set_progress(fraction)
+            self.set_message(text)
+
     def set_progress(self, fraction: float | None) -> None:
+        """Show the bar at ``fraction``; None hides it (the work ended: a step still
+        waiting to be shown is dropped)."""
+        if fraction is None:
+            self._progress = None
+            if self._progress_timer is not None:
+                self._progress_timer.stop()
+                self._progress_timer = None
         bar = self.query_one("#status-progress", ProgressBar)
         bar.set_class(fraction is None, "-hidden")
         if fraction is not None:

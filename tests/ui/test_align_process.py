@@ -68,6 +68,90 @@ def test_the_child_sends_what_aligning_here_gives_every_level():
     assert int(out.split()[1]) > 10
 
 
+def test_early_takes_the_default_level_once_it_is_there_and_leaves_the_rest():
+    out = run(f"""
+        import os
+        from reader.core.text.load import load_paths
+        from reader.core.text.segment import segment
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        sources = segment(docs)
+        early = None
+        while early is None and not process._eof:  # it never waits: ask until it is there
+            early = process.early(sources)
+        assert early is not None and early.level == "normal"
+        assert all(s.lang for s in sources)
+        rest = list(process.messages(sources))
+        process.close()
+        assert [m[0] for m in rest] == ["level", "level"], [m[0] for m in rest]
+        assert all(m[1].alignment.pool is early.alignment.pool for m in rest)
+        print("OK", sorted(m[1].level for m in rest))
+    """)
+    assert out.strip() == "OK ['loose', 'strict']"
+
+
+def test_early_keeps_a_failure_for_the_worker():
+    out = run(f"""
+        import dataclasses
+        from reader.core.text.load import load_paths
+        from reader.core.text.segment import segment
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        sources = segment(docs)
+        s = sources[0]
+        sources[0] = dataclasses.replace(s, sentences=s.sentences[:-1])
+        import time
+        while not process._eof and not process._held:
+            assert process.early(sources) is None
+            time.sleep(0.01)
+        messages = list(process.messages(sources))
+        process.close()
+        assert [m[0] for m in messages] == ["failed"], messages
+        print(messages[0][1])
+    """)
+    assert "split the texts differently" in out
+
+
+def test_the_app_paints_a_quick_child_s_alignment_in_its_first_frame():
+    out = run(f"""
+        import asyncio, os, time
+        os.environ["TEXTUAL_ANIMATIONS"] = "none"
+        from reader.core.text.load import load_paths
+        from reader.ui.align_process import start
+
+        docs = load_paths([{str(SAMPLE)!r}]).documents
+        process = start(docs)
+        import reader.ui.app
+        from reader.ui.app import ReaderApp
+        time.sleep(3)  # the child is done before the app starts
+
+        class Probe(ReaderApp):
+            CSS_PATH = os.path.join(os.path.dirname(reader.ui.app.__file__), "reader.tcss")
+
+            async def on_mount(self):
+                await super().on_mount()  # the panes are mounted, nothing is painted yet
+                print("ALIGNED AT MOUNT", self.alignment is not None)
+
+        async def main():
+            app = Probe(docs, marks_path=None, align_process=process)
+            async with app.run_test(size=(160, 40)) as pilot:
+                while len(app.strictness.ready) < 3:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                await pilot.press("c")
+                await pilot.pause()
+                print("LEVEL", app.strictness.shown)
+            process.close()
+
+        asyncio.run(main())
+    """)
+    assert "ALIGNED AT MOUNT True" in out and "LEVEL loose" in out
+
+
 def test_sources_split_differently_are_refused():
     out = run(f"""
         from reader.core.text.load import load_paths
@@ -180,3 +264,16 @@ def test_the_app_aligns_itself_when_the_child_fails():
         asyncio.run(main())
     """)
     assert "ALIGNED normal True" in out
+
+
+def test_progress_new_steps_at_once_and_the_same_step_throttled():
+    from reader.ui.align_process import PROGRESS_EVERY, Progress
+
+    now = [100.0]
+    progress = Progress(clock=lambda: now[0])
+    assert progress.wanted("spans", 0.2)
+    assert not progress.wanted("spans", 0.3)  # the same step, too soon
+    assert progress.wanted("groups", 0.0)  # a new step at once
+    assert progress.wanted("groups", 1.0)  # a step's end is shown
+    now[0] += PROGRESS_EVERY
+    assert progress.wanted("groups", 0.5)  # the same step after PROGRESS_EVERY

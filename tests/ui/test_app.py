@@ -516,7 +516,11 @@ async def test_big_case_opens_before_alignment_ends(settle):
                 break
         assert app.deck.panes and app.alignment is None, "panes should come before alignment"
         bar = app.query_one("#status-progress")
-        assert not bar.has_class("-hidden")
+        for _ in range(600):  # the bar shows with the first progress (after ~0.2 s)
+            if not bar.has_class("-hidden") or app.alignment is not None:
+                break
+            await pilot.pause(0.05)
+        assert not bar.has_class("-hidden") and app.alignment is None
         await pilot.press("j", "j")
         await drain(pilot)
         assert app.deck.panes[0].view.current == 2
@@ -554,3 +558,34 @@ async def test_big_case_G_lands_every_pane_on_the_last_verse(settle):
                 start, end = src.sentences[pane.view.current]
                 first, last = gold["units"][src.name][-1]
                 assert start < last and first < end, (k, src.name, pane.view.current)
+
+
+async def test_the_status_line_shows_progress_only_once_the_work_has_run_a_while():
+    """A quick alignment never paints its steps; a step that starts early and runs long
+    is shown once QUIET_START has passed; the end of the work drops a step not shown."""
+    from textual.app import App
+    from textual.content import Content
+
+    from reader.ui.status import QUIET_START, StatusBar
+
+    class Host(App[None]):
+        def compose(self):
+            yield StatusBar(id="status")
+
+    app = Host()
+    async with app.run_test(size=(100, 3)) as pilot:
+        status = app.query_one(StatusBar)
+        bar = app.query_one("#status-progress")
+        message = app.query_one("#status-message")
+        status.work_started()
+        status.progress(Content("aligning: pairs"), 0.3)
+        await pilot.pause()
+        assert bar.has_class("-hidden") and "pairs" not in str(message.render())
+        await pilot.pause(QUIET_START + 0.1)
+        assert not bar.has_class("-hidden") and "pairs" in str(message.render())
+        status.set_progress(None)  # done
+        status.work_started()  # a second alignment, done before QUIET_START
+        status.progress(Content("aligning: words"), 0.5)
+        status.set_progress(None)
+        await pilot.pause(QUIET_START + 0.1)
+        assert bar.has_class("-hidden") and "words" not in str(message.render())

@@ -99,7 +99,12 @@ async def test_escape_while_encoding_cancels_and_keeps_the_panes(monkeypatch, tm
     async with app.run_test(size=SIZE) as pilot:
         loop = asyncio.get_running_loop()
         assert await loop.run_in_executor(None, started.wait, 30)
-        await pilot.pause()
+        # the step shows once the alignment has run QUIET_START (status.py), even though
+        # no progress follows it while the encoder works
+        for _ in range(100):
+            if "encoding sentences of" in status_message(app):
+                break
+            await pilot.pause(0.05)
         assert "encoding sentences of" in status_message(app)
         await pilot.press("escape")
         release.set()

@@ -689,6 +689,31 @@ async def test_the_footer_keeps_help_and_quit_at_40_columns(folder):
         assert visible(keys["quit"], 40, 12) and visible(keys["help"], 40, 12)
 
 
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(folder):
+    """Moving between panes (the same keys) keeps the footer's keys; the search box
+    (other keys) rebuilds them, and closing it brings the panes' keys back."""
+    from textual.widgets._footer import FooterKey
+
+    app = ReaderApp(load_paths([folder]).documents)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        before = list(app.query(FooterKey))
+        shown = {k.action for k in before}
+        assert {"help", "quit"} <= shown
+        for key in ("tab", "tab", "shift+tab"):  # focus moves between panes
+            await pilot.press(key)
+            await drain(pilot)
+        assert app.focused is not app.deck.panes[0].view
+        assert list(app.query(FooterKey)) == before  # the same widgets: not rebuilt
+        await pilot.press("slash")  # the search box: other keys
+        await drain(pilot)
+        searching = {k.action for k in app.query(FooterKey)}
+        assert searching != shown
+        await pilot.press("escape")
+        await drain(pilot)
+        assert {k.action for k in app.query(FooterKey)} == shown
+
+
 async def test_help_pages_and_wraps_under_its_own_column(folder):
     from textual.containers import VerticalScroll
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Horizontal
 
 from reader.core.alignment.links import BY_USER
@@ -70,14 +71,27 @@ class PaneDeck(Horizontal):
         self._compare: tuple[set[int], list[int]] | None = None  # hidden, priority before
 
     # -- what the app gives the panes ------------------------------------------------------
-    async def show_sources(self, sources: Sequence[Source]) -> None:
-        """A pane per source (awaited: the first pane can take the focus at once)."""
+    def compose(self) -> ComposeResult:
+        """The panes of sources given before the deck was mounted (:meth:`take`)."""
+        yield from self.panes
+
+    def take(self, sources: Sequence[Source]) -> None:
+        """A pane per source, not mounted yet: the deck's compose yields them (the panes
+        are in the screen's first layout) or :meth:`show_sources` mounts them."""
         self.sources = list(sources)
         self.priority = list(range(len(self.sources)))
         self.panes = [SourcePane(src, i, self.user_moved) for i, src in enumerate(self.sources)]
-        await self.mount(*self.panes)
+
+    def sources_shown(self) -> None:
+        """The panes are mounted: light the leader, show as many as fit."""
         self.leader = self._leader
         self.apply_visibility()
+
+    async def show_sources(self, sources: Sequence[Source]) -> None:
+        """A pane per source (awaited: the first pane can take the focus at once)."""
+        self.take(sources)
+        await self.mount(*self.panes)
+        self.sources_shown()
 
     @property
     def leader(self) -> int:

@@ -119,6 +119,21 @@ class SentenceRows(ScrollView):
             self.refresh()
         self._window_changed()
 
+    def wrap_in_layout(self) -> None:
+        """Wrap at the width Textual's layout pass has just given the view, from inside
+        that pass (:meth:`SentenceView._size_updated`): the frame it paints then has
+        the text. Wrapped later (the Resize event), the panes' rows come one layout and
+        one paint of every pane after their first frame. The virtual size is set
+        without asking for another layout (it only scrolls: the view has no scrollbar);
+        the Resize event's :meth:`relayout` then finds nothing to do."""
+        width = self.text_width
+        if self.size.width <= 0 or (self.wrapped is not None and self.wrapped.width == width):
+            return
+        self.wrapped = layout(self.source, self.display_text, width, self.hidden)
+        self._clear_painted()
+        total = self.wrapped.total + max(0, self.size.height - 1)
+        self.set_reactive(SentenceRows.virtual_size, Size(self.size.width, total))
+
     def _update_virtual_size(self) -> None:
         total = self.wrapped.total if self.wrapped else 0
         # Blank rows after the end, so any sentence can sit on any screen row: the

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.actions import SkipAction
+from textual.geometry import Size
 
 from reader.core.marks.marks import TAG_COLOURS
 from reader.ui.keys import ALIGN_KEYS, MARK_KEYS, PANE_KEYS, bindings
@@ -100,6 +101,21 @@ class SentenceView(SentenceRows, can_focus=True):
         # the deck's move, passed down: a key is applied before the next one is read
         # (without a deck, e.g. alone in a test, the move is posted as a message)
         self._mover = mover
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual's layout pass gives the view its size: a text seen for the first time,
+        or short enough to re-wrap at once, is wrapped now (:meth:`wrap_in_layout`), so
+        the frame this pass paints has the text in it."""
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if (
+            resized
+            and self._rewrap is None
+            and (self.wrapped is None or len(self.source) <= REWRAP_LATER)
+        ):
+            self.wrap_in_layout()
+        return resized
 
     def on_resize(self, event: events.Resize) -> None:
         if (
