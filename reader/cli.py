@@ -235,7 +235,7 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_align(args: argparse.Namespace) -> int:
-    from reader.core.alignment.report import summary, to_json
+    from reader.core.alignment.report import summary, to_json_text
 
     for flag, given in (("--text", args.text), ("--no-spans", args.no_spans)):
         if given and not args.json:  # never silently ignored
@@ -273,7 +273,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
         else:
             out = explain.to_text(al, source, sentence)
     elif args.json:
-        out = json_text(to_json(al, spans=not args.no_spans, text=args.text), separators=(",", ":"))
+        out = to_json_text(al, spans=not args.no_spans, text=args.text)
     else:
         out = summary(al)
     if args.output:

@@ -508,3 +508,34 @@ def test_single_source_and_empty_source():
     assert al.links == []
     al = run({"a": WILDFIRE_A, "empty": ""})
     assert al.links == [] and len(al.sources[1]) == 0
+
+
+def test_json_text_is_the_json_of_to_json_byte_for_byte():
+    """`reader align --json` writes each link's JSON where its matched words are found
+    (to_json_text): the same text as dumping to_json, with hostile names, a reader's
+    link (``by``), the text and no spans."""
+    from reader.core.alignment.corrections import LINK, Corrections
+    from reader.core.alignment.model import Alignment
+    from reader.core.alignment.report import to_json_text
+    from reader.core.visible import json_text
+
+    al = run({"a\u202e\x1b[31m": WILDFIRE_A, "b\u2028": WILDFIRE_B})
+    assert al.pool is not None
+    user = Corrections.of([(((0, 0), (1, len(al.sources[1]) - 1)), LINK)])
+    corrected = Alignment.classified(al.sources, al.pool, al.boilerplate, corrections=user)
+    assert any(x.by != "aligner" for x in corrected.links)
+    for one in (al, corrected):
+        for spans in (True, False):
+            for text in (True, False):
+                want = json_text(to_json(one, spans=spans, text=text), separators=(",", ":"))
+                assert to_json_text(one, spans=spans, text=text) == want
+    assert "\\u202e" in to_json_text(al)
+    # numbers the aligner never makes take the encoder's way: the same text still
+    import numpy as np
+
+    from reader.core.alignment.links import Link
+
+    odd = [Link(x.a, x.b, np.float64(x.score), x.confidence, x.kind, x.by) for x in al.links]
+    odd[0] = Link(odd[0].a, odd[0].b, float("nan"), 1.0, odd[0].kind, "user")
+    other = Alignment(al.sources, odd, al.boilerplate)
+    assert to_json_text(other) == json_text(to_json(other), separators=(",", ":"))

@@ -82,5 +82,10 @@ def json_text(obj: Any, **kwargs: Any) -> str:
     character, bidi control or lone surrogate: json escapes C0 itself; the rest is
     written as ``\\uXXXX`` (valid JSON that loads back to the same strings, and
     encodable as UTF-8 even when a file name holds bytes that are not UTF-8)."""
-    text = json.dumps(obj, ensure_ascii=False, **kwargs)
+    return json_safe(json.dumps(obj, ensure_ascii=False, **kwargs))
+
+
+def json_safe(text: str) -> str:
+    """JSON ``text`` (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the
+    characters :func:`json_text` escapes written as ``\\uXXXX``."""
     return _JSON_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -9,7 +9,8 @@ process is still single-threaded there, which is what makes ``fork`` safe, and t
 child segments and aligns on the other core while the parent builds the interface.
 
 The child prepares what the panes show at each strictness
-(:func:`reader.ui.panes.levels.prepare`: lookup indexes and shading) and sends it back
+(:func:`reader.ui.panes.levels.prepare`: the shading; the parent's worker builds the
+lookup indexes, sooner than they would come through the pipe) and sends it back
 through a pipe, the default level first, with its progress before that. The sources
 are not sent back: both processes segment the same documents with the same code, and
 the parent checks the child's sentences against its own before using anything
@@ -138,6 +139,8 @@ class AlignProcess:
             if message[0] in ("ready", "level"):
                 message = (message[0], _unpack(message[1], sources, self._pool))
             yield message
+            if message[0] == "ready":  # shown: now what a correction needs of the pool
+                message[1].alignment.build_indexes()
 
     def _frame(self, block: bool) -> bytes | None:
         """The next whole message's bytes from the pipe (None at its end, or, without
@@ -225,7 +228,8 @@ def _unpack(packed: tuple, sources: Sequence[Source], pool: Any) -> Prepared:
 
     (links, boilerplate, strictness, notes, corrections), built, kinds, cps, related = packed
     al = Alignment(list(sources), links, boilerplate, strictness, pool, notes, corrections)
-    vars(al).update(built)  # the indexes, as cached_property keeps them
+    vars(al).update(built)  # what the shading needed, as cached_property keeps it
+    al.build_indexes(pool=False)  # the lookups, here (a worker): quicker than the pipe
     return Prepared(al, kinds, cps, related)
 
 
@@ -294,11 +298,13 @@ def _child(documents: Sequence[Document], fd: int) -> None:
                 send("progress", text, fraction)
 
         alignment = align_sources(sources, progress=progress)
-        ready = prepare(alignment)
+        # the lookup indexes are built by the parent (see _unpack): 5 x 8k verses,
+        # ~0.25 s to build here, ~0.3 s more to pickle and unpickle
+        ready = prepare(alignment, lookups=False)
         send("ready", _pack(ready), alignment.pool, [s.lang for s in sources])
         if alignment.pool is not None:
             for level in preparation_order(alignment.strictness):
-                send("level", _pack(prepare(alignment.at(level))))
+                send("level", _pack(prepare(alignment.at(level), lookups=False)))
         send("done")
     except BrokenPipeError:  # the parent is gone
         return

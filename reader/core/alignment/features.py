@@ -58,28 +58,63 @@ class Features:
     content: np.ndarray  # 1.0 for content terms (not function words or skeletons)
 
 
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d integer array (the distinct values, sorted) by a sort:
+    numpy 2's hash table is ~4x slower on the millions of candidate keys of a book."""
+    keys = np.sort(keys)
+    if len(keys) == 0:
+        return keys
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
+
+
+def _source_terms(sources: Sequence[Source], k: int) -> tuple[list[str], list[int]]:
+    """The terms of every sentence of source k, one list, and how many each has (a
+    task of :func:`reader.core.alignment.parallel.run`)."""
+    src = sources[k]
+    flat: list[str] = []
+    counts: list[int] = []
+    for s, e in src.sentences:
+        terms = sentence_terms(src.text, s, e)
+        flat += terms
+        counts.append(len(terms))
+    return flat, counts
+
+
 def build_features(sources: Sequence[Source], settings: Settings) -> Features:
-    vocab: dict[str, int] = {}
-    rows_per_source: list[list[list[int]]] = []
-    for src in sources:
-        rows = []
-        for s, e in src.sentences:
-            ids = {vocab.setdefault(t, len(vocab)) for t in sentence_terms(src.text, s, e)}
-            rows.append(sorted(ids))
-        rows_per_source.append(rows)
+    from reader.core.alignment import parallel
+
+    # every term of every sentence, in order (the sources split over the cores where
+    # that is safe, see reader.core.alignment.parallel); a term's number is its first
+    # appearance
+    n_workers = parallel.workers(sum(len(src.sentences) for src in sources))
+    flat: list[str] = []
+    lengths: list[int] = []
+    for terms, counts in parallel.run(_source_terms, range(len(sources)), sources, n_workers):
+        flat += terms
+        lengths += counts
+    vocab = {t: k for k, t in enumerate(dict.fromkeys(flat))}
     n_terms = max(1, len(vocab))
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    row_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    # each sentence's distinct terms, sorted
+    keys = sorted_unique(row_of * n_terms + ids)
+    rows_all, terms_all = keys // n_terms, (keys % n_terms).astype(np.int32)
     matrices = []
     df_max = np.zeros(n_terms, dtype=np.int64)
-    for rows in rows_per_source:
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(r) for r in rows])
-        indices = np.fromiter((t for r in rows for t in r), dtype=np.int32, count=int(indptr[-1]))
+    first = 0
+    for src in sources:
+        n = len(src.sentences)
+        lo, hi = np.searchsorted(rows_all, [first, first + n])
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(np.bincount(rows_all[lo:hi] - first, minlength=n))
+        indices = terms_all[lo:hi]
         m = sparse.csr_matrix(
-            (np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(rows), n_terms)
+            (np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(n, n_terms)
         )
         matrices.append(m)
         df_max = np.maximum(df_max, np.bincount(indices, minlength=n_terms))
-    n_mean = max(1.0, float(np.mean([len(r) for r in rows_per_source])))
+        first += n
+    n_mean = max(1.0, float(np.mean([len(src.sentences) for src in sources])))
     weights = np.log1p(n_mean / np.maximum(df_max, 1))
     damp = np.ones(n_terms)
     for t, i in vocab.items():

@@ -20,6 +20,7 @@ import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from reader.core.alignment.corrections import NO_CORRECTIONS, Corrections, corrected_links
 from reader.core.alignment.links import (
@@ -34,6 +35,9 @@ from reader.core.alignment.links import (
     decision_order,
 )
 from reader.core.text.segment import Source
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "NO_CORRECTIONS",
@@ -128,11 +132,113 @@ class Pool:
         return of, members, sentences
 
 
+#: fewest links in the pool for :func:`classify_pool` to split the work over the cores
+SPLIT_LINKS = 10_000
+
+
 def classify_pool(pool: Pool, strictness: str, corrections: Corrections) -> list[Link]:
-    """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``."""
+    """The links of ``pool`` with ``corrections`` applied, classified at ``strictness``.
+
+    Without corrections, a large pool is classified in parts (shares of its connected
+    sets) on several cores where that is safe (see :mod:`reader.core.alignment.parallel`):
+    each set is decided on its own (see :mod:`reader.core.alignment.reclassify`), so the
+    result is the same, link for link."""
     levels = pool.levels
+    bar = levels.bars[strictness]
+    if not corrections and len(pool.links) >= SPLIT_LINKS:
+        from reader.core.alignment import parallel
+
+        n_workers = parallel.workers(len(pool.links))
+        if n_workers > 1:
+            return _classify_split(pool, bar, n_workers)
     links, order = corrected_links(pool.links, pool.order, corrections)
-    return classify(links, order, levels.bars[strictness], apart=corrections.apart, **context(pool))
+    return classify(links, order, bar, apart=corrections.apart, **context(pool))
+
+
+def _classify_split(pool: Pool, bar: float, n_workers: int) -> list[Link]:
+    """:func:`classify` of ``pool`` (no corrections) in ``n_workers`` parts, each a
+    share of its connected sets: the pool's links in its order, then the pairs the
+    groups imply, sorted."""
+    from reader.core.alignment import parallel
+
+    parts: list[list[int]] = [[] for _ in range(n_workers)]
+    for ids in sorted(_link_sets(pool.links), key=len, reverse=True):  # the largest first
+        min(parts, key=len).extend(ids)
+    tasks = [sorted(ids) for ids in parts if ids]
+    out = list(pool.links)
+    implied: list[Link] = []
+    done = parallel.run(_classify_part, tasks, (pool, bar), n_workers)
+    for ids, (kinds, extra) in zip(tasks, done):
+        for k, decided in zip(ids, kinds):
+            if decided is not None:
+                out[k] = Link(*decided)
+        implied += [Link(*x) for x in extra]
+    return out + sorted(implied, key=lambda x: (x.a, x.b))
+
+
+def _link_sets(links: list[Link]) -> list[list[int]]:
+    """The links of each connected set of sentences (as :attr:`Pool.components`, in
+    another order)."""
+    import numpy as np
+
+    a, b, _ = _numbered(links)
+    of_link = _smallest_in_set(a, b)[a]
+    order = np.argsort(of_link, kind="stable")
+    starts = np.flatnonzero(np.r_[True, of_link[order][1:] != of_link[order][:-1]])
+    return [part.tolist() for part in np.split(order, starts[1:])]
+
+
+def _numbered(links: list[Link]) -> tuple[np.ndarray, np.ndarray, int]:
+    """The two sentences of each link as numbers ``source * width + sentence`` (in the
+    order of the sentences), and the width."""
+    import numpy as np
+
+    width = 1 + max(max(x.a[1], x.b[1]) for x in links)
+    a = np.array([x.a[0] * width + x.a[1] for x in links], dtype=np.int64)
+    b = np.array([x.b[0] * width + x.b[1] for x in links], dtype=np.int64)
+    return a, b, width
+
+
+def _smallest_in_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For every number up to the largest in ``a`` and ``b`` (sentences; the pairs
+    ``a[k], b[k]`` link them), the smallest number of its connected set: by label
+    propagation, each sentence taking the smallest label of its links' ends, then
+    the label of that label, until nothing changes."""
+    import numpy as np
+
+    label = np.arange(1 + int(max(a.max(), b.max())))
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def _classify_part(
+    shared: tuple[Pool, float], ids: list[int]
+) -> tuple[list[tuple | None], list[tuple]]:
+    """The links ``ids`` of the pool (whole connected sets, in pool order) classified
+    (a task of :func:`reader.core.alignment.parallel.run`): for each, None where it is
+    unchanged, else its new fields; then the pairs their groups imply."""
+    pool, bar = shared
+    inside = bytearray(len(pool.links))
+    place = {}
+    for n, k in enumerate(ids):
+        inside[k] = 1
+        place[k] = n
+    order = [place[k] for k in pool.order if inside[k]]
+    part = [pool.links[k] for k in ids]
+    out = classify(part, order, bar, **context(pool))
+
+    def fields(x: Link) -> tuple:
+        return (x.a, x.b, x.score, x.confidence, x.kind, x.by)
+
+    kinds = [None if x is y else fields(x) for x, y in zip(out, part)]
+    return kinds, [fields(x) for x in out[len(part) :]]
 
 
 def context(pool: Pool) -> dict:
@@ -364,11 +470,21 @@ class Alignment:
     @cached_property
     def groups(self) -> list[list[SentenceRef]]:
         """Connected groups of linked sentences (each sorted), largest spread first."""
-        root = connected((link.a, link.b) for link in self.links if link.kind == COUNTERPART)
-        members: dict[SentenceRef, list[SentenceRef]] = {}
-        for x, r in root.items():
-            members.setdefault(r, []).append(x)
-        groups = [sorted(m) for m in members.values()]
+        import numpy as np
+
+        linked = [link for link in self.links if link.kind == COUNTERPART]
+        if not linked:
+            return []
+        a, b, width = _numbered(linked)
+        nodes = np.unique(np.concatenate([a, b]))  # sorted: by source, then sentence
+        label = _smallest_in_set(a, b)[nodes]
+        order = np.argsort(label, kind="stable")  # each set's sentences stay sorted
+        nodes, label = nodes[order].tolist(), label[order]
+        starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]]).tolist()
+        groups = [
+            [(x // width, x % width) for x in nodes[lo:hi]]
+            for lo, hi in zip(starts, [*starts[1:], len(nodes)])
+        ]
         groups.sort(key=lambda g: (-len({s for s, _ in g}), g[0]))
         return groups
 
@@ -382,10 +498,11 @@ class Alignment:
                 out[s][i] = k
         return out
 
-    def build_indexes(self) -> None:
-        """Build the lookup indexes now (in a worker) rather than on the first query."""
+    def build_indexes(self, pool: bool = True) -> None:
+        """Build the lookup indexes now (in a worker) rather than on the first query;
+        ``pool``: and what a correction needs of the pool (see reclassify.py)."""
         _ = self._adjacency, self._related, self._anchors, self._unique_counts, self._spread
-        if self.pool is not None:  # what a correction needs (see reclassify.py)
+        if pool and self.pool is not None:
             _ = self.pool.components, self.pool.rank
 
     @cached_property

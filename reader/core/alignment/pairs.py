@@ -132,6 +132,11 @@ def _top_mean(group: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     return per[group]
 
 
+#: fewer entries than this: margins and best pairs by one sort (fewer numpy calls), more:
+#: by reductions (no sort); the two pick the same (tests/test_margins.py)
+_SORT_BELOW = 4096
+
+
 def _margin(
     group: np.ndarray,
     other: np.ndarray,
@@ -145,6 +150,32 @@ def _margin(
     if len(group) == 0:
         return f.copy()
     n = int(max(group.max(), g.max())) + 1
+    if len(group) < _SORT_BELOW:
+        return _margin_by_sort(group, other, vals, g, o, f, n)
+    first = _first_per(group, other, vals, n, np.arange(len(group)))
+    has = first >= 0
+    best_v = np.full(n, -1.0)
+    best_o = np.full(n, -1, dtype=np.int64)
+    best_v[has] = vals[first[has]]
+    best_o[has] = other[first[has]]
+    rest = np.ones(len(group), dtype=bool)
+    rest[first[has]] = False
+    second = _first_per(group, other, vals, n, np.flatnonzero(rest))
+    second_v = np.zeros(n)
+    second_v[second >= 0] = vals[second[second >= 0]]
+    alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
+    return f - alt
+
+
+def _margin_by_sort(
+    group: np.ndarray,
+    other: np.ndarray,
+    vals: np.ndarray,
+    g: np.ndarray,
+    o: np.ndarray,
+    f: np.ndarray,
+    n: int,
+) -> np.ndarray:
     order = np.lexsort((other, -vals, group))
     gs, os_, vs = group[order], other[order], vals[order]
     first = np.ones(len(gs), dtype=bool)
@@ -161,6 +192,28 @@ def _margin(
     second_v[gs[idx2]] = vs[idx2]
     alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
     return f - alt
+
+
+def _first_per(
+    group: np.ndarray, other: np.ndarray, vals: np.ndarray, n: int, idx: np.ndarray
+) -> np.ndarray:
+    """For each group (0 to n-1): which of the entries ``idx`` comes first by highest
+    value, then smallest ``other``, then position (the order of a stable sort by
+    ``(group, -vals, other)``), or -1. Without a sort: three reductions per group."""
+    out = np.full(n, -1, dtype=np.int64)
+    if len(idx) == 0:
+        return out
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, group[idx], vals[idx])
+    idx = idx[vals[idx] == top[group[idx]]]
+    least = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(least, group[idx], other[idx])
+    idx = idx[other[idx] == least[group[idx]]]
+    pos = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(pos, group[idx], idx)
+    found = pos < np.iinfo(np.int64).max
+    out[found] = pos[found]
+    return out
 
 
 def similarity(
@@ -238,14 +291,18 @@ def with_context(c: Candidates, weight: float) -> np.ndarray:
 
 
 def _best_per(group: np.ndarray, other: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Index of the highest-scoring entry of each group (ties: smaller ``other``)."""
+    """Index of the highest-scoring entry of each group (ties: smaller ``other``), by
+    group."""
     if len(group) == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((other, -score, group))
-    g = group[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = g[1:] != g[:-1]
-    return order[first]
+    if len(group) < _SORT_BELOW:
+        order = np.lexsort((other, -score, group))
+        g = group[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = g[1:] != g[:-1]
+        return order[first]
+    best = _first_per(group, other, score, int(group.max()) + 1, np.arange(len(group)))
+    return best[best >= 0]
 
 
 def _heaviest_chain(anchors: list[tuple[int, int, float]]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ idle thread of its own, which it stops and restarts around a fork itself
 
 Small inputs never pay for processes (:data:`MIN_SENTENCES`): the seeds align in about
 15 ms, a worker costs a fork and a few milliseconds. Nor does a machine whose cores are
-busy with other work (:func:`workers` reads the load average): there a worker only
+busy with other work (:func:`workers` reads the load average and what runs now): there a worker only
 competes with that work, and moving its results costs CPU time of its own (measured
 on bible-nt-5 at load 4-5: 9.7 s of CPU in one process, 13.5 s split over two, and
 no gain in wall time). ``READER_WORKERS=1`` turns the split off, ``READER_WORKERS=N``
@@ -62,21 +62,40 @@ def fork_is_safe() -> bool:
 
 def workers(sentences: int) -> int:
     """How many processes to split work on ``sentences`` sentences over (1: none):
-    as many as there are idle cores, this process's own included (the load average
-    less this process, which is running: on a machine other work keeps busy, a
-    worker only takes time from it and adds the cost of moving results)."""
+    as many as there are idle cores, this process's own included (see
+    :func:`busy_elsewhere`: on a machine other work keeps busy, a worker only takes
+    time from it and adds the cost of moving results)."""
     asked = os.environ.get("READER_WORKERS", "").strip()
     if asked.isdigit():
         n = int(asked)
     elif sentences < MIN_SENTENCES:
         return 1
     else:
-        try:
-            others = max(0.0, os.getloadavg()[0] - 1.0)
-        except (AttributeError, OSError):  # no load average here
-            others = 0.0
-        n = min(cores(), int(cores() - others + 0.5))
+        n = min(cores(), int(cores() - busy_elsewhere() + 0.5))
     return max(1, n) if fork_is_safe() else 1
+
+
+def busy_elsewhere() -> float:
+    """The cores other work keeps busy: the load average over the last minute less
+    this process, which is running, but no more than the processes running right now
+    besides this one (the average lags a minute behind: the runs of a script that
+    aligns one text after another would keep it up by themselves)."""
+    try:
+        others = max(0.0, os.getloadavg()[0] - 1.0)
+    except (AttributeError, OSError):  # no load average here
+        return 0.0
+    now = running()
+    return others if now is None else min(others, float(max(0, now - 1)))
+
+
+def running() -> int | None:
+    """How many processes are running or ready to run right now, this one included
+    (Linux's /proc/loadavg), or None where that cannot be told."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def run(
@@ -87,11 +106,13 @@ def run(
     done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """``function(shared, task)`` for every task, the results in the order of
-    ``tasks``. With ``n_workers`` > 1 this process takes every n-th task itself and
-    ``n_workers - 1`` processes forked now take the others (they read ``shared`` as it
-    is at this moment, without a copy; only tasks and results are pickled). ``done(k)``
-    is called once task k is done (for progress; not in order). A pool that breaks (a
-    worker killed, out of memory) leaves its tasks to this process."""
+    ``tasks``. With ``n_workers`` > 1, ``n_workers - 1`` processes forked now take the
+    tasks from the first on (they read ``shared`` as it is at this moment, without a
+    copy; only tasks and results are pickled) while this process takes them from the
+    last back, until the two meet: however busy the cores are with other work, neither
+    side waits long for the other. ``done(k)`` is called once task k is done (for
+    progress; not in order). A pool that breaks (a worker killed, out of memory) leaves
+    its tasks to this process."""
     if n_workers <= 1 or len(tasks) <= 1 or not fork_is_safe():
         return _here(function, tasks, shared, done)
     import gc
@@ -108,15 +129,41 @@ def run(
     gc.freeze()
     try:
         with ProcessPoolExecutor(n_workers - 1, mp_context=get_context("fork")) as ex:
-            futures: dict[int, Future] = {
-                k: ex.submit(_call, t) for k, t in enumerate(tasks) if k % n_workers
-            }
-            for k in range(0, len(tasks), n_workers):  # this process's share
+            lock = threading.Lock()
+            ends = [0, len(tasks)]  # the next task for a worker; the end of those left
+            futures: dict[int, Future | None] = {}
+
+            def feed(_: object = None) -> None:
+                """Give a worker the first task left (at the start, and each time one
+                of theirs is done: none waits in a queue for a busy worker)."""
+                with lock:
+                    if ends[0] >= ends[1]:
+                        return
+                    k = ends[0]
+                    ends[0] += 1
+                    try:
+                        future = futures[k] = ex.submit(_call, tasks[k])
+                    except BrokenProcessPool:
+                        futures[k] = None  # this process does it
+                        return
+                future.add_done_callback(feed)
+
+            for _ in range(n_workers - 1):
+                feed()
+            while True:  # this process: the last task left, until none is
+                with lock:
+                    if ends[1] <= ends[0]:
+                        break
+                    ends[1] -= 1
+                    k = ends[1]
                 results[k] = function(shared, tasks[k])
                 if done is not None:
                     done(k)
-            for k, future in futures.items():
+            for k in range(ends[0]):
+                future = futures[k]
                 try:
+                    if future is None:
+                        raise BrokenProcessPool
                     results[k] = future.result()
                 except BrokenProcessPool:
                     results[k] = function(shared, tasks[k])

@@ -46,6 +46,7 @@ from reader.core.alignment.pairs import (
     hub_corrected,
     margins,
     pair_links,
+    similarity,
 )
 from reader.core.alignment.params import DEFAULT, Settings
 from reader.core.text.language import assign_languages
@@ -103,7 +104,6 @@ def propose(
     notes = list(plan.notes)
     vectors = _vectors(sources, plan, cache, report, notes) if plan.sources else {}
     by_vectors = {p for p in plan.by_vectors if p[0] in vectors and p[1] in vectors}
-    sims = similarities(feats, found)
     names = [s for (a, b) in by_vectors for s in (a, b)]
     anchor_sets = {
         s: [
@@ -151,6 +151,9 @@ def propose(
     sizes = [len(src) for src in sources]
     n_workers = parallel.workers(sum(sizes))
     matching(rank[lexical[0]] if lexical else len(todo))
+    # the exact similarities at once here (few pairs of sources: their fixed costs once),
+    # or each pair's in its own task when the pairs are split over the cores
+    sims = similarities(feats, {p: found[p] for p in lexical}) if n_workers == 1 else None
     done = parallel.run(
         _lexical_pair,
         lexical,
@@ -172,7 +175,7 @@ def _lexical_pair(shared: tuple, pair: tuple[int, int]) -> PairEvidence:
     feats, found, sims, sizes, settings = shared
     a, b = pair
     i, j = found[pair]
-    sim, words = sims[pair]
+    sim, words = similarity(feats, a, b, i, j) if sims is None else sims[pair]
     c = Candidates(i, j, sim, sizes[b], words)
     return _evidence(a, b, pair_links(LexicalScorer(feats, a, b), settings, c), settings)
 

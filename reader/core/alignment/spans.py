@@ -7,7 +7,9 @@ are those (:func:`reader.core.tokens.names_and_numbers`), never a word-by-word d
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from functools import cache
+from typing import Any, cast
 
 from reader.core.alignment.model import Alignment, Passage
 from reader.core.text.segment import Source
@@ -41,14 +43,21 @@ def _words(src: Source, i: int) -> tuple[list[tuple[int, int]], list[str], list[
     return [m.span() for m in found], list(map(term, words)), list(map(fold, words))
 
 
+@cache
+def _opcodes() -> Callable[[list[str], list[str]], Any]:
+    """rapidfuzz's Indel opcodes, imported on first use (the reading view's first frame
+    needs none) and once: an import statement per pair of sentences costs too."""
+    from rapidfuzz.distance import Indel
+
+    return Indel.opcodes
+
+
 def _equal_runs(
     seq_a: list[str], seq_b: list[str], min_words: int
 ) -> list[tuple[int, int, int, int]]:
     """Word index ranges ``(a0, a1, b0, b1)`` of the runs of at least ``min_words`` words
     that match in order."""
-    from rapidfuzz.distance import Indel  # here: the reading view's first frame needs none
-
-    ops = cast(list[tuple[str, int, int, int, int]], Indel.opcodes(seq_a, seq_b).as_list())
+    ops = cast(list[tuple[str, int, int, int, int]], _opcodes()(seq_a, seq_b).as_list())
     return [
         (a0, a1, b0, b1) for tag, a0, a1, b0, b1 in ops if tag == "equal" and a1 - a0 >= min_words
     ]
@@ -81,33 +90,42 @@ def word_matches(
     return _blocks(sa, sb, ta, tb)
 
 
+#: what :func:`all_matches` can make of each link's matched words instead of keeping
+#: them: ``render(k, spans_a, spans_b)`` for link k (in the worker that found them)
+Render = Callable[[int, list[tuple[int, int]], list[tuple[int, int]]], Any]
+
+
 def all_matches(
-    al: Alignment, min_words: int = MIN_PASSAGE_WORDS, spans: bool = True
-) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+    al: Alignment,
+    min_words: int = MIN_PASSAGE_WORDS,
+    spans: bool = True,
+    render: Render | None = None,
+) -> tuple[list[Any], list[Passage]]:
     """For every link its matched word spans (as :func:`word_matches`; an empty list
-    without ``spans``), and the runs of at least ``min_words`` words (case and accents
-    folded) shared verbatim by linked sentences, grouped across all the sources they
-    appear in. Blocks of links are split over the cores where that is safe
-    (:mod:`reader.core.alignment.parallel`); each sentence is tokenised once a block."""
+    without ``spans``; with ``render``, what it makes of them), and the runs of at least
+    ``min_words`` words (case and accents folded) shared verbatim by linked sentences,
+    grouped across all the sources they appear in. Blocks of links are split over the
+    cores where that is safe (:mod:`reader.core.alignment.parallel`); each sentence is
+    tokenised once a block."""
     from reader.core.alignment import collection
 
     with collection.paused():
-        return _all_matches(al, min_words, spans)
+        return _all_matches(al, min_words, spans, render)
 
 
 def _all_matches(
-    al: Alignment, min_words: int, spans: bool
-) -> tuple[list[tuple[list[tuple[int, int]], list[tuple[int, int]]]], list[Passage]]:
+    al: Alignment, min_words: int, spans: bool, render: Render | None
+) -> tuple[list[Any], list[Passage]]:
     from reader.core.alignment import parallel
 
     links = [(link.a, link.b) for link in al.links]
     n_workers = parallel.workers(sum(len(s) for s in al.sources))
-    blocks = _blocks_by_position(al, links, 4 * n_workers if n_workers > 1 else 1)
+    blocks = _blocks_by_position(al, links, 8 * n_workers if n_workers > 1 else 1)
     per_link: list = [None] * len(links) if spans else []
     found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
-    tasks = [[links[k] for k in block] for block in blocks]
+    shared = (al.sources, links, min_words, spans, render)
     for block, (block_spans, block_found) in zip(
-        blocks, parallel.run(_block_matches, tasks, (al.sources, min_words, spans), n_workers)
+        blocks, parallel.run(_block_matches, blocks, shared, n_workers)
     ):
         for k, sp in zip(block, block_spans):
             per_link[k] = sp
@@ -142,14 +160,14 @@ def _blocks_by_position(
 
 
 def _block_matches(
-    shared: tuple[list[Source], int, bool],
-    links: list[tuple[tuple[int, int], tuple[int, int]]],
-) -> tuple[
-    list[tuple[list[tuple[int, int]], list[tuple[int, int]]]],
-    dict[tuple[str, ...], set[tuple[int, int, int]]],
-]:
-    """Spans and verbatim runs of one block of links (see :func:`all_matches`)."""
-    sources, min_words, spans = shared
+    shared: tuple[
+        list[Source], list[tuple[tuple[int, int], tuple[int, int]]], int, bool, Render | None
+    ],
+    block: list[int],
+) -> tuple[list[Any], dict[tuple[str, ...], set[tuple[int, int, int]]]]:
+    """Spans (or what ``render`` makes of them) and verbatim runs of one block of links,
+    given by their indexes (see :func:`all_matches`)."""
+    sources, links, min_words, spans, render = shared
     cache: dict[tuple[int, int], tuple] = {}
 
     def words(s: int, i: int) -> tuple:
@@ -159,15 +177,17 @@ def _block_matches(
         return w
 
     found: dict[tuple[str, ...], set[tuple[int, int, int]]] = {}
-    per_link = []
-    for (sa, ia), (sb, ib) in links:
+    per_link: list[Any] = []
+    for k in block:
+        (sa, ia), (sb, ib) = links[k]
         spa, ta, fa = words(sa, ia)
         spb, tb, fb = words(sb, ib)
         if spans:
             if across_languages(sources[sa], sources[sb]):
-                per_link.append(shared_names_and_numbers(sources[sa], ia, sources[sb], ib))
+                matched = shared_names_and_numbers(sources[sa], ia, sources[sb], ib)
             else:
-                per_link.append(_blocks(spa, spb, ta, tb))
+                matched = _blocks(spa, spb, ta, tb)
+            per_link.append(matched if render is None else render(k, *matched))
         if len(fa) < min_words or len(fb) < min_words:
             continue
         for a0, a1, b0, b1 in _equal_runs(fa, fb, min_words):

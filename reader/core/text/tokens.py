@@ -100,13 +100,9 @@ def skeleton(word: str) -> str | None:
 def sentence_terms(text: str, start: int, end: int) -> list[str]:
     """The terms of one sentence, in order, with the name skeletons appended."""
     words = WORD.findall(text, start, end)
-    terms = [term(w) for w in words]
-    for i, w in enumerate(words):
-        if i == 0:
-            continue  # the first word is capitalised anyway
-        sk = skeleton(w)
-        if sk is not None:
-            terms.append(sk)
+    terms = list(map(term, words))
+    # not the first word's: it is capitalised anyway
+    terms += [sk for sk in map(skeleton, words[1:]) if sk is not None]
     return terms
 
 

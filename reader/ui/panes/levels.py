@@ -67,9 +67,13 @@ class Prepared:
         )
 
 
-def prepare(al: Alignment) -> Prepared:
-    """Everything a key needs to show ``al`` at once (run in the worker)."""
-    al.build_indexes()
+def prepare(al: Alignment, lookups: bool = True) -> Prepared:
+    """Everything a key needs to show ``al`` at once (run in the worker). ``lookups``:
+    build the lookup indexes too; the alignment process leaves them to its parent,
+    which builds them in its worker sooner than they would come through the pipe
+    (:func:`reader.ui.align_process._unpack`)."""
+    if lookups:
+        al.build_indexes()
     kinds = tuple(sentence_kinds(al, s) for s in range(len(al.sources)))
     counterparts = sum(1 for x in al.links if x.kind == COUNTERPART)
     return Prepared(al, kinds, counterparts, len(al.links) - counterparts)
