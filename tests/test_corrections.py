@@ -181,6 +181,28 @@ def test_incremental_corrections_answer_as_the_full_classification(
             assert cp is not None and cp.score == 1.0
 
 
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 8), level=st.sampled_from(STRICTNESS))
+def test_corrections_in_a_row_unread_answer_as_the_full_classification(
+    sample_alignment, seed, k, level
+):
+    """Property: changes applied one after another with nothing asked in between (the
+    anchors a change touched are built on first use, from the changes of every step)
+    answer as classifying the whole pool does."""
+    rng = random.Random(seed)
+    base = sample_alignment.at(level)
+    base.build_indexes()
+    now = base
+    for _ in range(3):
+        c = random_corrections(base, rng, k)
+        now = recorrect(now, c).alignment
+    assert answers(now) == answers(full(base, level, c))
+
+
 def test_patch_reports_touched_sentences_and_counts(sample_alignment):
     al = sample_alignment
     al.build_indexes()

@@ -26,6 +26,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.core.text.load import Document
@@ -134,6 +135,7 @@ class ReaderApp(App[None]):
             self.strictness,
             shown=self._alignment_to_views,
             history=self.history,
+            quiet=lambda: self.collector.quiet_frame(self.call_after_refresh),
             id="corrections",
         )
         self.search_bar = SearchBar(id="search")
@@ -148,6 +150,12 @@ class ReaderApp(App[None]):
         return variables
 
     # -- building ---------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """The reading view's screen (see :class:`~reader.ui.dialogs.backdrop.ReadingScreen`)."""
+        from reader.ui.dialogs.backdrop import ReadingScreen
+
+        return ReadingScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         message = Static(Content(f"Reading {len(self.documents)} sources…"), id="message")
         if self.documents and sum(len(d.text) for d in self.documents) <= SEGMENT_AT_ONCE:

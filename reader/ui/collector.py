@@ -12,22 +12,32 @@ Hundreds of thousands of long-lived objects (links, indexes, wrapped rows) are m
 out of the collector's sight once the alignment is ready (``gc.freeze``), and the full
 collection, which would still cost 15-50 ms every ten keys or so (Textual's strips
 hold many small objects), runs when the user is idle instead of mid-keypress.
+
+A correction (link, unlink, undo, redo) makes new lookup indexes of the alignment:
+a few dozen young dicts and lists of thousands of entries each, which every young
+collection traverses until they grow old, two or three of them (2 ms each) in the
+frame that shows the correction. :meth:`QuietCollector.quiet_frame` holds the
+collector until that frame is painted and then collects the young generations at
+once, outside the key's time.
 """
 
 from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 
 IDLE_SECONDS = 1.5  # no move for this long: a full collection may run
 CHECK_EVERY = 2.0  # seconds between idle checks
 HOLD_LIMIT = 10.0  # seconds: the collector is never off longer than this
+QUIET_LIMIT = 1.0  # seconds: a frame held quiet that never came ends here anyway
 
 
 class QuietCollector:
     def __init__(self) -> None:
         self._threshold: tuple[int, int, int] | None = None
         self.last_activity = 0.0
+        self._quiet_since: float | None = None  # a frame held quiet (quiet_frame)
 
     def hold(self) -> None:
         """No collection until :meth:`settle` or :meth:`release` (start-up)."""
@@ -54,7 +64,29 @@ class QuietCollector:
         gc.set_threshold(first, second, 1000)
         return True
 
+    def quiet_frame(self, after_refresh: Callable[[Callable[[], None]], bool]) -> None:
+        """No collection until the frame being made is painted (``after_refresh``:
+        Textual's ``call_after_refresh``); then the young generations are collected.
+        Nothing changes while the collector is held (start-up)."""
+        if self._quiet_since is None:
+            if not gc.isenabled():
+                return
+            gc.disable()
+        self._quiet_since = time.monotonic()
+        if not after_refresh(self.end_quiet):
+            self.end_quiet()
+
+    def end_quiet(self) -> None:
+        """The frame is painted: the collector back on, the young generations collected."""
+        if self._quiet_since is None:
+            return
+        self._quiet_since = None
+        gc.enable()
+        gc.collect(1)
+
     def idle(self) -> None:
+        if self._quiet_since is not None and time.monotonic() - self._quiet_since > QUIET_LIMIT:
+            self.end_quiet()
         if time.monotonic() - self.last_activity >= IDLE_SECONDS and gc.get_count()[1] > 0:
             gc.collect()
 

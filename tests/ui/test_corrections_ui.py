@@ -317,3 +317,50 @@ async def test_one_undo_history_for_marks_and_corrections(folder):
         await pilot.press("ctrl+y", "ctrl+y")
         await settle(pilot)
         assert user_links(app) == {((0, 0), (2, 3))} and len(app.marks.book.marks) == 1
+
+
+async def test_why_view_background_follows_a_correction_line_by_line(folder):
+    """Under the why view the reading view is painted again only where it changed (a
+    correction re-shades a few sentences): the lines kept and the lines composed again
+    are what Textual's whole render of the tinted background gives."""
+    from textual.visual import RichVisual, Visual
+
+    from reader.ui.dialogs.backdrop import ReadingScreen, TintedBackground
+
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reading = app.screen
+        assert isinstance(reading, ReadingScreen)
+        await pilot.press("w")
+        await drain(pilot)
+        why = app.screen
+        assert isinstance(why, WhyScreen)
+        asked: list[int] = []
+        composed = why._background_lines
+
+        def spy(background, rows, width):
+            asked.append(len(rows))
+            return composed(background, rows, width)
+
+        why._background_lines = spy  # type: ignore[method-assign]
+
+        def whole() -> list[list]:
+            """Textual's own render of the tinted background, every line."""
+            visual = RichVisual(why, TintedBackground(reading, why.styles.background, {}))
+            strips = Visual.to_strips(why, visual, *why.size, why.visual_style)
+            return [[(s.text, s.style) for s in strip] for strip in strips]
+
+        def kept() -> list[list]:
+            return [[(s.text, s.style) for s in strip] for strip in why._render_cache.lines]
+
+        before = whole()
+        await pilot.press("d")  # unlink: the panes below are re-shaded and lined up
+        await drain(pilot)
+        await pilot.pause()
+        assert kept() == whole() != before
+        assert asked and min(asked) < SIZE[1]  # some lines composed again, not all
+        await pilot.press("ctrl+z")
+        await drain(pilot)
+        await pilot.pause()
+        assert kept() == whole()  # the status line says what was undone

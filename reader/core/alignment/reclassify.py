@@ -133,15 +133,21 @@ def _patched_index(
         fresh.setdefault(x.b, []).append(Counterpart(x.a[0], x.a[1], x.confidence, x.by))
     out = list(old)
     for s, xs in touched.items():
-        per_source = dict(old[s])
+        before = old[s]
+        changed: dict[int, list[Counterpart] | None] = {}
         for i in xs:
             found = fresh.get((s, i))
             if found:
                 found.sort(key=lambda c: (c.source, -c.score, c.sentence))
-                per_source[i] = found
-            else:
-                per_source.pop(i, None)
-        out[s] = per_source
+            if found != before.get(i, []):
+                changed[i] = found or None
+        if changed:  # a source with nothing changed keeps its index (no copy)
+            per_source = out[s] = dict(before)
+            for i, found in changed.items():
+                if found is None:
+                    per_source.pop(i, None)
+                else:
+                    per_source[i] = found
     return out
 
 
@@ -153,37 +159,71 @@ def _best(cs: list[Counterpart] | None) -> dict[int, int]:
     return out
 
 
+#: per pair of sources: the sentences of the first with a counterpart in the second,
+#: and that counterpart (see ``Alignment._anchors``)
+Anchors = tuple[list[int], list[int]]
+Key = tuple[int, int]
+#: sentence -> its best counterpart in the other source now (None: none)
+Changes = dict[int, "int | None"]
+
+
+class PatchedAnchors(dict[Key, Anchors]):
+    """The anchors of a corrected alignment. A pair of sources whose anchors a
+    correction changed is built on first use, from the lists it had and the changes
+    (``pending``): :meth:`Alignment.locate` asks only for a sentence without a
+    counterpart in the other source, so most corrections never copy the lists of
+    thousands of entries. Read as the dict it stands for."""
+
+    def __init__(self, done: dict[Key, Anchors], pending: dict[Key, tuple[Anchors, Changes]]):
+        super().__init__(done)
+        self.pending = pending
+
+    def __missing__(self, key: Key) -> Anchors:
+        recipe = self.pending.get(key)
+        if recipe is None:
+            raise KeyError(key)
+        (xs, ys), changes = recipe
+        xs, ys = list(xs), list(ys)
+        for i in sorted(changes):
+            j = changes[i]
+            k = bisect_left(xs, i)
+            here = k < len(xs) and xs[k] == i
+            if j is None:
+                if here:
+                    del xs[k]
+                    del ys[k]
+            elif here:
+                ys[k] = j
+            else:
+                xs.insert(k, i)
+                ys.insert(k, j)
+        self[key] = (xs, ys)
+        self.pending.pop(key, None)
+        return xs, ys
+
+
 def _patched_anchors(
     al: Alignment,
     adjacency: list[dict[int, list[Counterpart]]],
     touched: dict[int, set[int]],
-) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
-    old_adj = al._adjacency
-    out = dict(al._anchors)
-    copied: set[tuple[int, int]] = set()
+) -> PatchedAnchors:
+    old_adj, old = al._adjacency, al._anchors
+    changes: dict[Key, Changes] = {}
     for s, xs in touched.items():
-        for i in sorted(xs):
+        for i in xs:
             before, after = _best(old_adj[s].get(i)), _best(adjacency[s].get(i))
-            if before == after:
-                continue
-            for t in before.keys() | after.keys():
-                key = (s, t)
-                if key not in copied:
-                    copied.add(key)
-                    out[key] = (list(out[key][0]), list(out[key][1]))
-                ys_of, js = out[key]
-                k = bisect_left(ys_of, i)
-                here = k < len(ys_of) and ys_of[k] == i
-                if t in after:
-                    if here:
-                        js[k] = after[t]
-                    else:
-                        ys_of.insert(k, i)
-                        js.insert(k, after[t])
-                elif here:
-                    del ys_of[k]
-                    del js[k]
-    return out
+            if before != after:
+                for t in before.keys() | after.keys():
+                    changes.setdefault((s, t), {})[i] = after.get(t)
+    done = dict(old.items())  # the pairs built (all of them, from the aligner)
+    pending = dict(old.pending) if isinstance(old, PatchedAnchors) else {}
+    for key, new in changes.items():
+        if key in done:
+            pending[key] = (done.pop(key), new)
+        else:  # changed again before it was built: one recipe, the later change wins
+            lists, older = pending[key]
+            pending[key] = (lists, {**older, **new})
+    return PatchedAnchors(done, pending)
 
 
 def _patched_spread(
@@ -193,11 +233,15 @@ def _patched_spread(
     groups: dict[SentenceRef, set[int]] = {}
     for x, r in root.items():
         groups.setdefault(r, set()).add(x[0])
-    out = list(old)
-    for s, xs in touched.items():
-        spread = out[s] = list(old[s])
-        for i in xs:
-            spread[i] = 1
+    wanted = {(s, i): 1 for s, xs in touched.items() for i in xs}
     for x, r in root.items():
-        out[x[0]][x[1]] = len(groups[r])
+        wanted[x] = len(groups[r])
+    out = list(old)
+    copied: set[int] = set()
+    for (s, i), k in wanted.items():
+        if out[s][i] != k:
+            if s not in copied:  # a source with nothing changed keeps its list
+                copied.add(s)
+                out[s] = list(old[s])
+            out[s][i] = k
     return out

@@ -21,20 +21,14 @@ never restyle the screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.renderables.background_screen import BackgroundScreen
-from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -42,6 +36,7 @@ from reader.core.alignment.explain import Reason, explain, shown_confidence
 from reader.core.alignment.links import BY_GROUP, BY_USER, COUNTERPART
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.refs import format_ref
+from reader.ui.dialogs.backdrop import BackdropScreen
 from reader.ui.literal import sanitise
 
 #: The keys the hint line lists (an action added to the list adds itself here).
@@ -102,40 +97,16 @@ def reason_id(r: Reason) -> str:
     return f"{r.source}:{r.sentence}"
 
 
-#: tinted styles kept by the why view's background (a screen has a few hundred)
-TINTS_KEPT = 4096
-
-
-class TintedBackground(BackgroundScreen):
-    """Textual's tinted background of a modal screen (the reading view under the why
-    view), with each style tinted once: the panes repainted under the view (a
-    correction re-shades them) make the whole background render again, and the
-    colour arithmetic of every segment was a sizeable part of that frame. Same
-    segments out."""
-
-    def __init__(self, screen: Screen, color: Color, tints: dict[Style | None, Style]) -> None:
-        super().__init__(screen, color)
-        self.tints = tints  # kept by the screen from one render to the next
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        segments = console.render(self.screen._compositor, options)
-        return self._tinted(segments)
-
-    def _tinted(self, segments: Iterable[Segment]) -> Iterable[Segment]:
-        tints, color = self.tints, self.color
-        if len(tints) > TINTS_KEPT:
-            tints.clear()
-        process = self.process_segments
-        for segment in segments:
-            text, style, control = segment
-            if control:
-                yield segment
-                continue
-            tinted = tints.get(style)
-            if tinted is None:
-                (done,) = process([Segment("", style)], color)
-                tinted = tints[style] = done.style if done.style is not None else Style()
-            yield Segment(text, tinted, control)
+def same_options(old: Sequence[Option], new: Sequence[Option]) -> bool:
+    """Whether ``new`` shows exactly what ``old`` shows (ids, text, styles, state)."""
+    return len(old) == len(new) and all(
+        a.id == b.id
+        and a.disabled == b.disabled
+        and isinstance(a.prompt, Content)
+        and isinstance(b.prompt, Content)
+        and a.prompt.is_same(b.prompt)
+        for a, b in zip(old, new)
+    )
 
 
 class ReasonList(OptionList):
@@ -145,7 +116,7 @@ class ReasonList(OptionList):
     ]
 
 
-class WhyScreen(ModalScreen[tuple[int, int] | None]):
+class WhyScreen(BackdropScreen[tuple[int, int] | None]):
     """Returns the (source, sentence) to jump to, or None when closed."""
 
     DEFAULT_CSS = """
@@ -190,18 +161,7 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
         self.source = source
         self.sentence = sentence
         self.reasons: dict[str, Reason] = {}
-        self._tints: dict[Style | None, Style] = {}  # per background colour
-        self._tinted_by: Color | None = None
         self._sentence_plain: str | None = None
-
-    def render(self) -> RenderableType:
-        rendered = super().render()
-        if type(rendered) is BackgroundScreen:
-            if rendered.color != self._tinted_by:  # a theme change: tint again
-                self._tints.clear()
-                self._tinted_by = rendered.color
-            return TintedBackground(rendered.screen, rendered.color, self._tints)
-        return rendered
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -265,8 +225,8 @@ class WhyScreen(ModalScreen[tuple[int, int] | None]):
                     disabled=True,
                 )
             )
-        lst.clear_options()
-        lst.add_options(options)
+        if not same_options(lst.options, options):  # else the rows painted stay
+            lst.set_options(options)
         if reasons:
             ids = [reason_id(r) for r in reasons]
             target = keep if keep in ids else ids[0]

@@ -86,13 +86,17 @@ class CorrectionKeeper(Widget):
         levels: Strictness,
         shown: Callable[[Prepared], None] = lambda _p: None,
         history: UndoStack | None = None,
+        quiet: Callable[[], None] = lambda: None,
         **kwargs,
     ) -> None:
         """``deck``: the panes (it shows what is corrected); ``levels``: the strictness
         levels prepared so far; ``shown``: told of every alignment shown after a
         correction (new marks, the why view follow it); ``history``: the app's one undo
-        history (ctrl+z), where every link and unlink is a step."""
+        history (ctrl+z), where every link and unlink is a step; ``quiet``: called as a
+        correction is about to be applied (the app holds the garbage collector until
+        its frame is painted: see :meth:`reader.ui.collector.QuietCollector.quiet_frame`)."""
         super().__init__(**kwargs)
+        self.quiet = quiet
         self.history = history
         self.path = path
         self.deck = deck
@@ -108,6 +112,9 @@ class CorrectionKeeper(Widget):
         self.undo_steps: list[Step] = []
         self.redo_steps: list[Step] = []
         self._save_lock = threading.Lock()
+        #: the levels a correction replaced, freed once its frame is painted (freeing an
+        #: alignment's indexes of thousands of entries is no work for that frame)
+        self._retired: list[Prepared] = []
 
     @property
     def corrections(self) -> Corrections:
@@ -299,8 +306,12 @@ class CorrectionKeeper(Widget):
         shown = self.levels.ready.get(self.levels.shown)
         if shown is None or self.deck.alignment is None:
             return  # not aligned yet: applied when the alignment is ready
+        if shown.alignment.corrections != self.corrections:
+            self.quiet()
         fixed = self.corrected(shown)
         if fixed is not shown:
+            self._retired.append(shown)
+            self.call_after_refresh(self._retired.clear)
             self.deck.patch_level(fixed)
             self.shown(fixed)
 
