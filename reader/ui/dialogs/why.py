@@ -24,11 +24,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -49,7 +53,9 @@ HINTS = [
     ("Esc", "closes"),
 ]
 
-MATCHED = "bold $text-success"  # the words two linked sentences share
+MATCHED = "bold $text-success"
+#: rendered options a list keeps (a few dozen show at once)
+RENDERS_KEPT = 512  # the words two linked sentences share
 
 
 def sentence_content(
@@ -109,11 +115,71 @@ def same_options(old: Sequence[Option], new: Sequence[Option]) -> bool:
     )
 
 
+def kept_options(old: Sequence[Option], new: Sequence[Option]) -> list[Option]:
+    """``new``, each option that shows exactly what one of ``old`` shows replaced by
+    that one (its text keeps its wrapped height, the list its rendered lines)."""
+    by_key: dict[tuple[str | None, str], Option] = {}
+    for option in old:
+        if isinstance(option.prompt, Content):
+            by_key[option.id, option.prompt.plain] = option
+    out = []
+    for option in new:
+        prompt = option.prompt
+        if isinstance(prompt, Content):
+            kept = by_key.pop((option.id, prompt.plain), None)
+            if (
+                kept is not None
+                and kept.disabled == option.disabled
+                and isinstance(kept.prompt, Content)
+                and kept.prompt.is_same(prompt)
+            ):
+                option = kept
+        out.append(option)
+    return out
+
+
 class ReasonList(OptionList):
+    """Textual's option list, keeping the lines of each option it rendered when the
+    options are set again (a correction sets them all; most show the same)."""
+
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="why.down"),
         Binding("k", "cursor_up", "Up", show=False, id="why.up"),
     ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept_renders: dict[tuple[object, ...], tuple[int, list[Strip]]] = {}
+
+    def show_options(self, options: Sequence[Option]) -> None:
+        """Set ``options``, the lines rendered of those already shown kept."""
+        options = kept_options(self.options, options)
+        shown = {id(o) for o in options}
+        self._kept_renders = {k: v for k, v in self._kept_renders.items() if k[0] in shown}
+        self.set_options(options)
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        # Textual's cache is emptied by set_options; kept here by option, style and
+        # width. The lines carry the option's index (what a click selects): an option
+        # moved up or down (one unlinked above it) has it replaced, not rendered again
+        key = (
+            id(option),
+            style,
+            self.get_component_styles("option-list--option").padding,
+            self.scrollable_content_region.width,
+            option._divider,
+        )
+        index = self._option_to_index[option]
+        kept = self._kept_renders.get(key)
+        if kept is None:
+            if len(self._kept_renders) > RENDERS_KEPT:
+                self._kept_renders.clear()
+            kept = self._kept_renders[key] = (index, super()._get_option_render(option, style))
+        elif kept[0] != index:
+            meta = RichStyle.from_meta({"option": index})  # after each segment's: it wins
+            strips = [Strip(Segment.apply_style(s, None, meta), s.cell_length) for s in kept[1]]
+            kept = self._kept_renders[key] = (index, strips)
+        return kept[1]
 
 
 class WhyScreen(BackdropScreen[tuple[int, int] | None]):
@@ -226,7 +292,7 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
                 )
             )
         if not same_options(lst.options, options):  # else the rows painted stay
-            lst.set_options(options)
+            lst.show_options(options)
         if reasons:
             ids = [reason_id(r) for r in reasons]
             target = keep if keep in ids else ids[0]
