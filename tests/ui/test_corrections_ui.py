@@ -323,7 +323,10 @@ async def test_why_view_background_follows_a_correction_line_by_line(folder):
     """Under the why view the reading view is painted again only where it changed (a
     correction re-shades a few sentences): the lines kept and the lines composed again
     are what Textual's whole render of the tinted background gives."""
+    from textual.containers import Container, Vertical
+    from textual.strip import Strip
     from textual.visual import RichVisual, Visual
+    from textual.widgets import Static
 
     from reader.ui.dialogs.backdrop import ReadingScreen, TintedBackground
 
@@ -339,20 +342,30 @@ async def test_why_view_background_follows_a_correction_line_by_line(folder):
         asked: list[int] = []
         composed = why._background_lines
 
-        def spy(background, rows, width):
+        def spy(background, rows, width, hidden=None):
             asked.append(len(rows))
-            return composed(background, rows, width)
+            return composed(background, rows, width, hidden)
 
         why._background_lines = spy  # type: ignore[method-assign]
 
+        box = why.query_one(Vertical).region  # the dialog: what it covers is never seen
+
+        def seen(strip: Strip, y: int) -> list[list]:
+            parts = (
+                [(0, box.x), (box.right, SIZE[0])] if box.y <= y < box.bottom else [(0, SIZE[0])]
+            )
+            return [
+                [(s.text, s.style) for s in strip.crop(a, b).simplify()] for a, b in parts if a < b
+            ]
+
         def whole() -> list[list]:
-            """Textual's own render of the tinted background, every line."""
+            """Textual's own render of the tinted background, the cells seen."""
             visual = RichVisual(why, TintedBackground(reading, why.styles.background, {}))
             strips = Visual.to_strips(why, visual, *why.size, why.visual_style)
-            return [[(s.text, s.style) for s in strip] for strip in strips]
+            return [seen(strip, y) for y, strip in enumerate(strips)]
 
         def kept() -> list[list]:
-            return [[(s.text, s.style) for s in strip] for strip in why._render_cache.lines]
+            return [seen(strip, y) for y, strip in enumerate(why._render_cache.lines)]
 
         before = whole()
         await pilot.press("d")  # unlink: the panes below are re-shaded and lined up
@@ -364,3 +377,25 @@ async def test_why_view_background_follows_a_correction_line_by_line(folder):
         await drain(pilot)
         await pilot.pause()
         assert kept() == whole()  # the status line says what was undone
+        # a widget over the background (not composed under it), a correction redone,
+        # the widget gone: what it covered is composed and seen again
+        note = Static("a note")
+        note.styles.width = 12
+        rack = Container()  # as Textual's notifications: a note in a holder
+        rack.styles.dock = "right"
+        rack.styles.width = rack.styles.height = "auto"
+        await why.mount(rack)
+        await rack.mount(note)
+        await drain(pilot)
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        await drain(pilot)
+        await pilot.pause()
+        at = note.region
+        assert at.x > box.right  # beside the dialog, over the reading view
+        covered = why._render_cache.lines[at.y].crop(at.x, at.right)
+        assert at and not covered.text.strip()  # not composed there
+        await note.remove()
+        await drain(pilot)
+        await pilot.pause()
+        assert kept() == whole()

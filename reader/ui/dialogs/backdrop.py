@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 #: tinted styles kept (a screen has a few hundred)
 TINTS_KEPT = 4096
+#: per line of a screen, the spans of columns (start, end) its widgets cover
+Cover = tuple[tuple[tuple[int, int], ...], ...]
 
 
 class TintedBackground(BackgroundScreen):
@@ -98,6 +100,7 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
         self._tinted_by: Color | None = None
         self._styled: dict[Style | None, Style] = {}  # the screen's style + the tint
         self._styled_key: tuple[object, ...] | None = None  # what _render_cache shows
+        self._covered: tuple[object, Cover] | None = None  # the map it was computed from
 
     def render(self) -> RenderableType:
         rendered = super().render()
@@ -141,7 +144,8 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
             self._styled_key = None
             super()._render_content()
             return
-        key = (self.size, background.screen, background.color, base)
+        cover = self._covered_spans()
+        key = (self.size, background.screen, background.color, base, cover)
         old = self._render_cache.lines
         if key == self._styled_key and len(old) == height:
             rows = sorted(
@@ -153,11 +157,41 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
             rows = list(range(height))
             lines = [Strip.blank(width)] * height
         if rows:
-            for y, strip in zip(rows, self._background_lines(background, rows, width)):
+            hidden = {y: cover[y] for y in rows if y < len(cover) and cover[y]}
+            strips = self._background_lines(background, rows, width, hidden)
+            for y, strip in zip(rows, strips):
                 lines[y] = self._styled_strip(background, strip, base, width)
         self._render_cache = type(self._render_cache)(self.size, lines)
         self._styled_key = key
         self._dirty_regions.clear()
+
+    def _covered_spans(self) -> Cover:
+        """Per line of the screen, the spans of columns (start, end) its widgets cover:
+        a widget paints every cell of its region, so the background there is never
+        seen and is not composed (a dialog hides most of the reading view)."""
+        widgets = self._compositor.visible_widgets  # the same dict until a new layout
+        if self._covered is not None and self._covered[0] is widgets:
+            return self._covered[1]
+        height = self.size.height
+        spans: list[list[tuple[int, int]]] = [[] for _ in range(height)]
+        for widget, (region, clip) in widgets.items():
+            shown = region.intersection(clip)
+            if widget is self or not shown:
+                continue
+            for y in range(max(shown.y, 0), min(shown.bottom, height)):
+                spans[y].append((shown.x, shown.right))
+        cover = tuple(tuple(_merged(row)) for row in spans)
+        self._covered = (widgets, cover)
+        return cover
+
+    def _compositor_refresh(self) -> None:
+        """A widget on top that moved, shrank or went (a notification) uncovers
+        background never composed: the whole background is composed again."""
+        if self._styled_key is not None and self._styled_key[-1] != self._covered_spans():
+            self._styled_key = None
+            self._set_dirty()
+            self._compositor._dirty_regions.add(self.size.region)
+        super()._compositor_refresh()
 
     def _as_textual_does(self) -> bool:
         """Whether Textual's path would only tint and style the lines (no selection,
@@ -169,13 +203,18 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
         )
 
     def _background_lines(
-        self, background: TintedBackground, rows: list[int], width: int
+        self,
+        background: TintedBackground,
+        rows: list[int],
+        width: int,
+        hidden: dict[int, tuple[tuple[int, int], ...]] | None = None,
     ) -> list[Strip]:
-        """The lines ``rows`` of the screen below, as its compositor composes them."""
+        """The lines ``rows`` of the screen below, as its compositor composes them;
+        the parts of a line that ``hidden`` lists wholly (spans of columns) blank."""
         compositor = background.screen._compositor
-        if len(rows) == len(compositor.cuts) and rows == list(range(len(rows))):
+        if not hidden and len(rows) == len(compositor.cuts) and rows == list(range(len(rows))):
             return compositor.render_strips()[: len(rows)]
-        return compose_rows(compositor, rows)
+        return compose_rows(compositor, rows, hidden)
 
     def _styled_strip(
         self, background: TintedBackground, strip: Strip, base: Style, width: int
@@ -198,18 +237,35 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
         return line.crop(0, width) if line.cell_length > width else line
 
 
-def compose_rows(compositor: Compositor, rows: list[int]) -> list[Strip]:
+def compose_rows(
+    compositor: Compositor,
+    rows: list[int],
+    hidden: dict[int, tuple[tuple[int, int], ...]] | None = None,
+) -> list[Strip]:
     """The lines ``rows`` (ascending) of the screen ``compositor`` composes, as its
     ``_render_chops`` composes them, asking each widget for those lines only (the
-    compositor renders every widget the rows cross whole: five panes for one line)."""
+    compositor renders every widget the rows cross whole: five panes for one line).
+    ``hidden``: per line, spans of columns never seen; a part of the line (between two
+    cuts) wholly inside one is left blank, and a widget seen only there is not asked."""
     cuts = compositor.cuts
     chops: dict[int, dict[int, Strip | None]] = {y: dict.fromkeys(cuts[y][:-1]) for y in rows}
+    for y, spans in (hidden or {}).items():
+        line, row_cuts = chops[y], cuts[y]
+        for cut, end in zip(row_cuts, row_cuts[1:]):
+            if any(a <= cut and end <= b for a, b in spans):
+                line[cut] = Strip.blank(end - cut)
     for widget, (region, clip) in compositor.visible_widgets.items():  # front to back
         shown = region.intersection(clip)
         if not shown:
             continue
         first_cut, last_cut = shown.column_span
-        for top, bottom in _runs([y for y in rows if shown.y <= y < shown.bottom]):
+        wanted = [
+            y
+            for y in rows
+            if shown.y <= y < shown.bottom
+            and any(part is None for cut, part in chops[y].items() if first_cut <= cut < last_cut)
+        ]
+        for top, bottom in _runs(wanted):
             strips = widget.render_lines(
                 Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
             )
@@ -226,6 +282,17 @@ def compose_rows(compositor: Compositor, rows: list[int]) -> list[Strip]:
             crop = Region(0, y, compositor.size.width, 1)
             parts = list(compositor._render_chops(crop, {y}.__contains__)[y].values())
         out.append(Strip.join(cast("list[Strip]", parts)))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (start, end) sorted, those that overlap or touch as one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
     return out
 
 
