@@ -399,3 +399,36 @@ async def test_why_view_background_follows_a_correction_line_by_line(folder):
         await drain(pilot)
         await pilot.pause()
         assert kept() == whole()
+
+
+async def test_why_view_unlink_paints_the_list_and_the_panes_in_one_frame(folder):
+    """The reading view re-shaded by an unlink is painted in the frame that shows the
+    why view's new list (not in a frame of its own after it)."""
+    from textual._compositor import ChopsUpdate
+    from textual.containers import Vertical
+
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await drain(pilot)
+        why = app.screen
+        assert isinstance(why, WhyScreen)
+        box = why.query_one(Vertical).region
+        painted: list[set[tuple[int, int]]] = []  # per frame: (line, first column)
+        display = app._display
+
+        def spy(screen, update):
+            if isinstance(update, ChopsUpdate):
+                painted.append({(y, x) for y, x, _ in update.spans})
+            display(screen, update)
+
+        app._display = spy  # type: ignore[method-assign]
+        await pilot.press("d")
+        await drain(pilot)
+        await pilot.pause()
+        assert painted
+        first = painted[0]
+        # the list (inside the dialog) and a pane beside it (left of it) in one frame
+        assert any(box.x <= x < box.right and box.y <= y < box.bottom for y, x in first)
+        assert any(x < box.x for y, x in first)

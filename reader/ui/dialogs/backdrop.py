@@ -85,7 +85,11 @@ class ReadingScreen(Screen):
             return
         dirty = self._compositor._dirty_regions
         if dirty:
-            app.screen.refresh(*dirty)
+            top = app.screen
+            if isinstance(top, BackdropScreen):
+                top.background_changed(dirty)
+            else:
+                top.refresh(*dirty)
             dirty.clear()
             self._dirty_widgets.clear()
         app._update_mouse_over(self)
@@ -110,6 +114,14 @@ class BackdropScreen(ModalScreen[ScreenResultType]):
                 self._tinted_by = rendered.color
             return TintedBackground(rendered.screen, rendered.color, self._tints)
         return rendered
+
+    def background_changed(self, regions: Iterable[Region]) -> None:
+        """The screen below changed in ``regions``: they are painted in this screen's
+        next frame with its own changes (``refresh`` would mark the whole screen to be
+        repainted after them: a second frame, and other widgets' changes left for it)."""
+        self._set_dirty(*regions)
+        self._dirty_widgets.add(self)
+        self.check_idle()
 
     def _on_timer_update(self) -> None:
         """Before painting a frame, let the screens below hand up what changed there
