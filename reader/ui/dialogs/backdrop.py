@@ -25,6 +25,7 @@ whole when it is on top again (Textual's ``_on_screen_resume``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
@@ -266,17 +267,20 @@ def compose_rows(
         for cut, end in zip(row_cuts, row_cuts[1:]):
             if any(a <= cut and end <= b for a, b in spans):
                 line[cut] = Strip.blank(end - cut)
+    # per line, the cuts (ascending) whose part no widget painted yet
+    open_cuts = {y: [cut for cut, part in chops[y].items() if part is None] for y in rows}
     for widget, (region, clip) in compositor.visible_widgets.items():  # front to back
         shown = region.intersection(clip)
         if not shown:
             continue
         first_cut, last_cut = shown.column_span
-        wanted = [
-            y
-            for y in rows
-            if shown.y <= y < shown.bottom
-            and any(part is None for cut, part in chops[y].items() if first_cut <= cut < last_cut)
-        ]
+        wanted = []
+        for y in rows:
+            if shown.y <= y < shown.bottom:
+                row_open = open_cuts[y]
+                i = bisect_left(row_open, first_cut)
+                if i < len(row_open) and row_open[i] < last_cut:
+                    wanted.append(y)
         for top, bottom in _runs(wanted):
             strips = widget.render_lines(
                 Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
@@ -287,6 +291,7 @@ def compose_rows(
                 for cut, part in zip(final, strip.divide([cut - shown.x for cut in final[1:]])):
                     if line.get(cut) is None:  # painted front to back: the first wins
                         line[cut] = part
+                open_cuts[y] = [cut for cut in open_cuts[y] if line.get(cut) is None]
     out = []
     for y in rows:
         parts = list(chops[y].values())
