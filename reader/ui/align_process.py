@@ -84,18 +84,24 @@ class AlignProcess:
         self._checked = False  # the child's sentences match ours
         self._pool: Any = None
         self._held: list[tuple[Any, ...]] = []  # what :meth:`early` read and left
+        self._until = 0.0  # without blocking, wait for the pipe until then (early)
 
-    def early(self, sources: Sequence[Source]) -> Prepared | None:
-        """The default level, if the child has sent it already; never waits. The app
-        asks before its first frame, which is then aligned when the child was the
-        quicker (a few articles). What else it read is kept for :meth:`messages`."""
-        for message in self._interpreted(sources, block=False):
-            if message[0] == "ready":
-                return message[1]
-            if message[0] != "progress":  # (progress older than the result: dropped)
-                self._held.append(message)
-                return None
-        return None
+    def early(self, sources: Sequence[Source], wait: float = 0.0) -> Prepared | None:
+        """The default level, if the child sends it within ``wait`` seconds (0: only if
+        it is there already). The app asks before its first frame, which is then
+        aligned when the child was the quicker (a few articles). What else it read is
+        kept for :meth:`messages`."""
+        self._until = time.monotonic() + wait
+        try:
+            for message in self._interpreted(sources, block=False):
+                if message[0] == "ready":
+                    return message[1]
+                if message[0] != "progress":  # (progress older than the result: dropped)
+                    self._held.append(message)
+                    return None
+            return None
+        finally:
+            self._until = 0.0
 
     def messages(self, sources: Sequence[Source]) -> Iterator[tuple[Any, ...]]:
         """The child's messages, in order: ``("progress", text, fraction)``,
@@ -144,7 +150,7 @@ class AlignProcess:
 
     def _frame(self, block: bool) -> bytes | None:
         """The next whole message's bytes from the pipe (None at its end, or, without
-        ``block``, when no whole message is there yet)."""
+        ``block``, when no whole message is there by ``self._until``)."""
         while True:
             if len(self._buffer) >= _HEADER.size:
                 size = _HEADER.unpack_from(self._buffer)[0]
@@ -155,7 +161,8 @@ class AlignProcess:
                     return body
             if self._eof or self._fd < 0:
                 return None
-            if not block and not select.select([self._fd], [], [], 0)[0]:
+            wait = max(0.0, self._until - time.monotonic())
+            if not block and not select.select([self._fd], [], [], wait)[0]:
                 return None
             try:
                 chunk = os.read(self._fd, 1 << 20)

@@ -74,6 +74,10 @@ if TYPE_CHECKING:
 #: characters of text split into sentences before the first frame rather than in a
 #: worker (about 10 ms: a handful of news articles; a book goes to the worker)
 SEGMENT_AT_ONCE = 200_000
+#: seconds the first frame of a few articles waits for the alignment process's result:
+#: it needs ~0.25 s of CPU from launch, about what the interface needs to its first
+#: frame; a frame painted without it would be painted again once it came
+EARLY_WAIT = 0.1
 #: seconds after a frame is composed by which the driver's writer thread has written it
 FRAME_WRITTEN = 0.05
 
@@ -239,11 +243,10 @@ class ReaderApp(App[None]):
         if not self.documents:
             self._fail_screen("No text to show: no usable files were given.")
             return
-        # no progress bar yet: it shows with the first progress, which a quick alignment
-        # never sends (see align_process.Progress)
+        # no progress bar yet: it shows once the alignment has run a while (status.py)
         if self.deck.panes:  # composed with the screen (see compose)
             self.deck.sources_shown()
-            self._sources_shown()
+            self._sources_shown(composed=True)
             return
         self.status.set_message("segmenting…")
         self.aligner.load(self.documents)
@@ -272,8 +275,9 @@ class ReaderApp(App[None]):
         await self.deck.show_sources(self.sources)
         self._sources_shown()
 
-    def _sources_shown(self) -> None:
-        """The panes are mounted: the marks, the corrections and the alignment start."""
+    def _sources_shown(self, composed: bool = False) -> None:
+        """The panes are mounted: the marks, the corrections and the alignment start.
+        ``composed``: with the screen, before its first frame (a few articles)."""
         deck = self.deck
         self.marks.start(self.sources)
         self.corrections.start(self.sources)
@@ -292,7 +296,7 @@ class ReaderApp(App[None]):
             if process is not None:  # reading its pipe imports nothing
                 # the child was quicker than the panes (a few articles): the first
                 # frame is aligned, the levels after it come through the worker
-                early = process.early(self.sources)
+                early = process.early(self.sources, EARLY_WAIT if composed else 0.0)
                 self.aligner.start(self.sources, shown=early is not None)
             else:  # numpy and scipy load in the worker: after the text is on screen
                 self.call_after_refresh(self.aligner.start, self.sources)

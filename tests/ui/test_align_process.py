@@ -78,9 +78,7 @@ def test_early_takes_the_default_level_once_it_is_there_and_leaves_the_rest():
         docs = load_paths([{str(SAMPLE)!r}]).documents
         process = start(docs)
         sources = segment(docs)
-        early = None
-        while early is None and not process._eof:  # it never waits: ask until it is there
-            early = process.early(sources)
+        early = process.early(sources, wait=60)  # waits for it, at most a minute
         assert early is not None and early.level == "normal"
         assert all(s.lang for s in sources)
         rest = list(process.messages(sources))
