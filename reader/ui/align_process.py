@@ -84,24 +84,19 @@ class AlignProcess:
         self._checked = False  # the child's sentences match ours
         self._pool: Any = None
         self._held: list[tuple[Any, ...]] = []  # what :meth:`early` read and left
-        self._until = 0.0  # without blocking, wait for the pipe until then (early)
 
     def early(self, sources: Sequence[Source], wait: float = 0.0) -> Prepared | None:
         """The default level, if the child sends it within ``wait`` seconds (0: only if
         it is there already). The app asks before its first frame, which is then
         aligned when the child was the quicker (a few articles). What else it read is
         kept for :meth:`messages`."""
-        self._until = time.monotonic() + wait
-        try:
-            for message in self._interpreted(sources, block=False):
-                if message[0] == "ready":
-                    return message[1]
-                if message[0] != "progress":  # (progress older than the result: dropped)
-                    self._held.append(message)
-                    return None
-            return None
-        finally:
-            self._until = 0.0
+        for message in self._interpreted(sources, until=time.monotonic() + wait):
+            if message[0] == "ready":
+                return message[1]
+            if message[0] != "progress":  # (progress older than the result: dropped)
+                self._held.append(message)
+                return None
+        return None
 
     def messages(self, sources: Sequence[Source]) -> Iterator[tuple[Any, ...]]:
         """The child's messages, in order: ``("progress", text, fraction)``,
@@ -109,7 +104,7 @@ class AlignProcess:
         other level) and ``("failed", text)``. Blocks on the pipe (call it from a
         worker thread). Ends when the child is done; a child that ended without
         saying why gives ``("failed", ...)``."""
-        for message in self._interpreted(sources, block=True):
+        for message in self._interpreted(sources):
             if message[0] == "done":
                 return
             yield message
@@ -118,14 +113,16 @@ class AlignProcess:
         status = self.wait()
         yield ("failed", f"the alignment process {_how_it_ended(status)}")
 
-    def _interpreted(self, sources: Sequence[Source], block: bool) -> Iterator[tuple[Any, ...]]:
+    def _interpreted(
+        self, sources: Sequence[Source], until: float | None = None
+    ) -> Iterator[tuple[Any, ...]]:
         """The messages as the app takes them: the child's sentences checked against
         ``sources`` first (a mismatch or a result before the check: ``failed``), the
-        levels unpacked onto ``sources``. ``block``: wait for the pipe; without it, only
-        the whole messages already in it."""
+        levels unpacked onto ``sources``. ``until``: a ``time.monotonic()`` after which
+        no more is waited for (None: wait for the pipe's end)."""
         while self._held:
             yield self._held.pop(0)
-        while (body := self._frame(block)) is not None:
+        while (body := self._frame(until)) is not None:
             message = pickle.loads(body)
             if message[0] == "segmented":
                 if message[1] != _fingerprint(sources):  # never show another text's links
@@ -148,9 +145,9 @@ class AlignProcess:
             if message[0] == "ready":  # shown: now what a correction needs of the pool
                 message[1].alignment.build_indexes()
 
-    def _frame(self, block: bool) -> bytes | None:
-        """The next whole message's bytes from the pipe (None at its end, or, without
-        ``block``, when no whole message is there by ``self._until``)."""
+    def _frame(self, until: float | None) -> bytes | None:
+        """The next whole message's bytes from the pipe (None at its end, or when no
+        whole message is there by ``until``, if given)."""
         while True:
             if len(self._buffer) >= _HEADER.size:
                 size = _HEADER.unpack_from(self._buffer)[0]
@@ -161,9 +158,10 @@ class AlignProcess:
                     return body
             if self._eof or self._fd < 0:
                 return None
-            wait = max(0.0, self._until - time.monotonic())
-            if not block and not select.select([self._fd], [], [], wait)[0]:
-                return None
+            if until is not None:
+                wait = max(0.0, until - time.monotonic())
+                if not select.select([self._fd], [], [], wait)[0]:
+                    return None
             try:
                 chunk = os.read(self._fd, 1 << 20)
             except InterruptedError:

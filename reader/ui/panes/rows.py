@@ -105,16 +105,11 @@ class SentenceRows(ScrollView):
         return max(4, self.size.width - GUTTER)
 
     def relayout(self) -> None:
-        width = self.text_width
         if self.size.width <= 0:
             return
         before = self.virtual_size
-        rewrapped = False
-        if (self.wrapped is None or self.wrapped.width != width) and self._rewrap is None:
-            self.wrapped = layout(self.source, self.display_text, width, self.hidden)
-            self._clear_painted()
-            rewrapped = True
-        self._update_virtual_size()
+        rewrapped = self._rewrap is None and self._wrap()
+        self.virtual_size = self._scrolled_size()
         if rewrapped or self.virtual_size != before:  # else nothing painted has changed
             self.refresh()
         self._window_changed()
@@ -126,19 +121,24 @@ class SentenceRows(ScrollView):
         one paint of every pane after their first frame. The virtual size is set
         without asking for another layout (it only scrolls: the view has no scrollbar);
         the Resize event's :meth:`relayout` then finds nothing to do."""
+        if self.size.width > 0 and self._wrap():
+            self.set_reactive(SentenceRows.virtual_size, self._scrolled_size())
+
+    def _wrap(self) -> bool:
+        """Wrap the rows at the text width, unless they are wrapped at it; True if so."""
         width = self.text_width
-        if self.size.width <= 0 or (self.wrapped is not None and self.wrapped.width == width):
-            return
+        if self.wrapped is not None and self.wrapped.width == width:
+            return False
         self.wrapped = layout(self.source, self.display_text, width, self.hidden)
         self._clear_painted()
-        total = self.wrapped.total + max(0, self.size.height - 1)
-        self.set_reactive(SentenceRows.virtual_size, Size(self.size.width, total))
+        return True
 
-    def _update_virtual_size(self) -> None:
+    def _scrolled_size(self) -> Size:
+        """The virtual size: the rows, and blank rows after the end, so any sentence can
+        sit on any screen row (the sync invariant then never has to give way at the end
+        of a short source)."""
         total = self.wrapped.total if self.wrapped else 0
-        # Blank rows after the end, so any sentence can sit on any screen row: the
-        # sync invariant then never has to give way at the end of a short source.
-        self.virtual_size = Size(self.size.width, total + max(0, self.size.height - 1))
+        return Size(self.size.width, total + max(0, self.size.height - 1))
 
     def row_of(self, sentence: int) -> int:
         return self.wrapped.row_of(sentence) if self.wrapped else 0
