@@ -16,9 +16,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 
 
-def run(script: str, timeout: float = 120) -> str:
+#: the start of a script whose child aligns the sample (before anything imports Textual)
+CHILD = f"""
+from reader.core.text.load import load_paths
+from reader.core.text.segment import segment
+from reader.ui.align_process import start
+
+docs = load_paths([{str(SAMPLE)!r}]).documents
+process = start(docs)
+"""
+
+
+def run(script: str, timeout: float = 120, child: bool = False) -> str:
+    """Run ``script`` in a fresh interpreter (after :data:`CHILD` with ``child``)."""
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
+        [sys.executable, "-c", (CHILD if child else "") + textwrap.dedent(script)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -30,20 +42,15 @@ def run(script: str, timeout: float = 120) -> str:
 
 
 def test_the_child_sends_what_aligning_here_gives_every_level():
-    out = run(f"""
-        from reader.core.text.load import load_paths
-        from reader.ui.align_process import start
-
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
+    out = run(
+        """
         assert process is not None
 
         from reader.core.alignment.pipeline import align_sources
-        from reader.core.text.segment import segment
         from reader.ui.panes.levels import prepare
 
         sources = segment(docs)
-        kinds, levels = [], {{}}
+        kinds, levels = [], {}
         for message in process.messages(sources):
             kinds.append(message[0])
             if message[0] in ("ready", "level"):
@@ -63,20 +70,18 @@ def test_the_child_sends_what_aligning_here_gives_every_level():
             assert got.alignment.groups == want.alignment.groups
             assert got.alignment.pool is levels["normal"].alignment.pool  # sent once
         print("OK", len(levels["normal"].alignment.links))
-    """)
+    """,
+        child=True,
+    )
     assert out.startswith("OK ")
     assert int(out.split()[1]) > 10
 
 
 def test_early_takes_the_default_level_once_it_is_there_and_leaves_the_rest():
-    out = run(f"""
+    out = run(
+        """
         import os
-        from reader.core.text.load import load_paths
-        from reader.core.text.segment import segment
-        from reader.ui.align_process import start
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         sources = segment(docs)
         early = process.early(sources, wait=60)  # waits for it, at most a minute
         assert early is not None and early.level == "normal"
@@ -86,23 +91,21 @@ def test_early_takes_the_default_level_once_it_is_there_and_leaves_the_rest():
         assert [m[0] for m in rest] == ["level", "level"], [m[0] for m in rest]
         assert all(m[1].alignment.pool is early.alignment.pool for m in rest)
         print("OK", sorted(m[1].level for m in rest))
-    """)
+    """,
+        child=True,
+    )
     assert out.strip() == "OK ['loose', 'strict']"
 
 
 def test_early_keeps_a_failure_for_the_worker():
-    out = run(f"""
+    out = run(
+        """
         import dataclasses
-        from reader.core.text.load import load_paths
-        from reader.core.text.segment import segment
-        from reader.ui.align_process import start
+        import time
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         sources = segment(docs)
         s = sources[0]
         sources[0] = dataclasses.replace(s, sentences=s.sentences[:-1])
-        import time
         while not process._eof and not process._held:
             assert process.early(sources) is None
             time.sleep(0.01)
@@ -110,19 +113,18 @@ def test_early_keeps_a_failure_for_the_worker():
         process.close()
         assert [m[0] for m in messages] == ["failed"], messages
         print(messages[0][1])
-    """)
+    """,
+        child=True,
+    )
     assert "split the texts differently" in out
 
 
 def test_the_app_paints_a_quick_child_s_alignment_in_its_first_frame():
-    out = run(f"""
+    out = run(
+        """
         import asyncio, os, time
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
-        from reader.core.text.load import load_paths
-        from reader.ui.align_process import start
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         import reader.ui.app
         from reader.ui.app import ReaderApp
         time.sleep(3)  # the child is done before the app starts
@@ -146,19 +148,17 @@ def test_the_app_paints_a_quick_child_s_alignment_in_its_first_frame():
             process.close()
 
         asyncio.run(main())
-    """)
+    """,
+        child=True,
+    )
     assert "ALIGNED AT MOUNT True" in out and "LEVEL loose" in out
 
 
 def test_sources_split_differently_are_refused():
-    out = run(f"""
-        from reader.core.text.load import load_paths
+    out = run(
+        """
         import dataclasses
-        from reader.core.text.segment import segment
-        from reader.ui.align_process import start
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         sources = segment(docs)
         s = sources[0]
         sources[0] = dataclasses.replace(s, sentences=s.sentences[:-1])
@@ -166,25 +166,24 @@ def test_sources_split_differently_are_refused():
         process.close()
         assert [m[0] for m in messages] == ["failed"], messages
         print(messages[0][1])
-    """)
+    """,
+        child=True,
+    )
     assert "split the texts differently" in out
 
 
 def test_cancel_kills_the_child_and_says_so():
-    out = run(f"""
-        from reader.core.text.load import load_paths
-        from reader.core.text.segment import segment
-        from reader.ui.align_process import start
-
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
+    out = run(
+        """
         process.cancel()
         messages = list(process.messages(segment(docs)))
         process.close()
         process.close()  # idempotent
         assert messages[-1][0] == "failed", messages
         print(messages[-1][1])
-    """)
+    """,
+        child=True,
+    )
     assert "stopped by signal" in out or "ended without a result" in out
 
 
@@ -210,14 +209,11 @@ def test_no_fork_with_a_thread_running_or_one_document():
 
 
 def test_the_app_shows_the_child_s_alignment_and_its_levels():
-    out = run(f"""
+    out = run(
+        """
         import asyncio, os
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
-        from reader.core.text.load import load_paths
-        from reader.ui.align_process import start
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         from reader.ui.app import ReaderApp
 
         async def main():
@@ -234,19 +230,18 @@ def test_the_app_shows_the_child_s_alignment_and_its_levels():
             process.close()
 
         asyncio.run(main())
-    """)
+    """,
+        child=True,
+    )
     assert "LEVEL loose" in out
 
 
 def test_the_app_aligns_itself_when_the_child_fails():
-    out = run(f"""
+    out = run(
+        """
         import asyncio, os
         os.environ["TEXTUAL_ANIMATIONS"] = "none"
-        from reader.core.text.load import load_paths
-        from reader.ui.align_process import start
 
-        docs = load_paths([{str(SAMPLE)!r}]).documents
-        process = start(docs)
         process.cancel()  # the child dies before sending anything
         from reader.ui.app import ReaderApp
 
@@ -260,7 +255,9 @@ def test_the_app_aligns_itself_when_the_child_fails():
                 print("ALIGNED", app.strictness.shown, len(app.alignment.links) > 10)
 
         asyncio.run(main())
-    """)
+    """,
+        child=True,
+    )
     assert "ALIGNED normal True" in out
 
 
