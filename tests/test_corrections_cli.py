@@ -7,31 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from budget_story import A, write_story
 
 from reader.core.marks.storage import FILE_NAME
 
-A = (
-    "The council approved the new budget on Monday. Schools will receive more money "
-    "next year. The mayor praised the vote as a turning point for the city. Critics said "
-    "taxes would rise."
-)
-B = (
-    "On Monday the council passed the budget. The mayor welcomed the decision. More "
-    "money will go to schools next year. Opponents warned of higher taxes."
-)
-C = (
-    "A budget was approved by the council. Taxes may rise, critics fear. The schools get "
-    "more money. The mayor was pleased."
-)
 
-
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path):
-    d = tmp_path / "story"
-    d.mkdir()
-    for name, text in (("a.txt", A), ("b.txt", B), ("c.txt", C)):
-        (d / name).write_text(text, encoding="utf-8")
-    return d
+    return write_story(tmp_path)
 
 
 def ok(result) -> str:

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from budget_story import A, B, C
 
 from reader.core.alignment.corrections import LINK, UNLINK
 from reader.core.marks.corrections import (
@@ -33,20 +34,6 @@ from reader.core.marks.marks import FUZZY, MOVED, ORPHANED
 from reader.core.marks.storage import FILE_NAME, MarkStore, load_marks
 from reader.core.text.load import documents_from_texts
 from reader.core.text.segment import segment
-
-A = (
-    "The council approved the new budget on Monday. Schools will receive more money "
-    "next year. The mayor praised the vote as a turning point for the city. Critics said "
-    "taxes would rise."
-)
-B = (
-    "On Monday the council passed the budget. The mayor welcomed the decision. More "
-    "money will go to schools next year. Opponents warned of higher taxes."
-)
-C = (
-    "A budget was approved by the council. Taxes may rise, critics fear. The schools get "
-    "more money. The mayor was pleased."
-)
 
 
 def sources(a: str = A, b: str = B, c: str = C):
