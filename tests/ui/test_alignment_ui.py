@@ -82,7 +82,7 @@ def strictness_label(app: ReaderApp) -> str:
 
 def option_texts(screen: WhyScreen) -> list[str]:
     lst = screen.list
-    return [lst.get_option_at_index(i).prompt.plain for i in range(lst.option_count)]
+    return [entry.prompt.plain for entry in lst.entries]
 
 
 def why_screen(app: ReaderApp) -> WhyScreen:
@@ -250,7 +250,7 @@ async def test_why_view_lists_counterparts_and_related(calls, settle):
         head = screen.query_one("#why-sentence").render()
         assert head.plain == "Leaders spoke by phone on Thursday."
         # the matched words are highlighted in the entry and in the sentence explained
-        entry = screen.list.get_option_at_index(1).prompt
+        entry = screen.list.entry_at(1).prompt
         body_start = entry.plain.index("The leaders")
         styled = [entry.plain[s.start : s.end] for s in entry.spans if s.start >= body_start]
         assert styled == ["leaders spoke by phone", "Thursday"]

@@ -149,17 +149,31 @@ async def test_unlink_from_the_why_view_then_undo_and_redo(folder):
         assert isinstance(why, WhyScreen)
         first = why.highlighted_reason()
         gone = (first.source, first.sentence)
+        gone_id = f"{gone[0]}:{gone[1]}"
+        lst = why.list
+        at = lst.index_of(gone_id)
+        lines = list(zip(lst.entries, lst._starts))
         await pilot.press("d")
         await drain(pilot)
         assert gone not in {(c.source, c.sentence) for c in app.alignment.counterparts(0, 0)}
         assert gone not in {(r.source, r.sentence) for r in why.reasons.values()} or (
-            why.reasons[f"{gone[0]}:{gone[1]}"].kind != "counterpart"
+            why.reasons[gone_id].kind != "counterpart"
         )
         assert "unlinked a.txt:1" in message(app)
+        # it stays where it was, struck out and never the cursor's; nothing below moves
+        if gone_id not in why.reasons:
+            assert lst.index_of(gone_id) == at and lst.entry_at(at).disabled
+            assert "unlinked by you" in lst.entry_at(at).prompt.plain
+            assert "unlinked by you: 1" in lst.entry_at(0).prompt.plain
+            below = [(e.id, y) for e, y in lines[at + 1 :]]
+            now = [(e.id, y) for e, y in zip(lst.entries, lst._starts)][at + 1 :]
+            assert now[: len(below)] == below  # (a note of what is linked nowhere may follow)
+            assert lst.highlighted != at
         await pilot.press("ctrl+z")  # in the why view too
         await drain(pilot)
         assert app.alignment.counterparts(0, 0) == before
-        assert why.reasons[f"{gone[0]}:{gone[1]}"].kind == "counterpart"
+        assert why.reasons[gone_id].kind == "counterpart"
+        assert lst.index_of(gone_id) == at and not lst.entry_at(at).disabled
         await pilot.press("ctrl+y")
         await drain(pilot)
         assert gone not in {(c.source, c.sentence) for c in app.alignment.counterparts(0, 0)}

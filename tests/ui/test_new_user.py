@@ -400,9 +400,7 @@ async def test_the_status_line_says_where_the_focused_pane_is_and_what_is_hidden
 
 # -- review: the why view's Enter on a counterpart in a hidden pane ------------------------------
 async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder):
-    from textual.widgets import OptionList
-
-    from reader.ui.dialogs.why import WhyScreen
+    from reader.ui.dialogs.why import ReasonList, WhyScreen
 
     app = ReaderApp(load_paths([folder]).documents)
     async with app.run_test(size=(80, 24)) as pilot:  # panes 1 and 2 shown
@@ -421,11 +419,11 @@ async def test_why_enter_on_a_counterpart_in_a_hidden_pane_shows_it_there(folder
         await drain(pilot)
         why = app.screen
         assert isinstance(why, WhyScreen)
-        listing = why.query_one(OptionList)
+        listing = why.query_one(ReasonList)
         wanted = next(
             i
-            for i in range(listing.option_count)
-            if (r := why.reasons.get(listing.get_option_at_index(i).id or "")) is not None
+            for i, entry in enumerate(listing.entries)
+            if (r := why.reasons.get(entry.id or "")) is not None
             and (r.source, r.sentence) == (target.source, target.sentence)
         )
         listing.highlighted = wanted

@@ -38,6 +38,8 @@ from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.strip import Strip
 
+from reader.ui.lines import runs
+
 if TYPE_CHECKING:
     from textual._compositor import Compositor
 
@@ -281,7 +283,7 @@ def compose_rows(
                 i = bisect_left(row_open, first_cut)
                 if i < len(row_open) and row_open[i] < last_cut:
                     wanted.append(y)
-        for top, bottom in _runs(wanted):
+        for top, bottom in runs(wanted):
             strips = widget.render_lines(
                 Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
             )
@@ -310,15 +312,4 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
-    return out
-
-
-def _runs(ys: list[int]) -> list[tuple[int, int]]:
-    """Ascending ``ys`` as runs of consecutive lines: (first, last + 1)."""
-    out: list[tuple[int, int]] = []
-    for y in ys:
-        if out and out[-1][1] == y:
-            out[-1] = (out[-1][0], y + 1)
-        else:
-            out.append((y, y + 1))
     return out

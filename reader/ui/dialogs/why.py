@@ -9,7 +9,11 @@ Enter (or a click) jumps there: that source's pane shows the sentence and takes 
 focus. ``j``/``k`` move, ``c`` changes the strictness (the list follows), Esc closes.
 
 Every row is identified by the sentence it names, and :meth:`WhyScreen.set_alignment`
-rebuilds the list from another alignment keeping the cursor on the same sentence. An
+rebuilds the list from another alignment keeping the cursor on the same sentence. A
+counterpart unlinked here (``d``) stays where it was, struck out, until the view
+closes (undo links it again in place); the cursor goes to the entry below it. The
+list (:class:`reader.ui.dialogs.entries.EntryList`) paints again only the lines that
+changed: an unlink repaints the heading, that entry and the cursor's. An
 action on the highlighted entry is a binding, an entry of :data:`HINTS` and a message
 that carries :meth:`WhyScreen.highlighted_reason` to the app; when the app has changed
 the alignment it calls ``set_alignment`` (the strictness key does exactly that).
@@ -23,24 +27,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style as RichStyle
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.strip import Strip
-from textual.style import Style
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from reader.core.alignment.explain import Reason, explain, shown_confidence
 from reader.core.alignment.links import BY_GROUP, BY_USER, COUNTERPART
 from reader.core.alignment.model import Alignment
 from reader.core.alignment.refs import format_ref
 from reader.ui.dialogs.backdrop import BackdropScreen
+from reader.ui.dialogs.entries import Entry, EntryList
 from reader.ui.literal import sanitise
 
 #: The keys the hint line lists (an action added to the list adds itself here).
@@ -53,9 +54,7 @@ HINTS = [
     ("Esc", "closes"),
 ]
 
-MATCHED = "bold $text-success"
-#: rendered options a list keeps (a few dozen show at once)
-RENDERS_KEPT = 512  # the words two linked sentences share
+MATCHED = "bold $text-success"  # the words two linked sentences share
 
 
 def sentence_content(
@@ -103,83 +102,25 @@ def reason_id(r: Reason) -> str:
     return f"{r.source}:{r.sentence}"
 
 
-def same_options(old: Sequence[Option], new: Sequence[Option]) -> bool:
-    """Whether ``new`` shows exactly what ``old`` shows (ids, text, styles, state)."""
-    return len(old) == len(new) and all(
-        a.id == b.id
-        and a.disabled == b.disabled
-        and isinstance(a.prompt, Content)
-        and isinstance(b.prompt, Content)
-        and a.prompt.is_same(b.prompt)
-        for a, b in zip(old, new)
+def unlinked_prompt(al: Alignment, r: Reason) -> Content:
+    """A counterpart unlinked in this view, where it was: its reference and text, struck
+    out (as tall as it was, so nothing below it moves)."""
+    head = Content.assemble(
+        ("✕ ", "bold $text-error"),
+        (sanitise(format_ref(al.sources, r.source, r.sentence)), "strike"),
+        ("  unlinked by you", "bold"),
     )
+    body = sentence_content(al, r.source, r.sentence).stylize("strike")
+    return Content.assemble(head, "\n", Content("  "), body)
 
 
-def kept_options(old: Sequence[Option], new: Sequence[Option]) -> list[Option]:
-    """``new``, each option that shows exactly what one of ``old`` shows replaced by
-    that one (its text keeps its wrapped height, the list its rendered lines)."""
-    by_key: dict[tuple[str | None, str], Option] = {}
-    for option in old:
-        if isinstance(option.prompt, Content):
-            by_key[option.id, option.prompt.plain] = option
-    out = []
-    for option in new:
-        prompt = option.prompt
-        if isinstance(prompt, Content):
-            kept = by_key.pop((option.id, prompt.plain), None)
-            if (
-                kept is not None
-                and kept.disabled == option.disabled
-                and isinstance(kept.prompt, Content)
-                and kept.prompt.is_same(prompt)
-            ):
-                option = kept
-        out.append(option)
-    return out
+class ReasonList(EntryList):
+    """The why view's list; ``j``/``k`` move too."""
 
-
-class ReasonList(OptionList):
-    """Textual's option list, keeping the lines of each option it rendered when the
-    options are set again (a correction sets them all; most show the same)."""
-
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="why.down"),
         Binding("k", "cursor_up", "Up", show=False, id="why.up"),
     ]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._kept_renders: dict[tuple[object, ...], tuple[int, list[Strip]]] = {}
-
-    def show_options(self, options: Sequence[Option]) -> None:
-        """Set ``options``, the lines rendered of those already shown kept."""
-        options = kept_options(self.options, options)
-        shown = {id(o) for o in options}
-        self._kept_renders = {k: v for k, v in self._kept_renders.items() if k[0] in shown}
-        self.set_options(options)
-
-    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
-        # Textual's cache is emptied by set_options; kept here by option, style and
-        # width. The lines carry the option's index (what a click selects): an option
-        # moved up or down (one unlinked above it) has it replaced, not rendered again
-        key = (
-            id(option),
-            style,
-            self.get_component_styles("option-list--option").padding,
-            self.scrollable_content_region.width,
-            option._divider,
-        )
-        index = self._option_to_index[option]
-        kept = self._kept_renders.get(key)
-        if kept is None:
-            if len(self._kept_renders) > RENDERS_KEPT:
-                self._kept_renders.clear()
-            kept = self._kept_renders[key] = (index, super()._get_option_render(option, style))
-        elif kept[0] != index:
-            meta = RichStyle.from_meta({"option": index})  # after each segment's: it wins
-            strips = [Strip(Segment.apply_style(s, None, meta), s.cell_length) for s in kept[1]]
-            kept = self._kept_renders[key] = (index, strips)
-        return kept[1]
 
 
 class WhyScreen(BackdropScreen[tuple[int, int] | None]):
@@ -228,6 +169,8 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
         self.sentence = sentence
         self.reasons: dict[str, Reason] = {}
         self._sentence_plain: str | None = None
+        self._unlinked: dict[str, Reason] = {}  # counterparts unlinked in this view
+        self._order: list[str] = []  # the counterparts as last shown
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -272,39 +215,82 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
             ),
             layout=False,
         )
-        options: list[Option] = []
-        for kind, title in (
-            (COUNTERPART, "counterparts"),
-            ("related", "related, not counterparts (never move a pane)"),
+        entries: list[Entry] = []
+        counterparts = self._in_place([r for r in reasons if r.kind == COUNTERPART], reasons)
+        related = [r for r in reasons if r.kind != COUNTERPART]
+        for title, mine in (
+            ("counterparts", counterparts),
+            ("related, not counterparts (never move a pane)", related),
         ):
-            mine = [r for r in reasons if r.kind == kind]
-            options.append(
-                Option(Content.assemble((f"{title}: {len(mine) or 'none'}", "bold")), disabled=True)
+            shown = sum(reason_id(r) in self.reasons for r in mine)
+            gone = len(mine) - shown
+            heading = f"{title}: {shown or 'none'}" + (
+                f" · unlinked by you: {gone}" if gone else ""
             )
-            options += [Option(reason_prompt(al, r), id=reason_id(r)) for r in mine]
+            entries.append(Entry(Content.assemble((heading, "bold")), disabled=True))
+            for r in mine:
+                if reason_id(r) in self.reasons:
+                    entries.append(Entry(reason_prompt(al, r), reason_id(r)))
+                else:
+                    entries.append(Entry(unlinked_prompt(al, r), reason_id(r), disabled=True))
+        self._order = [reason_id(r) for r in counterparts]
         linked = {r.source for r in reasons} | {source}
         alone = [sanitise(src.name) for k, src in enumerate(al.sources) if k not in linked]
         if alone:
-            options.append(
-                Option(
+            entries.append(
+                Entry(
                     Content.assemble(("nothing linked in: ", "bold"), ", ".join(alone)),
                     disabled=True,
                 )
             )
-        if not same_options(lst.options, options):  # else the rows painted stay
-            lst.show_options(options)
-        if reasons:
-            ids = [reason_id(r) for r in reasons]
-            target = keep if keep in ids else ids[0]
-            lst.highlighted = lst.get_option_index(target)
+        lst.set_entries(entries)  # the lines that show the same are not painted again
+        lst.highlighted = self._cursor_after(keep)
         self._show_sentence()
+
+    def _in_place(
+        self, counterparts: Sequence[Reason], reasons: Sequence[Reason]
+    ) -> Sequence[Reason]:
+        """``counterparts``, with those unlinked in this view (and not linked again)
+        where they were shown before: the entries below them do not move."""
+        out = list(counterparts)
+        shown = {reason_id(r) for r in reasons}
+        before = self._order
+        for gone_id in sorted(
+            (i for i in self._unlinked if i not in shown),
+            key=lambda i: before.index(i) if i in before else len(before),
+        ):
+            at = 0
+            if gone_id in before:  # after the nearest entry shown above it before
+                ids = [reason_id(r) for r in out]
+                for earlier in reversed(before[: before.index(gone_id)]):
+                    if earlier in ids:
+                        at = ids.index(earlier) + 1
+                        break
+            else:
+                at = len(out)
+            out.insert(at, self._unlinked[gone_id])
+        return out
+
+    def _cursor_after(self, keep: str | None) -> int | None:
+        """Where the cursor goes: on ``keep`` if it can still be chosen; if it was just
+        unlinked, on the next entry below (or above) it; else on the first entry."""
+        lst = self.list
+        at = lst.index_of(keep) if keep is not None else None
+        entries = lst.entries
+        if at is not None:
+            for k in [*range(at, len(entries)), *range(at - 1, -1, -1)]:
+                if not entries[k].disabled and entries[k].id in self.reasons:
+                    return k
+        return next(
+            (k for k, e in enumerate(entries) if not e.disabled and e.id in self.reasons), None
+        )
 
     def _highlighted_id(self) -> str | None:
         lst = self.list
         i = lst.highlighted
-        if i is None or not (0 <= i < lst.option_count):
+        if i is None or not (0 <= i < lst.entry_count):
             return None
-        return lst.get_option_at_index(i).id
+        return lst.entry_at(i).id
 
     def highlighted_reason(self) -> Reason | None:
         """The entry under the cursor (what an action on the list acts on)."""
@@ -322,13 +308,13 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
         self.query_one("#why-sentence", Static).update(content, layout=not same)
 
     # -- events and actions ----------------------------------------------------------------
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_entry_list_highlighted(self, event: EntryList.Highlighted) -> None:
         event.stop()
         self._show_sentence()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_entry_list_selected(self, event: EntryList.Selected) -> None:
         event.stop()
-        r = self.reasons.get(event.option.id or "")
+        r = self.reasons.get(event.entry.id or "")
         if r is not None:
             self.dismiss((r.source, r.sentence))
 
@@ -346,4 +332,5 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
                 timeout=4,
             )
             return
+        self._unlinked[reason_id(r)] = r  # shown where it was once it is unlinked
         self.post_message(self.Unlink((self.source, self.sentence), (r.source, r.sentence)))
