@@ -25,7 +25,7 @@ whole when it is on top again (Textual's ``_on_screen_resume``).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
@@ -263,37 +263,47 @@ def compose_rows(
     ``hidden``: per line, spans of columns never seen; a part of the line (between two
     cuts) wholly inside one is left blank, and a widget seen only there is not asked."""
     cuts = compositor.cuts
-    chops: dict[int, dict[int, Strip | None]] = {y: dict.fromkeys(cuts[y][:-1]) for y in rows}
-    for y, spans in (hidden or {}).items():
-        line, row_cuts = chops[y], cuts[y]
-        for cut, end in zip(row_cuts, row_cuts[1:]):
-            if any(a <= cut and end <= b for a, b in spans):
-                line[cut] = Strip.blank(end - cut)
-    # per line, the cuts (ascending) whose part no widget painted yet
+    hidden = hidden or {}
+    chops: dict[int, dict[int, Strip | None]] = {}
+    for y in rows:
+        spans = hidden.get(y)
+        chops[y] = _parts(cuts[y], spans) if spans else dict.fromkeys(cuts[y][:-1])
+    # per line, the cuts (ascending) whose part no widget painted yet; the lines with any
     open_cuts = {y: [cut for cut, part in chops[y].items() if part is None] for y in rows}
+    unfinished = sum(1 for y in rows if open_cuts[y])
+    anywhere = sorted({cut for y in rows for cut in open_cuts[y]})  # open in some line
     for widget, (region, clip) in compositor.visible_widgets.items():  # front to back
+        if not unfinished:
+            break
         shown = region.intersection(clip)
         if not shown:
             continue
         first_cut, last_cut = shown.column_span
+        i = bisect_left(anywhere, first_cut)
+        if i == len(anywhere) or anywhere[i] >= last_cut:
+            continue  # seen only where every line is painted or hidden (most of a dialog)
+        top = shown.y
         wanted = []
-        for y in rows:
-            if shown.y <= y < shown.bottom:
-                row_open = open_cuts[y]
-                i = bisect_left(row_open, first_cut)
-                if i < len(row_open) and row_open[i] < last_cut:
-                    wanted.append(y)
-        for top, bottom in runs(wanted):
+        for y in rows[bisect_left(rows, top) : bisect_left(rows, top + shown.height)]:
+            row_open = open_cuts[y]
+            i = bisect_left(row_open, first_cut)
+            if i < len(row_open) and row_open[i] < last_cut:
+                wanted.append(y)
+        for start, end in runs(wanted):
             strips = widget.render_lines(
-                Region(shown.x - region.x, top - region.y, shown.width, bottom - top)
+                Region(shown.x - region.x, start - region.y, shown.width, end - start)
             )
-            for y, strip in zip(range(top, bottom), strips):
-                line = chops[y]
-                final = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            for y, strip in zip(range(start, end), strips):
+                line, row_cuts = chops[y], cuts[y]
+                final = row_cuts[
+                    bisect_left(row_cuts, first_cut) : bisect_right(row_cuts, last_cut)
+                ]
                 for cut, part in zip(final, strip.divide([cut - shown.x for cut in final[1:]])):
-                    if line.get(cut) is None:  # painted front to back: the first wins
+                    # painted front to back: the first wins; a hidden part is blank already
+                    if cut in line and line[cut] is None:
                         line[cut] = part
-                open_cuts[y] = [cut for cut in open_cuts[y] if line.get(cut) is None]
+                still = open_cuts[y] = [cut for cut in open_cuts[y] if line.get(cut) is None]
+                unfinished -= not still
     out = []
     for y in rows:
         parts = list(chops[y].values())
@@ -302,6 +312,28 @@ def compose_rows(
             parts = list(compositor._render_chops(crop, {y}.__contains__)[y].values())
         out.append(Strip.join(cast("list[Strip]", parts)))
     return out
+
+
+def _parts(row_cuts: list[int], spans: tuple[tuple[int, int], ...]) -> dict[int, Strip | None]:
+    """The parts of a line between ``row_cuts``, in order: None for a part to paint, one
+    blank strip for each run of parts wholly inside the hidden ``spans`` (sorted)."""
+    line: dict[int, Strip | None] = {}
+    blank_from: int | None = None
+    k = 0
+    for cut, end in zip(row_cuts, row_cuts[1:]):
+        while k < len(spans) and spans[k][1] <= cut:
+            k += 1
+        if k < len(spans) and spans[k][0] <= cut and end <= spans[k][1]:
+            if blank_from is None:
+                blank_from = cut
+            continue
+        if blank_from is not None:
+            line[blank_from] = Strip.blank(cut - blank_from)
+            blank_from = None
+        line[cut] = None
+    if blank_from is not None:
+        line[blank_from] = Strip.blank(row_cuts[-1] - blank_from)
+    return line
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

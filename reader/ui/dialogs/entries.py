@@ -216,7 +216,11 @@ class EntryList(ScrollView, can_focus=True):
             if known is not None and known[0] is entry:
                 height = known[1]
             else:
-                height = max(1, entry.prompt.get_height(cast("RulesMap", self.styles), width))
+                prompt = entry.prompt
+                if "\n" not in prompt.plain and prompt.cell_length <= width:
+                    height = 1  # a heading or a note: nothing to wrap
+                else:
+                    height = max(1, prompt.get_height(cast("RulesMap", self.styles), width))
                 heights[id(entry)] = (entry, height)
             self._starts.append(total)
             self._heights.append(height)

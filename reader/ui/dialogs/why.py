@@ -55,6 +55,8 @@ HINTS = [
 ]
 
 MATCHED = "bold $text-success"  # the words two linked sentences share
+#: entries' texts kept by the why view (a sentence has a few dozen links at most)
+PROMPTS_KEPT = 256
 
 
 def sentence_content(
@@ -171,6 +173,7 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
         self._sentence_plain: str | None = None
         self._unlinked: dict[str, Reason] = {}  # counterparts unlinked in this view
         self._order: list[str] = []  # the counterparts as last shown
+        self._prompts: dict[Reason, Content] = {}  # the same reason reads the same
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -230,7 +233,7 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
             entries.append(Entry(Content.assemble((heading, "bold")), disabled=True))
             for r in mine:
                 if reason_id(r) in self.reasons:
-                    entries.append(Entry(reason_prompt(al, r), reason_id(r)))
+                    entries.append(Entry(self._prompt(r), reason_id(r)))
                 else:
                     entries.append(Entry(unlinked_prompt(al, r), reason_id(r), disabled=True))
         self._order = [reason_id(r) for r in counterparts]
@@ -246,6 +249,16 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
         lst.set_entries(entries)  # the lines that show the same are not painted again
         lst.highlighted = self._cursor_after(keep)
         self._show_sentence()
+
+    def _prompt(self, r: Reason) -> Content:
+        """:func:`reason_prompt`, kept: most entries read the same after a correction."""
+        prompts = self._prompts
+        found = prompts.get(r)
+        if found is None:
+            if len(prompts) > PROMPTS_KEPT:
+                prompts.clear()
+            found = prompts[r] = reason_prompt(self.alignment, r)
+        return found
 
     def _in_place(
         self, counterparts: Sequence[Reason], reasons: Sequence[Reason]

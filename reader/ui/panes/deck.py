@@ -14,6 +14,7 @@ strictness shown, search hits and marks.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,8 +28,13 @@ from reader.ui.panes.levels import Prepared
 from reader.ui.panes.pane import SourcePane
 from reader.ui.panes.view import SentenceView
 
+if TYPE_CHECKING:
+    from reader.core.alignment.navigation import WordComparison
+
 #: Narrowest pane worth reading in; more sources than fit are hidden, never squashed.
 MIN_PANE_WIDTH = 30
+#: word comparisons of two sentences kept
+COMPARED_KEPT = 4096
 
 
 class PaneDeck(Horizontal):
@@ -69,6 +75,9 @@ class PaneDeck(Horizontal):
         self.word_mode = "auto"  # what the words show (navigation.WORD_MODES)
         self.filter = "all"  # all | shared | unique: what the panes show (f)
         self._compare: tuple[set[int], list[int]] | None = None  # hidden, priority before
+        # the words of two sentences compared (a correction, or a return to a sentence,
+        # lines up the same pairs again): (a, i, b, j, their languages) -> comparison
+        self._compared: dict[tuple[object, ...], WordComparison] = {}
 
     # -- what the app gives the panes ------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -329,11 +338,23 @@ class PaneDeck(Horizontal):
         self.on_user_move()
         self.move_to(source, sentence, screen_row)
 
+    def _words(self, a: Source, i: int, b: Source, j: int) -> WordComparison:
+        """:func:`compare_words`, kept (a few thousand pairs)."""
+        from reader.core.alignment.navigation import compare_words
+
+        key = (a, i, b, j, a.lang, b.lang)
+        found = self._compared.get(key)
+        if found is None:
+            if len(self._compared) >= COMPARED_KEPT:
+                self._compared.clear()
+            found = self._compared[key] = compare_words(a, i, b, j)
+        return found
+
     def move_to(self, source: int, sentence: int, screen_row: int | None = None) -> None:
         """Make ``sentence`` of ``source`` current and line every shown pane up with it."""
         if not self.panes:
             return
-        from reader.core.alignment.navigation import compare_words, word_spans
+        from reader.core.alignment.navigation import word_spans
 
         self.activity()
 
@@ -385,7 +406,7 @@ class PaneDeck(Horizontal):
                         (
                             marks,
                             c.sentence,
-                            compare_words(leader.source, sentence, view.source, c.sentence),
+                            self._words(leader.source, sentence, view.source, c.sentence),
                         )
                     )
                     marks[c.sentence] = []
