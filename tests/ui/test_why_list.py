@@ -160,3 +160,19 @@ async def test_the_cursor_is_scrolled_into_sight():
         await pilot.pause()
         top, height = kept.scroll_offset.y, kept.scrollable_content_region.height
         assert top <= kept._starts[9] < top + height
+
+
+async def test_an_entry_as_tall_as_the_one_it_replaces_keeps_the_rest_in_place():
+    app = Lists()
+    async with app.run_test(size=(40, 40)) as pilot:
+        kept = app.query_one("#kept", EntryList)
+        long = Content("b, with a heading long enough to take two lines of this list\n  b's text")
+        kept.set_entries([Entry(Content("a"), "a"), Entry(long, "b"), Entry(Content("c"), "c")])
+        await pilot.pause()
+        assert kept._heights == [1, 3, 1]
+        short = Entry(Content("x b\n  b's text"), "b", disabled=True, min_height=3)
+        kept.set_entries([Entry(Content("a"), "a"), short, Entry(Content("c"), "c")])
+        await pilot.pause()
+        assert kept._heights == [1, 3, 1] and kept._starts[2] == 4
+        rows = [kept.render_line(y).text.rstrip() for y in range(5)]
+        assert rows == ["a", "x b", "  b's text", "", "c"]

@@ -98,14 +98,27 @@ def child_pid(parent: int, timeout: float = 10.0) -> int:
 
 
 def wait_gone(pid: int, timeout: float = 20.0) -> bool:
+    """Whether process ``pid`` ends within ``timeout``. A process that ended after its
+    parent (the pane's shell, gone with the terminal) is a zombie until init reaps it,
+    and some containers' init never does: ended, all the same."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
+        if _zombie(pid):
+            return True
         time.sleep(0.05)
     return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"  # the state, after "(command)"
 
 
 def wait_file(path: Path, timeout: float = 20.0) -> str:

@@ -45,12 +45,16 @@ class Entry:
     prompt: Content
     id: str | None = None
     disabled: bool = False
+    #: lines it takes at least (blank lines below its text): an entry that replaces
+    #: another as tall keeps the entries below it where they were
+    min_height: int = 0
 
     def shows_as(self, other: Entry) -> bool:
         """Whether ``other`` shows exactly what this entry shows."""
         return (
             self.id == other.id
             and self.disabled == other.disabled
+            and self.min_height == other.min_height
             and self.prompt.is_same(other.prompt)
         )
 
@@ -139,6 +143,10 @@ class EntryList(ScrollView, can_focus=True):
     def entry_at(self, index: int) -> Entry:
         return self._entries[index]
 
+    def height_of(self, index: int) -> int:
+        """The lines entry ``index`` takes (0 before the list has its size)."""
+        return self._heights[index] if 0 <= index < len(self._heights) else 0
+
     def index_of(self, entry_id: str) -> int | None:
         for k, entry in enumerate(self._entries):
             if entry.id == entry_id:
@@ -221,6 +229,7 @@ class EntryList(ScrollView, can_focus=True):
                     height = 1  # a heading or a note: nothing to wrap
                 else:
                     height = max(1, prompt.get_height(cast("RulesMap", self.styles), width))
+                height = max(height, entry.min_height)
                 heights[id(entry)] = (entry, height)
             self._starts.append(total)
             self._heights.append(height)
@@ -272,6 +281,7 @@ class EntryList(ScrollView, can_focus=True):
                 self._renders.clear()
             strips = Visual.to_strips(self, entry.prompt, width, None, style)
             strips = [strip.extend_cell_length(width, style.rich_style) for strip in strips]
+            strips += [Strip.blank(width, style.rich_style)] * (entry.min_height - len(strips))
             kept = self._renders[key] = (entry, strips)
         return kept[1]
 

@@ -234,8 +234,10 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
             for r in mine:
                 if reason_id(r) in self.reasons:
                     entries.append(Entry(self._prompt(r), reason_id(r)))
-                else:
-                    entries.append(Entry(unlinked_prompt(al, r), reason_id(r), disabled=True))
+                else:  # as tall as its entry was: nothing below it moves
+                    was = lst.index_of(reason_id(r))
+                    tall = lst.height_of(was) if was is not None else 0
+                    entries.append(Entry(unlinked_prompt(al, r), reason_id(r), True, tall))
         self._order = [reason_id(r) for r in counterparts]
         linked = {r.source for r in reasons} | {source}
         alone = [sanitise(src.name) for k, src in enumerate(al.sources) if k not in linked]
