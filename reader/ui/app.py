@@ -408,6 +408,11 @@ class ReaderApp(App[None]):
         if error:
             self.exit_errors.append(f"{error}; the corrections made since the last save are lost")
         self.collector.restore()
+        code = self.return_code
+        if self.exit_on_signals and code is not None and code > 128:  # a signal: the
+            from reader.ui.signals import EXIT_GRACE, end_within  # terminal may be gone
+
+            end_within(EXIT_GRACE, code)
 
     # -- strictness: what counts as a counterpart ------------------------------------------
     def action_cycle_strictness(self) -> None:

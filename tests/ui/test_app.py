@@ -589,3 +589,35 @@ async def test_the_status_line_shows_progress_only_once_the_work_has_run_a_while
         status.set_progress(None)
         await pilot.pause(QUIET_START + 0.1)
         assert bar.has_class("-hidden") and "words" not in str(message.render())
+
+
+# -- the process ends once its work is saved, even if the terminal never lets go ------------
+def test_end_within_ends_a_process_that_hangs():
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\n"
+        "from reader.ui.signals import end_within\n"
+        "end_within(0.3, 7)\n"
+        "threading.Event().wait()  # as Textual's driver waiting on a dead output thread\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=30)
+    assert done.returncode == 7
+
+
+@pytest.mark.parametrize("code, armed", [(129, True), (143, True), (None, False)])
+async def test_a_signalled_exit_arms_the_deadline_after_saving(monkeypatch, code, armed):
+    import reader.ui.signals as signals
+
+    calls: list[tuple[float, int]] = []
+    monkeypatch.setattr(signals, "end_within", lambda s, c: calls.append((s, c)))
+    app = ReaderApp(
+        documents_from_texts({"a.txt": "One sentence here.", "b.txt": "Another one."}),
+        marks_path=None,
+        exit_on_signals=True,
+    )
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.exit(return_code=code) if code is not None else app.exit()
+    assert calls == ([(signals.EXIT_GRACE, code)] if armed else [])
