@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pilot_helpers import drain, settle, until
@@ -446,3 +447,69 @@ async def test_why_view_unlink_paints_the_list_and_the_panes_in_one_frame(folder
         # the list (inside the dialog) and a pane beside it (left of it) in one frame
         assert any(box.x <= x < box.right and box.y <= y < box.bottom for y, x in first)
         assert any(x < box.x for y, x in first)
+
+
+# -- review: the why view's struck-out entries and its cursor -----------------------------------
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+def why_rows(why: WhyScreen) -> list[tuple[str | None, bool, str]]:
+    return [(e.id, e.disabled, e.prompt.plain) for e in why.list.entries]
+
+
+async def test_an_unlink_undone_never_shows_as_unlinked_at_another_strictness():
+    app = ReaderApp(load_paths([SAMPLE]).documents, marks_path=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        app.deck.move_to(0, 2)
+        await drain(pilot)
+        await pilot.press("w")
+        await drain(pilot)
+        why = app.screen
+        assert isinstance(why, WhyScreen)
+        lst = why.list
+        # a counterpart by its group only: at strict it is no counterpart at all
+        from reader.core.alignment.explain import explain
+        from reader.core.alignment.links import BY_GROUP
+
+        grouped = [r for r in explain(app.alignment, 0, 2) if r.by == BY_GROUP]
+        assert grouped, "the sample's sentence 3 of the first source has one"
+        target = f"{grouped[0].source}:{grouped[0].sentence}"
+        lst.highlighted = lst.index_of(target)
+        await pilot.press("d")
+        await settle(pilot)
+        assert any(i == target and "unlinked by you" in text for i, _, text in why_rows(why))
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        for _ in range(3):  # every strictness: the link is in force again
+            await pilot.press("c")
+            await settle(pilot)
+            assert not any("unlinked by you" in text for _, _, text in why_rows(why))
+
+
+async def test_the_cursor_stays_in_sight_when_the_strictness_changes_the_list():
+    app = ReaderApp(load_paths([SAMPLE]).documents, marks_path=None)
+    async with app.run_test(size=(150, 24)) as pilot:
+        await settle(pilot)
+        app.deck.move_to(0, 2)
+        await drain(pilot)
+        await pilot.press("w")
+        await drain(pilot)
+        why = app.screen
+        assert isinstance(why, WhyScreen)
+        lst = why.list
+        for _ in range(3):
+            await pilot.press("c")
+            await settle(pilot)
+            await pilot.press("end")
+            await drain(pilot)
+            for _ in range(2):
+                await pilot.press("c")  # the list changes above the cursor
+                await settle(pilot)
+                await pilot.pause()
+                k = lst.highlighted
+                if k is None:
+                    continue
+                top, height = lst.scroll_offset.y, lst.scrollable_content_region.height
+                start = lst._starts[k]
+                assert top <= start < top + height, (why.alignment.strictness, top, start)

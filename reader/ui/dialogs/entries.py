@@ -174,6 +174,8 @@ class EntryList(ScrollView, can_focus=True):
             return  # laid out when the widget has its size
         self._lay_out()
         self._refresh_changed(old_lines)
+        if self._highlighted is not None:  # entries above it may have grown or gone
+            self.scroll_to_entry(self._highlighted)
 
     @property
     def highlighted(self) -> int | None:

@@ -36,6 +36,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from reader.core.alignment.corrections import pair
 from reader.core.alignment.explain import Reason, explain, shown_confidence
 from reader.core.alignment.links import BY_GROUP, BY_USER, COUNTERPART
 from reader.core.alignment.model import Alignment
@@ -265,13 +266,20 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
     def _in_place(
         self, counterparts: Sequence[Reason], reasons: Sequence[Reason]
     ) -> Sequence[Reason]:
-        """``counterparts``, with those unlinked in this view (and not linked again)
-        where they were shown before: the entries below them do not move."""
+        """``counterparts``, with those unlinked in this view where they were shown
+        before (the entries below them do not move), while that unlink is in force (not
+        undone, not refused, not linked again)."""
         out = list(counterparts)
         shown = {reason_id(r) for r in reasons}
+        here = (self.source, self.sentence)
+        unlinked = self.alignment.corrections.unlinked
         before = self._order
         for gone_id in sorted(
-            (i for i in self._unlinked if i not in shown),
+            (
+                i
+                for i, r in self._unlinked.items()
+                if i not in shown and pair(here, (r.source, r.sentence)) in unlinked
+            ),
             key=lambda i: before.index(i) if i in before else len(before),
         ):
             at = 0
