@@ -457,16 +457,22 @@ def why_rows(why: WhyScreen) -> list[tuple[str | None, bool, str]]:
     return [(e.id, e.disabled, e.prompt.plain) for e in why.list.entries]
 
 
+async def why_on_the_sample(app: ReaderApp, pilot) -> WhyScreen:
+    """The why view of the third sentence of the sample's first source."""
+    await settle(pilot)
+    app.deck.move_to(0, 2)
+    await drain(pilot)
+    await pilot.press("w")
+    await drain(pilot)
+    why = app.screen
+    assert isinstance(why, WhyScreen)
+    return why
+
+
 async def test_an_unlink_undone_never_shows_as_unlinked_at_another_strictness():
     app = ReaderApp(load_paths([SAMPLE]).documents, marks_path=None)
     async with app.run_test(size=(150, 40)) as pilot:
-        await settle(pilot)
-        app.deck.move_to(0, 2)
-        await drain(pilot)
-        await pilot.press("w")
-        await drain(pilot)
-        why = app.screen
-        assert isinstance(why, WhyScreen)
+        why = await why_on_the_sample(app, pilot)
         lst = why.list
         # a counterpart by its group only: at strict it is no counterpart at all
         from reader.core.alignment.explain import explain
@@ -490,13 +496,7 @@ async def test_an_unlink_undone_never_shows_as_unlinked_at_another_strictness():
 async def test_the_cursor_stays_in_sight_when_the_strictness_changes_the_list():
     app = ReaderApp(load_paths([SAMPLE]).documents, marks_path=None)
     async with app.run_test(size=(150, 24)) as pilot:
-        await settle(pilot)
-        app.deck.move_to(0, 2)
-        await drain(pilot)
-        await pilot.press("w")
-        await drain(pilot)
-        why = app.screen
-        assert isinstance(why, WhyScreen)
+        why = await why_on_the_sample(app, pilot)
         lst = why.list
         for _ in range(3):
             await pilot.press("c")
