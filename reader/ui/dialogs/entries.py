@@ -62,6 +62,8 @@ class Entry:
 class EntryList(ScrollView, can_focus=True):
     """Entries, one highlighted; Enter or a click selects it."""
 
+    ALLOW_SELECT = False  # a click or a drag chooses an entry (as in Textual's OptionList)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", "Down", show=False),
         Binding("up", "cursor_up", "Up", show=False),
