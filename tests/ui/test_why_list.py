@@ -176,3 +176,20 @@ async def test_an_entry_as_tall_as_the_one_it_replaces_keeps_the_rest_in_place()
         assert kept._heights == [1, 3, 1] and kept._starts[2] == 4
         rows = [kept.render_line(y).text.rstrip() for y in range(5)]
         assert rows == ["a", "x b", "  b's text", "", "c"]
+
+
+async def test_page_keys_move_past_an_entry_taller_than_the_list():
+    app = Lists()
+    async with app.run_test(size=(40, 12)) as pilot:  # two lists of 6 lines
+        kept = app.query_one("#kept", EntryList)
+        tall = Content("tall\n" + "\n".join(f"  line {k}" for k in range(10)))
+        kept.set_entries([Entry(Content("a"), "a"), Entry(tall, "t"), Entry(Content("c"), "c")])
+        kept.focus()
+        await pilot.pause()
+        kept.highlighted = 1
+        await pilot.press("pagedown")
+        assert kept.highlighted == 2
+        await pilot.press("pageup")
+        assert kept.highlighted == 1
+        await pilot.press("pageup")
+        assert kept.highlighted == 0

@@ -354,6 +354,8 @@ class EntryList(ScrollView, can_focus=True):
         at = self._entry_at_line(line)
         if at is None:
             return
+        if at == self._highlighted:  # an entry taller than the view: on to the next one
+            at = min(max(at + direction, 0), len(self._entries) - 1)
         ahead = range(at, len(self._entries)) if direction > 0 else range(at, -1, -1)
         behind = range(at, -1, -1) if direction > 0 else range(at, len(self._entries))
         found = self._enabled(ahead)
