@@ -154,17 +154,12 @@ def _margin(
         return _margin_by_sort(group, other, vals, g, o, f, n)
     first = _first_per(group, other, vals, n, np.arange(len(group)))
     has = first >= 0
-    best_v = np.full(n, -1.0)
-    best_o = np.full(n, -1, dtype=np.int64)
-    best_v[has] = vals[first[has]]
-    best_o[has] = other[first[has]]
     rest = np.ones(len(group), dtype=bool)
     rest[first[has]] = False
     second = _first_per(group, other, vals, n, np.flatnonzero(rest))
-    second_v = np.zeros(n)
-    second_v[second >= 0] = vals[second[second >= 0]]
-    alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
-    return f - alt
+    more = second >= 0
+    best = (np.flatnonzero(has), vals[first[has]], other[first[has]])
+    return _less_alternative(f, g, o, n, best, (np.flatnonzero(more), vals[second[more]]))
 
 
 def _margin_by_sort(
@@ -181,15 +176,32 @@ def _margin_by_sort(
     first = np.ones(len(gs), dtype=bool)
     first[1:] = gs[1:] != gs[:-1]
     idx1 = np.flatnonzero(first)
-    best_v = np.full(n, -1.0)
-    best_o = np.full(n, -1, dtype=np.int64)
-    best_v[gs[idx1]] = vs[idx1]
-    best_o[gs[idx1]] = os_[idx1]
     second = np.zeros(len(gs), dtype=bool)
     second[1:] = first[:-1] & ~first[1:]
     idx2 = np.flatnonzero(second)
+    best = (gs[idx1], vs[idx1], os_[idx1])
+    return _less_alternative(f, g, o, n, best, (gs[idx2], vs[idx2]))
+
+
+def _less_alternative(
+    f: np.ndarray,
+    g: np.ndarray,
+    o: np.ndarray,
+    n: int,
+    best: tuple[np.ndarray, np.ndarray, np.ndarray],
+    second: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """``f`` less each pair's best alternative in its group ``g``: the group's best
+    value, or its second best where the pair (other ``o``) is the best one. ``best``:
+    the groups that have one, its value and its other; ``second``: the groups that have
+    one, its value. Of ``n`` groups."""
+    groups, values, others = best
+    best_v = np.full(n, -1.0)
+    best_o = np.full(n, -1, dtype=np.int64)
+    best_v[groups] = values
+    best_o[groups] = others
     second_v = np.zeros(n)
-    second_v[gs[idx2]] = vs[idx2]
+    second_v[second[0]] = second[1]
     alt = np.where(best_o[g] == o, second_v[g], np.maximum(best_v[g], 0.0))
     return f - alt
 
