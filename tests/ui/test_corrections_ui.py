@@ -138,16 +138,22 @@ async def test_escape_cancels_a_pending_link(folder):
         assert saved(folder) == []
 
 
+async def open_why(app: ReaderApp, pilot) -> WhyScreen:
+    """``w`` on the current sentence: the why view, settled."""
+    await pilot.press("w")
+    await drain(pilot)
+    why = app.screen
+    assert isinstance(why, WhyScreen)
+    return why
+
+
 async def test_unlink_from_the_why_view_then_undo_and_redo(folder):
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = app.alignment.counterparts(0, 0)
         assert before
-        await pilot.press("w")
-        await drain(pilot)
-        why = app.screen
-        assert isinstance(why, WhyScreen)
+        why = await open_why(app, pilot)
         first = why.highlighted_reason()
         gone = (first.source, first.sentence)
         gone_id = f"{gone[0]}:{gone[1]}"
@@ -350,10 +356,7 @@ async def test_why_view_background_follows_a_correction_line_by_line(folder):
         await settle(pilot)
         reading = app.screen
         assert isinstance(reading, ReadingScreen)
-        await pilot.press("w")
-        await drain(pilot)
-        why = app.screen
-        assert isinstance(why, WhyScreen)
+        why = await open_why(app, pilot)
         asked: list[int] = []
         composed = why._background_lines
 
@@ -425,10 +428,7 @@ async def test_why_view_unlink_paints_the_list_and_the_panes_in_one_frame(folder
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w")
-        await drain(pilot)
-        why = app.screen
-        assert isinstance(why, WhyScreen)
+        why = await open_why(app, pilot)
         box = why.query_one(Vertical).region
         painted: list[set[tuple[int, int]]] = []  # per frame: (line, first column)
         display = app._display
@@ -462,11 +462,7 @@ async def why_on_the_sample(app: ReaderApp, pilot) -> WhyScreen:
     await settle(pilot)
     app.deck.move_to(0, 2)
     await drain(pilot)
-    await pilot.press("w")
-    await drain(pilot)
-    why = app.screen
-    assert isinstance(why, WhyScreen)
-    return why
+    return await open_why(app, pilot)
 
 
 async def test_an_unlink_undone_never_shows_as_unlinked_at_another_strictness():

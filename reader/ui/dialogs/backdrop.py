@@ -268,20 +268,13 @@ def compose_rows(
     for y in rows:
         spans = hidden.get(y)
         chops[y] = _parts(cuts[y], spans) if spans else dict.fromkeys(cuts[y][:-1])
-    # per line, the cuts (ascending) whose part no widget painted yet; the lines with any
+    # per line, the cuts (ascending) whose part no widget painted yet
     open_cuts = {y: [cut for cut, part in chops[y].items() if part is None] for y in rows}
-    unfinished = sum(1 for y in rows if open_cuts[y])
-    anywhere = sorted({cut for y in rows for cut in open_cuts[y]})  # open in some line
     for widget, (region, clip) in compositor.visible_widgets.items():  # front to back
-        if not unfinished:
-            break
         shown = region.intersection(clip)
         if not shown:
             continue
         first_cut, last_cut = shown.column_span
-        i = bisect_left(anywhere, first_cut)
-        if i == len(anywhere) or anywhere[i] >= last_cut:
-            continue  # seen only where every line is painted or hidden (most of a dialog)
         top = shown.y
         wanted = []
         for y in rows[bisect_left(rows, top) : bisect_left(rows, top + shown.height)]:
@@ -302,8 +295,7 @@ def compose_rows(
                     # painted front to back: the first wins; a hidden part is blank already
                     if cut in line and line[cut] is None:
                         line[cut] = part
-                still = open_cuts[y] = [cut for cut in open_cuts[y] if line.get(cut) is None]
-                unfinished -= not still
+                open_cuts[y] = [cut for cut in open_cuts[y] if line.get(cut) is None]
     out = []
     for y in rows:
         parts = list(chops[y].values())

@@ -130,17 +130,14 @@ class EntryList(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._heights: list[int] = []
         self._width = 0
-        self._renders: dict[tuple[int, object, int], tuple[Entry, list[Strip]]] = {}
-        self._height_of: dict[int, tuple[Entry, int]] = {}  # at this width
+        # kept by entry (an Entry is hashed as itself), style and width; heights at this width
+        self._renders: dict[tuple[Entry, object, int], list[Strip]] = {}
+        self._height_of: dict[Entry, int] = {}
 
     # -- what it holds -------------------------------------------------------------------
     @property
     def entries(self) -> Sequence[Entry]:
         return self._entries
-
-    @property
-    def entry_count(self) -> int:
-        return len(self._entries)
 
     def entry_at(self, index: int) -> Entry:
         return self._entries[index]
@@ -165,7 +162,7 @@ class EntryList(ScrollView, can_focus=True):
         for entry in entries:
             kept = by_key.pop((entry.id, entry.prompt.plain), None)
             new.append(kept if kept is not None and kept.shows_as(entry) else entry)
-        highlighted = self._entry_or_none(self._highlighted)
+        highlighted = old[self._highlighted] if self._highlighted is not None else None
         old_lines = self._line_owners()
         self._entries = new
         self._hover = None
@@ -205,9 +202,6 @@ class EntryList(ScrollView, can_focus=True):
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     # -- laying out and painting ---------------------------------------------------------
-    def _entry_or_none(self, index: int | None) -> Entry | None:
-        return self._entries[index] if index is not None else None
-
     def _line_owners(self) -> list[tuple[Entry, int, str]]:
         """Per line: the entry, its line and its state (what the line shows)."""
         out = []
@@ -224,17 +218,14 @@ class EntryList(ScrollView, can_focus=True):
         total = 0
         heights = self._height_of
         for entry in self._entries:
-            known = heights.get(id(entry))
-            if known is not None and known[0] is entry:
-                height = known[1]
-            else:
+            height = heights.get(entry)
+            if height is None:
                 prompt = entry.prompt
                 if "\n" not in prompt.plain and prompt.cell_length <= width:
                     height = 1  # a heading or a note: nothing to wrap
                 else:
                     height = max(1, prompt.get_height(cast("RulesMap", self.styles), width))
-                height = max(height, entry.min_height)
-                heights[id(entry)] = (entry, height)
+                height = heights[entry] = max(height, entry.min_height)
             self._starts.append(total)
             self._heights.append(height)
             total += height
@@ -278,16 +269,16 @@ class EntryList(ScrollView, can_focus=True):
         entry, width = self._entries[index], self._width
         names = ("entry-list--entry",) + ((f"entry-list--{state}",) if state else ())
         style = self.get_visual_style(*names)
-        key = (id(entry), style, width)
-        kept = self._renders.get(key)
-        if kept is None or kept[0] is not entry:
+        key = (entry, style, width)
+        strips = self._renders.get(key)
+        if strips is None:
             if len(self._renders) > RENDERS_KEPT:
                 self._renders.clear()
             strips = Visual.to_strips(self, entry.prompt, width, None, style)
             strips = [strip.extend_cell_length(width, style.rich_style) for strip in strips]
             strips += [Strip.blank(width, style.rich_style)] * (entry.min_height - len(strips))
-            kept = self._renders[key] = (entry, strips)
-        return kept[1]
+            self._renders[key] = strips
+        return strips
 
     def render_line(self, y: int) -> Strip:
         self._ensure_laid_out()

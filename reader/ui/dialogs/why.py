@@ -298,22 +298,16 @@ class WhyScreen(BackdropScreen[tuple[int, int] | None]):
         """Where the cursor goes: on ``keep`` if it can still be chosen; if it was just
         unlinked, on the next entry below (or above) it; else on the first entry."""
         lst = self.list
-        at = lst.index_of(keep) if keep is not None else None
+        at = (lst.index_of(keep) if keep is not None else None) or 0
         entries = lst.entries
-        if at is not None:
-            for k in [*range(at, len(entries)), *range(at - 1, -1, -1)]:
-                if not entries[k].disabled and entries[k].id in self.reasons:
-                    return k
-        return next(
-            (k for k, e in enumerate(entries) if not e.disabled and e.id in self.reasons), None
-        )
+        for k in [*range(at, len(entries)), *range(at - 1, -1, -1)]:
+            if not entries[k].disabled and entries[k].id in self.reasons:
+                return k
+        return None
 
     def _highlighted_id(self) -> str | None:
-        lst = self.list
-        i = lst.highlighted
-        if i is None or not (0 <= i < lst.entry_count):
-            return None
-        return lst.entry_at(i).id
+        i = self.list.highlighted  # always an entry's index, or None
+        return None if i is None else self.list.entry_at(i).id
 
     def highlighted_reason(self) -> Reason | None:
         """The entry under the cursor (what an action on the list acts on)."""
