@@ -19,7 +19,6 @@ import asyncio
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable
 
 from textual.app import App
@@ -63,11 +62,8 @@ EXIT_GRACE = 3.0
 
 def end_within(seconds: float, code: int) -> None:
     """End the process with ``code`` if it still runs ``seconds`` from now (a daemon
-    thread: a process that ends first ends it too). Call it only once nothing is left
+    timer: a process that ends first ends it too). Call it only once nothing is left
     to save."""
-
-    def watch() -> None:
-        time.sleep(seconds)
-        os._exit(code)
-
-    threading.Thread(target=watch, name="reader-exit-deadline", daemon=True).start()
+    timer = threading.Timer(seconds, os._exit, (code,))
+    timer.daemon = True
+    timer.start()
